@@ -1,0 +1,436 @@
+"""Inputs and outputs: site files (YAML or JSON), Tencent API JSON
+(CreateVpnConnection request, DescribeVpnConnections response), Terraform
+``tencentcloud_vpn_connection`` resources (``terraform show -json``), and the
+export of a tunnel as a CreateVpnConnection request."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .findings import Finding, VpnconfError
+from .model import Site, Tunnel
+from .rules import SCHEMA_RULES, check_site
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+Loc = tuple[str | int, ...]
+
+
+# ---------------------------------------------------------------- reading
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A text file's content, or one clear VpnconfError."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise VpnconfError(f"{p}: not a regular file")
+        if size > MAX_INPUT_BYTES:
+            raise VpnconfError(f"{p}: file is {size} bytes; the limit is {MAX_INPUT_BYTES}")
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise VpnconfError(f"{p}: no such file") from None
+    except PermissionError:
+        raise VpnconfError(f"{p}: permission denied") from None
+    except IsADirectoryError:
+        raise VpnconfError(f"{p}: is a directory") from None
+    if b"\x00" in raw:
+        raise VpnconfError(f"{p}: binary data (NUL byte), not a text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise VpnconfError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _line_map(text: str) -> dict[Loc, int]:
+    """Map each key/item path of a YAML (or JSON) document to its 1-based line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[Loc, int] = {}
+
+    def walk(node: yaml.Node, loc: Loc) -> None:
+        out.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value
+                out[(*loc, key)] = k.start_mark.line + 1
+                walk(v, (*loc, key))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, (*loc, i))
+
+    if root is not None:
+        walk(root, ())
+    return out
+
+
+def parse_path(path: str) -> Loc:
+    """'tunnels[0].spd[1].peers' -> ('tunnels', 0, 'spd', 1, 'peers')."""
+    out: list[str | int] = []
+    for part in path.replace("]", "").split("."):
+        if not part:
+            continue
+        name, *idx = part.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(i) for i in idx)
+    return tuple(out)
+
+
+def format_loc(loc: Loc) -> str:
+    s = ""
+    for p in loc:
+        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
+    return s
+
+
+def line_for(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def load_data(text: str, name: str) -> Any:
+    """YAML or JSON text to data; one-line VpnconfError when malformed."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise VpnconfError(f"{name}: empty file")
+    if stripped[0] in "{[":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise VpnconfError(f"{name}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise VpnconfError(f"{name}{where}: malformed YAML: {problem}") from None
+
+
+def _schema_findings(exc: ValidationError, name: str, lines: dict[Loc, int]) -> list[Finding]:
+    out = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # pydantic adds the union/enum member name to some locations: drop what
+        # is not a key of the document.
+        while loc and isinstance(loc[-1], str) and loc[-1][:1].isupper():
+            loc = loc[:-1]
+        rid, _ = next(
+            (SCHEMA_RULES[p] for p in reversed(loc) if isinstance(p, str) and p in SCHEMA_RULES),
+            ("SCHEMA", ""),
+        )
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (not part of the site file format; see `vpnconf schema`)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        out.append(Finding(rule=rid, severity="error", message=msg, path=format_loc(loc),
+                           file=name, line=line_for(lines, loc)))
+    return out
+
+
+def site_from_data(data: Any, name: str, lines: dict[Loc, int] | None = None) -> tuple[Site | None, list[Finding]]:
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise VpnconfError(f"{name}: a site file is a mapping with vpc, vpn_gateways, "
+                           f"customer_gateways and tunnels, not {type(data).__name__}")
+    try:
+        site = Site.model_validate(data)
+    except ValidationError as exc:
+        return None, _schema_findings(exc, name, lines)
+    found = check_site(site)
+    located = [
+        Finding(f.rule, f.severity, f.message, f.path, name, line_for(lines, parse_path(f.path)), f.extra)
+        for f in found
+    ]
+    return site, located
+
+
+def load_site(path: str | os.PathLike[str]) -> tuple[Site | None, list[Finding]]:
+    """Read and check a site file: (site or None, every finding).
+
+    Raises VpnconfError for unreadable or malformed files."""
+    name = str(path)
+    text = read_text(path)
+    data = load_data(text, name)
+    if isinstance(data, dict) and _looks_foreign(data):
+        data = import_foreign(data, name)
+        return site_from_data(data, name)
+    return site_from_data(data, name, _line_map(text))
+
+
+def require_site(path: str | os.PathLike[str]) -> Site:
+    """A valid site or a VpnconfError naming the first error (for commands
+    that need a valid site: render, routes, lab)."""
+    site, findings = load_site(path)
+    errors = [f for f in findings if f.severity == "error"]
+    if site is None or errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more; run `vpnconf validate`)" if len(errors) > 1 else ""
+        exc = VpnconfError(first.text() + more)
+        exc.exit_code = 1
+        raise exc
+    return site
+
+
+# ----------------------------------------------------- atomic safe output
+def write_private(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
+    """Write ``text`` atomically with mode 0600; refuse to overwrite without force."""
+    p = Path(path)
+    if p.exists() and not force:
+        raise VpnconfError(f"{p}: exists; use --force to overwrite")
+    parent = p.parent if str(p.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+# ------------------------------------------------------ Tencent API JSON
+_TC_IDENTITY = {"ADDRESS": "address", "FQDN": "fqdn"}
+
+
+def _tc_identity(ike: dict[str, Any], side: str) -> dict[str, Any]:
+    kind = str(ike.get(f"{side}Identity") or "ADDRESS").upper()
+    ident: dict[str, Any] = {"type": _TC_IDENTITY.get(kind, kind)}
+    value = ike.get(f"{side}FqdnName") if kind == "FQDN" else ike.get(f"{side}Address")
+    if value:
+        ident["value"] = value
+    return ident
+
+
+def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
+    """One CreateVpnConnection request or VpnConnectionSet item -> tunnel data
+    (the cloud's Local* is the VPN gateway, Remote* the customer gateway)."""
+    ike = conn.get("IKEOptionsSpecification") or {}
+    ipsec = conn.get("IPSECOptionsSpecification") or {}
+    spds = conn.get("SecurityPolicyDatabases") or conn.get("SecurityPolicyDatabaseSet") or []
+    t: dict[str, Any] = {
+        "name": conn.get("VpnConnectionName") or conn.get("VpnConnectionId"),
+        "vpn_gateway": conn.get("VpnGatewayId"),
+        "customer_gateway": conn.get("CustomerGatewayId"),
+        "pre_shared_key": conn.get("PreShareKey"),
+        "spd": [{"local": s.get("LocalCidrBlock"), "peers": s.get("RemoteCidrBlock")} for s in spds],
+    }
+    ike_out: dict[str, Any] = {}
+    for src, dst in (("IKEVersion", "version"), ("PropoEncryAlgorithm", "encryption"),
+                     ("PropoAuthenAlgorithm", "integrity"), ("ExchangeMode", "mode"),
+                     ("DhGroupName", "dh_group"), ("IKESaLifetimeSeconds", "lifetime_seconds")):
+        if ike.get(src) not in (None, ""):
+            ike_out[dst] = ike[src]
+    if ike:
+        # The site file takes the cloud's point of view, as the API does:
+        # local = the VPN gateway, peer = the customer gateway (IDC).
+        ike_out["local_id"] = _tc_identity(ike, "Local")
+        ike_out["peer_id"] = _tc_identity(ike, "Remote")
+    ipsec_out: dict[str, Any] = {}
+    for src, dst in (("EncryptAlgorithm", "encryption"), ("IntegrityAlgorith", "integrity"),
+                     ("IntegrityAlgorithm", "integrity"), ("PfsDhGroup", "pfs"),
+                     ("IPSECSaLifetimeSeconds", "lifetime_seconds"),
+                     ("IPSECSaLifetimeTraffic", "lifetime_kb")):
+        if ipsec.get(src) not in (None, ""):
+            ipsec_out[dst] = ipsec[src]
+    if ike_out:
+        t["ike"] = ike_out
+    if ipsec_out:
+        t["ipsec"] = ipsec_out
+    dpd: dict[str, Any] = {}
+    if conn.get("DpdEnable") is not None:
+        dpd["enabled"] = str(conn["DpdEnable"]) in {"1", "True", "true"}
+    if conn.get("DpdTimeout") not in (None, ""):
+        dpd["timeout_seconds"] = int(conn["DpdTimeout"])
+    if conn.get("DpdAction"):
+        dpd["action"] = conn["DpdAction"]
+    if dpd:
+        t["dpd"] = dpd
+    if conn.get("RouteType"):
+        t["route_type"] = conn["RouteType"]
+    if conn.get("NegotiationType"):
+        t["negotiation_type"] = conn["NegotiationType"]
+    return {k: v for k, v in t.items() if v is not None}
+
+
+def _gateways_from_ike(conn_ike: dict[str, Any], vpngw: str, cgw: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    local = conn_ike.get("LocalAddress")
+    remote = conn_ike.get("RemoteAddress")
+    return ({"name": vpngw, "public_ip": local} if local else None,
+            {"name": cgw, "public_ip": remote} if remote else None)
+
+
+def tunnel_from_terraform(values: dict[str, Any]) -> dict[str, Any]:
+    """A ``tencentcloud_vpn_connection`` resource's values -> tunnel data."""
+    conn = {
+        "VpnConnectionName": values.get("name"),
+        "VpnGatewayId": values.get("vpn_gateway_id"),
+        "CustomerGatewayId": values.get("customer_gateway_id"),
+        "PreShareKey": values.get("pre_share_key"),
+        "SecurityPolicyDatabases": [
+            {"LocalCidrBlock": p.get("local_cidr_block"), "RemoteCidrBlock": p.get("remote_cidr_block")}
+            for p in values.get("security_group_policy") or []
+        ],
+        "IKEOptionsSpecification": {
+            "IKEVersion": values.get("ike_version"),
+            "PropoEncryAlgorithm": values.get("ike_proto_encry_algorithm"),
+            "PropoAuthenAlgorithm": values.get("ike_proto_authen_algorithm"),
+            "ExchangeMode": values.get("ike_exchange_mode"),
+            "LocalIdentity": values.get("ike_local_identity"),
+            "RemoteIdentity": values.get("ike_remote_identity"),
+            "LocalAddress": values.get("ike_local_address"),
+            "RemoteAddress": values.get("ike_remote_address"),
+            "LocalFqdnName": values.get("ike_local_fqdn_name"),
+            "RemoteFqdnName": values.get("ike_remote_fqdn_name"),
+            "DhGroupName": values.get("ike_dh_group_name"),
+            "IKESaLifetimeSeconds": values.get("ike_sa_lifetime_seconds"),
+        },
+        "IPSECOptionsSpecification": {
+            "EncryptAlgorithm": values.get("ipsec_encrypt_algorithm"),
+            "IntegrityAlgorith": values.get("ipsec_integrity_algorithm"),
+            "PfsDhGroup": values.get("ipsec_pfs_dh_group"),
+            "IPSECSaLifetimeSeconds": values.get("ipsec_sa_lifetime_seconds"),
+            "IPSECSaLifetimeTraffic": values.get("ipsec_sa_lifetime_traffic"),
+        },
+        "DpdEnable": values.get("dpd_enable"),
+        "DpdTimeout": values.get("dpd_timeout"),
+        "DpdAction": values.get("dpd_action"),
+        "RouteType": values.get("route_type"),
+        "NegotiationType": values.get("negotiation_type"),
+    }
+    return conn
+
+
+def _terraform_resources(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for r in module.get("resources") or []:
+            yield r
+        for child in module.get("child_modules") or []:
+            yield from walk(child)
+
+    values = data.get("values") or data.get("planned_values") or {}
+    yield from walk(values.get("root_module") or {})
+
+
+def _looks_foreign(data: dict[str, Any]) -> bool:
+    return any(k in data for k in ("Response", "VpnConnectionSet", "IKEOptionsSpecification",
+                                   "SecurityPolicyDatabases", "format_version", "values"))
+
+
+def import_foreign(data: dict[str, Any], name: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Tencent API JSON or ``terraform show -json`` output -> site data.
+
+    Gateways come from the base site when given, else from the IKE
+    Local/RemoteAddress fields. The VPC comes from the base site, else a
+    placeholder built from the SPD local ranges."""
+    conns: list[dict[str, Any]] = []
+    if "format_version" in data or "values" in data:
+        for r in _terraform_resources(data):
+            if r.get("type") == "tencentcloud_vpn_connection":
+                conns.append(tunnel_from_terraform(r.get("values") or {}))
+        if not conns:
+            raise VpnconfError(f"{name}: no tencentcloud_vpn_connection resource in the Terraform JSON")
+    else:
+        resp = data.get("Response", data)
+        conns = list(resp.get("VpnConnectionSet") or []) or [resp]
+    site: dict[str, Any] = dict(base) if base else {}
+    site.setdefault("profile", "tencent")
+    vpngws = {g["name"]: g for g in site.get("vpn_gateways", [])}
+    cgws = {g["name"]: g for g in site.get("customer_gateways", [])}
+    tunnels = list(site.get("tunnels", []))
+    locals_: list[str] = []
+    for conn in conns:
+        t = tunnel_from_tencent(conn)
+        vg, cg = _gateways_from_ike(conn.get("IKEOptionsSpecification") or {},
+                                    t.get("vpn_gateway", ""), t.get("customer_gateway", ""))
+        if vg and vg["name"] not in vpngws:
+            vpngws[vg["name"]] = {**vg, "bandwidth_mbps": 5}
+        if cg and cg["name"] not in cgws:
+            cgws[cg["name"]] = cg
+        tunnels.append(t)
+        locals_.extend(s["local"] for s in t.get("spd", []) if s.get("local"))
+    site["vpn_gateways"] = list(vpngws.values())
+    site["customer_gateways"] = list(cgws.values())
+    site["tunnels"] = tunnels
+    if "vpc" not in site:
+        vpc_id = next((c.get("VpcId") for c in conns if c.get("VpcId")), "imported-vpc")
+        site["vpc"] = {"name": vpc_id, "region": "ap-guangzhou", "cidr_blocks": locals_ or ["10.0.0.0/8"]}
+    return site
+
+
+# ------------------------------------------------------------------ export
+def _tc_id(t: Tunnel, ident_side: str, site: Site) -> dict[str, Any]:
+    ident = t.ike.peer_id if ident_side == "idc" else t.ike.local_id
+    prefix = "Remote" if ident_side == "idc" else "Local"
+    if ident.type.value == "fqdn":
+        return {f"{prefix}Identity": "FQDN", f"{prefix}FqdnName": ident.value}
+    addr = ident.value or str(
+        site.customer_gateway(t.customer_gateway).public_ip if ident_side == "idc"
+        else site.vpn_gateway(t.vpn_gateway).public_ip
+    )
+    return {f"{prefix}Identity": "ADDRESS", f"{prefix}Address": addr}
+
+
+TC_ENCRYPTION = {"des": "DES-CBC", "3des": "3DES-CBC", "aes128": "AES-CBC-128", "aes192": "AES-CBC-192",
+                 "aes256": "AES-CBC-256", "sm4": "SM4", "null": "NULL", "aes128gcm": "AES128GCM128",
+                 "aes192gcm": "AES192GCM128", "aes256gcm": "AES256GCM128"}
+TC_IKE_INTEGRITY = {"md5": "MD5", "sha1": "SHA", "sha256": "SHA-256", "sha384": "SHA-384",
+                    "sha512": "SHA-512", "sm3": "SM3"}
+TC_ESP_INTEGRITY = {**TC_IKE_INTEGRITY, "sha1": "SHA1"}
+
+
+def tunnel_to_tencent(site: Site, t: Tunnel, *, show_secrets: bool = False) -> dict[str, Any]:
+    """The CreateVpnConnection request for a tunnel (key redacted unless asked)."""
+    ike = {
+        "PropoEncryAlgorithm": TC_ENCRYPTION[t.ike.encryption.value],
+        "PropoAuthenAlgorithm": TC_IKE_INTEGRITY[t.ike.integrity.value],
+        "ExchangeMode": t.ike.mode.value.upper(),
+        **_tc_id(t, "cloud", site),
+        **_tc_id(t, "idc", site),
+        "DhGroupName": f"GROUP{int(t.ike.dh_group)}",
+        "IKESaLifetimeSeconds": t.ike.lifetime_seconds,
+        "IKEVersion": f"IKEV{t.ike.version}",
+    }
+    ipsec = {
+        "EncryptAlgorithm": TC_ENCRYPTION[t.ipsec.encryption.value],
+        "IntegrityAlgorith": TC_ESP_INTEGRITY[t.ipsec.integrity.value],
+        "IPSECSaLifetimeSeconds": t.ipsec.lifetime_seconds,
+        "PfsDhGroup": "NULL" if t.ipsec.pfs is None else f"DH-GROUP{int(t.ipsec.pfs)}",
+        "IPSECSaLifetimeTraffic": t.ipsec.lifetime_kb,
+    }
+    return {
+        "VpcId": site.vpc.name,
+        "VpnGatewayId": t.vpn_gateway,
+        "CustomerGatewayId": t.customer_gateway,
+        "VpnConnectionName": t.name,
+        "PreShareKey": t.psk() if show_secrets else "<redacted>",
+        "SecurityPolicyDatabases": [
+            {"LocalCidrBlock": str(p.local), "RemoteCidrBlock": [str(x) for x in p.peers]} for p in t.spd
+        ],
+        "IKEOptionsSpecification": ike,
+        "IPSECOptionsSpecification": ipsec,
+        "DpdEnable": 1 if t.dpd.enabled else 0,
+        "DpdTimeout": str(t.dpd.timeout_seconds),
+        "DpdAction": t.dpd.action.value,
+        "RouteType": "STATIC" if t.route_type == "static" else "Policy",
+        "NegotiationType": t.negotiation_type,
+    }
+
+
+def site_schema() -> dict[str, Any]:
+    return Site.model_json_schema()

@@ -1,0 +1,423 @@
+"""The canonical tunnel model.
+
+One site file describes one VPC and what hangs off it: VPN gateways, customer
+gateways (the IDC devices) and the VPN tunnels joining them. Every other
+format (Tencent API JSON, Terraform JSON, device configs) is read into these
+classes and written out of them.
+
+Values users paste from the Tencent API, Terraform or vendor CLIs
+(``AES-CBC-128``, ``SHA``, ``GROUP2``, ``DH-GROUP2``, ``NULL`` ...) go through
+one alias table (``ALIASES``); the model always holds canonical names.
+
+The model checks *shape* (types, spellings, syntax of names, keys and
+identities). The service's rules (overlaps, limits, profile value sets) live in
+``rules.py`` so that a run can report every problem at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from enum import Enum, IntEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+
+class Encryption(str, Enum):
+    des = "des"
+    tdes = "3des"
+    aes128 = "aes128"
+    aes192 = "aes192"
+    aes256 = "aes256"
+    aes128gcm = "aes128gcm"
+    aes192gcm = "aes192gcm"
+    aes256gcm = "aes256gcm"
+    sm4 = "sm4"
+    null = "null"
+
+
+class Integrity(str, Enum):
+    md5 = "md5"
+    sha1 = "sha1"
+    sha256 = "sha256"
+    sha384 = "sha384"
+    sha512 = "sha512"
+    sm3 = "sm3"
+
+
+class DhGroup(IntEnum):
+    g1 = 1
+    g2 = 2
+    g5 = 5
+    g14 = 14
+    g15 = 15
+    g16 = 16
+    g19 = 19
+    g20 = 20
+    g21 = 21
+    g24 = 24
+
+
+class Mode(str, Enum):
+    main = "main"
+    aggressive = "aggressive"
+
+
+class IdentityType(str, Enum):
+    address = "address"
+    fqdn = "fqdn"
+
+
+class DpdAction(str, Enum):
+    clear = "clear"
+    restart = "restart"
+
+
+# --------------------------------------------------------------------------
+# The one alias table. Keys are folded (lower case, '_' and ' ' -> '-').
+# --------------------------------------------------------------------------
+ALIASES: dict[str, dict[str, str]] = {
+    "encryption": {
+        "des": "des", "des-cbc": "des",
+        "3des": "3des", "3des-cbc": "3des", "des3": "3des", "tripledes": "3des",
+        "aes": "aes128", "aes128": "aes128", "aes-128": "aes128", "aes-cbc-128": "aes128",
+        "aes-128-cbc": "aes128", "aes128-cbc": "aes128",
+        "aes192": "aes192", "aes-192": "aes192", "aes-cbc-192": "aes192", "aes-192-cbc": "aes192",
+        "aes192-cbc": "aes192",
+        "aes256": "aes256", "aes-256": "aes256", "aes-cbc-256": "aes256", "aes-256-cbc": "aes256",
+        "aes256-cbc": "aes256",
+        "aes128gcm": "aes128gcm", "aes128gcm128": "aes128gcm", "aes128gcm16": "aes128gcm",
+        "aes-gcm-128": "aes128gcm", "aes-128-gcm": "aes128gcm", "gcmaes128": "aes128gcm",
+        "aes192gcm": "aes192gcm", "aes192gcm128": "aes192gcm", "aes192gcm16": "aes192gcm",
+        "aes-gcm-192": "aes192gcm", "aes-192-gcm": "aes192gcm", "gcmaes192": "aes192gcm",
+        "aes256gcm": "aes256gcm", "aes256gcm128": "aes256gcm", "aes256gcm16": "aes256gcm",
+        "aes-gcm-256": "aes256gcm", "aes-256-gcm": "aes256gcm", "gcmaes256": "aes256gcm",
+        "sm4": "sm4", "sm4-cbc": "sm4",
+        "null": "null", "none": "null",
+    },
+    "integrity": {
+        "md5": "md5", "hmac-md5": "md5",
+        "sha": "sha1", "sha1": "sha1", "sha-1": "sha1", "hmac-sha1": "sha1",
+        "sha256": "sha256", "sha-256": "sha256", "sha2-256": "sha256", "hmac-sha256": "sha256",
+        "sha384": "sha384", "sha-384": "sha384", "sha2-384": "sha384",
+        "sha512": "sha512", "sha-512": "sha512", "sha2-512": "sha512",
+        "sm3": "sm3",
+    },
+    "mode": {"main": "main", "aggressive": "aggressive", "aggr": "aggressive"},
+    "identity": {"address": "address", "ip": "address", "ipv4": "address", "fqdn": "fqdn"},
+    "dpd_action": {"clear": "clear", "restart": "restart"},
+}
+
+
+def _fold(value: str) -> str:
+    return value.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def canonical(kind: str, value: Any) -> Any:
+    """Map a user spelling to the canonical name; unknown spellings pass
+    through unchanged so that pydantic reports them against the enum."""
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return ALIASES[kind].get(_fold(value), value)
+    return value
+
+
+_DH_RE = re.compile(r"^(?:dh-?)?(?:group-?|modp-?|g)?(\d+)$")
+
+
+def canonical_dh(value: Any) -> Any:
+    """``14``, ``"14"``, ``GROUP14``, ``DH-GROUP14``, ``group14`` -> 14."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        m = _DH_RE.match(_fold(value))
+        if m:
+            return int(m.group(1))
+    return value
+
+
+def canonical_pfs(value: Any) -> Any:
+    """PFS: ``none``/``NULL``/``disabled``/false -> None, else a DH group."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, str) and _fold(value) in {"none", "null", "disable", "disabled", "off", "no"}:
+        return None
+    return canonical_dh(value)
+
+
+def canonical_ike_version(value: Any) -> Any:
+    if isinstance(value, str):
+        v = _fold(value).removeprefix("ike").removeprefix("v")
+        if v in {"1", "2"}:
+            return int(v)
+    return value
+
+
+EncryptionField = Annotated[Encryption, BeforeValidator(lambda v: canonical("encryption", v))]
+IntegrityField = Annotated[Integrity, BeforeValidator(lambda v: canonical("integrity", v))]
+DhField = Annotated[DhGroup, BeforeValidator(canonical_dh), PlainSerializer(int, return_type=int)]
+ModeField = Annotated[Mode, BeforeValidator(lambda v: canonical("mode", v))]
+
+# --------------------------------------------------------------------------
+# Syntax of user-supplied strings that end up inside device configs.
+# --------------------------------------------------------------------------
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
+FQDN_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+# Printable ASCII without whitespace, quotes, backslash or backtick: such a key
+# can be written inside every vendor's quoting without escapes.
+PSK_RE = re.compile(r"^[!#-&(-\[\]-_a-~]{1,128}$")
+
+
+def check_name(value: str) -> str:
+    if not NAME_RE.match(value):
+        raise ValueError(
+            "must be 1-60 characters of letters, digits, '_', '.', '-' and start with a letter or digit"
+        )
+    return value
+
+
+def check_fqdn(value: str) -> str:
+    if len(value) > 253 or not value or value.endswith("."):
+        raise ValueError("is not a valid host name (1-253 characters, no trailing dot)")
+    labels = value.split(".")
+    if len(labels) < 2 or not all(FQDN_LABEL_RE.match(lbl) for lbl in labels):
+        raise ValueError(
+            "is not a valid host name: labels of letters, digits and '-', separated by dots"
+        )
+    if labels[-1].isdigit():
+        raise ValueError("is not a valid host name: the last label is numeric")
+    return value
+
+
+ObjName = Annotated[str, BeforeValidator(lambda v: check_name(v) if isinstance(v, str) else v)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Identity(_Model):
+    """An IKE identity. An ``address`` identity without a value means the
+    gateway's public IP."""
+
+    type: IdentityType = IdentityType.address
+    value: str | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _alias(cls, v: Any) -> Any:
+        return canonical("identity", v)
+
+    @model_validator(mode="after")
+    def _value_matches_type(self) -> Identity:
+        if self.type is IdentityType.fqdn:
+            if not self.value:
+                raise ValueError("an fqdn identity needs a value")
+            check_fqdn(self.value)
+        elif self.value is not None:
+            try:
+                ipaddress.IPv4Address(self.value)
+            except ValueError:
+                raise ValueError(f"address identity {self.value!r} is not an IPv4 address") from None
+        return self
+
+
+class IkeOptions(_Model):
+    version: Literal[1, 2] = 1
+    auth_method: Literal["psk"] = "psk"
+    encryption: EncryptionField = Encryption.tdes
+    integrity: IntegrityField = Integrity.sha1
+    dh_group: DhField = DhGroup.g1
+    mode: ModeField = Mode.main
+    lifetime_seconds: int = Field(86400, ge=1)
+    local_id: Identity = Identity()
+    peer_id: Identity = Identity()
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> Any:
+        return canonical_ike_version(v)
+
+    @field_validator("auth_method", mode="before")
+    @classmethod
+    def _auth(cls, v: Any) -> Any:
+        if isinstance(v, str) and _fold(v) in {"psk", "pre-share", "pre-shared-key", "preshared-key"}:
+            return "psk"
+        return v
+
+    @model_validator(mode="after")
+    def _ikev2_has_no_modes(self) -> IkeOptions:
+        if self.version == 2 and self.mode is Mode.aggressive:
+            raise ValueError("aggressive mode exists only in IKEv1 (ike.version is 2)")
+        return self
+
+
+class IpsecOptions(_Model):
+    protocol: Literal["esp"] = "esp"
+    encapsulation: Literal["tunnel"] = "tunnel"
+    encryption: EncryptionField = Encryption.aes128
+    integrity: IntegrityField = Integrity.sha1
+    pfs: Annotated[DhGroup | None, BeforeValidator(canonical_pfs)] = None
+    lifetime_seconds: int = Field(3600, ge=1)
+    lifetime_kb: int = Field(1843200, ge=1)
+
+    @field_validator("protocol", "encapsulation", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
+
+    @field_serializer("pfs")
+    def _pfs_out(self, v: DhGroup | None) -> int | str:
+        return "none" if v is None else int(v)
+
+
+class Dpd(_Model):
+    enabled: bool = False
+    timeout_seconds: int = Field(30, ge=1)
+    action: Annotated[DpdAction, BeforeValidator(lambda v: canonical("dpd_action", v))] = (
+        DpdAction.restart
+    )
+
+
+IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
+IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str)]
+
+
+def _strict_net(v: Any) -> Any:
+    if isinstance(v, str):
+        try:
+            return ipaddress.IPv4Network(v.strip(), strict=True)
+        except ValueError as exc:
+            raise ValueError(f"{v!r} is not an IPv4 CIDR block ({exc})") from None
+    return v
+
+
+StrictNet = Annotated[ipaddress.IPv4Network, BeforeValidator(_strict_net), PlainSerializer(str, return_type=str)]
+
+
+class SpdPolicy(_Model):
+    """One SPD policy: a local CIDR (the VPC side, as Tencent sees it) and the
+    peer CIDRs (the IDC side) it may talk to."""
+
+    local: StrictNet
+    peers: list[StrictNet] = Field(min_length=1)
+
+
+class VendorRef(_Model):
+    name: str
+    platform: str | None = None
+    software: str | None = None
+
+    @field_validator("software", mode="before")
+    @classmethod
+    def _str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) else v
+
+
+class Vpc(_Model):
+    name: ObjName
+    region: str = Field(pattern=r"^[a-z]{2,4}-[a-z0-9-]+$")
+    cidr_blocks: list[StrictNet] = Field(min_length=1)
+
+
+class VpnGateway(_Model):
+    name: ObjName
+    public_ip: IPv4Addr
+    bandwidth_mbps: int = 5
+
+
+class CustomerGateway(_Model):
+    name: ObjName
+    public_ip: IPv4Addr
+    vendor: VendorRef | None = None
+
+
+class Tunnel(_Model):
+    name: ObjName
+    vpn_gateway: ObjName
+    customer_gateway: ObjName
+    pre_shared_key: SecretStr
+    spd: list[SpdPolicy] = Field(min_length=1)
+    ike: IkeOptions = IkeOptions()
+    ipsec: IpsecOptions = IpsecOptions()
+    dpd: Dpd = Dpd()
+    route_type: Literal["policy", "static"] = "policy"
+    negotiation_type: Literal["active", "passive", "flowTrigger"] = "active"
+
+    @field_validator("pre_shared_key", mode="before")
+    @classmethod
+    def _psk(cls, v: Any) -> Any:
+        raw = v.get_secret_value() if isinstance(v, SecretStr) else v
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            raise ValueError("must be a string")
+        if not PSK_RE.match(raw):
+            # Never echo the key itself.
+            raise ValueError(
+                "must be 1-128 printable ASCII characters without whitespace, newline, "
+                "quotes, backslash, backtick or control characters"
+            )
+        return raw
+
+    @field_validator("route_type", mode="before")
+    @classmethod
+    def _route(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            f = _fold(v)
+            if f in {"static", "staticroute", "route"}:
+                return "static"
+            if f == "policy":
+                return "policy"
+        return v
+
+    def psk(self) -> str:
+        return self.pre_shared_key.get_secret_value()
+
+
+class Site(_Model):
+    profile: str = "tencent"
+    vpc: Vpc
+    vpn_gateways: list[VpnGateway] = Field(default_factory=list)
+    customer_gateways: list[CustomerGateway] = Field(default_factory=list)
+    tunnels: list[Tunnel] = Field(default_factory=list)
+
+    def vpn_gateway(self, name: str) -> VpnGateway:
+        for g in self.vpn_gateways:
+            if g.name == name:
+                return g
+        raise KeyError(name)
+
+    def customer_gateway(self, name: str) -> CustomerGateway:
+        for g in self.customer_gateways:
+            if g.name == name:
+                return g
+        raise KeyError(name)
+
+    def tunnel(self, name: str) -> Tunnel:
+        for t in self.tunnels:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+def dump_site(site: Site, *, show_secrets: bool = False) -> dict[str, Any]:
+    """The site as plain data (canonical names), keys redacted unless asked."""
+    data: dict[str, Any] = site.model_dump(mode="json", exclude_none=True)
+    for t, raw in zip(data["tunnels"], site.tunnels, strict=True):
+        t["pre_shared_key"] = raw.psk() if show_secrets else "<redacted>"
+    return data

@@ -1,0 +1,274 @@
+"""Render a tunnel into the customer-gateway (IDC) device's configuration.
+
+The site file takes the cloud's point of view (SPD local = VPC, peers = IDC;
+``ike.local_id`` = the VPN gateway). The rendered config is for the other
+end, so here everything is mirrored once: in the context ``local`` is the IDC
+device and ``remote`` the cloud's VPN gateway.
+
+Everything clever (keywords, masks, wildcards, sequence numbers, names,
+byte conversions) is prepared here; templates stay plain. Keywords come only
+from ``vendors/<vendor>.yaml``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import __version__
+from .catalog import Software, Vendor, get_vendor
+from .findings import RenderError, VpnconfError
+from .model import IdentityType, Site, Tunnel
+from .paths import data_dir
+
+
+# ------------------------------------------------------------------ Jinja
+@cache
+def _env() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        auto_reload=False,
+    )
+    return env
+
+
+@cache
+def template(vendor_id: str, name: str) -> Any:
+    return _env().get_template(f"{vendor_id}/{name}")
+
+
+# ---------------------------------------------------------------- context
+@dataclass(frozen=True)
+class Net:
+    cidr: str
+    ip: str
+    netmask: str
+    wildcard: str
+    prefixlen: int
+
+
+@cache
+def net(n: ipaddress.IPv4Network) -> Net:
+    return Net(str(n), str(n.network_address), str(n.netmask), str(n.hostmask), n.prefixlen)
+
+
+@dataclass(frozen=True)
+class Pair:
+    n: int  # 1-based
+    seq: int  # 10, 20, ... (crypto map / policy sequence numbers)
+    local: Net  # IDC side
+    remote: Net  # VPC side
+
+
+def _identity(ident: Any, default_ip: str) -> dict[str, str]:
+    if ident.type is IdentityType.fqdn:
+        return {"type": "fqdn", "value": ident.value}
+    return {"type": "address", "value": ident.value or default_ip}
+
+
+def resolve_target(
+    site: Site, tunnel: Tunnel, vendor: str | None, platform: str | None, software: str | None
+) -> tuple[Vendor, Software]:
+    cgw = site.customer_gateway(tunnel.customer_gateway)
+    ref = cgw.vendor
+    if vendor is None:
+        if ref is None:
+            raise VpnconfError(
+                f"customer gateway {cgw.name} names no vendor: pass --vendor (see `vpnconf vendors`)"
+            )
+        v = get_vendor(ref.name, ref.platform)
+        platform = platform or ref.platform
+        software = software or ref.software
+    else:
+        v = get_vendor(vendor, platform)
+        if ref is not None and _same_vendor(ref.name, ref.platform, v):
+            platform = platform or ref.platform
+            software = software or ref.software
+    return v, v.software_for(platform, software)
+
+
+def _same_vendor(name: str, platform: str | None, v: Vendor) -> bool:
+    try:
+        return get_vendor(name, platform).id == v.id
+    except VpnconfError:
+        return False
+
+
+def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, ike_versions: list[int]) -> None:
+    """Fail with one line when the tunnel needs what this version lacks."""
+    plat = vendor.platform(sw.platform).id
+    label = f"{vendor.id} {plat} {sw.range}"
+    v = t.ike.version
+    if v not in sw.ike_versions:
+        raise RenderError(f"{label}: IKEv{v} is not supported (supported: "
+                          f"{', '.join(f'IKEv{x}' for x in sw.ike_versions)})")
+    if v not in ike_versions:
+        raise RenderError(f"{vendor.id} variant {variant}: IKEv{v} is not supported by this variant "
+                          f"(supported: {', '.join(f'IKEv{x}' for x in ike_versions)})")
+    algs = sw.algorithms(v)
+    assert algs is not None
+    checks: list[tuple[str, object, list[Any]]] = [
+        ("IKE encryption", t.ike.encryption.value, algs.ike_encryption),
+        ("IKE integrity", t.ike.integrity.value, algs.ike_integrity),
+        ("DH group", int(t.ike.dh_group), algs.dh_groups),
+        ("IPsec encryption", t.ipsec.encryption.value, algs.esp_encryption),
+        ("IPsec integrity", t.ipsec.integrity.value, algs.esp_integrity),
+    ]
+    if t.ipsec.pfs is not None:
+        checks.append(("PFS group", int(t.ipsec.pfs), algs.pfs_groups))
+    for what, value, allowed in checks:
+        if value not in allowed:
+            raise RenderError(f"{label}: {what} {value} is not supported with IKEv{v} "
+                              f"(supported: {', '.join(map(str, allowed))})")
+    if t.ike.mode.value not in sw.modes:
+        raise RenderError(f"{label}: {t.ike.mode.value} mode is not supported (supported: {', '.join(sw.modes)})")
+    for side, ident in (("local", t.ike.peer_id), ("remote", t.ike.local_id)):
+        if ident.type.value not in sw.identity_types:
+            raise RenderError(f"{label}: {side} identity type {ident.type.value} is not supported "
+                              f"(supported: {', '.join(sw.identity_types)})")
+    lo, hi = sw.ike_lifetime_seconds
+    if not lo <= t.ike.lifetime_seconds <= hi:
+        raise RenderError(f"{label}: IKE SA lifetime {t.ike.lifetime_seconds} s is outside {lo}-{hi} s")
+    lo, hi = sw.ipsec_lifetime_seconds
+    if not lo <= t.ipsec.lifetime_seconds <= hi:
+        raise RenderError(f"{label}: IPsec SA lifetime {t.ipsec.lifetime_seconds} s is outside {lo}-{hi} s")
+    if sw.ipsec_lifetime_kb is not None:
+        lo, hi = sw.ipsec_lifetime_kb
+        if not lo <= t.ipsec.lifetime_kb <= hi:
+            raise RenderError(f"{label}: IPsec SA lifetime {t.ipsec.lifetime_kb} KB is outside {lo}-{hi} KB")
+    pairs = sum(len(p.peers) for p in t.spd)
+    if sw.max_selector_pairs is not None and pairs > sw.max_selector_pairs:
+        raise RenderError(f"{label}: {pairs} selector pairs; this version allows at most {sw.max_selector_pairs}")
+    bad = sorted({c for c in t.psk() if c in vendor.psk_forbidden})
+    if bad:
+        raise RenderError(f"{vendor.id}: the pre-shared key holds {' '.join(repr(c) for c in bad)}, "
+                          f"which this vendor's CLI cannot take in a key")
+    if len(t.name) > vendor.name_max:
+        raise RenderError(f"{vendor.id}: tunnel name {t.name!r} is longer than the {vendor.name_max} "
+                          f"characters this vendor allows for object names")
+
+
+_UNSAFE = frozenset("\n\r\x00\"'`\\ \t")
+
+
+def _guard(ctx: dict[str, Any]) -> None:
+    """Defence in depth: the model already rejects these characters in every
+    user value that reaches a template; refuse to render if one slipped by."""
+    t: Tunnel = ctx["tunnel"]
+    values = [t.name, t.psk(), ctx["vpc"].name, ctx["vpn_gateway"].name, ctx["customer_gateway"].name,
+              ctx["local"]["id"]["value"], ctx["remote"]["id"]["value"]]
+    for value in values:
+        if _UNSAFE.intersection(value):
+            raise RenderError("refusing to render a value with whitespace, quotes or control characters")
+
+
+def _kw(vendor: Vendor, table: str, value: object, ike_version: int) -> str:
+    kw = vendor.keyword(table, value, ike_version)
+    if kw is None:  # capability lists and keyword tables disagree: a data bug
+        raise RenderError(f"{vendor.id}: no keyword for {table} {getattr(value, 'value', value)} "
+                          f"with IKEv{ike_version} in vendors/{vendor.id}.yaml")
+    return kw
+
+
+def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: str,
+                  overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    v = t.ike.version
+    vpngw = site.vpn_gateway(t.vpn_gateway)
+    cgw = site.customer_gateway(t.customer_gateway)
+    pairs: list[Pair] = []
+    for pol in t.spd:
+        for peer in pol.peers:
+            pairs.append(Pair(len(pairs) + 1, 10 * (len(pairs) + 1), net(peer), net(pol.local)))
+    local_nets = list(dict.fromkeys(p.local for p in pairs))
+    remote_nets = list(dict.fromkeys(p.remote for p in pairs))
+    pfs = None if t.ipsec.pfs is None else _kw(vendor, "pfs_group", int(t.ipsec.pfs), v)
+    ctx: dict[str, Any] = {
+        "vendor": vendor,
+        "software": sw,
+        "variant": variant,
+        "version": __version__,
+        "name": t.name,
+        "tunnel": t,
+        "site": site,
+        "vpc": site.vpc,
+        "vpn_gateway": vpngw,
+        "customer_gateway": cgw,
+        "ike": {
+            "version": v,
+            "aead": t.ike.encryption.value.endswith("gcm"),
+            "aggressive": t.ike.mode.value == "aggressive",
+            "mode": t.ike.mode.value,
+            "encryption": _kw(vendor, "ike_encryption", t.ike.encryption, v),
+            "integrity": _kw(vendor, "ike_integrity", t.ike.integrity, v),
+            "dh": _kw(vendor, "dh_group", int(t.ike.dh_group), v),
+            "dh_group": int(t.ike.dh_group),
+            "lifetime": t.ike.lifetime_seconds,
+            "canonical": f"IKEv{v} {t.ike.mode.value} {t.ike.encryption.value}/"
+                         f"{t.ike.integrity.value}/DH{int(t.ike.dh_group)} {t.ike.lifetime_seconds}s",
+        },
+        "esp": {
+            "aead": t.ipsec.encryption.value.endswith("gcm"),
+            "encryption": _kw(vendor, "esp_encryption", t.ipsec.encryption, v),
+            "integrity": _kw(vendor, "esp_integrity", t.ipsec.integrity, v),
+            "pfs": pfs,
+            "pfs_group": None if t.ipsec.pfs is None else int(t.ipsec.pfs),
+            "lifetime": t.ipsec.lifetime_seconds,
+            "lifetime_kb": t.ipsec.lifetime_kb,
+            "lifetime_bytes": t.ipsec.lifetime_kb * 1024,
+            "canonical": f"ESP tunnel {t.ipsec.encryption.value}/{t.ipsec.integrity.value} PFS "
+                         f"{'none' if t.ipsec.pfs is None else 'DH' + str(int(t.ipsec.pfs))} "
+                         f"{t.ipsec.lifetime_seconds}s/{t.ipsec.lifetime_kb}KB",
+        },
+        # The IDC device is "local" in its own config; the cloud is "remote".
+        "local": {"address": str(cgw.public_ip), "id": _identity(t.ike.peer_id, str(cgw.public_ip))},
+        "remote": {"address": str(vpngw.public_ip), "id": _identity(t.ike.local_id, str(vpngw.public_ip))},
+        "psk": t.psk(),
+        "dpd": {"enabled": t.dpd.enabled, "timeout": t.dpd.timeout_seconds, "action": t.dpd.action.value,
+                "interval": max(10, t.dpd.timeout_seconds // 3)},
+        "pairs": pairs,
+        "local_nets": local_nets,
+        "remote_nets": remote_nets,
+        # How the IDC end brings the tunnel up: on traffic when the cloud is
+        # set to flowTrigger, otherwise at once.
+        "start": "trap" if t.negotiation_type == "flowTrigger" else "start",
+        # Outer addresses the device binds to; the lab puts its own here.
+        "local_addrs": str(cgw.public_ip),
+        "remote_addrs": str(vpngw.public_ip),
+    }
+    if overrides:
+        ctx.update(overrides)
+    _guard(ctx)
+    return ctx
+
+
+def render_files(site: Site, tunnel: Tunnel | str, vendor: str | None = None, *,
+                 platform: str | None = None, software: str | None = None, variant: str | None = None,
+                 overrides: dict[str, Any] | None = None) -> dict[str, str]:
+    """The IDC device's configuration for one tunnel: output file name -> text."""
+    t = site.tunnel(tunnel) if isinstance(tunnel, str) else tunnel
+    v, sw = resolve_target(site, t, vendor, platform, software)
+    vname, var = v.variant(variant)
+    enforce_capabilities(v, sw, t, vname, var.ike_versions)
+    ctx = build_context(site, t, v, sw, vname, overrides)
+    return {fname: str(template(v.id, tpl).render(ctx)) for fname, tpl in var.files.items()}
+
+
+def join_files(files: dict[str, str]) -> str:
+    """One text for stdout: a single file as it is, several with a header each."""
+    if len(files) == 1:
+        return next(iter(files.values()))
+    return "\n".join(f"# ==> {name} <==\n{text}" for name, text in files.items())
+
+
+def render(site: Site, tunnel: Tunnel | str, vendor: str | None = None, **kw: Any) -> str:
+    """Python API: ``render(site, "TomVPNConn", "strongswan") -> str``."""
+    return join_files(render_files(site, tunnel, vendor, **kw))

@@ -1,0 +1,367 @@
+"""The rules of the VPN service, each a named check.
+
+A rule is a generator registered with ``@rule(ID, summary)``: it takes the
+site and its cloud profile and yields ``Finding``s with a path into the site
+file (``tunnels[0].spd[1].peers[0]``). ``check_site`` runs every rule and
+reports every problem, not the first.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .findings import Finding, Severity
+from .model import Site, Tunnel
+from .profiles import Profile, get_profile
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+    fn: Callable[[Site, Profile], Iterable[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+# Rule ids for problems pydantic finds while reading the file (shape errors),
+# keyed by the last element of the error's location.
+SCHEMA_RULES: dict[str, tuple[str, str]] = {
+    "pre_shared_key": ("PSK-SYNTAX", "a pre-shared key is printable ASCII without whitespace or quotes"),
+    "local_id": ("IDENTITY-SYNTAX", "an identity is an IPv4 address or a valid FQDN"),
+    "peer_id": ("IDENTITY-SYNTAX", "an identity is an IPv4 address or a valid FQDN"),
+    "name": ("NAME-SYNTAX", "names are 1-60 letters, digits, '_', '.', '-'"),
+    "vpn_gateway": ("NAME-SYNTAX", "names are 1-60 letters, digits, '_', '.', '-'"),
+    "customer_gateway": ("NAME-SYNTAX", "names are 1-60 letters, digits, '_', '.', '-'"),
+}
+
+
+def rule(rule_id: str, summary: str) -> Callable[
+    [Callable[[Site, Profile], Iterable[Finding]]], Callable[[Site, Profile], Iterable[Finding]]
+]:
+    def deco(fn: Callable[[Site, Profile], Iterable[Finding]]) -> Callable[[Site, Profile], Iterable[Finding]]:
+        RULES[rule_id] = Rule(rule_id, summary, fn)
+        return fn
+
+    return deco
+
+
+def _f(rule_id: str, message: str, path: str, severity: Severity = "error") -> Finding:
+    return Finding(rule=rule_id, severity=severity, message=message, path=path)
+
+
+def _tunnels(site: Site) -> Iterator[tuple[str, Tunnel]]:
+    for i, t in enumerate(site.tunnels):
+        yield f"tunnels[{i}]", t
+
+
+# ----------------------------------------------------------------- SPD rules
+@rule("SPD-LOCAL-PEER-OVERLAP", "a policy's local range and its peer ranges do not overlap")
+def spd_local_peer(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        for j, p in enumerate(t.spd):
+            for k, peer in enumerate(p.peers):
+                if p.local.overlaps(peer):
+                    yield _f("SPD-LOCAL-PEER-OVERLAP",
+                             f"peer range {peer} overlaps the policy's local range {p.local}",
+                             f"{tp}.spd[{j}].peers[{k}]")
+
+
+@rule("SPD-LOCAL-OVERLAP", "the local ranges of a tunnel's policies do not overlap")
+def spd_local_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        for j, p in enumerate(t.spd):
+            for i in range(j):
+                if t.spd[i].local.overlaps(p.local):
+                    yield _f("SPD-LOCAL-OVERLAP",
+                             f"local range {p.local} overlaps local range {t.spd[i].local} of spd[{i}]",
+                             f"{tp}.spd[{j}].local")
+
+
+@rule("SPD-PEER-OVERLAP", "the peer ranges of one local range do not overlap")
+def spd_peer_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        for j, p in enumerate(t.spd):
+            for k, peer in enumerate(p.peers):
+                for i in range(k):
+                    if p.peers[i].overlaps(peer):
+                        yield _f("SPD-PEER-OVERLAP",
+                                 f"peer range {peer} overlaps peer range {p.peers[i]} of the same policy",
+                                 f"{tp}.spd[{j}].peers[{k}]")
+
+
+@rule("SPD-PEER-IN-VPC", "no peer range overlaps the VPC's CIDR blocks")
+def spd_peer_in_vpc(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        for j, p in enumerate(t.spd):
+            for k, peer in enumerate(p.peers):
+                for block in site.vpc.cidr_blocks:
+                    if block.overlaps(peer):
+                        yield _f("SPD-PEER-IN-VPC",
+                                 f"peer range {peer} overlaps the VPC CIDR block {block}",
+                                 f"{tp}.spd[{j}].peers[{k}]")
+
+
+@rule("SPD-LOCAL-OUTSIDE-VPC", "a policy's local range lies inside the VPC (warning)")
+def spd_local_outside(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        for j, p in enumerate(t.spd):
+            if not any(p.local.subnet_of(b) for b in site.vpc.cidr_blocks):
+                yield _f("SPD-LOCAL-OUTSIDE-VPC",
+                         f"local range {p.local} is not inside the VPC CIDR blocks "
+                         f"({', '.join(map(str, site.vpc.cidr_blocks))}): no VPC subnet can use it",
+                         f"{tp}.spd[{j}].local", "warning")
+
+
+# ------------------------------------------------- customer gateway address
+_CLASS_E = ipaddress.IPv4Network("240.0.0.0/4")
+_MULTICAST = ipaddress.IPv4Network("224.0.0.0/4")
+_LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+_LINK_LOCAL = ipaddress.IPv4Network("169.254.0.0/16")
+_ZERO = ipaddress.IPv4Network("0.0.0.0/8")
+
+
+def classful_host_part(addr: ipaddress.IPv4Address) -> str | None:
+    """'zeros'/'ones' when the host part of the classful network is all zeros
+    or all ones (class A 1-126, B 128-191, C 192-223), else None."""
+    first = int(addr) >> 24
+    if 1 <= first <= 126:
+        bits = 24
+    elif 128 <= first <= 191:
+        bits = 16
+    elif 192 <= first <= 223:
+        bits = 8
+    else:
+        return None
+    host = int(addr) & ((1 << bits) - 1)
+    if host == 0:
+        return "zeros"
+    if host == (1 << bits) - 1:
+        return "ones"
+    return None
+
+
+CGW_ADDRESS_RULES: list[tuple[str, str, Callable[[ipaddress.IPv4Address], bool]]] = [
+    ("CGW-ADDRESS-ZERO", "starts with 0", lambda a: a in _ZERO),
+    ("CGW-ADDRESS-LOOPBACK", "is a loopback address (127.0.0.0/8)", lambda a: a in _LOOPBACK),
+    ("CGW-ADDRESS-MULTICAST", "is a multicast address (224.0.0.0/4)", lambda a: a in _MULTICAST),
+    ("CGW-ADDRESS-LINK-LOCAL", "is a link-local address (169.254.0.0/16)", lambda a: a in _LINK_LOCAL),
+    ("CGW-ADDRESS-CLASS-E", "is a class E address (240.0.0.0/4)", lambda a: a in _CLASS_E),
+    ("CGW-ADDRESS-HOST-ZEROS", "has an all-zeros host part in its classful network",
+     lambda a: classful_host_part(a) == "zeros"),
+    ("CGW-ADDRESS-HOST-ONES", "has an all-ones host part in its classful network",
+     lambda a: classful_host_part(a) == "ones"),
+]
+
+
+def _cgw_rule(rule_id: str, why: str, test: Callable[[ipaddress.IPv4Address], bool]) -> None:
+    @rule(rule_id, f"a customer gateway address never {why}")
+    def _check(site: Site, profile: Profile) -> Iterator[Finding]:
+        for i, g in enumerate(site.customer_gateways):
+            if test(g.public_ip):
+                yield _f(rule_id, f"customer gateway address {g.public_ip} {why}",
+                         f"customer_gateways[{i}].public_ip")
+
+
+for _rid, _why, _test in CGW_ADDRESS_RULES:
+    _cgw_rule(_rid, _why, _test)
+
+
+# -------------------------------------------------------------------- limits
+def _limit(rule_id: str, limit: int | None, count: int, what: str, path: str) -> Iterator[Finding]:
+    if limit is not None and count > limit:
+        yield _f(rule_id, f"{count} {what}; the service allows at most {limit}", path)
+
+
+@rule("LIMIT-VPN-GATEWAYS", "at most 10 VPN gateways per VPC")
+def limit_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
+    yield from _limit("LIMIT-VPN-GATEWAYS", profile.limits.vpn_gateways_per_vpc,
+                      len(site.vpn_gateways), f"VPN gateways in VPC {site.vpc.name}", "vpn_gateways")
+
+
+@rule("LIMIT-CUSTOMER-GATEWAYS", "at most 20 customer gateways per region")
+def limit_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
+    yield from _limit("LIMIT-CUSTOMER-GATEWAYS", profile.limits.customer_gateways_per_region,
+                      len(site.customer_gateways), f"customer gateways in region {site.vpc.region}",
+                      "customer_gateways")
+
+
+@rule("LIMIT-TUNNELS-PER-CGW", "at most 10 tunnels per customer gateway")
+def limit_tun_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
+    counts = Counter(t.customer_gateway for t in site.tunnels)
+    for i, g in enumerate(site.customer_gateways):
+        yield from _limit("LIMIT-TUNNELS-PER-CGW", profile.limits.tunnels_per_customer_gateway,
+                          counts[g.name], f"tunnels on customer gateway {g.name}", f"customer_gateways[{i}]")
+
+
+@rule("LIMIT-TUNNELS-PER-VPNGW", "at most 20 tunnels per VPN gateway")
+def limit_tun_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
+    counts = Counter(t.vpn_gateway for t in site.tunnels)
+    for i, g in enumerate(site.vpn_gateways):
+        yield from _limit("LIMIT-TUNNELS-PER-VPNGW", profile.limits.tunnels_per_vpn_gateway,
+                          counts[g.name], f"tunnels on VPN gateway {g.name}", f"vpn_gateways[{i}]")
+
+
+@rule("LIMIT-SPD-POLICIES", "at most 10 SPD policies per tunnel")
+def limit_spd(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        yield from _limit("LIMIT-SPD-POLICIES", profile.limits.spd_policies_per_tunnel,
+                          len(t.spd), f"SPD policies in tunnel {t.name}", f"{tp}.spd")
+
+
+@rule("LIMIT-SPD-PEERS", "at most 50 peer ranges per SPD policy")
+def limit_peers(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        for j, p in enumerate(t.spd):
+            yield from _limit("LIMIT-SPD-PEERS", profile.limits.peers_per_spd_policy,
+                              len(p.peers), f"peer ranges for local range {p.local}", f"{tp}.spd[{j}].peers")
+
+
+@rule("BANDWIDTH", "a VPN gateway's bandwidth is one of the service's tiers")
+def bandwidth(site: Site, profile: Profile) -> Iterator[Finding]:
+    tiers = profile.bandwidths_mbps
+    for i, g in enumerate(site.vpn_gateways):
+        if tiers and g.bandwidth_mbps not in tiers:
+            yield _f("BANDWIDTH", f"bandwidth {g.bandwidth_mbps} Mbps is not one of "
+                     f"{', '.join(map(str, tiers))} Mbps", f"vpn_gateways[{i}].bandwidth_mbps")
+
+
+# ------------------------------------------------------ names and references
+@rule("NAME-DUPLICATE", "names are unique within their kind")
+def names_unique(site: Site, profile: Profile) -> Iterator[Finding]:
+    for kind, items in (("vpn_gateways", site.vpn_gateways),
+                        ("customer_gateways", site.customer_gateways), ("tunnels", site.tunnels)):
+        seen: dict[str, int] = {}
+        for i, it in enumerate(items):
+            if it.name in seen:
+                yield _f("NAME-DUPLICATE", f"name {it.name!r} is already used by {kind}[{seen[it.name]}]",
+                         f"{kind}[{i}].name")
+            else:
+                seen[it.name] = i
+
+
+@rule("REF-VPN-GATEWAY", "a tunnel's vpn_gateway names a VPN gateway of the site")
+def ref_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
+    names = {g.name for g in site.vpn_gateways}
+    for tp, t in _tunnels(site):
+        if t.vpn_gateway not in names:
+            yield _f("REF-VPN-GATEWAY", f"no VPN gateway named {t.vpn_gateway!r} "
+                     f"(known: {', '.join(sorted(names)) or 'none'})", f"{tp}.vpn_gateway")
+
+
+@rule("REF-CUSTOMER-GATEWAY", "a tunnel's customer_gateway names a customer gateway of the site")
+def ref_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
+    names = {g.name for g in site.customer_gateways}
+    for tp, t in _tunnels(site):
+        if t.customer_gateway not in names:
+            yield _f("REF-CUSTOMER-GATEWAY", f"no customer gateway named {t.customer_gateway!r} "
+                     f"(known: {', '.join(sorted(names)) or 'none'})", f"{tp}.customer_gateway")
+
+
+# ------------------------------------------------------- profile value sets
+def _fmt(values: Iterable[object]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _in_set(rule_id: str, what: str, value: object, allowed: list[object], path: str,
+            profile: Profile) -> Iterator[Finding]:
+    if value not in allowed:
+        yield _f(rule_id, f"{what} {value} is not accepted by profile {profile.name} "
+                 f"(accepted: {_fmt(allowed)})", path)
+
+
+def _in_range(rule_id: str, what: str, value: int, bounds: tuple[int, int] | None, path: str,
+              profile: Profile) -> Iterator[Finding]:
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        yield _f(rule_id, f"{what} {value} is outside {bounds[0]}-{bounds[1]} "
+                 f"accepted by profile {profile.name}", path)
+
+
+def _profile_rule(rule_id: str, summary: str,
+                  get: Callable[[Tunnel, Profile], tuple[str, object, object, str]]) -> None:
+    """One profile rule: ``get`` returns (what, value, allowed set or (lo, hi), field)."""
+
+    @rule(rule_id, summary)
+    def _check(site: Site, profile: Profile) -> Iterator[Finding]:
+        for tp, t in _tunnels(site):
+            what, value, allowed, fld = get(t, profile)
+            if isinstance(allowed, tuple):
+                yield from _in_range(rule_id, what, value, allowed, f"{tp}.{fld}", profile)  # type: ignore[arg-type]
+            elif allowed is not None:
+                yield from _in_set(rule_id, what, value, allowed, f"{tp}.{fld}", profile)  # type: ignore[arg-type]
+
+
+def _ev(v: object) -> object:
+    return getattr(v, "value", v)
+
+
+_profile_rule("PROFILE-IKE-VERSION", "the IKE version is one the cloud accepts",
+              lambda t, p: ("IKE version", t.ike.version, list(p.ike.versions), "ike.version"))
+_profile_rule("PROFILE-IKE-MODE", "the negotiation mode is one the cloud accepts",
+              lambda t, p: ("negotiation mode", _ev(t.ike.mode), list(p.ike.modes), "ike.mode"))
+_profile_rule("PROFILE-IKE-ENCRYPTION", "the IKE encryption is one the cloud accepts",
+              lambda t, p: ("IKE encryption", _ev(t.ike.encryption), list(p.ike.encryption), "ike.encryption"))
+_profile_rule("PROFILE-IKE-INTEGRITY", "the IKE integrity is one the cloud accepts",
+              lambda t, p: ("IKE integrity", _ev(t.ike.integrity), list(p.ike.integrity), "ike.integrity"))
+_profile_rule("PROFILE-DH-GROUP", "the IKE DH group is one the cloud accepts",
+              lambda t, p: ("DH group", int(t.ike.dh_group), list(p.ike.dh_groups), "ike.dh_group"))
+_profile_rule("PROFILE-IKE-LIFETIME", "the IKE SA lifetime is inside the cloud's range",
+              lambda t, p: ("IKE SA lifetime", t.ike.lifetime_seconds, p.ike.lifetime_seconds,
+                            "ike.lifetime_seconds"))
+_profile_rule("PROFILE-LOCAL-ID", "the local identity type is one the cloud accepts",
+              lambda t, p: ("local identity type", _ev(t.ike.local_id.type), list(p.ike.identity_types),
+                            "ike.local_id.type"))
+_profile_rule("PROFILE-PEER-ID", "the peer identity type is one the cloud accepts",
+              lambda t, p: ("peer identity type", _ev(t.ike.peer_id.type), list(p.ike.identity_types),
+                            "ike.peer_id.type"))
+_profile_rule("PROFILE-IPSEC-ENCRYPTION", "the IPsec encryption is one the cloud accepts",
+              lambda t, p: ("IPsec encryption", _ev(t.ipsec.encryption), list(p.ipsec.encryption),
+                            "ipsec.encryption"))
+_profile_rule("PROFILE-IPSEC-INTEGRITY", "the IPsec integrity is one the cloud accepts",
+              lambda t, p: ("IPsec integrity", _ev(t.ipsec.integrity), list(p.ipsec.integrity),
+                            "ipsec.integrity"))
+_profile_rule("PROFILE-PFS-GROUP", "the PFS group is one the cloud accepts",
+              lambda t, p: ("PFS group", "none" if t.ipsec.pfs is None else int(t.ipsec.pfs),
+                            list(p.ipsec.pfs_groups), "ipsec.pfs"))
+_profile_rule("PROFILE-IPSEC-LIFETIME", "the IPsec SA lifetime is inside the cloud's range",
+              lambda t, p: ("IPsec SA lifetime", t.ipsec.lifetime_seconds, p.ipsec.lifetime_seconds,
+                            "ipsec.lifetime_seconds"))
+_profile_rule("PROFILE-IPSEC-LIFETIME-KB", "the IPsec SA traffic lifetime is inside the cloud's range",
+              lambda t, p: ("IPsec SA traffic lifetime (KB)", t.ipsec.lifetime_kb, p.ipsec.lifetime_kb,
+                            "ipsec.lifetime_kb"))
+_profile_rule("PROFILE-DPD-TIMEOUT", "the DPD timeout is inside the cloud's range",
+              lambda t, p: ("DPD timeout", t.dpd.timeout_seconds,
+                            p.dpd.timeout_seconds if p.dpd else None, "dpd.timeout_seconds"))
+_profile_rule("PROFILE-DPD-ACTION", "the DPD action is one the cloud accepts",
+              lambda t, p: ("DPD action", _ev(t.dpd.action), list(p.dpd.actions) if p.dpd else None,
+                            "dpd.action"))
+
+
+# ------------------------------------------------------------- weak keys
+WEAK_KEY_MIN = 8
+
+
+@rule("PSK-WEAK", "a pre-shared key is long and not digits only (warning)")
+def psk_weak(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        key = t.psk()
+        why = []
+        if len(key) < WEAK_KEY_MIN:
+            why.append(f"shorter than {WEAK_KEY_MIN} characters")
+        if key.isdigit():
+            why.append("digits only")
+        if why:
+            yield _f("PSK-WEAK", f"the pre-shared key is weak ({', '.join(why)})",
+                     f"{tp}.pre_shared_key", "warning")
+
+
+def check_site(site: Site, profile: Profile | None = None) -> list[Finding]:
+    """Every rule over the site; the site's own profile unless one is given."""
+    prof = profile or get_profile(site.profile)
+    out: list[Finding] = []
+    for r in RULES.values():
+        out.extend(r.fn(site, prof))
+    return out

@@ -198,6 +198,10 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
         "version": __version__,
         "name": t.name,
         "tunnel": t,
+        # 10, 20, ...: this tunnel's place in the site, for crypto map entries,
+        # isakmp policy priorities and tunnel interface numbers
+        "map_seq": 10 * (next(i for i, x in enumerate(site.tunnels) if x.name == t.name) + 1)
+        if any(x.name == t.name for x in site.tunnels) else 10,
         "site": site,
         "vpc": site.vpc,
         "vpn_gateway": vpngw,
@@ -212,7 +216,7 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
             "dh": _kw(vendor, "dh_group", int(t.ike.dh_group), v),
             "dh_group": int(t.ike.dh_group),
             "lifetime": t.ike.lifetime_seconds,
-            "canonical": f"IKEv{v} {t.ike.mode.value} {t.ike.encryption.value}/"
+            "canonical": f"IKEv{v}{' ' + t.ike.mode.value if v == 1 else ''} {t.ike.encryption.value}/"
                          f"{t.ike.integrity.value}/DH{int(t.ike.dh_group)} {t.ike.lifetime_seconds}s",
         },
         "esp": {
@@ -253,13 +257,39 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
 def render_files(site: Site, tunnel: Tunnel | str, vendor: str | None = None, *,
                  platform: str | None = None, software: str | None = None, variant: str | None = None,
                  overrides: dict[str, Any] | None = None) -> dict[str, str]:
-    """The IDC device's configuration for one tunnel: output file name -> text."""
+    """The IDC device's configuration for one tunnel: output file name -> text.
+
+    Without a software version (neither given nor on the customer gateway)
+    the newest catalogued release that can express the tunnel is used, and
+    the output's header names it."""
     t = site.tunnel(tunnel) if isinstance(tunnel, str) else tunnel
     v, sw = resolve_target(site, t, vendor, platform, software)
     vname, var = v.variant(variant)
-    enforce_capabilities(v, sw, t, vname, var.ike_versions)
+    if _software_given(site, t, v, software):
+        enforce_capabilities(v, sw, t, vname, var.ike_versions)
+    else:
+        candidates = [s for s in v.software if s.platform == sw.platform]
+        first_error: RenderError | None = None
+        for cand in reversed(candidates):
+            try:
+                enforce_capabilities(v, cand, t, vname, var.ike_versions)
+            except RenderError as exc:
+                first_error = first_error or exc
+                continue
+            sw = cand
+            break
+        else:
+            assert first_error is not None
+            raise first_error
     ctx = build_context(site, t, v, sw, vname, overrides)
     return {fname: str(template(v.id, tpl).render(ctx)) for fname, tpl in var.files.items()}
+
+
+def _software_given(site: Site, t: Tunnel, v: Vendor, software: str | None) -> bool:
+    if software is not None:
+        return True
+    ref = site.customer_gateway(t.customer_gateway).vendor
+    return ref is not None and ref.software is not None and _same_vendor(ref.name, ref.platform, v)
 
 
 def join_files(files: dict[str, str]) -> str:

@@ -1,0 +1,365 @@
+"""The ``vpnconf`` command: thin over the API.
+
+Exit codes: 0 ok, 1 findings of error severity (or a tunnel the vendor cannot
+express), 2 unreadable input or usage. Heavy modules (jinja2, netutils,
+textfsm) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .findings import VpnconfError
+
+EXAMPLES = {
+    "validate": "vpnconf validate samples/quickstart.yaml",
+    "render": "vpnconf render samples/quickstart.yaml --tunnel TomVPNConn --vendor juniper_srx --variant policy",
+    "vendors": "vpnconf vendors --vendor cisco --supports dh24 --format json",
+    "schema": "vpnconf schema > site.schema.json",
+    "routes": "vpnconf routes samples/quickstart.yaml --tunnel TomVPNConn",
+    "price": "vpnconf price --region ap-guangzhou --bandwidth 10 --hours 720",
+    "import": "vpnconf import describe-vpn-connections.json --into site.yaml -o merged.yaml",
+    "export": "vpnconf export samples/quickstart.yaml --tunnel TomVPNConn",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"vpnconf: usage error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def _emit(obj: Any, fmt: str, text: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+# ------------------------------------------------------------- commands
+def cmd_validate(a: argparse.Namespace) -> int:
+    from .findings import has_errors
+    from .io import load_site
+
+    site, findings = load_site(a.site)
+    ok = site is not None and not has_errors(findings)
+    if a.format == "json":
+        _emit({"file": a.site, "valid": ok, "findings": [f.as_dict() for f in findings]}, "json", "")
+    else:
+        for f in findings:
+            sys.stdout.write(f.text() + "\n")
+        n_err = sum(f.severity == "error" for f in findings)
+        n_warn = sum(f.severity == "warning" for f in findings)
+        sys.stdout.write(f"{a.site}: {'valid' if ok else 'invalid'} ({n_err} errors, {n_warn} warnings)\n")
+    return 0 if ok else 1
+
+
+def _vendor_rows(a: argparse.Namespace) -> list[tuple[Any, Any, str]]:
+    from .catalog import get_vendor, supports, vendors
+
+    rows = []
+    wanted = get_vendor(a.vendor).id if a.vendor else None
+    for v in vendors().values():
+        if wanted and v.id != wanted:
+            continue
+        for s in v.software:
+            plat = v.platform(s.platform)
+            if a.platform and a.platform.lower() not in {plat.id, plat.name, *plat.aliases}:
+                continue
+            if any(not supports(s, c) for c in a.supports or []):
+                continue
+            for rel in s.releases:
+                rows.append((v, s, rel))
+    return rows
+
+
+def cmd_vendors(a: argparse.Namespace) -> int:
+    rows = _vendor_rows(a)
+    if a.format == "json":
+        out: list[dict[str, Any]] = []
+        for v, s, rel in rows:
+            item: dict[str, Any] = {"VendorName": v.catalog_vendor, "Platform": v.platform(s.platform).name,
+                                    "SoftwareVersion": rel}
+            if a.details:
+                item["Details"] = _details(v, s)
+            out.append(item)
+        _emit({"CustomerGatewayVendorSet": out}, "json", "")
+        return 0
+    lines = [f"{'VENDOR ID':<18} {'VendorName':<11} {'Platform':<10} {'Software':<9} IKE   modes"]
+    for v, s, rel in rows:
+        lines.append(f"{v.id:<18} {v.catalog_vendor:<11} {v.platform(s.platform).name:<10} {rel:<9} "
+                     f"{'/'.join(f'v{x}' for x in s.ike_versions):<5} {'/'.join(s.modes)}")
+        if a.details:
+            for k, val in _details(v, s).items():
+                lines.append(f"    {k}: {val}")
+    if len(lines) == 1:
+        lines.append("(no vendor matches these filters)")
+    _emit(None, "text", "\n".join(lines))
+    return 0
+
+
+def _details(v: Any, s: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {"range": s.range, "variants": list(v.variants), "ike_versions": s.ike_versions,
+                         "modes": s.modes, "identity_types": s.identity_types}
+    for ver in (1, 2):
+        algs = s.algorithms(ver)
+        if algs is not None:
+            d[f"ikev{ver}"] = algs.model_dump()
+    d["ike_lifetime_seconds"] = list(s.ike_lifetime_seconds)
+    d["ipsec_lifetime_seconds"] = list(s.ipsec_lifetime_seconds)
+    if s.ipsec_lifetime_kb:
+        d["ipsec_lifetime_kb"] = list(s.ipsec_lifetime_kb)
+    if s.notes:
+        d["notes"] = s.notes
+    return d
+
+
+def cmd_schema(a: argparse.Namespace) -> int:
+    from .io import site_schema
+
+    _emit(site_schema(), "json", "")
+    return 0
+
+
+def cmd_render(a: argparse.Namespace) -> int:
+    from .io import require_site, write_private
+    from .renderer import join_files, render_files
+
+    site = require_site(a.site)
+    if a.all:
+        if not a.output:
+            raise VpnconfError("--all writes one file per tunnel: give -o DIR")
+        names = [t.name for t in site.tunnels]
+    else:
+        if not a.tunnel:
+            if len(site.tunnels) != 1:
+                raise VpnconfError(f"{a.site}: name the tunnel with --tunnel (one of: "
+                                   f"{', '.join(t.name for t in site.tunnels)})")
+            a.tunnel = site.tunnels[0].name
+        try:
+            site.tunnel(a.tunnel)
+        except KeyError:
+            raise VpnconfError(f"{a.site}: no tunnel named {a.tunnel!r} (known: "
+                               f"{', '.join(t.name for t in site.tunnels)})") from None
+        names = [a.tunnel]
+    # Render everything first: nothing is written unless all of it renders.
+    outputs: list[tuple[str, dict[str, str]]] = []
+    for n in names:
+        files = render_files(site, n, a.vendor, platform=a.platform, software=a.software, variant=a.variant)
+        outputs.append((n, files))
+    if not a.output:
+        for _, files in outputs:
+            sys.stdout.write(join_files(files))
+        return 0
+    out = Path(a.output)
+    to_dir = a.all or out.is_dir() or a.output.endswith("/") or any(len(f) > 1 for _, f in outputs)
+    targets: list[tuple[Path, str]] = []
+    for n, files in outputs:
+        for fname, text in files.items():
+            if to_dir:
+                stem = fname if len(names) == 1 and len(files) > 1 else f"{n}.{fname}"
+                targets.append((out / stem, text))
+            else:
+                targets.append((out, text))
+    clash = [str(p) for p, _ in targets if p.exists()]
+    if clash and not a.force:
+        raise VpnconfError(f"{clash[0]}: exists; use --force to overwrite")
+    for p, text in targets:
+        write_private(p, text, force=a.force)
+        sys.stderr.write(f"wrote {p} (mode 0600)\n")
+    return 0
+
+
+def cmd_routes(a: argparse.Namespace) -> int:
+    from .io import require_site
+
+    site = require_site(a.site)
+    tunnels = [site.tunnel(a.tunnel)] if a.tunnel else site.tunnels
+    cloud, idc = [], []
+    for t in tunnels:
+        gw = site.vpn_gateway(t.vpn_gateway)
+        for pol in t.spd:
+            for peer in pol.peers:
+                cloud.append({"DestinationCidrBlock": str(peer), "GatewayType": "VPN",
+                              "GatewayId": gw.name, "Tunnel": t.name})
+        for pol in t.spd:
+            idc.append({"destination": str(pol.local), "via": f"tunnel {t.name} to {gw.public_ip}",
+                        "tunnel": t.name})
+    idc = list({(r["destination"], r["tunnel"]): r for r in idc}.values())
+    cloud = list({(r["DestinationCidrBlock"], r["GatewayId"]): r for r in cloud}.values())
+    text = ["Cloud side (VPC route table, next hop type VPN gateway):"]
+    text += [f"  {r['DestinationCidrBlock']:<18} -> VPN gateway {r['GatewayId']} ({r['Tunnel']})" for r in cloud]
+    text += ["IDC side (static routes on the customer gateway):"]
+    text += [f"  {r['destination']:<18} -> {r['via']}" for r in idc]
+    _emit({"cloud": cloud, "idc": idc}, a.format, "\n".join(text))
+    return 0
+
+
+def cmd_price(a: argparse.Namespace) -> int:
+    from importlib import resources
+
+    import yaml
+
+    table = yaml.safe_load(resources.files("vpnconf").joinpath("pricing.yaml").read_text(encoding="utf-8"))
+    region = table["regions"].get(a.region)
+    if region is None:
+        raise VpnconfError(f"region {a.region!r} is not in the price table (known: "
+                           f"{', '.join(sorted(table['regions']))})")
+    if a.bandwidth not in region:
+        raise VpnconfError(f"bandwidth {a.bandwidth} Mbps is not a tier "
+                           f"(tiers: {', '.join(map(str, sorted(region)))} Mbps)")
+    if a.hours < 0:
+        raise VpnconfError("--hours must be 0 or more")
+    hourly = float(region[a.bandwidth])
+    total = round(hourly * a.hours, 4)
+    obj = {"Region": a.region, "BandwidthMbps": a.bandwidth, "Hours": a.hours, "Currency": table["currency"],
+           "HourlyPrice": hourly, "TotalPrice": total, "Note": "gateway fee only; traffic is billed per GB"}
+    _emit(obj, a.format, f"{a.region} {a.bandwidth} Mbps: {hourly} {table['currency']}/hour x {a.hours} h = "
+                         f"{total} {table['currency']} (gateway fee only; traffic billed per GB)")
+    return 0
+
+
+def cmd_import(a: argparse.Namespace) -> int:
+    import yaml
+
+    from .findings import has_errors
+    from .io import import_foreign, load_data, read_text, site_from_data
+    from .model import dump_site
+
+    data = load_data(read_text(a.file), a.file)
+    if not isinstance(data, dict):
+        raise VpnconfError(f"{a.file}: expected a JSON object")
+    base = load_data(read_text(a.into), a.into) if a.into else None
+    merged = import_foreign(data, a.file, base)
+    site, findings = site_from_data(merged, a.file)
+    for f in findings:
+        sys.stderr.write(f.text() + "\n")
+    if site is None or has_errors(findings):
+        return 1
+    out = dump_site(site, show_secrets=True)
+    text = json.dumps(out, indent=2) if a.format == "json" else yaml.safe_dump(out, sort_keys=False)
+    if a.output:
+        from .io import write_private
+
+        write_private(a.output, text, force=a.force)
+        sys.stderr.write(f"wrote {a.output} (mode 0600)\n")
+    else:
+        if not a.show_secrets:
+            out = dump_site(site, show_secrets=False)
+            text = json.dumps(out, indent=2) if a.format == "json" else yaml.safe_dump(out, sort_keys=False)
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    from .io import require_site, tunnel_to_tencent
+
+    site = require_site(a.site)
+    names = [a.tunnel] if a.tunnel else [t.name for t in site.tunnels]
+    reqs = []
+    for n in names:
+        try:
+            t = site.tunnel(n)
+        except KeyError:
+            raise VpnconfError(f"{a.site}: no tunnel named {n!r}") from None
+        reqs.append(tunnel_to_tencent(site, t, show_secrets=a.show_secrets))
+    _emit(reqs[0] if len(reqs) == 1 else reqs, "json", "")
+    return 0
+
+
+# --------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vpnconf", description="Site-to-site IPsec between an IDC and a cloud VPC: "
+                "validate, render, catalog (offline).")
+    p.add_argument("--version", action="version", version=f"vpnconf {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_, epilog=f"example: {EXAMPLES[name]}")
+        sp.add_argument("--format", choices=["text", "json"], default="text")
+        return sp
+
+    sp = add("validate", "check a site file against every rule of the service")
+    sp.add_argument("site")
+    sp.set_defaults(fn=cmd_validate)
+
+    sp = add("render", "render a tunnel into the customer gateway's device config")
+    sp.add_argument("site")
+    sp.add_argument("--tunnel")
+    sp.add_argument("--all", action="store_true", help="every tunnel, one file each (needs -o DIR)")
+    sp.add_argument("--vendor", help="vendor id or alias (default: the customer gateway's)")
+    sp.add_argument("--platform")
+    sp.add_argument("--software", help="software version, e.g. 15.4, 17.12, 9.16, 21.4, 7.2, 5.9")
+    sp.add_argument("--variant")
+    sp.add_argument("-o", "--output", help="file or directory (files are written 0600)")
+    sp.add_argument("--force", action="store_true", help="overwrite existing files")
+    sp.set_defaults(fn=cmd_render)
+
+    sp = add("vendors", "the customer gateway vendor catalog (DescribeCustomerGatewayVendors)")
+    sp.add_argument("--vendor")
+    sp.add_argument("--platform")
+    sp.add_argument("--supports", action="append", metavar="CAP",
+                    help="capability filter, repeatable: dh24, ikev2, aggressive, sha256, aes256gcm, pfs14 ...")
+    sp.add_argument("--details", action="store_true", help="add the supported sets")
+    sp.set_defaults(fn=cmd_vendors)
+
+    sp = add("schema", "print the JSON Schema of the site file")
+    sp.set_defaults(fn=cmd_schema)
+
+    sp = add("routes", "route entries for the cloud route table and the IDC side")
+    sp.add_argument("site")
+    sp.add_argument("--tunnel")
+    sp.set_defaults(fn=cmd_routes)
+
+    sp = add("price", "VPN gateway cost from the price table (InquiryVpnPrice, offline)")
+    sp.add_argument("--region", required=True)
+    sp.add_argument("--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100")
+    sp.add_argument("--hours", type=float, default=1.0)
+    sp.set_defaults(fn=cmd_price)
+
+    sp = add("import", "read Tencent API JSON or `terraform show -json` output into a site file")
+    sp.add_argument("file")
+    sp.add_argument("--into", help="site file holding the VPC and gateways to merge into")
+    sp.add_argument("-o", "--output")
+    sp.add_argument("--force", action="store_true")
+    sp.add_argument("--show-secrets", action="store_true")
+    sp.set_defaults(fn=cmd_import)
+
+    sp = add("export", "print a tunnel as the CreateVpnConnection request JSON")
+    sp.add_argument("site")
+    sp.add_argument("--tunnel")
+    sp.add_argument("--show-secrets", action="store_true")
+    sp.set_defaults(fn=cmd_export)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    if not getattr(a, "fn", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(a.fn(a))
+    except VpnconfError as exc:
+        sys.stderr.write(f"vpnconf: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("vpnconf: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for the user; say what broke
+        sys.stderr.write(f"vpnconf: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                         " (please report this with the input)\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -183,7 +183,7 @@ PSK_RE = re.compile(r"^[!#-&(-\[\]-_a-~]{1,128}$")
 
 
 def check_name(value: str) -> str:
-    if not NAME_RE.match(value):
+    if not NAME_RE.fullmatch(value):
         raise ValueError(
             "must be 1-60 characters of letters, digits, '_', '.', '-' and start with a letter or digit"
         )
@@ -194,7 +194,7 @@ def check_fqdn(value: str) -> str:
     if len(value) > 253 or not value or value.endswith("."):
         raise ValueError("is not a valid host name (1-253 characters, no trailing dot)")
     labels = value.split(".")
-    if len(labels) < 2 or not all(FQDN_LABEL_RE.match(lbl) for lbl in labels):
+    if len(labels) < 2 or not all(FQDN_LABEL_RE.fullmatch(lbl) for lbl in labels):
         raise ValueError(
             "is not a valid host name: labels of letters, digits and '-', separated by dots"
         )
@@ -207,7 +207,7 @@ ObjName = Annotated[str, BeforeValidator(lambda v: check_name(v) if isinstance(v
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class Identity(_Model):
@@ -366,7 +366,7 @@ class Tunnel(_Model):
             raw = str(raw)
         if not isinstance(raw, str):
             raise ValueError("must be a string")
-        if not PSK_RE.match(raw):
+        if not PSK_RE.fullmatch(raw):
             # Never echo the key itself.
             raise ValueError(
                 "must be 1-128 printable ASCII characters without whitespace, newline, "

@@ -1,0 +1,131 @@
+"""The canonical model: aliases, defaults, syntax of user strings."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from vpnconf.model import DhGroup, Encryption, Identity, IkeOptions, Integrity, IpsecOptions, Site, Tunnel
+
+SPD = [{"local": "192.168.1.0/24", "peers": ["10.0.1.0/24"]}]
+
+
+def tunnel(**kw):
+    base = {"name": "t", "vpn_gateway": "g", "customer_gateway": "c", "pre_shared_key": "s3cret-Key", "spd": SPD}
+    base.update(kw)
+    return Tunnel.model_validate(base)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [("AES-CBC-128", Encryption.aes128), ("3DES-CBC", Encryption.tdes), ("DES-CBC", Encryption.des),
+     ("AES-CBC-256", Encryption.aes256), ("AES128GCM128", Encryption.aes128gcm), ("SM4", Encryption.sm4),
+     ("aes-256-cbc", Encryption.aes256), ("aes", Encryption.aes128)],
+)
+def test_encryption_aliases(spelling, canonical):
+    assert IpsecOptions(encryption=spelling).encryption is canonical
+
+
+@pytest.mark.parametrize(("spelling", "canonical"), [("SHA", Integrity.sha1), ("SHA1", Integrity.sha1),
+                                                     ("SHA-256", Integrity.sha256), ("MD5", Integrity.md5),
+                                                     ("SHA-512", Integrity.sha512), ("SM3", Integrity.sm3)])
+def test_integrity_aliases(spelling, canonical):
+    assert IkeOptions(integrity=spelling).integrity is canonical
+
+
+def test_dh_and_pfs_spellings():
+    assert IkeOptions(dh_group="GROUP2").dh_group is DhGroup.g2
+    assert IkeOptions(dh_group="DH-GROUP14").dh_group is DhGroup.g14
+    assert IpsecOptions(pfs="DH-GROUP5").pfs is DhGroup.g5
+    assert IpsecOptions(pfs="NULL").pfs is None
+    assert IpsecOptions(pfs="none").model_dump(mode="json")["pfs"] == "none"
+    with pytest.raises(ValidationError):
+        IkeOptions(dh_group="GROUP3")
+
+
+def test_mode_version_identity_spellings():
+    ike = IkeOptions(mode="AGGRESSIVE", version="IKEV1", local_id={"type": "ADDRESS"})
+    assert ike.mode.value == "aggressive" and ike.version == 1
+    assert IkeOptions(version="IKEV2").version == 2
+    with pytest.raises(ValidationError, match="aggressive mode exists only in IKEv1"):
+        IkeOptions(version=2, mode="aggressive")
+
+
+def test_output_uses_canonical_names():
+    t = tunnel(ike={"encryption": "AES-CBC-128", "integrity": "SHA", "dh_group": "GROUP2"},
+               ipsec={"pfs": "DH-GROUP2", "encryption": "3DES-CBC"})
+    d = t.model_dump(mode="json")
+    assert d["ike"]["encryption"] == "aes128" and d["ike"]["integrity"] == "sha1" and d["ike"]["dh_group"] == 2
+    assert d["ipsec"]["pfs"] == 2 and d["ipsec"]["encryption"] == "3des"
+
+
+def test_defaults_follow_the_service():
+    t = tunnel()
+    assert (t.ike.version, t.ike.encryption.value, t.ike.integrity.value, int(t.ike.dh_group), t.ike.mode.value,
+            t.ike.lifetime_seconds) == (1, "3des", "sha1", 1, "main", 86400)
+    assert (t.ipsec.encryption.value, t.ipsec.integrity.value, t.ipsec.pfs, t.ipsec.lifetime_seconds,
+            t.ipsec.lifetime_kb) == ("aes128", "sha1", None, 3600, 1843200)
+    assert t.ipsec.protocol == "esp" and t.ipsec.encapsulation == "tunnel"
+
+
+@pytest.mark.parametrize("key", ["abc def", 'ab"c', "ab'c", "ab\nset x", "ab\\c", "a`b", "", "ab\tc", "é-key",
+                                 "x" * 129, "ab\x00c"])
+def test_bad_keys_are_rejected_without_echo(key):
+    with pytest.raises(ValidationError) as err:
+        tunnel(pre_shared_key=key)
+    if len(key) > 3:
+        assert key not in str(err.value)
+
+
+@pytest.mark.parametrize("key", ["123456", "Abc!#$%&()*+,-./:;<=>?@[]^_{|}~", "x" * 128])
+def test_good_keys(key):
+    assert tunnel(pre_shared_key=key).psk() == key
+
+
+def test_key_is_secret_in_repr_and_dump():
+    t = tunnel(pre_shared_key="TopSecret99")
+    assert "TopSecret99" not in repr(t) and "TopSecret99" not in str(t.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize("fqdn", ["idc.example.com", "a.b", "vpn-1.example.co"])
+def test_fqdn_identity_valid(fqdn):
+    assert Identity(type="FQDN", value=fqdn).value == fqdn
+
+
+@pytest.mark.parametrize("fqdn", ["bad_host.example", "-a.example.com", "nodot", "a.example.com.", "a..b",
+                                  "x.123", "a;b.com", "a b.com", "a\n.com", "a" * 64 + ".com"])
+def test_fqdn_identity_invalid(fqdn):
+    with pytest.raises(ValidationError):
+        Identity(type="fqdn", value=fqdn)
+
+
+def test_address_identity_checks_value():
+    assert Identity(type="address").value is None
+    with pytest.raises(ValidationError):
+        Identity(type="address", value="not-an-ip")
+
+
+@pytest.mark.parametrize("name", ["Tom VPN", "a;b", "a\nb", "-lead", "x" * 61, "名字", "a{b}", "a#b", "a!b"])
+def test_names_reject_metacharacters(name):
+    with pytest.raises(ValidationError):
+        tunnel(name=name)
+
+
+def test_models_are_frozen_and_strict():
+    t = tunnel()
+    with pytest.raises(ValidationError):
+        t.name = "x"  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        tunnel(colour="red")
+
+
+def test_spd_cidr_must_be_a_network_address():
+    with pytest.raises(ValidationError, match="host bits"):
+        tunnel(spd=[{"local": "192.168.1.1/24", "peers": ["10.0.1.0/24"]}])
+
+
+def test_site_lookup(quickstart):
+    assert isinstance(quickstart, Site)
+    assert quickstart.tunnel("TomVPNConn").customer_gateway == "TomVPNUserGw"
+    with pytest.raises(KeyError):
+        quickstart.tunnel("nope")

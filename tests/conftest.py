@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,9 +38,7 @@ def quickstart():
 
 
 @pytest.fixture
-def vpnconf_bin() -> str:
-    exe = shutil.which("vpnconf")
-    if exe is None:
-        cand = Path(os.sys.executable).parent / "vpnconf"
-        exe = str(cand)
-    return exe
+def vpnconf_bin() -> list[str]:
+    """The installed console script beside this interpreter, else the module."""
+    exe = Path(sys.executable).parent / "vpnconf"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "vpnconf.cli"]

@@ -110,6 +110,13 @@ class Vendor(_C):
         )
 
     def software_for(self, platform: str | None, version: str | None) -> Software:
+        """The software entry for a version; without a platform, the first
+        platform whose ranges hold the version (IOS 15.4 vs IOS-XE 17.12)."""
+        if platform is None and version is not None:
+            v = parse_version(version)
+            for s in self.software:
+                if v and s.matches(v):
+                    return s
         plat = self.platform(platform)
         entries = [s for s in self.software if s.platform == plat.id]
         if not entries:

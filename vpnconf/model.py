@@ -417,7 +417,7 @@ class Site(_Model):
 
 def dump_site(site: Site, *, show_secrets: bool = False) -> dict[str, Any]:
     """The site as plain data (canonical names), keys redacted unless asked."""
-    data: dict[str, Any] = site.model_dump(mode="json", exclude_none=True)
+    data: dict[str, Any] = site.model_dump(mode="json")
     for t, raw in zip(data["tunnels"], site.tunnels, strict=True):
         t["pre_shared_key"] = raw.psk() if show_secrets else "<redacted>"
     return data

@@ -90,9 +90,9 @@ def resolve_target(
         software = software or ref.software
     else:
         v = get_vendor(vendor, platform)
-        if ref is not None and _same_vendor(ref.name, ref.platform, v):
+        if ref is not None and software is None and _same_vendor(ref.name, ref.platform, v):
             platform = platform or ref.platform
-            software = software or ref.software
+            software = ref.software
     return v, v.software_for(platform, software)
 
 

@@ -26,6 +26,7 @@ EXAMPLES = {
     "price": "vpnconf price --region ap-guangzhou --bandwidth 10 --hours 720",
     "import": "vpnconf import describe-vpn-connections.json --into site.yaml -o merged.yaml",
     "export": "vpnconf export samples/quickstart.yaml --tunnel TomVPNConn",
+    "lab": "sudo vpnconf lab verify samples/quickstart.yaml --tunnel TomVPNConn",
 }
 
 
@@ -273,6 +274,19 @@ def cmd_export(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(a: argparse.Namespace) -> int:
+    from .io import require_site
+    from .lab import summary, verify
+
+    site = require_site(a.site)
+    tunnel = a.tunnel or (site.tunnels[0].name if len(site.tunnels) == 1 else None)
+    if tunnel is None:
+        raise VpnconfError(f"{a.site}: name the tunnel with --tunnel")
+    report = verify(site, tunnel, timeout=a.timeout, keep=a.keep)
+    _emit(report, a.format, summary(report))
+    return 0 if report["ok"] else 1
+
+
 # --------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vpnconf", description="Site-to-site IPsec between an IDC and a cloud VPC: "
@@ -336,6 +350,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--tunnel")
     sp.add_argument("--show-secrets", action="store_true")
     sp.set_defaults(fn=cmd_export)
+    sp = add("lab", "prove a tunnel with two real strongSwan daemons in network namespaces (root)")
+    sp.add_argument("action", choices=["verify"])
+    sp.add_argument("site")
+    sp.add_argument("--tunnel")
+    sp.add_argument("--timeout", type=float, default=20.0)
+    sp.add_argument("--keep", action="store_true", help="keep configs and logs in /tmp/vpnlab-<tag>.kept")
+    sp.set_defaults(fn=cmd_lab)
     return p
 
 

@@ -129,6 +129,11 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
         if value not in allowed:
             raise RenderError(f"{label}: {what} {value} is not supported with IKEv{v} "
                               f"(supported: {', '.join(map(str, allowed))})")
+    if t.ike.encryption.value.endswith("gcm") and "ike_prf" in vendor.keywords:
+        if vendor.keyword("ike_prf", t.ike.integrity, v) is None:
+            allowed = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
+            raise RenderError(f"{label}: IKE {t.ike.encryption.value} needs a PRF; integrity "
+                              f"{t.ike.integrity.value} has none here (supported with GCM: {allowed})")
     if t.ike.mode.value not in sw.modes:
         raise RenderError(f"{label}: {t.ike.mode.value} mode is not supported (supported: {', '.join(sw.modes)})")
     for side, ident in (("local", t.ike.peer_id), ("remote", t.ike.local_id)):
@@ -160,12 +165,13 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
 _UNSAFE = frozenset("\n\r\x00\"'`\\ \t")
 
 
-def _guard(ctx: dict[str, Any]) -> None:
+def _guard(site: Site, t: Tunnel) -> None:
     """Defence in depth: the model already rejects these characters in every
-    user value that reaches a template; refuse to render if one slipped by."""
-    t: Tunnel = ctx["tunnel"]
-    values = [t.name, t.psk(), ctx["vpc"].name, ctx["vpn_gateway"].name, ctx["customer_gateway"].name,
-              ctx["local"]["id"]["value"], ctx["remote"]["id"]["value"]]
+    user value that reaches a template; refuse to render if one slipped by
+    (a tunnel built without validation)."""
+    values = [t.name, t.psk(), t.vpn_gateway, t.customer_gateway, site.vpc.name,
+              *(g.name for g in site.vpn_gateways), *(g.name for g in site.customer_gateways),
+              t.ike.local_id.value or "", t.ike.peer_id.value or ""]
     for value in values:
         if _UNSAFE.intersection(value):
             raise RenderError("refusing to render a value with whitespace, quotes or control characters")
@@ -250,7 +256,6 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
     }
     if overrides:
         ctx.update(overrides)
-    _guard(ctx)
     return ctx
 
 
@@ -263,6 +268,7 @@ def render_files(site: Site, tunnel: Tunnel | str, vendor: str | None = None, *,
     the newest catalogued release that can express the tunnel is used, and
     the output's header names it."""
     t = site.tunnel(tunnel) if isinstance(tunnel, str) else tunnel
+    _guard(site, t)
     v, sw = resolve_target(site, t, vendor, platform, software)
     vname, var = v.variant(variant)
     if _software_given(site, t, v, software):

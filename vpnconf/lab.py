@@ -1,0 +1,98 @@
+"""`vpnconf lab verify`: prove a tunnel with two real strongSwan daemons.
+
+The *cloud* end plays the VPN gateway, configured from the tunnel as the cloud
+sees it (the rendered IDC config, mirrored); the *idc* end runs exactly what
+`vpnconf render --vendor strongswan` gives the customer gateway. Both keep the
+real public IPs as IKE identities while their outer addresses come from
+198.18.0.0/15. The engine (namespaces, daemons, clean-up) is `labnet`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import asdict
+from typing import Any
+
+from .catalog import get_vendor
+from .findings import VpnconfError
+from .labnet import LabEnd, LabResult, LabUnavailable, preflight, run_lab
+from .model import Site, Tunnel
+from .renderer import Pair, build_context, template
+
+IDC_OUTER = "198.18.0.2"
+CLOUD_OUTER = "198.18.0.1"
+
+
+def _host(cidr: str) -> str:
+    """The first usable host of a range, with its prefix ("10.0.1.1/24")."""
+    n = ipaddress.IPv4Network(cidr)
+    first = n.network_address + (1 if n.num_addresses > 2 else 0)
+    return f"{first}/{n.prefixlen}"
+
+
+def lab_configs(site: Site, t: Tunnel, cloud: Tunnel | None = None) -> tuple[str, str, dict[str, Any]]:
+    """(idc swanctl.conf, cloud swanctl.conf, idc context) for the lab.
+
+    ``cloud`` is the tunnel as the cloud has it, when it differs from what the
+    IDC device was rendered from (a mismatch to reproduce)."""
+    v = get_vendor("strongswan")
+    sw = v.software_for(None, None)
+    var = v.variants["swanctl"]
+    tpl = template(v.id, var.files["swanctl.conf"])
+    lab = {"local_addrs": IDC_OUTER, "remote_addrs": CLOUD_OUTER, "start": "none"}
+    idc_ctx = build_context(site, t, v, sw, "swanctl", lab)
+    cloud_ctx = dict(idc_ctx) if cloud is None else build_context(site, cloud, v, sw, "swanctl", lab)
+    cloud_ctx.update(
+        local=cloud_ctx["remote"], remote=cloud_ctx["local"],
+        local_addrs=CLOUD_OUTER, remote_addrs=IDC_OUTER,
+        pairs=[Pair(p.n, p.seq, p.remote, p.local) for p in cloud_ctx["pairs"]],
+        local_nets=cloud_ctx["remote_nets"], remote_nets=cloud_ctx["local_nets"],
+    )
+    return str(tpl.render(idc_ctx)), str(tpl.render(cloud_ctx)), idc_ctx
+
+
+def verify(site: Site, tunnel: str, *, timeout: float = 20.0, keep: bool = False,
+           cloud: Tunnel | None = None) -> dict[str, Any]:
+    """Run the lab for one tunnel; a JSON-ready report."""
+    why = preflight()
+    if why is not None:
+        raise VpnconfError(f"lab unavailable: {why}")
+    try:
+        t = site.tunnel(tunnel)
+    except KeyError:
+        raise VpnconfError(f"no tunnel named {tunnel!r}") from None
+    idc_conf, cloud_conf, ctx = lab_configs(site, t, cloud)
+    pairs = ctx["pairs"]
+    idc = LabEnd("idc", IDC_OUTER, idc_conf, sorted({_host(p.local.cidr) for p in pairs}))
+    cloud = LabEnd("cloud", CLOUD_OUTER, cloud_conf, sorted({_host(p.remote.cidr) for p in pairs}))
+    children = [f"{t.name}-{p.n}" for p in pairs]
+    pings = {f"{t.name}-{p.n}": (_host(p.local.cidr).split("/")[0], _host(p.remote.cidr).split("/")[0])
+             for p in pairs}
+    try:
+        res: LabResult = run_lab(idc, cloud, connection=t.name, children=children, pings=pings,
+                                 timeout=timeout, keep=keep)
+    except LabUnavailable as exc:
+        raise VpnconfError(f"lab unavailable: {exc}") from None
+    report = asdict(res)
+    report["ok"] = res.ok
+    report["tunnel"] = t.name
+    report["pairs"] = [{"child": f"{t.name}-{p.n}", "idc": p.local.cidr, "vpc": p.remote.cidr} for p in pairs]
+    return report
+
+
+def summary(report: dict[str, Any]) -> str:
+    lines = [f"tunnel {report['tunnel']}: {'PASS' if report['ok'] else 'FAIL'}"
+             + (f" ({report['reason']})" if report["reason"] else "")]
+    lines.append(f"  IKE SA: {'established' if report['ike_established'] else 'not established'}"
+                 + (f", {report['ike_proposal']}" if report["ike_proposal"] else ""))
+    for c, p in zip(report["children"], report["pairs"], strict=False):
+        ping = {True: "ping ok", False: "ping FAILED", None: "no ping"}[c["ping_ok"]]
+        lines.append(f"  {p['idc']:<18} <-> {p['vpc']:<18} child {'up' if c['established'] else 'DOWN'}"
+                     f"{', ' + c['esp_proposal'] if c.get('esp_proposal') else ''}, {ping}"
+                     + (f" ({c['reason']})" if c["reason"] else ""))
+    t = report["timings"]
+    lines.append("  timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in t.items()))
+    if not report["ok"] and report["log_excerpt"]:
+        lines.append("  daemon log:")
+        lines += [f"    {ln}" for ln in report["log_excerpt"][-12:]]
+    return "\n".join(lines)

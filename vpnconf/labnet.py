@@ -1,0 +1,1076 @@
+"""Run two strongSwan (charon) endpoints against each other in network namespaces.
+
+This is the low-level lab engine.  It knows nothing about the tunnel model of
+``vpnconf``: the caller hands in two complete ``swanctl.conf`` texts (connections
+and secrets) and gets back what the daemons negotiated, whether every CHILD_SA
+came up, whether pings pass through each tunnel, and -- on failure -- the reason
+the daemons gave plus the log lines that show it.
+
+Layout of one lab (``tag`` is 6 random hex digits unless the caller picks one)::
+
+    netns vpnlab-<tag>-<initiator.name>            netns vpnlab-<tag>-<responder.name>
+      lo: inner addresses (/32)                      lo: inner addresses (/32)
+      vl<tag>a  198.18.x.y/32 peer ...  <==veth==>   vl<tag>b  198.18.x.z/32 peer ...
+      ipsec0 (TUN, created by kernel-libipsec)       ipsec0
+      charon in a private mount ns (tmpfs /run)      charon in a private mount ns
+
+    /tmp/vpnlab-<tag>/owner                         "<pid> <starttime>" of the owning process
+    /tmp/vpnlab-<tag>/<end>/strongswan.conf         STRONGSWAN_CONF of that end's charon/swanctl
+    /tmp/vpnlab-<tag>/<end>/swanctl.conf            the caller's text
+    /tmp/vpnlab-<tag>/<end>/charon.vici             vici socket
+    /tmp/vpnlab-<tag>/<end>/charon.log              filelog
+
+The kernel used here has no ESP/XFRM support, so ESP is done in userspace by the
+``kernel-libipsec`` plugin (which also forces UDP encapsulation on port 4500).
+
+Inner addresses go on ``lo`` as /32 (this kernel has no dummy driver); the
+prefix length given by the caller is ignored.  Retransmissions are shortened
+(0.5 s, base 1.4, 3 tries) so that an unanswered peer fails within seconds.
+
+Reasons (``LabResult.reason`` / ``ChildResult.reason``), as strongSwan 5.9.8
+really reports them in this lab:
+
+* ``NO_PROPOSAL_CHOSEN``: IKE or ESP proposals do not overlap (e.g. DH group)
+* ``AUTHENTICATION_FAILED``: IKEv2 PSK or identity mismatch
+* ``DECRYPTION_FAILED``: IKEv1 main mode PSK mismatch -- the keys differ, so the
+  peer cannot decrypt message 5; IKEv1 never says AUTHENTICATION_FAILED here
+* ``INVALID_ID_INFORMATION``: IKEv1 quick mode, selectors not mirrored
+* ``TS_UNACCEPTABLE``: IKEv2, selectors not mirrored
+* ``NO_CONFIG_FOUND``, ``KERNEL_INSTALL_FAILED``, ``INVALID_KE_PAYLOAD``, the name
+  of any other error notify received, ``timeout``
+* ``LOAD_FAILED: <swanctl message> [on <end>]``, ``START_FAILED: ...``,
+  ``PING_FAILED``; ``IKE_FAILED`` / ``CHILD_FAILED`` when nothing in the logs
+  explains the failure
+
+Every resource carries the tag in its name (processes carry ``VPNLAB_TAG=<tag>``
+in their environment), so :func:`cleanup` can remove everything of a lab even
+after its owner was SIGKILLed; :func:`run_lab` also reaps labs whose owner
+process is dead before it starts a new one.
+
+Stdlib only.  Needs root, Linux, iproute2, iputils ping, util-linux unshare and
+strongSwan (charon, swanctl, libcharon-extra-plugins for kernel-libipsec).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import math
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+__all__ = [
+    "CHARON_PLUGINS",
+    "ChildResult",
+    "LabEnd",
+    "LabResult",
+    "LabTerminated",
+    "LabUnavailable",
+    "cleanup",
+    "leftovers",
+    "preflight",
+    "reap_stale",
+    "run_lab",
+]
+
+# ---------------------------------------------------------------------------
+# constants
+
+NS_PREFIX = "vpnlab-"
+LINK_PREFIX = "vl"  # veth names: vl<tag>a / vl<tag>b (<= 15 chars)
+TAG_ENV = "VPNLAB_TAG"
+LAB_NET = ipaddress.ip_network("198.18.0.0/15")
+BASE_DIR = "/tmp"  # labs live in /tmp/vpnlab-<tag>/
+APT_HINT = "apt-get install strongswan-charon strongswan-swanctl libcharon-extra-plugins"
+
+CHARON_CANDIDATES = ("/usr/lib/ipsec/charon", "/usr/libexec/ipsec/charon", "/usr/lib/strongswan/charon")
+SWANCTL_CANDIDATES = ("/usr/sbin/swanctl", "/usr/bin/swanctl")
+PLUGIN_DIRS = ("/usr/lib/ipsec/plugins", "/usr/libexec/ipsec/plugins", "/usr/lib/strongswan/plugins")
+
+#: Plugins charon loads.  openssl provides the legacy algorithms too (DES, 3DES,
+#: MD5 via its legacy provider, MODP768, MODP2048s256); aes/sha1/sha2/md5/hmac/
+#: gmp are the built-in fallbacks; kdf is required for IKEv2 key derivation
+#: (without it: "key derivation failed").  kernel-libipsec must come before
+#: kernel-netlink, else kernel-netlink's XFRM backend wins and CHILD_SAs fail
+#: with "unable to add SAD entry"; kernel-netlink is still needed for
+#: addresses and routes.
+CHARON_PLUGINS = (
+    "random nonce openssl aes sha1 sha2 md5 hmac gmp kdf pem pkcs1 pubkey x509 "
+    "kernel-libipsec kernel-netlink socket-default vici"
+)
+#: swanctl only needs enough to parse credentials; an explicit list also stops
+#: it complaining about the compiled-in default plugins Debian does not ship.
+SWANCTL_PLUGINS = "random nonce openssl pem pkcs1 pubkey x509"
+
+_TAG_RE = re.compile(r"^[0-9a-z]{1,10}$")
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,15}$")
+_LAB_DIR_RE = re.compile(r"^vpnlab-([0-9a-z]{1,10})$")
+_NS_RE = re.compile(r"^vpnlab-([0-9a-z]{1,10})-")
+_YOUNG_DIR_S = 30.0  # a lab dir without owner file younger than this is still being created
+# credential dirs swanctl --load-all reads next to the --file it is given
+_CRED_DIRS = ("x509", "x509ca", "x509ocsp", "x509aa", "x509ac", "x509crl", "pubkey", "private", "rsa",
+              "ecdsa", "bliss", "pkcs8", "pkcs12")
+
+
+# ---------------------------------------------------------------------------
+# public types
+
+
+@dataclass(frozen=True)
+class LabEnd:
+    name: str  # "cloud" or "idc": used in namespace and temp dir names
+    outer_address: str  # from 198.18.0.0/15; point-to-point /32 on the veth
+    swanctl_conf: str  # full swanctl.conf text (connections + secrets)
+    inner_addresses: list[str]  # "10.0.1.1/24" -> 10.0.1.1/32 on lo of the namespace
+
+
+@dataclass
+class ChildResult:
+    child: str
+    established: bool
+    ping_ok: bool | None  # None: no ping requested / not attempted
+    src: str | None
+    dst: str | None
+    reason: str | None  # daemon's reason on failure, e.g. "TS_UNACCEPTABLE"
+    esp_proposal: str | None = None
+
+
+@dataclass
+class LabResult:
+    ike_established: bool
+    # as swanctl --list-sas shows it, e.g. "AES_CBC-128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048";
+    # also set when the proposal was agreed but the IKE_SA failed later (e.g. PSK mismatch)
+    ike_proposal: str | None
+    esp_proposals: dict[str, str]  # child -> e.g. "AES_CBC-128/HMAC_SHA1_96"
+    children: list[ChildResult]
+    reason: str | None  # None on full success
+    log_excerpt: list[str]  # relevant daemon log lines on failure ("[end] line")
+    timings: dict[str, float]  # setup, start, load, initiate, ping, teardown, total
+    tag: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+class LabUnavailable(RuntimeError):
+    """The lab cannot run on this machine (see :func:`preflight`)."""
+
+
+class LabTerminated(BaseException):
+    """Raised inside :func:`run_lab` when SIGTERM arrives (main thread only).
+
+    The lab is torn down first; afterwards the signal is re-delivered with the
+    previous handler, so a default-handled SIGTERM still ends the process.
+    """
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# ---------------------------------------------------------------------------
+# environment checks
+
+
+def _first_existing(paths: tuple[str, ...]) -> str | None:
+    for p in paths:
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def _plugin_available(name: str) -> bool:
+    return any(os.path.exists(os.path.join(d, f"libstrongswan-{name}.so")) for d in PLUGIN_DIRS)
+
+
+def preflight() -> str | None:
+    """None if labs can run here, else a one-line reason."""
+    if not sys.platform.startswith("linux"):
+        return "not Linux"
+    if os.geteuid() != 0:
+        return "needs root"
+    missing = [t for t in ("ip", "ping", "unshare", "mount") if not shutil.which(t)]
+    if missing:
+        return "ip/ping missing: " + ", ".join(missing) + " (apt-get install iproute2 iputils-ping util-linux mount)"
+    if not _first_existing(CHARON_CANDIDATES) or not _first_existing(SWANCTL_CANDIDATES):
+        return "strongSwan not installed: " + APT_HINT
+    for plugin in ("kernel-libipsec", "vici", "socket-default", "kernel-netlink", "openssl"):
+        if not _plugin_available(plugin):
+            return f"strongSwan plugin {plugin} missing: {APT_HINT}"
+    if not os.path.exists("/dev/net/tun"):
+        return "no /dev/net/tun (kernel-libipsec needs TUN)"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# small process helpers
+
+
+def _run(cmd: list[str], *, timeout: float = 10.0, env: dict[str, str] | None = None,
+         check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
+                          stdin=subprocess.DEVNULL)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()}")
+    return proc
+
+
+def _base_dir() -> str:
+    # Deliberately fixed (not $TMPDIR): every process must find every lab's
+    # directory, or it would take a live lab for an orphan and reap it.  It
+    # also keeps the vici socket path far below the 107-byte unix socket limit.
+    return BASE_DIR
+
+
+def _lab_dir(tag: str) -> str:
+    return os.path.join(_base_dir(), f"vpnlab-{tag}")
+
+
+def _check_tag(tag: str) -> None:
+    if not _TAG_RE.match(tag):
+        raise ValueError(f"invalid lab tag {tag!r}: 1-10 chars of [0-9a-z]")
+
+
+def _proc_starttime(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    # comm may contain spaces/parens: split after the last ')'
+    fields = stat[stat.rfind(")") + 2:].split()
+    if not fields or fields[0] == "Z":
+        return None
+    return fields[19]  # field 22 overall: starttime
+
+
+def _tagged_pids(tag: str | None) -> dict[int, str]:
+    """pid -> tag of live processes carrying VPNLAB_TAG (any tag if tag is None)."""
+    needle = f"{TAG_ENV}=".encode()
+    found: dict[int, str] = {}
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        if pid == me:
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                env = f.read()
+        except OSError:
+            continue
+        if needle not in env:
+            continue
+        for var in env.split(b"\0"):
+            if var.startswith(needle):
+                value = var[len(needle):].decode(errors="replace")
+                if (tag is None or value == tag) and _proc_starttime(pid) is not None:
+                    found[pid] = value
+                break
+    return found
+
+
+def _netns_list() -> list[str]:
+    proc = _run(["ip", "netns", "list"], check=False)
+    return [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+
+
+def _lab_netns(tag: str | None) -> list[str]:
+    out = []
+    for name in _netns_list():
+        m = _NS_RE.match(name)
+        if m and (tag is None or m.group(1) == tag):
+            out.append(name)
+    return out
+
+
+def _root_links(tag: str) -> list[str]:
+    proc = _run(["ip", "-o", "link", "show"], check=False)
+    out = []
+    for line in proc.stdout.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) < 2:
+            continue
+        name = parts[1].strip().split("@")[0]
+        if re.fullmatch(rf"{LINK_PREFIX}{re.escape(tag)}[ab]", name):
+            out.append(name)
+    return out
+
+
+def _ns_pids(ns: str) -> list[int]:
+    proc = _run(["ip", "netns", "pids", ns], check=False)
+    return [int(x) for x in proc.stdout.split() if x.isdigit()]
+
+
+# ---------------------------------------------------------------------------
+# leftovers / cleanup
+
+
+def leftovers(tag: str) -> list[str]:
+    """Namespaces, links, processes and temp dirs still present for lab ``tag``."""
+    _check_tag(tag)
+    items = [f"netns {ns}" for ns in _lab_netns(tag)]
+    items += [f"link {link}" for link in _root_links(tag)]
+    items += [f"pid {pid}" for pid in sorted(_tagged_pids(tag))]
+    d = _lab_dir(tag)
+    if os.path.lexists(d):
+        items.append(f"dir {d}")
+    return items
+
+
+def _kill_pids(pids: set[int], wait: float = 2.0) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    end = time.monotonic() + wait
+    pending = set(pids)
+    while pending and time.monotonic() < end:
+        pending = {p for p in pending if _proc_starttime(p) is not None}
+        if pending:
+            time.sleep(0.01)
+
+
+def cleanup(tag: str) -> list[str]:
+    """Remove everything that belongs to lab ``tag``; returns what is still left."""
+    _check_tag(tag)
+    namespaces = _lab_netns(tag)
+    pids = set(_tagged_pids(tag))
+    for ns in namespaces:
+        pids.update(_ns_pids(ns))
+    pids.discard(os.getpid())
+    _kill_pids(pids)
+    for ns in namespaces:
+        _run(["ip", "netns", "delete", ns], check=False)
+    for link in _root_links(tag):
+        _run(["ip", "link", "delete", link], check=False)
+    shutil.rmtree(_lab_dir(tag), ignore_errors=True)
+    return leftovers(tag)
+
+
+def _owner_alive(tag: str) -> bool:
+    d = _lab_dir(tag)
+    try:
+        with open(os.path.join(d, "owner")) as f:
+            pid_s, start = f.read().split()
+    except FileNotFoundError:
+        # directory being created right now (owner written just after mkdir)?
+        try:
+            return time.time() - os.stat(d).st_mtime < _YOUNG_DIR_S
+        except FileNotFoundError:
+            return False  # namespace/process without its directory: orphan
+    except (OSError, ValueError):
+        return False
+    return _proc_starttime(int(pid_s)) == start
+
+
+def reap_stale() -> list[str]:
+    """cleanup() every lab whose owning process is gone; returns the tags reaped."""
+    tags: set[str] = set()
+    base = _base_dir()
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(base):
+            m = _LAB_DIR_RE.match(entry)
+            if m:
+                tags.add(m.group(1))
+    for ns in _lab_netns(None):
+        tags.add(_NS_RE.match(ns).group(1))  # type: ignore[union-attr]
+    tags.update(_tagged_pids(None).values())
+    reaped = []
+    for tag in sorted(tags):
+        if _TAG_RE.match(tag) and not _owner_alive(tag):
+            cleanup(tag)
+            reaped.append(tag)
+    return reaped
+
+
+# ---------------------------------------------------------------------------
+# swanctl output parsing
+
+
+# a parsed vici message: values are str, list[str] or nested trees
+_Tree = dict[str, Any]
+
+
+def _parse_pretty(text: str) -> list[tuple[str, _Tree]]:
+    """Parse ``swanctl --pretty`` output into [(event name, tree), ...]."""
+    events: list[tuple[str, _Tree]] = []
+    stack: list[_Tree] = []
+    current_list: list[str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if current_list is not None:
+            if line == "]":
+                current_list = None
+            else:
+                current_list.append(line)
+            continue
+        if line == "}":
+            if stack:
+                stack.pop()
+            continue
+        if line.endswith(" {"):
+            name = line[:-2].strip()
+            node: _Tree = {}
+            if stack:
+                stack[-1][name] = node
+            else:
+                events.append((name, node))
+            stack.append(node)
+            continue
+        if line.endswith(" [") and stack:
+            current_list = []
+            stack[-1][line[:-2].strip()] = current_list
+            continue
+        if " = " in line and stack:
+            key, value = line.split(" = ", 1)
+            stack[-1][key.strip()] = value
+    return events
+
+
+def _alg_string(sa: _Tree, *, ike: bool) -> str | None:
+    encr = sa.get("encr-alg")
+    if not encr:
+        return None
+    parts = [encr + (f"-{sa['encr-keysize']}" if sa.get("encr-keysize") else "")]
+    if sa.get("integ-alg"):
+        parts.append(sa["integ-alg"] + (f"-{sa['integ-keysize']}" if sa.get("integ-keysize") else ""))
+    if sa.get("prf-alg"):
+        parts.append(sa["prf-alg"])
+    if sa.get("dh-group"):
+        parts.append(sa["dh-group"])
+    if not ike and sa.get("esn") == "1":
+        parts.append("ESN")
+    return "/".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# failure reasons from daemon logs
+
+# (regex, reason); the first pattern that matches anywhere wins, so the most
+# specific/decisive ones come first.
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p, re.I), r)
+    for p, r in [
+        # a local kernel/libipsec failure makes the peer see NO_PROPOSAL_CHOSEN
+        # etc.; the local cause is the real reason
+        (r"unable to install (?:inbound|outbound|IPsec|policy)|unable to add SAD entry|unable to add policy",
+         "KERNEL_INSTALL_FAILED"),
+        (r"NO_PROPOSAL_CHOSEN|no acceptable proposal found|no proposal found|received proposals unacceptable",
+         "NO_PROPOSAL_CHOSEN"),
+        (r"AUTHENTICATION_FAILED|no shared key found|authentication of .* failed", "AUTHENTICATION_FAILED"),
+        # IKEv1 main mode with different PSKs: the keys differ, so the peer
+        # cannot decrypt ID/HASH ("invalid ID_V1 payload length, decryption failed?")
+        (r"decryption failed", "DECRYPTION_FAILED"),
+        (r"INVALID_ID_INFORMATION", "INVALID_ID_INFORMATION"),
+        (r"TS_UNACCEPTABLE|traffic selectors .* unacceptable|no matching CHILD_SA config", "TS_UNACCEPTABLE"),
+        (r"config '.*' not found|no IKE config found|no peer config found|no matching peer config",
+         "NO_CONFIG_FOUND"),
+        (r"received (\S+) (?:error notify|notify error)", "NOTIFY"),  # group 1 is the reason
+        (r"INVALID_KE_PAYLOAD", "INVALID_KE_PAYLOAD"),
+        (r"giving up after \d+ retransmits|peer not responding", "timeout"),
+    ]
+]
+
+#: Log lines after which waiting longer for ``swanctl --initiate`` is pointless
+#: (e.g. IKEv1 retransmits after a PSK mismatch until it gives up).
+_FATAL = re.compile(
+    r"NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|decryption failed|no shared key found|INVALID_ID_INFORMATION|"
+    r"TS_UNACCEPTABLE|no proposal found|proposals unacceptable|no peer config found|no matching peer config", re.I)
+_FATAL_GRACE_S = 0.5
+
+_INTERESTING = re.compile(
+    r"NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|TS_UNACCEPTABLE|INVALID_KE_PAYLOAD|INVALID_ID_INFORMATION|"
+    r"error notify|notify error|proposal|no shared key|authentication|failed|giving up|retransmit|"
+    r"traffic selector|no matching|unable|not found|invalid|unacceptable|selected peer config", re.I)
+_CONFIG_DUMP = re.compile(r"\[CFG\] {2,}\S+ = ")
+
+
+def _classify(lines: list[str]) -> tuple[str | None, list[str]]:
+    """(reason, matching lines) for a set of daemon log lines."""
+    for pattern, reason in _REASONS:
+        hits = [line for line in lines if pattern.search(line)]
+        if hits:
+            if reason == "NOTIFY":
+                m = pattern.search(hits[0])
+                reason = m.group(1) if m else "NOTIFY"
+            return reason, hits
+    return None, []
+
+
+def _excerpt(lines: list[str], limit: int = 60) -> list[str]:
+    picked = [line for line in lines if _INTERESTING.search(line) and not _CONFIG_DUMP.search(line)]
+    return picked[-limit:]
+
+
+# ---------------------------------------------------------------------------
+# signal handling (main thread only)
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While active, SIGTERM raises LabTerminated (only possible in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.getsignal(signal.SIGTERM)
+    if old is signal.SIG_IGN or old is None:
+        yield
+        return
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise LabTerminated(signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+@contextlib.contextmanager
+def _shielded() -> Iterator[None]:
+    """Defer SIGINT/SIGTERM while cleaning up; re-deliver them afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    olds: dict[signal.Signals, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        old = signal.getsignal(sig)
+        if old is signal.SIG_IGN or old is None:
+            continue
+        olds[sig] = old
+        signal.signal(sig, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        for sig, old in olds.items():
+            signal.signal(sig, old)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
+
+
+# ---------------------------------------------------------------------------
+# the lab
+
+
+def _plain(addr: str) -> str:
+    return str(ipaddress.ip_interface(addr).ip)
+
+
+class _Lab:
+    def __init__(self, tag: str, initiator: LabEnd, responder: LabEnd):
+        self.tag = tag
+        self.ends = {"i": initiator, "r": responder}
+        self.dir = _lab_dir(tag)
+        self.ns = {k: f"{NS_PREFIX}{tag}-{e.name}" for k, e in self.ends.items()}
+        self.veth = {"i": f"{LINK_PREFIX}{tag}a", "r": f"{LINK_PREFIX}{tag}b"}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        charon, swanctl = _first_existing(CHARON_CANDIDATES), _first_existing(SWANCTL_CANDIDATES)
+        if charon is None or swanctl is None:
+            raise LabUnavailable("strongSwan not installed: " + APT_HINT)
+        self.charon: str = charon
+        self.swanctl: str = swanctl
+
+    # paths ---------------------------------------------------------------
+    def path(self, k: str, name: str) -> str:
+        return os.path.join(self.dir, self.ends[k].name, name)
+
+    def uri(self, k: str) -> str:
+        return "unix://" + self.path(k, "charon.vici")
+
+    def env(self, k: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env["STRONGSWAN_CONF"] = self.path(k, "strongswan.conf")
+        env[TAG_ENV] = self.tag
+        env["LC_ALL"] = "C"
+        return env
+
+    # setup ---------------------------------------------------------------
+    def create_dirs(self) -> None:
+        # self.dir itself (with the owner file) was created by _reserve_tag
+        for k, end in self.ends.items():
+            os.mkdir(os.path.join(self.dir, end.name), 0o700)
+            # swanctl --file X loads credentials from these dirs next to X
+            for sub in _CRED_DIRS:
+                os.mkdir(os.path.join(self.dir, end.name, sub), 0o700)
+            with open(self.path(k, "swanctl.conf"), "w") as f:
+                f.write(end.swanctl_conf)
+            with open(self.path(k, "strongswan.conf"), "w") as f:
+                f.write(self.strongswan_conf(k))
+
+    def strongswan_conf(self, k: str) -> str:
+        return f"""# generated by vpnconf.labnet for lab {self.tag}
+charon {{
+    load = {CHARON_PLUGINS}
+    port = 500
+    port_nat_t = 4500
+    install_routes = yes
+    retransmit_timeout = 0.5
+    retransmit_base = 1.4
+    retransmit_tries = 3
+    retransmit_jitter = 0
+    close_ike_on_child_failure = no
+    # the cloud end answers IKEv1 aggressive mode with a PSK, as Tencent does
+    i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+    filelog {{
+        lab {{
+            path = {self.path(k, 'charon.log')}
+            time_format = %H:%M:%S
+            ike_name = yes
+            append = no
+            flush_line = yes
+            default = 1
+            ike = 2
+            cfg = 2
+            knl = 1
+            enc = 1
+            net = 1
+            esp = 1
+        }}
+    }}
+    syslog {{
+    }}
+    plugins {{
+        vici {{
+            socket = {self.uri(k)}
+        }}
+        kernel-libipsec {{
+            allow_peer_ts = no
+        }}
+    }}
+}}
+swanctl {{
+    load = {SWANCTL_PLUGINS}
+    socket = {self.uri(k)}
+}}
+"""
+
+    def create_network(self) -> None:
+        for k in ("i", "r"):
+            _run(["ip", "netns", "add", self.ns[k]])
+            _run(["ip", "-n", self.ns[k], "link", "set", "lo", "up"])
+        # created directly inside the two namespaces: never visible in the root ns
+        _run(["ip", "link", "add", self.veth["i"], "netns", self.ns["i"], "type", "veth",
+              "peer", "name", self.veth["r"], "netns", self.ns["r"]])
+        ends = self.ends
+        for k, other in (("i", "r"), ("r", "i")):
+            ns, dev = self.ns[k], self.veth[k]
+            _run(["ip", "-n", ns, "addr", "add", f"{ends[k].outer_address}/32",
+                  "peer", f"{ends[other].outer_address}/32", "dev", dev])
+            _run(["ip", "-n", ns, "link", "set", dev, "up"])
+            for addr in ends[k].inner_addresses:
+                _run(["ip", "-n", ns, "addr", "add", f"{_plain(addr)}/32", "dev", "lo"])
+
+    # daemons -------------------------------------------------------------
+    def start_daemons(self) -> None:
+        # ip netns exec: network ns; unshare --mount + tmpfs on /run: the pid
+        # file and default sockets never meet a system charon.  Each daemon is
+        # a session leader, so killpg(pid) takes everything it might spawn.
+        script = 'mount -t tmpfs -o mode=0755,size=4m vpnlab /run && exec "$0"'
+        for k in ("i", "r"):
+            with open(self.path(k, "charon.stdout"), "wb") as log:
+                self.procs[k] = subprocess.Popen(
+                    ["ip", "netns", "exec", self.ns[k], "unshare", "--mount", "--propagation", "private",
+                     "sh", "-c", script, self.charon],
+                    env=self.env(k), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True, cwd=os.path.join(self.dir, self.ends[k].name))
+
+    def wait_sockets(self, deadline: float) -> None:
+        pending = {"i", "r"}
+        while pending:
+            for k in list(pending):
+                proc = self.procs[k]
+                if proc.poll() is not None:
+                    raise RuntimeError(f"charon of {self.ends[k].name} exited ({proc.returncode}): "
+                                       + " | ".join(self.log_lines(k)[-5:] + self.stdout_lines(k)[-5:]))
+                path = self.path(k, "charon.vici")
+                if os.path.exists(path):
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    try:
+                        s.connect(path)
+                        pending.discard(k)
+                    except OSError:
+                        pass
+                    finally:
+                        s.close()
+            if pending:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("charon vici socket did not appear")
+                time.sleep(0.01)
+
+    def swanctl_cmd(self, k: str, *args: str) -> list[str]:
+        return [self.swanctl, *args, "--uri", self.uri(k)]
+
+    def load(self, deadline: float) -> tuple[str | None, list[str]]:
+        """swanctl --load-all on both ends (in parallel): (error or None, swanctl output)."""
+        procs = {}
+        for k in ("i", "r"):
+            procs[k] = subprocess.Popen(
+                self.swanctl_cmd(k, "--load-all", "--noprompt", "--file", self.path(k, "swanctl.conf")),
+                env=self.env(k), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True)
+        errors, output = [], []
+        for k, proc in procs.items():
+            name = self.ends[k].name
+            try:
+                out, _ = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, _ = proc.communicate()
+                errors.append(f"swanctl --load-all timed out [on {name}]")
+            lines = [line.strip() for line in out.splitlines()
+                     if line.strip() and not line.startswith("plugin '") and "opening directory" not in line]
+            output += [f"[swanctl {name}] {line}" for line in lines]
+            bad = [line for line in lines if re.search(r"fail|error|invalid|unknown|expected", line, re.I)]
+            if proc.returncode != 0 or bad:
+                msg = "; ".join(bad or lines[-1:]) or f"swanctl exit {proc.returncode}"
+                errors.append(f"{msg} [on {name}]")
+        return ("; ".join(errors) or None), output
+
+    def initiate(self, connection: str, child: str, deadline: float) -> tuple[bool, list[str]]:
+        """swanctl --initiate one child: (success, swanctl output).
+
+        Stops waiting early (after a short grace) once either daemon logs a
+        fatal error, e.g. IKEv1 would otherwise retransmit after a PSK mismatch
+        until it gives up.
+        """
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False, ["lab timeout before initiate"]
+        cmd = self.swanctl_cmd("i", "--initiate", "--child", child, "--ike", connection,
+                               "--timeout", str(max(1, math.ceil(remaining))))
+        out_path = self.path("i", "initiate-" + re.sub(r"[^A-Za-z0-9_.-]", "_", child) + ".out")
+        scan = {k: self.log_size(k) for k in ("i", "r")}
+        with open(out_path, "w") as out:
+            proc = subprocess.Popen(cmd, env=self.env("i"), stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=subprocess.STDOUT, text=True)
+        give_up_at: float | None = None
+        try:
+            while proc.poll() is None:
+                now = time.monotonic()
+                if now > deadline + 1.0 or (give_up_at is not None and now > give_up_at):
+                    break
+                if give_up_at is None:
+                    for k in ("i", "r"):
+                        lines, scan[k] = self.read_lines(k, scan[k])
+                        if any(_FATAL.search(line) for line in lines):
+                            give_up_at = now + _FATAL_GRACE_S
+                time.sleep(0.01)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        with open(out_path, errors="replace") as f:
+            lines = f.read().splitlines()
+        return proc.returncode == 0, lines
+
+    def list_sas(self, k: str = "i") -> _Tree:
+        proc = _run(self.swanctl_cmd(k, "--list-sas", "--noblock", "--pretty"), env=self.env(k), check=False,
+                    timeout=5.0)
+        sas: _Tree = {}
+        for name, tree in _parse_pretty(proc.stdout):
+            if name == "list-sa event":
+                sas.update(tree)
+        return sas
+
+    def ping(self, src: str, dst: str, deadline: float) -> bool:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            wait = max(1, min(3, int(remaining)))
+            proc = _run(["ip", "netns", "exec", self.ns["i"], "ping", "-n", "-q", "-c", "2", "-i", "0.05",
+                         "-W", "1", "-w", str(wait), "-I", src, dst],
+                        timeout=wait + 2.0, env=self.env("i"), check=False)
+            if proc.returncode == 0:
+                return True
+            time.sleep(0.05)
+
+    # logs ----------------------------------------------------------------
+    def log_lines(self, k: str) -> list[str]:
+        try:
+            with open(self.path(k, "charon.log"), errors="replace") as f:
+                return f.read().splitlines()
+        except OSError:
+            return []
+
+    def stdout_lines(self, k: str) -> list[str]:
+        try:
+            with open(self.path(k, "charon.stdout"), errors="replace") as f:
+                return f.read().splitlines()
+        except OSError:
+            return []
+
+    def log_size(self, k: str) -> int:
+        try:
+            return os.path.getsize(self.path(k, "charon.log"))
+        except OSError:
+            return 0
+
+    def read_lines(self, k: str, offset: int) -> tuple[list[str], int]:
+        """Complete log lines from byte ``offset`` on, and the offset after them."""
+        try:
+            with open(self.path(k, "charon.log"), "rb") as f:
+                f.seek(offset)
+                data = f.read()
+        except OSError:
+            return [], offset
+        end = data.rfind(b"\n") + 1
+        return data[:end].decode(errors="replace").splitlines(), offset + end
+
+    def log_since(self, k: str, offset: int) -> list[str]:
+        try:
+            with open(self.path(k, "charon.log"), "rb") as f:
+                f.seek(offset)
+                return f.read().decode(errors="replace").splitlines()
+        except OSError:
+            return []
+
+    def tagged(self, k: str, lines: list[str]) -> list[str]:
+        return [f"[{self.ends[k].name}] {line}" for line in lines]
+
+    # teardown ------------------------------------------------------------
+    def teardown(self) -> None:
+        for proc in self.procs.values():
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                proc.kill()
+        for proc in self.procs.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5.0)
+        cleanup(self.tag)
+
+
+def _validate(initiator: LabEnd, responder: LabEnd, children: list[str],
+              pings: dict[str, tuple[str, str]]) -> None:
+    for end in (initiator, responder):
+        if not _NAME_RE.match(end.name):
+            raise ValueError(f"invalid end name {end.name!r}: 1-16 chars of [a-z0-9_]")
+        addr = ipaddress.ip_address(end.outer_address)
+        if addr not in LAB_NET:
+            raise ValueError(f"outer address {addr} of {end.name} is outside {LAB_NET}")
+        for inner in end.inner_addresses:
+            ipaddress.ip_interface(inner)
+    if initiator.name == responder.name:
+        raise ValueError("initiator and responder need different names")
+    if initiator.outer_address == responder.outer_address:
+        raise ValueError("initiator and responder need different outer addresses")
+    if not children:
+        raise ValueError("no children to initiate")
+    for child, (src, dst) in pings.items():
+        if child not in children:
+            raise ValueError(f"ping for unknown child {child!r}")
+        ipaddress.ip_address(_plain(src))
+        ipaddress.ip_address(_plain(dst))
+
+
+def _reserve_tag(tag: str | None) -> str:
+    """Atomically claim a lab tag by creating its directory (with the owner file)."""
+    while True:
+        candidate = tag or secrets.token_hex(3)
+        if tag is not None and leftovers(tag):
+            if _owner_alive(tag):
+                raise ValueError(f"lab tag {tag!r} is in use")
+            cleanup(tag)
+        if tag is None and _lab_netns(candidate):
+            continue
+        try:
+            os.mkdir(_lab_dir(candidate), 0o700)
+        except FileExistsError:
+            if tag is not None:
+                raise ValueError(f"lab tag {tag!r} is in use") from None
+            continue
+        owner = os.path.join(_lab_dir(candidate), "owner")
+        with open(owner + ".tmp", "w") as f:
+            f.write(f"{os.getpid()} {_proc_starttime(os.getpid())}\n")
+        os.rename(owner + ".tmp", owner)
+        return candidate
+
+
+def run_lab(initiator: LabEnd, responder: LabEnd, *, connection: str, children: list[str],
+            pings: dict[str, tuple[str, str]], timeout: float = 20.0, tag: str | None = None,
+            keep: bool = False) -> LabResult:
+    """Run ``initiator`` against ``responder`` and report what happened.
+
+    ``connection`` is the connection name in the initiator's swanctl.conf;
+    every name in ``children`` is initiated from the initiator, in order.
+    ``pings`` maps a child to (source address in the initiator, destination in
+    the responder).  ``timeout`` bounds the whole run except teardown (pings
+    get at least 1.5 s after the last initiate).  ``tag`` names the lab's
+    resources (random 6 hex digits by default; see :func:`leftovers`).
+    ``keep=True`` copies the lab's temp dir (configs, logs) to
+    ``/tmp/vpnlab-<tag>.kept`` for debugging; everything else is removed.
+
+    Raises LabUnavailable if :func:`preflight` fails, ValueError on bad input;
+    daemon/negotiation failures are reported in the result, never raised.
+    SIGTERM (main thread) and KeyboardInterrupt tear the lab down first, then
+    take their normal course.
+    """
+    t_begin = time.monotonic()
+    _validate(initiator, responder, children, pings)
+    if tag is not None:
+        _check_tag(tag)
+    problem = preflight()
+    if problem:
+        raise LabUnavailable(problem)
+    deadline = t_begin + timeout
+    timings: dict[str, float] = {}
+    reap_stale()
+    tag = _reserve_tag(tag)
+    try:
+        lab = _Lab(tag, initiator, responder)
+    except BaseException:
+        cleanup(tag)
+        raise
+    result = LabResult(ike_established=False, ike_proposal=None, esp_proposals={}, children=[],
+                       reason=None, log_excerpt=[], timings=timings, tag=tag)
+    terminated: LabTerminated | None = None
+    try:
+        with _sigterm_raises():
+            try:
+                _drive(lab, result, connection, children, pings, t_begin, deadline, timings)
+            finally:
+                t = time.monotonic()
+                with _shielded():
+                    if keep:
+                        kept = lab.dir + ".kept"
+                        shutil.rmtree(kept, ignore_errors=True)
+                        with contextlib.suppress(OSError):
+                            shutil.copytree(lab.dir, kept, ignore=shutil.ignore_patterns("*.vici"))
+                    lab.teardown()
+                timings["teardown"] = round(time.monotonic() - t, 3)
+                timings["total"] = round(time.monotonic() - t_begin, 3)
+    except LabTerminated as exc:
+        terminated = exc
+    if terminated is not None:
+        # everything is cleaned up; let the previous handler (default: die) act
+        signal.raise_signal(terminated.signum)
+        raise terminated
+    return result
+
+
+def _drive(lab: _Lab, result: LabResult, connection: str, children: list[str],
+           pings: dict[str, tuple[str, str]], t_begin: float, deadline: float,
+           timings: dict[str, float]) -> None:
+    def mark(name: str, since: float) -> float:
+        now = time.monotonic()
+        timings[name] = round(now - since, 3)
+        return now
+
+    lab.create_dirs()
+    lab.create_network()
+    t = mark("setup", t_begin)
+
+    lab.start_daemons()
+    try:
+        lab.wait_sockets(deadline)
+    except (RuntimeError, TimeoutError) as exc:
+        result.reason = f"START_FAILED: {exc}"
+        result.log_excerpt = lab.tagged("i", lab.log_lines("i")[-20:]) + lab.tagged("r", lab.log_lines("r")[-20:])
+        mark("start", t)
+        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason)
+                           for c in children]
+        return
+    t = mark("start", t)
+
+    load_error, load_output = lab.load(deadline)
+    t = mark("load", t)
+    if load_error:
+        result.reason = f"LOAD_FAILED: {load_error}"
+        result.log_excerpt = load_output[-40:]
+        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason)
+                           for c in children]
+        return
+
+    child_logs: dict[str, list[str]] = {}
+    timed_out = False
+    for child in children:
+        offs = {k: lab.log_size(k) for k in ("i", "r")}
+        ok, out = lab.initiate(connection, child, deadline)
+        lines = lab.tagged("i", lab.log_since("i", offs["i"])) + lab.tagged("r", lab.log_since("r", offs["r"]))
+        # swanctl's own messages (daemon log lines it relays start with "[IKE]" etc.)
+        own = [f"[swanctl] {line}" for line in out if line.strip() and not line.startswith("[")]
+        child_logs[child] = lines + own
+        if not ok:
+            if time.monotonic() >= deadline - 0.05:
+                timed_out = True
+                break
+            if not any(sa.get("state") == "ESTABLISHED" for sa in lab.list_sas("i").values()):
+                break  # IKE itself failed: the other children would only repeat that
+    t = mark("initiate", t)
+
+    sas = lab.list_sas("i")
+    ike = sas.get(connection)
+    if ike is None and len(sas) == 1:
+        ike = next(iter(sas.values()))
+    installed: dict[str, _Tree] = {}
+    if ike is not None:
+        result.ike_established = ike.get("state") == "ESTABLISHED"
+        result.ike_proposal = _alg_string(ike, ike=True)
+        for sa in (ike.get("child-sas") or {}).values():
+            if isinstance(sa, dict) and sa.get("state") == "INSTALLED":
+                installed.setdefault(sa.get("name", ""), sa)
+
+    all_lines = lab.tagged("i", lab.log_lines("i")) + lab.tagged("r", lab.log_lines("r"))
+    for child in children:
+        src, dst = _ping_pair(pings, child)
+        sa = installed.get(child)
+        cr = ChildResult(child, sa is not None, None, src, dst, None)
+        if sa is not None:
+            cr.esp_proposal = _alg_string(sa, ike=False)
+            if cr.esp_proposal:
+                result.esp_proposals[child] = cr.esp_proposal
+        elif child not in child_logs:
+            cr.reason = "timeout" if timed_out else "NOT_ATTEMPTED"
+        else:
+            cr.reason = _classify(child_logs[child])[0] or ("timeout" if timed_out else "CHILD_FAILED")
+        result.children.append(cr)
+
+    # a slow but successful negotiation still gets a fair chance to ping
+    ping_deadline = max(deadline, time.monotonic() + 1.5)
+    for cr in result.children:
+        if cr.established and cr.src and cr.dst:
+            cr.ping_ok = lab.ping(_plain(cr.src), _plain(cr.dst), ping_deadline)
+            if not cr.ping_ok:
+                cr.reason = "PING_FAILED"
+    mark("ping", t)
+
+    if not result.ike_established:
+        reason, _ = _classify(all_lines)
+        result.reason = reason or ("timeout" if timed_out else "IKE_FAILED")
+        result.log_excerpt = _excerpt(all_lines)
+        for cr in result.children:
+            if cr.reason == "NOT_ATTEMPTED":
+                cr.reason = result.reason
+    else:
+        failed = [cr for cr in result.children if cr.reason]
+        if failed:
+            result.reason = failed[0].reason
+            result.log_excerpt = _excerpt([line for cr in failed for line in child_logs.get(cr.child, [])]
+                                          or all_lines)
+
+
+def _ping_pair(pings: dict[str, tuple[str, str]], child: str) -> tuple[str | None, str | None]:
+    pair = pings.get(child)
+    return (pair[0], pair[1]) if pair else (None, None)

@@ -1,0 +1,260 @@
+"""Device config parsers: one module per vendor, ``vpnconf/parsers/<vendor id>.py``,
+discovered (no central list). Each module defines
+
+    def detect(text: str) -> tuple[float, str]   # score 0..1 and why
+    def parse(text: str, name: str) -> ParsedDevice
+
+A parser reads what the device says, from the device's point of view (local =
+the device, remote = its peer), maps keywords back through the vendor's table
+(``vendors/<vendor>.yaml``) and never guesses: what it cannot read becomes a
+finding with the line number. ``to_site_data`` turns parsed tunnels into the
+cloud-view site model, reporting everything it could not carry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import pkgutil
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+from typing import Any, Literal
+
+from ..findings import Finding, Severity, VpnconfError
+
+PskState = Literal["clear", "encrypted", "masked", "missing", "certificate"]
+
+
+@dataclass
+class Proposal:
+    """One IKE or ESP proposal in canonical names; None where the vendor's value
+    has no canonical name (``raw`` keeps what the device said)."""
+
+    encryption: str | None = None
+    integrity: str | None = None
+    dh_group: int | None = None  # IKE proposals only
+    raw: str = ""
+
+
+@dataclass
+class Ident:
+    type: Literal["address", "fqdn", "other"]
+    value: str
+
+
+@dataclass
+class ParsedTunnel:
+    name: str
+    line: int | None = None
+    variant: str | None = None  # crypto-map, vti, route, policy, interface, swanctl ...
+    local_address: str | None = None
+    peer_address: str | None = None
+    auth: Literal["psk", "certificate", "unknown"] = "psk"
+    psk: str | None = None
+    psk_state: PskState = "missing"
+    ike_version: int | None = None  # None: both / not said
+    mode: Literal["main", "aggressive"] = "main"
+    ike_proposals: list[Proposal] = field(default_factory=list)
+    ike_lifetime: int | None = None
+    local_id: Ident | None = None
+    peer_id: Ident | None = None
+    esp_proposals: list[Proposal] = field(default_factory=list)
+    pfs: int | None = None  # None: no PFS
+    ipsec_lifetime_seconds: int | None = None
+    ipsec_lifetime_kb: int | None = None
+    selectors: list[tuple[str, str]] = field(default_factory=list)  # (local, remote), device view
+    dpd_enabled: bool = False
+    dpd_timeout: int | None = None
+    dpd_action: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def redacted(self, show_secrets: bool = False) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        d = asdict(self)
+        if self.psk is not None and not show_secrets:
+            d["psk"] = "<redacted>"
+        return d
+
+
+@dataclass
+class ParsedDevice:
+    vendor: str
+    file: str
+    tunnels: list[ParsedTunnel] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    detected: str | None = None  # why this vendor, when detected
+
+    def note(self, rule: str, message: str, line: int | None = None, severity: Severity = "info",
+             path: str = "") -> None:
+        self.findings.append(Finding(rule=rule, severity=severity, message=message, path=path, file=self.file,
+                                     line=line))
+
+
+# ------------------------------------------------------------ discovery
+@cache
+def parser_modules() -> dict[str, ModuleType]:
+    from .. import parsers
+
+    out = {}
+    for info in pkgutil.iter_modules(parsers.__path__):
+        if info.name.startswith("_"):
+            continue
+        out[info.name] = importlib.import_module(f"{__name__}.{info.name}")
+    return out
+
+
+def detect_vendor(text: str) -> tuple[str, str]:
+    """(vendor id, why) of the best-scoring parser; VpnconfError if none fits."""
+    scores = []
+    for vid, mod in parser_modules().items():
+        score, why = mod.detect(text)
+        scores.append((score, vid, why))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < 0.3:
+        raise VpnconfError("cannot tell which vendor wrote this config (no IPsec configuration recognised); "
+                           "pass --vendor")
+    return scores[0][1], scores[0][2]
+
+
+def parse_text(text: str, name: str, vendor: str | None = None) -> ParsedDevice:
+    from ..catalog import get_vendor
+
+    if vendor is None:
+        vid, why = detect_vendor(text)
+    else:
+        vid, why = get_vendor(vendor).id, None
+    mods = parser_modules()
+    if vid not in mods:
+        raise VpnconfError(f"no parser for vendor {vid} yet (parsers: {', '.join(sorted(mods))})")
+    dev: ParsedDevice = mods[vid].parse(text, name)
+    dev.detected = why
+    return dev
+
+
+# -------------------------------------------------------- keyword tables
+@cache
+def reverse_table(vendor_id: str, table: str, ike_version: int | None) -> dict[str, Any]:
+    """Vendor keyword -> canonical value for one keyword table (both IKE
+    versions merged when ``ike_version`` is None). Keys are lower case."""
+    from ..catalog import vendors
+
+    v = vendors()[vendor_id]
+    out: dict[str, Any] = {}
+    versions = [ike_version] if ike_version else [1, 2]
+    for ver in versions:
+        for src in (v.keywords.get(table, {}), v.keywords.get(f"ikev{ver}", {}).get(table, {})):
+            for canon, kw in src.items():
+                out.setdefault(str(kw).lower(), canon)
+    return out
+
+
+def lookup(vendor_id: str, table: str, keyword: str, ike_version: int | None = None) -> Any:
+    return reverse_table(vendor_id, table, ike_version).get(keyword.strip().lower())
+
+
+# ------------------------------------------------------ to the site model
+def _net(s: str) -> str:
+    return str(ipaddress.IPv4Network(s, strict=False))
+
+
+def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
+    """Parsed tunnels -> site data (the cloud's point of view) and a finding for
+    everything that could not be carried into the model."""
+    losses: list[Finding] = []
+
+    def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning") -> None:
+        losses.append(Finding(rule="NOT-CARRIED", severity=sev, message=f"tunnel {t.name}: {msg}", file=dev.file,
+                              line=t.line))
+
+    vpngws: dict[str, dict[str, Any]] = {}
+    cgws: dict[str, dict[str, Any]] = {}
+    tunnels: list[dict[str, Any]] = []
+    vpc_nets: list[str] = []
+    for t in dev.tunnels:
+        if t.peer_address is None:
+            lose(t, "no peer address: cannot name the cloud's VPN gateway", "error")
+            continue
+        if t.auth != "psk":
+            lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error")
+            continue
+        ike = next((p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group), None)
+        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or p.encryption.endswith("gcm"))),
+                   None)
+        if ike is None or esp is None:
+            lose(t, "no IKE or ESP proposal made only of values the model knows "
+                    f"({', '.join(p.raw for p in t.ike_proposals + t.esp_proposals) or 'none'})", "error")
+            continue
+        extra_ike = [p.raw for p in t.ike_proposals if p is not ike]
+        extra_esp = [p.raw for p in t.esp_proposals if p is not esp]
+        if extra_ike:
+            lose(t, f"further IKE proposals not carried (the model holds one): {', '.join(extra_ike)}")
+        if extra_esp:
+            lose(t, f"further ESP proposals not carried (the model holds one): {', '.join(extra_esp)}")
+        if not t.selectors:
+            lose(t, "no traffic selectors (route-based any/any): the SPD cannot be built", "error")
+            continue
+        if t.ike_version is None:
+            lose(t, "IKE version not pinned (both accepted): IKEv2 assumed")
+        psk = t.psk if t.psk_state == "clear" else None
+        if psk is None:
+            lose(t, f"pre-shared key is {t.psk_state}: a placeholder is used, fill it in", "warning")
+        vg = f"gw-{t.peer_address}"
+        vpngws.setdefault(vg, {"name": vg, "public_ip": t.peer_address, "bandwidth_mbps": 5})
+        cg_ip = t.local_address
+        if cg_ip is None and t.local_id and t.local_id.type == "address":
+            cg_ip = t.local_id.value
+        if cg_ip is None:
+            lose(t, "no local address: the customer gateway address is a placeholder (192.0.2.1)", "warning")
+            cg_ip = "192.0.2.1"
+        cg = f"cgw-{cg_ip}"
+        cgws.setdefault(cg, {"name": cg, "public_ip": cg_ip})
+        spd: dict[str, list[str]] = {}
+        for local, remote in t.selectors:
+            spd.setdefault(_net(remote), [])
+            if _net(local) not in spd[_net(remote)]:
+                spd[_net(remote)].append(_net(local))
+        vpc_nets.extend(spd)
+
+        def ident(i: Ident | None, gw_ip: str) -> dict[str, Any]:
+            if i is None or (i.type == "address" and i.value == gw_ip):
+                return {"type": "address"}
+            if i.type == "other":
+                lose(t, f"identity {i.value} is neither an address nor an FQDN")
+                return {"type": "address"}
+            return {"type": i.type, "value": i.value}
+
+        ike_d: dict[str, Any] = {"version": t.ike_version or 2, "encryption": ike.encryption,
+                                 "integrity": ike.integrity, "dh_group": ike.dh_group, "mode": t.mode,
+                                 "local_id": ident(t.peer_id, t.peer_address),
+                                 "peer_id": ident(t.local_id, cg_ip)}
+        if t.ike_lifetime:
+            ike_d["lifetime_seconds"] = t.ike_lifetime
+        ipsec_d: dict[str, Any] = {"encryption": esp.encryption,
+                                   "integrity": esp.integrity or "sha1", "pfs": t.pfs if t.pfs else "none"}
+        if esp.integrity is None:
+            lose(t, "AEAD ESP proposal has no integrity algorithm; sha1 is written for the model's field", "info")
+        if t.ipsec_lifetime_seconds:
+            ipsec_d["lifetime_seconds"] = t.ipsec_lifetime_seconds
+        if t.ipsec_lifetime_kb:
+            ipsec_d["lifetime_kb"] = t.ipsec_lifetime_kb
+        tun: dict[str, Any] = {
+            "name": t.name, "vpn_gateway": vg, "customer_gateway": cg,
+            "pre_shared_key": psk or "REPLACE-ME-unknown-key",
+            "spd": [{"local": k, "peers": v} for k, v in spd.items()],
+            "ike": ike_d, "ipsec": ipsec_d,
+        }
+        if t.dpd_enabled or t.dpd_timeout:
+            tun["dpd"] = {"enabled": t.dpd_enabled, "timeout_seconds": t.dpd_timeout or 30,
+                          "action": t.dpd_action if t.dpd_action in ("clear", "restart") else "restart"}
+        tunnels.append(tun)
+    site = {
+        "profile": "tencent",
+        "vpc": {"name": "parsed-vpc", "region": "ap-guangzhou", "cidr_blocks": list(dict.fromkeys(vpc_nets))
+                or ["10.0.0.0/8"]},
+        "vpn_gateways": list(vpngws.values()),
+        "customer_gateways": list(cgws.values()),
+        "tunnels": tunnels,
+    }
+    return site, losses

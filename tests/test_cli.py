@@ -8,11 +8,9 @@ import os
 import subprocess
 import sys
 import venv
-from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import QUICKSTART, ROOT, SAMPLES
 
 
@@ -31,9 +29,15 @@ def test_validate_exit_codes(vpnconf_bin, tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "expect"),
-    [(b"", "empty file"), (b"vpc: [\n", "malformed YAML"), (b'{"vpc": ', "malformed JSON"),
-     (b"\x00\x01\x02binary", "binary data"), (b"\xff\xfe\xfa not utf8", "not UTF-8"), (b"- a\n- b\n", "a site file is a mapping"),
-     (b"just a string", "a site file is a mapping")],
+    [
+        (b"", "empty file"),
+        (b"vpc: [\n", "malformed YAML"),
+        (b'{"vpc": ', "malformed JSON"),
+        (b"\x00\x01\x02binary", "binary data"),
+        (b"\xff\xfe\xfa not utf8", "not UTF-8"),
+        (b"- a\n- b\n", "a site file is a mapping"),
+        (b"just a string", "a site file is a mapping"),
+    ],
 )
 def test_unreadable_input_is_one_line_exit_2(vpnconf_bin, tmp_path, content, expect):
     p = tmp_path / "bad.yaml"
@@ -85,15 +89,20 @@ def test_vendors_filters(vpnconf_bin):
 
     every = json.loads(run(vpnconf_bin, "vendors", "--format", "json").stdout)["CustomerGatewayVendorSet"]
     dh24 = json.loads(run(vpnconf_bin, "vendors", "--supports", "dh24", "--format", "json").stdout)[
-        "CustomerGatewayVendorSet"]
+        "CustomerGatewayVendorSet"
+    ]
     want = sum(len(s.releases) for v in vendors().values() for s in v.software if supports(s, "dh24"))
     assert 0 < len(dh24) == want < len(every)
     some = next(iter(vendors().values()))
     only = json.loads(run(vpnconf_bin, "vendors", "--vendor", some.id, "--format", "json").stdout)[
-        "CustomerGatewayVendorSet"]
+        "CustomerGatewayVendorSet"
+    ]
     assert only and {r["VendorName"] for r in only} == {some.catalog_vendor}
     det = json.loads(run(vpnconf_bin, "vendors", "--vendor", some.id, "--details", "--format", "json").stdout)
-    assert "ikev1" in det["CustomerGatewayVendorSet"][0]["Details"] or "ikev2" in det["CustomerGatewayVendorSet"][0]["Details"]
+    assert (
+        "ikev1" in det["CustomerGatewayVendorSet"][0]["Details"]
+        or "ikev2" in det["CustomerGatewayVendorSet"][0]["Details"]
+    )
     r = run(vpnconf_bin, "vendors", "--vendor", "nosuch")
     assert r.returncode == 2
 
@@ -117,8 +126,9 @@ def test_schema_is_json_schema(vpnconf_bin):
 def test_routes(vpnconf_bin):
     r = run(vpnconf_bin, "routes", QUICKSTART, "--format", "json")
     doc = json.loads(r.stdout)
-    assert doc["cloud"] == [{"DestinationCidrBlock": "10.0.1.0/24", "GatewayType": "VPN", "GatewayId": "TomVPNGw",
-                             "Tunnel": "TomVPNConn"}]
+    assert doc["cloud"] == [
+        {"DestinationCidrBlock": "10.0.1.0/24", "GatewayType": "VPN", "GatewayId": "TomVPNGw", "Tunnel": "TomVPNConn"}
+    ]
     assert doc["idc"][0]["destination"] == "192.168.1.0/24"
 
 
@@ -157,25 +167,59 @@ def test_export_import_round_trip(vpnconf_bin, tmp_path):
     from vpnconf.io import require_site
 
     again, orig = require_site(out), require_site(QUICKSTART)
-    assert again.tunnels[0] == orig.tunnels[0].model_copy(update={"ike": orig.tunnels[0].ike.model_copy(update={
-        "local_id": again.tunnels[0].ike.local_id, "peer_id": again.tunnels[0].ike.peer_id})})
+    assert again.tunnels[0] == orig.tunnels[0].model_copy(
+        update={
+            "ike": orig.tunnels[0].ike.model_copy(
+                update={"local_id": again.tunnels[0].ike.local_id, "peer_id": again.tunnels[0].ike.peer_id}
+            )
+        }
+    )
     assert again.tunnels[0].ike.local_id.value == "203.195.147.82"
 
 
 def test_import_describe_response_and_terraform(vpnconf_bin, tmp_path):
-    resp = {"Response": {"TotalCount": 1, "RequestId": "x", "VpnConnectionSet": [{
-        "VpnConnectionId": "vpnx-abc123", "VpnConnectionName": "conn1", "VpcId": "vpc-1", "VpnGatewayId": "vpngw-1",
-        "CustomerGatewayId": "cgw-1", "PreShareKey": "Secret-Key-1", "VpnProto": "IKE", "EncryptProto": "IPSEC",
-        "RouteType": "StaticRoute",
-        "SecurityPolicyDatabaseSet": [{"LocalCidrBlock": "172.16.0.0/16", "RemoteCidrBlock": ["10.8.0.0/16"]}],
-        "IKEOptionsSpecification": {"PropoEncryAlgorithm": "AES-CBC-256", "PropoAuthenAlgorithm": "SHA-256",
-                                    "ExchangeMode": "MAIN", "LocalIdentity": "ADDRESS", "RemoteIdentity": "FQDN",
-                                    "LocalAddress": "203.0.113.10", "RemoteFqdnName": "idc.example.com",
-                                    "RemoteAddress": "198.51.100.20",
-                                    "DhGroupName": "GROUP14", "IKESaLifetimeSeconds": 28800, "IKEVersion": "IKEV2"},
-        "IPSECOptionsSpecification": {"EncryptAlgorithm": "AES-CBC-256", "IntegrityAlgorith": "SHA-256",
-                                      "IPSECSaLifetimeSeconds": 3600, "PfsDhGroup": "DH-GROUP14",
-                                      "IPSECSaLifetimeTraffic": 4096000}}]}}
+    resp = {
+        "Response": {
+            "TotalCount": 1,
+            "RequestId": "x",
+            "VpnConnectionSet": [
+                {
+                    "VpnConnectionId": "vpnx-abc123",
+                    "VpnConnectionName": "conn1",
+                    "VpcId": "vpc-1",
+                    "VpnGatewayId": "vpngw-1",
+                    "CustomerGatewayId": "cgw-1",
+                    "PreShareKey": "Secret-Key-1",
+                    "VpnProto": "IKE",
+                    "EncryptProto": "IPSEC",
+                    "RouteType": "StaticRoute",
+                    "SecurityPolicyDatabaseSet": [
+                        {"LocalCidrBlock": "172.16.0.0/16", "RemoteCidrBlock": ["10.8.0.0/16"]}
+                    ],
+                    "IKEOptionsSpecification": {
+                        "PropoEncryAlgorithm": "AES-CBC-256",
+                        "PropoAuthenAlgorithm": "SHA-256",
+                        "ExchangeMode": "MAIN",
+                        "LocalIdentity": "ADDRESS",
+                        "RemoteIdentity": "FQDN",
+                        "LocalAddress": "203.0.113.10",
+                        "RemoteFqdnName": "idc.example.com",
+                        "RemoteAddress": "198.51.100.20",
+                        "DhGroupName": "GROUP14",
+                        "IKESaLifetimeSeconds": 28800,
+                        "IKEVersion": "IKEV2",
+                    },
+                    "IPSECOptionsSpecification": {
+                        "EncryptAlgorithm": "AES-CBC-256",
+                        "IntegrityAlgorith": "SHA-256",
+                        "IPSECSaLifetimeSeconds": 3600,
+                        "PfsDhGroup": "DH-GROUP14",
+                        "IPSECSaLifetimeTraffic": 4096000,
+                    },
+                }
+            ],
+        }
+    }
     p = tmp_path / "describe.json"
     p.write_text(json.dumps(resp))
     r = run(vpnconf_bin, "import", p, "--format", "json")
@@ -183,26 +227,63 @@ def test_import_describe_response_and_terraform(vpnconf_bin, tmp_path):
     site = json.loads(r.stdout)
     t = site["tunnels"][0]
     assert t["pre_shared_key"] == "<redacted>"
-    assert (t["ike"]["version"], t["ike"]["encryption"], t["ike"]["integrity"], t["ike"]["dh_group"]) == (2, "aes256", "sha256", 14)
+    assert (t["ike"]["version"], t["ike"]["encryption"], t["ike"]["integrity"], t["ike"]["dh_group"]) == (
+        2,
+        "aes256",
+        "sha256",
+        14,
+    )
     assert t["ike"]["peer_id"] == {"type": "fqdn", "value": "idc.example.com"}
     assert t["ipsec"]["pfs"] == 14 and t["route_type"] == "static"
     assert site["customer_gateways"][0]["public_ip"] == "198.51.100.20"
     # the validate command reads the API JSON directly too
     assert run(vpnconf_bin, "validate", p).returncode == 0
 
-    tf = {"format_version": "1.0", "values": {"root_module": {"resources": [{
-        "address": "tencentcloud_vpn_connection.c", "type": "tencentcloud_vpn_connection", "name": "c",
-        "values": {"name": "tfconn", "vpc_id": "vpc-1", "vpn_gateway_id": "vpngw-1", "customer_gateway_id": "cgw-1",
-                   "pre_share_key": "Tf-Secret-9", "ike_proto_encry_algorithm": "3DES-CBC",
-                   "ike_proto_authen_algorithm": "MD5", "ike_exchange_mode": "AGGRESSIVE",
-                   "ike_local_identity": "ADDRESS", "ike_local_address": "203.0.113.10",
-                   "ike_remote_identity": "ADDRESS", "ike_remote_address": "198.51.100.20",
-                   "ike_dh_group_name": "GROUP2", "ike_sa_lifetime_seconds": 86400, "ike_version": "IKEV1",
-                   "ipsec_encrypt_algorithm": "3DES-CBC", "ipsec_integrity_algorithm": "MD5",
-                   "ipsec_sa_lifetime_seconds": 3600, "ipsec_pfs_dh_group": "NULL",
-                   "ipsec_sa_lifetime_traffic": 1843200, "dpd_enable": 1, "dpd_timeout": "30", "dpd_action": "clear",
-                   "security_group_policy": [{"local_cidr_block": "172.16.0.0/16",
-                                              "remote_cidr_block": ["10.8.0.0/16", "10.9.0.0/16"]}]}}]}}}
+    tf = {
+        "format_version": "1.0",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "tencentcloud_vpn_connection.c",
+                        "type": "tencentcloud_vpn_connection",
+                        "name": "c",
+                        "values": {
+                            "name": "tfconn",
+                            "vpc_id": "vpc-1",
+                            "vpn_gateway_id": "vpngw-1",
+                            "customer_gateway_id": "cgw-1",
+                            "pre_share_key": "Tf-Secret-9",
+                            "ike_proto_encry_algorithm": "3DES-CBC",
+                            "ike_proto_authen_algorithm": "MD5",
+                            "ike_exchange_mode": "AGGRESSIVE",
+                            "ike_local_identity": "ADDRESS",
+                            "ike_local_address": "203.0.113.10",
+                            "ike_remote_identity": "ADDRESS",
+                            "ike_remote_address": "198.51.100.20",
+                            "ike_dh_group_name": "GROUP2",
+                            "ike_sa_lifetime_seconds": 86400,
+                            "ike_version": "IKEV1",
+                            "ipsec_encrypt_algorithm": "3DES-CBC",
+                            "ipsec_integrity_algorithm": "MD5",
+                            "ipsec_sa_lifetime_seconds": 3600,
+                            "ipsec_pfs_dh_group": "NULL",
+                            "ipsec_sa_lifetime_traffic": 1843200,
+                            "dpd_enable": 1,
+                            "dpd_timeout": "30",
+                            "dpd_action": "clear",
+                            "security_group_policy": [
+                                {
+                                    "local_cidr_block": "172.16.0.0/16",
+                                    "remote_cidr_block": ["10.8.0.0/16", "10.9.0.0/16"],
+                                }
+                            ],
+                        },
+                    }
+                ]
+            }
+        },
+    }
     p = tmp_path / "tf.json"
     p.write_text(json.dumps(tf))
     r = run(vpnconf_bin, "import", p, "--format", "json", "--show-secrets")
@@ -234,29 +315,46 @@ def test_startup_does_not_import_heavy_modules(tmp_path):
 def test_wheel_installs_and_runs(tmp_path):
     """vendors/, templates/ and profiles/ travel inside the wheel."""
     dist = tmp_path / "dist"
-    r = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
     if r.returncode != 0:  # no hatchling in this environment: let pip build it in isolation
-        r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+            capture_output=True,
+            text=True,
+        )
     assert r.returncode == 0, r.stderr[-2000:]
     wheel = next(dist.glob("vpnconf-*.whl"))
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False, system_site_packages=True).create(env_dir)
     py = env_dir / "bin" / "python"
-    r = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     exe = env_dir / "bin" / "vpnconf"
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    r = subprocess.run([str(exe), "render", str(QUICKSTART), "--vendor", "strongswan"], capture_output=True,
-                       text=True, cwd=work, env=env)
+    r = subprocess.run(
+        [str(exe), "render", str(QUICKSTART), "--vendor", "strongswan"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+    )
     assert r.returncode == 0, r.stderr
     assert "connections {" in r.stdout
-    r = subprocess.run([str(py), "-c", "import vpnconf.paths as p; print(p.data_dir('templates'))"],
-                       capture_output=True, text=True, cwd=work, env=env)
+    r = subprocess.run(
+        [str(py), "-c", "import vpnconf.paths as p; print(p.data_dir('templates'))"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+    )
     assert str(env_dir) in r.stdout, "templates must come from the installed wheel"
     r = subprocess.run([str(exe), "vendors", "--format", "json"], capture_output=True, text=True, cwd=work, env=env)
     assert r.returncode == 0 and json.loads(r.stdout)["CustomerGatewayVendorSet"]

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 import yaml
-
 from conftest import QUICKSTART, require_lab
+
 from vpnconf.catalog import get_vendor
 from vpnconf.io import site_from_data
 from vpnconf.labnet import leftovers
@@ -42,8 +42,11 @@ def verify(site, cloud=None):
 
 
 def test_cli_lab_verify_quickstart(vpnconf_bin):
-    r = subprocess.run([*vpnconf_bin, "lab", "verify", str(QUICKSTART), "--tunnel", "TomVPNConn", "--format", "json"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [*vpnconf_bin, "lab", "verify", str(QUICKSTART), "--tunnel", "TomVPNConn", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr + r.stdout
     rep = json.loads(r.stdout)
     assert rep["ok"] and rep["ike_established"]
@@ -54,13 +57,21 @@ def test_cli_lab_verify_quickstart(vpnconf_bin):
 def test_rich_tunnel_every_pair_passes_traffic():
     def m(d):
         t = d["tunnels"][0]
-        t["ike"].update(version=2, encryption="aes256", integrity="sha256", dh_group=19,
-                        local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
-                        peer_id={"type": "fqdn", "value": "idc-gw.example.com"})
+        t["ike"].update(
+            version=2,
+            encryption="aes256",
+            integrity="sha256",
+            dh_group=19,
+            local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
+            peer_id={"type": "fqdn", "value": "idc-gw.example.com"},
+        )
         t["ipsec"].update(encryption="aes256gcm", pfs=14)
-        t["spd"] = [{"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
-                    {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "172.16.0.0/16"]},
-                    {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24"]}]
+        t["spd"] = [
+            {"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
+            {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "172.16.0.0/16"]},
+            {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24"]},
+        ]
+
     rep = verify(site_with(m))
     assert rep["ok"], rep
     assert len(rep["children"]) == 5 and all(c["established"] and c["ping_ok"] for c in rep["children"])
@@ -69,8 +80,12 @@ def test_rich_tunnel_every_pair_passes_traffic():
 
 def test_ikev1_aggressive_fqdn():
     def m(d):
-        d["tunnels"][0]["ike"].update(mode="aggressive", local_id={"type": "fqdn", "value": "cloud.example.com"},
-                                      peer_id={"type": "fqdn", "value": "idc.example.com"})
+        d["tunnels"][0]["ike"].update(
+            mode="aggressive",
+            local_id={"type": "fqdn", "value": "cloud.example.com"},
+            peer_id={"type": "fqdn", "value": "idc.example.com"},
+        )
+
     rep = verify(site_with(m))
     assert rep["ok"], rep
 
@@ -90,8 +105,11 @@ def _strongswan_matrix():
     return cases
 
 
-@pytest.mark.parametrize(("ver", "sect", "key", "value"), _strongswan_matrix(),
-                         ids=[f"v{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in _strongswan_matrix()])
+@pytest.mark.parametrize(
+    ("ver", "sect", "key", "value"),
+    _strongswan_matrix(),
+    ids=[f"v{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in _strongswan_matrix()],
+)
 def test_every_strongswan_algorithm_loads_and_negotiates(ver, sect, key, value):
     """Each catalogued strongSwan value renders into a config charon loads, and
     the tunnel negotiates and passes a ping with it."""
@@ -106,10 +124,19 @@ def test_every_strongswan_algorithm_loads_and_negotiates(ver, sect, key, value):
 
 @pytest.mark.parametrize(
     ("what", "mutate", "reasons"),
-    [("different DH group", lambda t: t["ike"].update(dh_group=5), {"NO_PROPOSAL_CHOSEN"}),
-     ("different key", lambda t: t.update(pre_shared_key="Another-Key-42"), {"DECRYPTION_FAILED", "AUTHENTICATION_FAILED"}),
-     ("selectors not mirrored", lambda t: t["spd"][0].update(peers=["10.0.9.0/24"]),
-      {"INVALID_ID_INFORMATION", "TS_UNACCEPTABLE"})],
+    [
+        ("different DH group", lambda t: t["ike"].update(dh_group=5), {"NO_PROPOSAL_CHOSEN"}),
+        (
+            "different key",
+            lambda t: t.update(pre_shared_key="Another-Key-42"),
+            {"DECRYPTION_FAILED", "AUTHENTICATION_FAILED"},
+        ),
+        (
+            "selectors not mirrored",
+            lambda t: t["spd"][0].update(peers=["10.0.9.0/24"]),
+            {"INVALID_ID_INFORMATION", "TS_UNACCEPTABLE"},
+        ),
+    ],
 )
 def test_mismatches_fail_with_the_daemon_reason(what, mutate, reasons):
     from vpnconf.model import Site

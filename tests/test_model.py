@@ -18,17 +18,32 @@ def tunnel(**kw):
 
 @pytest.mark.parametrize(
     ("spelling", "canonical"),
-    [("AES-CBC-128", Encryption.aes128), ("3DES-CBC", Encryption.tdes), ("DES-CBC", Encryption.des),
-     ("AES-CBC-256", Encryption.aes256), ("AES128GCM128", Encryption.aes128gcm), ("SM4", Encryption.sm4),
-     ("aes-256-cbc", Encryption.aes256), ("aes", Encryption.aes128)],
+    [
+        ("AES-CBC-128", Encryption.aes128),
+        ("3DES-CBC", Encryption.tdes),
+        ("DES-CBC", Encryption.des),
+        ("AES-CBC-256", Encryption.aes256),
+        ("AES128GCM128", Encryption.aes128gcm),
+        ("SM4", Encryption.sm4),
+        ("aes-256-cbc", Encryption.aes256),
+        ("aes", Encryption.aes128),
+    ],
 )
 def test_encryption_aliases(spelling, canonical):
     assert IpsecOptions(encryption=spelling).encryption is canonical
 
 
-@pytest.mark.parametrize(("spelling", "canonical"), [("SHA", Integrity.sha1), ("SHA1", Integrity.sha1),
-                                                     ("SHA-256", Integrity.sha256), ("MD5", Integrity.md5),
-                                                     ("SHA-512", Integrity.sha512), ("SM3", Integrity.sm3)])
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ("SHA", Integrity.sha1),
+        ("SHA1", Integrity.sha1),
+        ("SHA-256", Integrity.sha256),
+        ("MD5", Integrity.md5),
+        ("SHA-512", Integrity.sha512),
+        ("SM3", Integrity.sm3),
+    ],
+)
 def test_integrity_aliases(spelling, canonical):
     assert IkeOptions(integrity=spelling).integrity is canonical
 
@@ -52,8 +67,10 @@ def test_mode_version_identity_spellings():
 
 
 def test_output_uses_canonical_names():
-    t = tunnel(ike={"encryption": "AES-CBC-128", "integrity": "SHA", "dh_group": "GROUP2"},
-               ipsec={"pfs": "DH-GROUP2", "encryption": "3DES-CBC"})
+    t = tunnel(
+        ike={"encryption": "AES-CBC-128", "integrity": "SHA", "dh_group": "GROUP2"},
+        ipsec={"pfs": "DH-GROUP2", "encryption": "3DES-CBC"},
+    )
     d = t.model_dump(mode="json")
     assert d["ike"]["encryption"] == "aes128" and d["ike"]["integrity"] == "sha1" and d["ike"]["dh_group"] == 2
     assert d["ipsec"]["pfs"] == 2 and d["ipsec"]["encryption"] == "3des"
@@ -61,15 +78,27 @@ def test_output_uses_canonical_names():
 
 def test_defaults_follow_the_service():
     t = tunnel()
-    assert (t.ike.version, t.ike.encryption.value, t.ike.integrity.value, int(t.ike.dh_group), t.ike.mode.value,
-            t.ike.lifetime_seconds) == (1, "3des", "sha1", 1, "main", 86400)
-    assert (t.ipsec.encryption.value, t.ipsec.integrity.value, t.ipsec.pfs, t.ipsec.lifetime_seconds,
-            t.ipsec.lifetime_kb) == ("aes128", "sha1", None, 3600, 1843200)
+    assert (
+        t.ike.version,
+        t.ike.encryption.value,
+        t.ike.integrity.value,
+        int(t.ike.dh_group),
+        t.ike.mode.value,
+        t.ike.lifetime_seconds,
+    ) == (1, "3des", "sha1", 1, "main", 86400)
+    assert (
+        t.ipsec.encryption.value,
+        t.ipsec.integrity.value,
+        t.ipsec.pfs,
+        t.ipsec.lifetime_seconds,
+        t.ipsec.lifetime_kb,
+    ) == ("aes128", "sha1", None, 3600, 1843200)
     assert t.ipsec.protocol == "esp" and t.ipsec.encapsulation == "tunnel"
 
 
-@pytest.mark.parametrize("key", ["abc def", 'ab"c', "ab'c", "ab\nset x", "ab\\c", "a`b", "", "ab\tc", "é-key",
-                                 "x" * 129, "ab\x00c"])
+@pytest.mark.parametrize(
+    "key", ["abc def", 'ab"c', "ab'c", "ab\nset x", "ab\\c", "a`b", "", "ab\tc", "é-key", "x" * 129, "ab\x00c"]
+)
 def test_bad_keys_are_rejected_without_echo(key):
     with pytest.raises(ValidationError) as err:
         tunnel(pre_shared_key=key)
@@ -92,8 +121,21 @@ def test_fqdn_identity_valid(fqdn):
     assert Identity(type="FQDN", value=fqdn).value == fqdn
 
 
-@pytest.mark.parametrize("fqdn", ["bad_host.example", "-a.example.com", "nodot", "a.example.com.", "a..b",
-                                  "x.123", "a;b.com", "a b.com", "a\n.com", "a" * 64 + ".com"])
+@pytest.mark.parametrize(
+    "fqdn",
+    [
+        "bad_host.example",
+        "-a.example.com",
+        "nodot",
+        "a.example.com.",
+        "a..b",
+        "x.123",
+        "a;b.com",
+        "a b.com",
+        "a\n.com",
+        "a" * 64 + ".com",
+    ],
+)
 def test_fqdn_identity_invalid(fqdn):
     with pytest.raises(ValidationError):
         Identity(type="fqdn", value=fqdn)

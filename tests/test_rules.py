@@ -10,10 +10,10 @@ from pathlib import Path
 import netaddr
 import pytest
 import yaml
+from conftest import QUICKSTART, SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import QUICKSTART, SAMPLES
 from vpnconf.io import site_from_data
 from vpnconf.rules import RULES, classful_host_part
 
@@ -23,7 +23,7 @@ BASE = yaml.safe_load(QUICKSTART.read_text())
 def run(mutate) -> list[str]:
     d = copy.deepcopy(BASE)
     mutate(d)
-    site, findings = site_from_data(d, "t.yaml")
+    _, findings = site_from_data(d, "t.yaml")
     return [f.rule for f in findings if f.severity == "error"]
 
 
@@ -62,15 +62,21 @@ def test_every_error_rule_has_an_invalid_sample():
 # ------------------------------------------------------------- edges
 @pytest.mark.parametrize(("n_extra", "bad"), [(9, False), (10, True)])
 def test_vpn_gateway_limit_edge(n_extra, bad):
-    rules = run(lambda d: d["vpn_gateways"].extend(
-        {"name": f"g{i}", "public_ip": f"203.0.113.{i + 1}", "bandwidth_mbps": 5} for i in range(n_extra)))
+    rules = run(
+        lambda d: d["vpn_gateways"].extend(
+            {"name": f"g{i}", "public_ip": f"203.0.113.{i + 1}", "bandwidth_mbps": 5} for i in range(n_extra)
+        )
+    )
     assert ("LIMIT-VPN-GATEWAYS" in rules) is bad
 
 
 @pytest.mark.parametrize(("n", "bad"), [(20, False), (21, True)])
 def test_customer_gateway_limit_edge(n, bad):
-    rules = run(lambda d: d["customer_gateways"].extend(
-        {"name": f"c{i}", "public_ip": f"198.51.100.{i + 1}"} for i in range(n - 1)))
+    rules = run(
+        lambda d: d["customer_gateways"].extend(
+            {"name": f"c{i}", "public_ip": f"198.51.100.{i + 1}"} for i in range(n - 1)
+        )
+    )
     assert ("LIMIT-CUSTOMER-GATEWAYS" in rules) is bad
 
 
@@ -84,15 +90,16 @@ def test_tunnels_per_cgw_edge(n, bad):
 def test_tunnels_per_vpngw_edge(n, bad):
     def m(d):
         d["customer_gateways"].extend({"name": f"c{i}", "public_ip": f"198.51.100.{i + 1}"} for i in range(3))
-        d["tunnels"].extend(dict(copy.deepcopy(T(d)), name=f"x{i}", customer_gateway=f"c{i % 3}")
-                            for i in range(n - 1))
+        d["tunnels"].extend(dict(copy.deepcopy(T(d)), name=f"x{i}", customer_gateway=f"c{i % 3}") for i in range(n - 1))
+
     assert ("LIMIT-TUNNELS-PER-VPNGW" in run(m)) is bad
 
 
 @pytest.mark.parametrize(("n", "bad"), [(10, False), (11, True)])
 def test_spd_policy_limit_edge(n, bad):
-    rules = run(lambda d: T(d).update(
-        spd=[{"local": f"192.168.{i}.0/24", "peers": [f"10.0.{i}.0/24"]} for i in range(n)]))
+    rules = run(
+        lambda d: T(d).update(spd=[{"local": f"192.168.{i}.0/24", "peers": [f"10.0.{i}.0/24"]} for i in range(n)])
+    )
     assert ("LIMIT-SPD-POLICIES" in rules) is bad
 
 
@@ -109,14 +116,24 @@ def test_bandwidth_tiers(bw, bad):
 
 @pytest.mark.parametrize(
     ("field", "value", "rule", "bad"),
-    [("ike.lifetime_seconds", 60, "PROFILE-IKE-LIFETIME", False), ("ike.lifetime_seconds", 59, "PROFILE-IKE-LIFETIME", True),
-     ("ike.lifetime_seconds", 604800, "PROFILE-IKE-LIFETIME", False), ("ike.lifetime_seconds", 604801, "PROFILE-IKE-LIFETIME", True),
-     ("ipsec.lifetime_seconds", 180, "PROFILE-IPSEC-LIFETIME", False), ("ipsec.lifetime_seconds", 179, "PROFILE-IPSEC-LIFETIME", True),
-     ("ipsec.lifetime_seconds", 604800, "PROFILE-IPSEC-LIFETIME", False), ("ipsec.lifetime_seconds", 604801, "PROFILE-IPSEC-LIFETIME", True),
-     ("ipsec.lifetime_kb", 2560, "PROFILE-IPSEC-LIFETIME-KB", False), ("ipsec.lifetime_kb", 2559, "PROFILE-IPSEC-LIFETIME-KB", True),
-     ("ipsec.lifetime_kb", 4294967295, "PROFILE-IPSEC-LIFETIME-KB", False), ("ipsec.lifetime_kb", 4294967296, "PROFILE-IPSEC-LIFETIME-KB", True),
-     ("dpd.timeout_seconds", 30, "PROFILE-DPD-TIMEOUT", False), ("dpd.timeout_seconds", 29, "PROFILE-DPD-TIMEOUT", True),
-     ("dpd.timeout_seconds", 60, "PROFILE-DPD-TIMEOUT", False), ("dpd.timeout_seconds", 61, "PROFILE-DPD-TIMEOUT", True)],
+    [
+        ("ike.lifetime_seconds", 60, "PROFILE-IKE-LIFETIME", False),
+        ("ike.lifetime_seconds", 59, "PROFILE-IKE-LIFETIME", True),
+        ("ike.lifetime_seconds", 604800, "PROFILE-IKE-LIFETIME", False),
+        ("ike.lifetime_seconds", 604801, "PROFILE-IKE-LIFETIME", True),
+        ("ipsec.lifetime_seconds", 180, "PROFILE-IPSEC-LIFETIME", False),
+        ("ipsec.lifetime_seconds", 179, "PROFILE-IPSEC-LIFETIME", True),
+        ("ipsec.lifetime_seconds", 604800, "PROFILE-IPSEC-LIFETIME", False),
+        ("ipsec.lifetime_seconds", 604801, "PROFILE-IPSEC-LIFETIME", True),
+        ("ipsec.lifetime_kb", 2560, "PROFILE-IPSEC-LIFETIME-KB", False),
+        ("ipsec.lifetime_kb", 2559, "PROFILE-IPSEC-LIFETIME-KB", True),
+        ("ipsec.lifetime_kb", 4294967295, "PROFILE-IPSEC-LIFETIME-KB", False),
+        ("ipsec.lifetime_kb", 4294967296, "PROFILE-IPSEC-LIFETIME-KB", True),
+        ("dpd.timeout_seconds", 30, "PROFILE-DPD-TIMEOUT", False),
+        ("dpd.timeout_seconds", 29, "PROFILE-DPD-TIMEOUT", True),
+        ("dpd.timeout_seconds", 60, "PROFILE-DPD-TIMEOUT", False),
+        ("dpd.timeout_seconds", 61, "PROFILE-DPD-TIMEOUT", True),
+    ],
 )
 def test_profile_ranges_edges(field, value, rule, bad):
     sect, key = field.split(".")
@@ -125,48 +142,74 @@ def test_profile_ranges_edges(field, value, rule, bad):
 
 @pytest.mark.parametrize(
     ("profile", "sect", "key", "value", "rule", "bad"),
-    [("tencent", "ike", "version", 2, "PROFILE-IKE-VERSION", False),
-     ("tencent-classic", "ike", "version", 2, "PROFILE-IKE-VERSION", True),
-     ("tencent-classic", "ike", "integrity", "SHA", "PROFILE-IKE-INTEGRITY", False),
-     ("tencent-classic", "ike", "integrity", "SHA-256", "PROFILE-IKE-INTEGRITY", True),
-     ("tencent", "ike", "integrity", "SHA-256", "PROFILE-IKE-INTEGRITY", False),
-     ("tencent-classic", "ike", "dh_group", 24, "PROFILE-DH-GROUP", False),
-     ("tencent-classic", "ike", "dh_group", 15, "PROFILE-DH-GROUP", True),
-     ("tencent", "ike", "dh_group", 21, "PROFILE-DH-GROUP", False),
-     ("tencent", "ike", "encryption", "SM4", "PROFILE-IKE-ENCRYPTION", False),
-     ("tencent-classic", "ike", "encryption", "SM4", "PROFILE-IKE-ENCRYPTION", True),
-     ("tencent", "ipsec", "integrity", "SM3", "PROFILE-IPSEC-INTEGRITY", False),
-     ("tencent-classic", "ipsec", "integrity", "SM3", "PROFILE-IPSEC-INTEGRITY", True),
-     ("tencent", "ipsec", "pfs", "DH-GROUP21", "PROFILE-PFS-GROUP", False),
-     ("tencent-classic", "ipsec", "pfs", "DH-GROUP21", "PROFILE-PFS-GROUP", True),
-     ("tencent", "ipsec", "encryption", "NULL", "PROFILE-IPSEC-ENCRYPTION", False),
-     ("tencent-classic", "ipsec", "encryption", "NULL", "PROFILE-IPSEC-ENCRYPTION", True)],
+    [
+        ("tencent", "ike", "version", 2, "PROFILE-IKE-VERSION", False),
+        ("tencent-classic", "ike", "version", 2, "PROFILE-IKE-VERSION", True),
+        ("tencent-classic", "ike", "integrity", "SHA", "PROFILE-IKE-INTEGRITY", False),
+        ("tencent-classic", "ike", "integrity", "SHA-256", "PROFILE-IKE-INTEGRITY", True),
+        ("tencent", "ike", "integrity", "SHA-256", "PROFILE-IKE-INTEGRITY", False),
+        ("tencent-classic", "ike", "dh_group", 24, "PROFILE-DH-GROUP", False),
+        ("tencent-classic", "ike", "dh_group", 15, "PROFILE-DH-GROUP", True),
+        ("tencent", "ike", "dh_group", 21, "PROFILE-DH-GROUP", False),
+        ("tencent", "ike", "encryption", "SM4", "PROFILE-IKE-ENCRYPTION", False),
+        ("tencent-classic", "ike", "encryption", "SM4", "PROFILE-IKE-ENCRYPTION", True),
+        ("tencent", "ipsec", "integrity", "SM3", "PROFILE-IPSEC-INTEGRITY", False),
+        ("tencent-classic", "ipsec", "integrity", "SM3", "PROFILE-IPSEC-INTEGRITY", True),
+        ("tencent", "ipsec", "pfs", "DH-GROUP21", "PROFILE-PFS-GROUP", False),
+        ("tencent-classic", "ipsec", "pfs", "DH-GROUP21", "PROFILE-PFS-GROUP", True),
+        ("tencent", "ipsec", "encryption", "NULL", "PROFILE-IPSEC-ENCRYPTION", False),
+        ("tencent-classic", "ipsec", "encryption", "NULL", "PROFILE-IPSEC-ENCRYPTION", True),
+    ],
 )
 def test_profile_value_sets(profile, sect, key, value, rule, bad):
     def m(d):
         d["profile"] = profile
         T(d)[sect][key] = value
+
     assert (rule in run(m)) is bad
 
 
 @pytest.mark.parametrize(
     ("ip", "rule"),
-    [("0.0.0.1", "CGW-ADDRESS-ZERO"), ("0.255.255.255", "CGW-ADDRESS-ZERO"),
-     ("127.0.0.1", "CGW-ADDRESS-LOOPBACK"), ("127.255.255.254", "CGW-ADDRESS-LOOPBACK"),
-     ("224.0.0.0", "CGW-ADDRESS-MULTICAST"), ("239.255.255.255", "CGW-ADDRESS-MULTICAST"),
-     ("169.254.0.1", "CGW-ADDRESS-LINK-LOCAL"), ("240.0.0.1", "CGW-ADDRESS-CLASS-E"),
-     ("255.255.255.254", "CGW-ADDRESS-CLASS-E"),
-     ("10.0.0.0", "CGW-ADDRESS-HOST-ZEROS"), ("10.255.255.255", "CGW-ADDRESS-HOST-ONES"),
-     ("172.16.0.0", "CGW-ADDRESS-HOST-ZEROS"), ("172.16.255.255", "CGW-ADDRESS-HOST-ONES"),
-     ("202.108.22.0", "CGW-ADDRESS-HOST-ZEROS"), ("202.108.22.255", "CGW-ADDRESS-HOST-ONES")],
+    [
+        ("0.0.0.1", "CGW-ADDRESS-ZERO"),
+        ("0.255.255.255", "CGW-ADDRESS-ZERO"),
+        ("127.0.0.1", "CGW-ADDRESS-LOOPBACK"),
+        ("127.255.255.254", "CGW-ADDRESS-LOOPBACK"),
+        ("224.0.0.0", "CGW-ADDRESS-MULTICAST"),
+        ("239.255.255.255", "CGW-ADDRESS-MULTICAST"),
+        ("169.254.0.1", "CGW-ADDRESS-LINK-LOCAL"),
+        ("240.0.0.1", "CGW-ADDRESS-CLASS-E"),
+        ("255.255.255.254", "CGW-ADDRESS-CLASS-E"),
+        ("10.0.0.0", "CGW-ADDRESS-HOST-ZEROS"),
+        ("10.255.255.255", "CGW-ADDRESS-HOST-ONES"),
+        ("172.16.0.0", "CGW-ADDRESS-HOST-ZEROS"),
+        ("172.16.255.255", "CGW-ADDRESS-HOST-ONES"),
+        ("202.108.22.0", "CGW-ADDRESS-HOST-ZEROS"),
+        ("202.108.22.255", "CGW-ADDRESS-HOST-ONES"),
+    ],
 )
 def test_cgw_address_rules(ip, rule):
     assert rule in run(lambda d: d["customer_gateways"][0].update(public_ip=ip))
 
 
-@pytest.mark.parametrize("ip", ["1.0.0.1", "126.255.255.254", "128.0.0.1", "191.255.255.254", "192.0.0.1",
-                                "223.255.255.254", "169.253.255.254", "169.255.0.1", "223.1.1.1",
-                                "10.0.1.0", "172.16.1.255", "202.108.22.5"])
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "1.0.0.1",
+        "126.255.255.254",
+        "128.0.0.1",
+        "191.255.255.254",
+        "192.0.0.1",
+        "223.255.255.254",
+        "169.253.255.254",
+        "169.255.0.1",
+        "223.1.1.1",
+        "10.0.1.0",
+        "172.16.1.255",
+        "202.108.22.5",
+    ],
+)
 def test_cgw_address_last_valid(ip):
     assert not [r for r in run(lambda d: d["customer_gateways"][0].update(public_ip=ip)) if r.startswith("CGW")]
 
@@ -181,9 +224,12 @@ def test_classful_edges():
 def test_document_spd_example_is_valid():
     def m(d):
         d["vpc"]["cidr_blocks"] = ["10.0.0.0/16"]
-        T(d)["spd"] = [{"local": "10.0.0.0/24", "peers": ["192.168.0.0/24", "192.168.1.0/24"]},
-                       {"local": "10.0.1.0/24", "peers": ["192.168.2.0/24"]},
-                       {"local": "10.0.2.0/24", "peers": ["192.168.2.0/24"]}]
+        T(d)["spd"] = [
+            {"local": "10.0.0.0/24", "peers": ["192.168.0.0/24", "192.168.1.0/24"]},
+            {"local": "10.0.1.0/24", "peers": ["192.168.2.0/24"]},
+            {"local": "10.0.2.0/24", "peers": ["192.168.2.0/24"]},
+        ]
+
     assert run(m) == []
 
 
@@ -192,9 +238,15 @@ def test_all_problems_reported_not_the_first():
         d["customer_gateways"][0]["public_ip"] = "127.0.0.1"
         d["vpn_gateways"][0]["bandwidth_mbps"] = 7
         T(d)["spd"][0]["peers"] = ["192.168.1.0/24", "10.0.0.0/8", "10.0.1.0/24"]
+
     rules = run(m)
-    assert {"CGW-ADDRESS-LOOPBACK", "BANDWIDTH", "SPD-LOCAL-PEER-OVERLAP", "SPD-PEER-IN-VPC",
-            "SPD-PEER-OVERLAP"} <= set(rules)
+    assert {
+        "CGW-ADDRESS-LOOPBACK",
+        "BANDWIDTH",
+        "SPD-LOCAL-PEER-OVERLAP",
+        "SPD-PEER-IN-VPC",
+        "SPD-PEER-OVERLAP",
+    } <= set(rules)
 
 
 def test_weak_key_warning_rules():
@@ -208,8 +260,9 @@ def test_weak_key_warning_rules():
 
 
 # ----------------------------------------------- properties vs netaddr
-nets = st.builds(lambda a, p: str(ipaddress.IPv4Network((a, p), strict=False)),
-                 st.integers(0, 2**32 - 1), st.integers(8, 30))
+nets = st.builds(
+    lambda a, p: str(ipaddress.IPv4Network((a, p), strict=False)), st.integers(0, 2**32 - 1), st.integers(8, 30)
+)
 
 
 def _overlap_netaddr(a: str, b: str) -> bool:
@@ -244,6 +297,9 @@ def test_local_overlap_rule_agrees_with_netaddr(locals_):
     T(d)["spd"] = [{"local": loc, "peers": ["0.0.0.0/32"]} for loc in locals_]
     _, findings = site_from_data(d, "p")
     got = {f.path for f in findings if f.rule == "SPD-LOCAL-OVERLAP"}
-    want = {f"tunnels[0].spd[{j}].local" for j in range(len(locals_))
-            if any(_overlap_netaddr(locals_[i], locals_[j]) for i in range(j))}
+    want = {
+        f"tunnels[0].spd[{j}].local"
+        for j in range(len(locals_))
+        if any(_overlap_netaddr(locals_[i], locals_[j]) for i in range(j))
+    }
     assert got == want

@@ -13,7 +13,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_site", "require_site", "render", "render_files", "check_site"]
+__all__ = ["__version__", "check_site", "load_site", "render", "render_files", "require_site"]
 
 
 def __getattr__(name: str) -> Any:

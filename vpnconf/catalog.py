@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .findings import VpnconfError
 from .paths import data_dir
 
-KEYWORD_TABLES = ("ike_encryption", "ike_integrity", "dh_group", "esp_encryption", "esp_integrity",
-                  "pfs_group")
+KEYWORD_TABLES = ("ike_encryption", "ike_integrity", "dh_group", "esp_encryption", "esp_integrity", "pfs_group")
 CAPABILITY_SETS = KEYWORD_TABLES  # capability lists are keyed like the keyword tables (pfs_group -> pfs_groups)
 
 
@@ -130,16 +129,12 @@ class Vendor(_C):
             if s.matches(v):
                 return s
         known = "; ".join(s.range for s in entries)
-        raise VpnconfError(
-            f"{self.id} {plat.id} software {version} is not in the catalog (known ranges: {known})"
-        )
+        raise VpnconfError(f"{self.id} {plat.id} software {version} is not in the catalog (known ranges: {known})")
 
     def variant(self, name: str | None) -> tuple[str, Variant]:
         key = name or self.default_variant
         if key not in self.variants:
-            raise VpnconfError(
-                f"vendor {self.id} has no variant {key!r}; known: {', '.join(self.variants)}"
-            )
+            raise VpnconfError(f"vendor {self.id} has no variant {key!r}; known: {', '.join(self.variants)}")
         return key, self.variants[key]
 
 
@@ -211,9 +206,9 @@ def get_vendor(name: str, platform: str | None = None) -> Vendor:
     if platform is not None:
         fp = fold(platform)
         for v in all_v.values():
-            if fold(v.catalog_vendor) == f or f in map(fold, (v.id, *v.aliases)):
-                if any(fp in {fold(p.id), fold(p.name), *map(fold, p.aliases)} for p in v.platforms):
-                    return v
+            named = fold(v.catalog_vendor) == f or f in map(fold, (v.id, *v.aliases))
+            if named and any(fp in {fold(p.id), fold(p.name), *map(fold, p.aliases)} for p in v.platforms):
+                return v
     vid = _alias_index().get(f)
     if vid is None:
         raise VpnconfError(f"unknown vendor {name!r}; known: {', '.join(sorted(all_v))}")
@@ -231,8 +226,15 @@ def catalog_entries(vendor: str | None = None, platform: str | None = None) -> l
             if platform and fold(platform) not in {fold(plat.id), fold(plat.name), *map(fold, plat.aliases)}:
                 continue
             for rel in s.releases:
-                rows.append({"VendorName": v.catalog_vendor, "Platform": plat.name, "SoftwareVersion": rel,
-                             "_vendor": v.id, "_range": s.range})
+                rows.append(
+                    {
+                        "VendorName": v.catalog_vendor,
+                        "Platform": plat.name,
+                        "SoftwareVersion": rel,
+                        "_vendor": v.id,
+                        "_range": s.range,
+                    }
+                )
     return rows
 
 

@@ -85,8 +85,11 @@ def cmd_vendors(a: argparse.Namespace) -> int:
     if a.format == "json":
         out: list[dict[str, Any]] = []
         for v, s, rel in rows:
-            item: dict[str, Any] = {"VendorName": v.catalog_vendor, "Platform": v.platform(s.platform).name,
-                                    "SoftwareVersion": rel}
+            item: dict[str, Any] = {
+                "VendorName": v.catalog_vendor,
+                "Platform": v.platform(s.platform).name,
+                "SoftwareVersion": rel,
+            }
             if a.details:
                 item["Details"] = _details(v, s)
             out.append(item)
@@ -94,8 +97,10 @@ def cmd_vendors(a: argparse.Namespace) -> int:
         return 0
     lines = [f"{'VENDOR ID':<18} {'VendorName':<11} {'Platform':<10} {'Software':<9} IKE   modes"]
     for v, s, rel in rows:
-        lines.append(f"{v.id:<18} {v.catalog_vendor:<11} {v.platform(s.platform).name:<10} {rel:<9} "
-                     f"{'/'.join(f'v{x}' for x in s.ike_versions):<5} {'/'.join(s.modes)}")
+        lines.append(
+            f"{v.id:<18} {v.catalog_vendor:<11} {v.platform(s.platform).name:<10} {rel:<9} "
+            f"{'/'.join(f'v{x}' for x in s.ike_versions):<5} {'/'.join(s.modes)}"
+        )
         if a.details:
             for k, val in _details(v, s).items():
                 lines.append(f"    {k}: {val}")
@@ -106,8 +111,13 @@ def cmd_vendors(a: argparse.Namespace) -> int:
 
 
 def _details(v: Any, s: Any) -> dict[str, Any]:
-    d: dict[str, Any] = {"range": s.range, "variants": list(v.variants), "ike_versions": s.ike_versions,
-                         "modes": s.modes, "identity_types": s.identity_types}
+    d: dict[str, Any] = {
+        "range": s.range,
+        "variants": list(v.variants),
+        "ike_versions": s.ike_versions,
+        "modes": s.modes,
+        "identity_types": s.identity_types,
+    }
     for ver in (1, 2):
         algs = s.algorithms(ver)
         if algs is not None:
@@ -140,14 +150,16 @@ def cmd_render(a: argparse.Namespace) -> int:
     else:
         if not a.tunnel:
             if len(site.tunnels) != 1:
-                raise VpnconfError(f"{a.site}: name the tunnel with --tunnel (one of: "
-                                   f"{', '.join(t.name for t in site.tunnels)})")
+                raise VpnconfError(
+                    f"{a.site}: name the tunnel with --tunnel (one of: {', '.join(t.name for t in site.tunnels)})"
+                )
             a.tunnel = site.tunnels[0].name
         try:
             site.tunnel(a.tunnel)
         except KeyError:
-            raise VpnconfError(f"{a.site}: no tunnel named {a.tunnel!r} (known: "
-                               f"{', '.join(t.name for t in site.tunnels)})") from None
+            raise VpnconfError(
+                f"{a.site}: no tunnel named {a.tunnel!r} (known: {', '.join(t.name for t in site.tunnels)})"
+            ) from None
         names = [a.tunnel]
     # Render everything first: nothing is written unless all of it renders.
     outputs: list[tuple[str, dict[str, str]]] = []
@@ -187,11 +199,11 @@ def cmd_routes(a: argparse.Namespace) -> int:
         gw = site.vpn_gateway(t.vpn_gateway)
         for pol in t.spd:
             for peer in pol.peers:
-                cloud.append({"DestinationCidrBlock": str(peer), "GatewayType": "VPN",
-                              "GatewayId": gw.name, "Tunnel": t.name})
+                cloud.append(
+                    {"DestinationCidrBlock": str(peer), "GatewayType": "VPN", "GatewayId": gw.name, "Tunnel": t.name}
+                )
         for pol in t.spd:
-            idc.append({"destination": str(pol.local), "via": f"tunnel {t.name} to {gw.public_ip}",
-                        "tunnel": t.name})
+            idc.append({"destination": str(pol.local), "via": f"tunnel {t.name} to {gw.public_ip}", "tunnel": t.name})
     idc = list({(r["destination"], r["tunnel"]): r for r in idc}.values())
     cloud = list({(r["DestinationCidrBlock"], r["GatewayId"]): r for r in cloud}.values())
     text = ["Cloud side (VPC route table, next hop type VPN gateway):"]
@@ -210,19 +222,32 @@ def cmd_price(a: argparse.Namespace) -> int:
     table = yaml.safe_load(resources.files("vpnconf").joinpath("pricing.yaml").read_text(encoding="utf-8"))
     region = table["regions"].get(a.region)
     if region is None:
-        raise VpnconfError(f"region {a.region!r} is not in the price table (known: "
-                           f"{', '.join(sorted(table['regions']))})")
+        raise VpnconfError(
+            f"region {a.region!r} is not in the price table (known: {', '.join(sorted(table['regions']))})"
+        )
     if a.bandwidth not in region:
-        raise VpnconfError(f"bandwidth {a.bandwidth} Mbps is not a tier "
-                           f"(tiers: {', '.join(map(str, sorted(region)))} Mbps)")
+        raise VpnconfError(
+            f"bandwidth {a.bandwidth} Mbps is not a tier (tiers: {', '.join(map(str, sorted(region)))} Mbps)"
+        )
     if a.hours < 0:
         raise VpnconfError("--hours must be 0 or more")
     hourly = float(region[a.bandwidth])
     total = round(hourly * a.hours, 4)
-    obj = {"Region": a.region, "BandwidthMbps": a.bandwidth, "Hours": a.hours, "Currency": table["currency"],
-           "HourlyPrice": hourly, "TotalPrice": total, "Note": "gateway fee only; traffic is billed per GB"}
-    _emit(obj, a.format, f"{a.region} {a.bandwidth} Mbps: {hourly} {table['currency']}/hour x {a.hours} h = "
-                         f"{total} {table['currency']} (gateway fee only; traffic billed per GB)")
+    obj = {
+        "Region": a.region,
+        "BandwidthMbps": a.bandwidth,
+        "Hours": a.hours,
+        "Currency": table["currency"],
+        "HourlyPrice": hourly,
+        "TotalPrice": total,
+        "Note": "gateway fee only; traffic is billed per GB",
+    }
+    _emit(
+        obj,
+        a.format,
+        f"{a.region} {a.bandwidth} Mbps: {hourly} {table['currency']}/hour x {a.hours} h = "
+        f"{total} {table['currency']} (gateway fee only; traffic billed per GB)",
+    )
     return 0
 
 
@@ -289,8 +314,10 @@ def cmd_lab(a: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="vpnconf", description="Site-to-site IPsec between an IDC and a cloud VPC: "
-                "validate, render, catalog (offline).")
+    p = _Parser(
+        prog="vpnconf",
+        description="Site-to-site IPsec between an IDC and a cloud VPC: validate, render, catalog (offline).",
+    )
     p.add_argument("--version", action="version", version=f"vpnconf {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -318,8 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("vendors", "the customer gateway vendor catalog (DescribeCustomerGatewayVendors)")
     sp.add_argument("--vendor")
     sp.add_argument("--platform")
-    sp.add_argument("--supports", action="append", metavar="CAP",
-                    help="capability filter, repeatable: dh24, ikev2, aggressive, sha256, aes256gcm, pfs14 ...")
+    sp.add_argument(
+        "--supports",
+        action="append",
+        metavar="CAP",
+        help="capability filter, repeatable: dh24, ikev2, aggressive, sha256, aes256gcm, pfs14 ...",
+    )
     sp.add_argument("--details", action="store_true", help="add the supported sets")
     sp.set_defaults(fn=cmd_vendors)
 
@@ -377,8 +408,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # never a traceback for the user; say what broke
-        sys.stderr.write(f"vpnconf: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-                         " (please report this with the input)\n")
+        sys.stderr.write(
+            f"vpnconf: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            " (please report this with the input)\n"
+        )
         return 2
 
 

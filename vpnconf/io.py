@@ -135,16 +135,19 @@ def _schema_findings(exc: ValidationError, name: str, lines: dict[Loc, int]) -> 
             msg = "unknown field (not part of the site file format; see `vpnconf schema`)"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        out.append(Finding(rule=rid, severity="error", message=msg, path=format_loc(loc),
-                           file=name, line=line_for(lines, loc)))
+        out.append(
+            Finding(rule=rid, severity="error", message=msg, path=format_loc(loc), file=name, line=line_for(lines, loc))
+        )
     return out
 
 
 def site_from_data(data: Any, name: str, lines: dict[Loc, int] | None = None) -> tuple[Site | None, list[Finding]]:
     lines = lines or {}
     if not isinstance(data, dict):
-        raise VpnconfError(f"{name}: a site file is a mapping with vpc, vpn_gateways, "
-                           f"customer_gateways and tunnels, not {type(data).__name__}")
+        raise VpnconfError(
+            f"{name}: a site file is a mapping with vpc, vpn_gateways, "
+            f"customer_gateways and tunnels, not {type(data).__name__}"
+        )
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
@@ -231,9 +234,14 @@ def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
         "spd": [{"local": s.get("LocalCidrBlock"), "peers": s.get("RemoteCidrBlock")} for s in spds],
     }
     ike_out: dict[str, Any] = {}
-    for src, dst in (("IKEVersion", "version"), ("PropoEncryAlgorithm", "encryption"),
-                     ("PropoAuthenAlgorithm", "integrity"), ("ExchangeMode", "mode"),
-                     ("DhGroupName", "dh_group"), ("IKESaLifetimeSeconds", "lifetime_seconds")):
+    for src, dst in (
+        ("IKEVersion", "version"),
+        ("PropoEncryAlgorithm", "encryption"),
+        ("PropoAuthenAlgorithm", "integrity"),
+        ("ExchangeMode", "mode"),
+        ("DhGroupName", "dh_group"),
+        ("IKESaLifetimeSeconds", "lifetime_seconds"),
+    ):
         if ike.get(src) not in (None, ""):
             ike_out[dst] = ike[src]
     if ike:
@@ -242,10 +250,14 @@ def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
         ike_out["local_id"] = _tc_identity(ike, "Local")
         ike_out["peer_id"] = _tc_identity(ike, "Remote")
     ipsec_out: dict[str, Any] = {}
-    for src, dst in (("EncryptAlgorithm", "encryption"), ("IntegrityAlgorith", "integrity"),
-                     ("IntegrityAlgorithm", "integrity"), ("PfsDhGroup", "pfs"),
-                     ("IPSECSaLifetimeSeconds", "lifetime_seconds"),
-                     ("IPSECSaLifetimeTraffic", "lifetime_kb")):
+    for src, dst in (
+        ("EncryptAlgorithm", "encryption"),
+        ("IntegrityAlgorith", "integrity"),
+        ("IntegrityAlgorithm", "integrity"),
+        ("PfsDhGroup", "pfs"),
+        ("IPSECSaLifetimeSeconds", "lifetime_seconds"),
+        ("IPSECSaLifetimeTraffic", "lifetime_kb"),
+    ):
         if ipsec.get(src) not in (None, ""):
             ipsec_out[dst] = ipsec[src]
     if ike_out:
@@ -268,11 +280,15 @@ def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in t.items() if v is not None}
 
 
-def _gateways_from_ike(conn_ike: dict[str, Any], vpngw: str, cgw: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _gateways_from_ike(
+    conn_ike: dict[str, Any], vpngw: str, cgw: str
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     local = conn_ike.get("LocalAddress")
     remote = conn_ike.get("RemoteAddress")
-    return ({"name": vpngw, "public_ip": local} if local else None,
-            {"name": cgw, "public_ip": remote} if remote else None)
+    return (
+        {"name": vpngw, "public_ip": local} if local else None,
+        {"name": cgw, "public_ip": remote} if remote else None,
+    )
 
 
 def tunnel_from_terraform(values: dict[str, Any]) -> dict[str, Any]:
@@ -318,8 +334,7 @@ def tunnel_from_terraform(values: dict[str, Any]) -> dict[str, Any]:
 
 def _terraform_resources(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
     def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        for r in module.get("resources") or []:
-            yield r
+        yield from module.get("resources") or []
         for child in module.get("child_modules") or []:
             yield from walk(child)
 
@@ -328,8 +343,17 @@ def _terraform_resources(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _looks_foreign(data: dict[str, Any]) -> bool:
-    return any(k in data for k in ("Response", "VpnConnectionSet", "IKEOptionsSpecification",
-                                   "SecurityPolicyDatabases", "format_version", "values"))
+    return any(
+        k in data
+        for k in (
+            "Response",
+            "VpnConnectionSet",
+            "IKEOptionsSpecification",
+            "SecurityPolicyDatabases",
+            "format_version",
+            "values",
+        )
+    )
 
 
 def import_foreign(data: dict[str, Any], name: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -356,8 +380,9 @@ def import_foreign(data: dict[str, Any], name: str, base: dict[str, Any] | None 
     locals_: list[str] = []
     for conn in conns:
         t = tunnel_from_tencent(conn)
-        vg, cg = _gateways_from_ike(conn.get("IKEOptionsSpecification") or {},
-                                    t.get("vpn_gateway", ""), t.get("customer_gateway", ""))
+        vg, cg = _gateways_from_ike(
+            conn.get("IKEOptionsSpecification") or {}, t.get("vpn_gateway", ""), t.get("customer_gateway", "")
+        )
         if vg and vg["name"] not in vpngws:
             vpngws[vg["name"]] = {**vg, "bandwidth_mbps": 5}
         if cg and cg["name"] not in cgws:
@@ -380,17 +405,33 @@ def _tc_id(t: Tunnel, ident_side: str, site: Site) -> dict[str, Any]:
     if ident.type.value == "fqdn":
         return {f"{prefix}Identity": "FQDN", f"{prefix}FqdnName": ident.value}
     addr = ident.value or str(
-        site.customer_gateway(t.customer_gateway).public_ip if ident_side == "idc"
+        site.customer_gateway(t.customer_gateway).public_ip
+        if ident_side == "idc"
         else site.vpn_gateway(t.vpn_gateway).public_ip
     )
     return {f"{prefix}Identity": "ADDRESS", f"{prefix}Address": addr}
 
 
-TC_ENCRYPTION = {"des": "DES-CBC", "3des": "3DES-CBC", "aes128": "AES-CBC-128", "aes192": "AES-CBC-192",
-                 "aes256": "AES-CBC-256", "sm4": "SM4", "null": "NULL", "aes128gcm": "AES128GCM128",
-                 "aes192gcm": "AES192GCM128", "aes256gcm": "AES256GCM128"}
-TC_IKE_INTEGRITY = {"md5": "MD5", "sha1": "SHA", "sha256": "SHA-256", "sha384": "SHA-384",
-                    "sha512": "SHA-512", "sm3": "SM3"}
+TC_ENCRYPTION = {
+    "des": "DES-CBC",
+    "3des": "3DES-CBC",
+    "aes128": "AES-CBC-128",
+    "aes192": "AES-CBC-192",
+    "aes256": "AES-CBC-256",
+    "sm4": "SM4",
+    "null": "NULL",
+    "aes128gcm": "AES128GCM128",
+    "aes192gcm": "AES192GCM128",
+    "aes256gcm": "AES256GCM128",
+}
+TC_IKE_INTEGRITY = {
+    "md5": "MD5",
+    "sha1": "SHA",
+    "sha256": "SHA-256",
+    "sha384": "SHA-384",
+    "sha512": "SHA-512",
+    "sm3": "SM3",
+}
 TC_ESP_INTEGRITY = {**TC_IKE_INTEGRITY, "sha1": "SHA1"}
 
 

@@ -43,16 +43,20 @@ def lab_configs(site: Site, t: Tunnel, cloud: Tunnel | None = None) -> tuple[str
     idc_ctx = build_context(site, t, v, sw, "swanctl", lab)
     cloud_ctx = dict(idc_ctx) if cloud is None else build_context(site, cloud, v, sw, "swanctl", lab)
     cloud_ctx.update(
-        local=cloud_ctx["remote"], remote=cloud_ctx["local"],
-        local_addrs=CLOUD_OUTER, remote_addrs=IDC_OUTER,
+        local=cloud_ctx["remote"],
+        remote=cloud_ctx["local"],
+        local_addrs=CLOUD_OUTER,
+        remote_addrs=IDC_OUTER,
         pairs=[Pair(p.n, p.seq, p.remote, p.local) for p in cloud_ctx["pairs"]],
-        local_nets=cloud_ctx["remote_nets"], remote_nets=cloud_ctx["local_nets"],
+        local_nets=cloud_ctx["remote_nets"],
+        remote_nets=cloud_ctx["local_nets"],
     )
     return str(tpl.render(idc_ctx)), str(tpl.render(cloud_ctx)), idc_ctx
 
 
-def verify(site: Site, tunnel: str, *, timeout: float = 20.0, keep: bool = False,
-           cloud: Tunnel | None = None) -> dict[str, Any]:
+def verify(
+    site: Site, tunnel: str, *, timeout: float = 20.0, keep: bool = False, cloud: Tunnel | None = None
+) -> dict[str, Any]:
     """Run the lab for one tunnel; a JSON-ready report."""
     why = preflight()
     if why is not None:
@@ -64,13 +68,13 @@ def verify(site: Site, tunnel: str, *, timeout: float = 20.0, keep: bool = False
     idc_conf, cloud_conf, ctx = lab_configs(site, t, cloud)
     pairs = ctx["pairs"]
     idc = LabEnd("idc", IDC_OUTER, idc_conf, sorted({_host(p.local.cidr) for p in pairs}))
-    cloud = LabEnd("cloud", CLOUD_OUTER, cloud_conf, sorted({_host(p.remote.cidr) for p in pairs}))
+    cloud_end = LabEnd("cloud", CLOUD_OUTER, cloud_conf, sorted({_host(p.remote.cidr) for p in pairs}))
     children = [f"{t.name}-{p.n}" for p in pairs]
-    pings = {f"{t.name}-{p.n}": (_host(p.local.cidr).split("/")[0], _host(p.remote.cidr).split("/")[0])
-             for p in pairs}
+    pings = {f"{t.name}-{p.n}": (_host(p.local.cidr).split("/")[0], _host(p.remote.cidr).split("/")[0]) for p in pairs}
     try:
-        res: LabResult = run_lab(idc, cloud, connection=t.name, children=children, pings=pings,
-                                 timeout=timeout, keep=keep)
+        res: LabResult = run_lab(
+            idc, cloud_end, connection=t.name, children=children, pings=pings, timeout=timeout, keep=keep
+        )
     except LabUnavailable as exc:
         raise VpnconfError(f"lab unavailable: {exc}") from None
     report = asdict(res)
@@ -81,15 +85,21 @@ def verify(site: Site, tunnel: str, *, timeout: float = 20.0, keep: bool = False
 
 
 def summary(report: dict[str, Any]) -> str:
-    lines = [f"tunnel {report['tunnel']}: {'PASS' if report['ok'] else 'FAIL'}"
-             + (f" ({report['reason']})" if report["reason"] else "")]
-    lines.append(f"  IKE SA: {'established' if report['ike_established'] else 'not established'}"
-                 + (f", {report['ike_proposal']}" if report["ike_proposal"] else ""))
+    lines = [
+        f"tunnel {report['tunnel']}: {'PASS' if report['ok'] else 'FAIL'}"
+        + (f" ({report['reason']})" if report["reason"] else "")
+    ]
+    lines.append(
+        f"  IKE SA: {'established' if report['ike_established'] else 'not established'}"
+        + (f", {report['ike_proposal']}" if report["ike_proposal"] else "")
+    )
     for c, p in zip(report["children"], report["pairs"], strict=False):
         ping = {True: "ping ok", False: "ping FAILED", None: "no ping"}[c["ping_ok"]]
-        lines.append(f"  {p['idc']:<18} <-> {p['vpc']:<18} child {'up' if c['established'] else 'DOWN'}"
-                     f"{', ' + c['esp_proposal'] if c.get('esp_proposal') else ''}, {ping}"
-                     + (f" ({c['reason']})" if c["reason"] else ""))
+        lines.append(
+            f"  {p['idc']:<18} <-> {p['vpc']:<18} child {'up' if c['established'] else 'DOWN'}"
+            f"{', ' + c['esp_proposal'] if c.get('esp_proposal') else ''}, {ping}"
+            + (f" ({c['reason']})" if c["reason"] else "")
+        )
     t = report["timings"]
     lines.append("  timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in t.items()))
     if not report["ok"] and report["log_excerpt"]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 
-class Encryption(str, Enum):
+class Encryption(StrEnum):
     des = "des"
     tdes = "3des"
     aes128 = "aes128"
@@ -47,7 +47,7 @@ class Encryption(str, Enum):
     null = "null"
 
 
-class Integrity(str, Enum):
+class Integrity(StrEnum):
     md5 = "md5"
     sha1 = "sha1"
     sha256 = "sha256"
@@ -69,17 +69,17 @@ class DhGroup(IntEnum):
     g24 = 24
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     main = "main"
     aggressive = "aggressive"
 
 
-class IdentityType(str, Enum):
+class IdentityType(StrEnum):
     address = "address"
     fqdn = "fqdn"
 
 
-class DpdAction(str, Enum):
+class DpdAction(StrEnum):
     clear = "clear"
     restart = "restart"
 
@@ -89,29 +89,68 @@ class DpdAction(str, Enum):
 # --------------------------------------------------------------------------
 ALIASES: dict[str, dict[str, str]] = {
     "encryption": {
-        "des": "des", "des-cbc": "des",
-        "3des": "3des", "3des-cbc": "3des", "des3": "3des", "tripledes": "3des",
-        "aes": "aes128", "aes128": "aes128", "aes-128": "aes128", "aes-cbc-128": "aes128",
-        "aes-128-cbc": "aes128", "aes128-cbc": "aes128",
-        "aes192": "aes192", "aes-192": "aes192", "aes-cbc-192": "aes192", "aes-192-cbc": "aes192",
+        "des": "des",
+        "des-cbc": "des",
+        "3des": "3des",
+        "3des-cbc": "3des",
+        "des3": "3des",
+        "tripledes": "3des",
+        "aes": "aes128",
+        "aes128": "aes128",
+        "aes-128": "aes128",
+        "aes-cbc-128": "aes128",
+        "aes-128-cbc": "aes128",
+        "aes128-cbc": "aes128",
+        "aes192": "aes192",
+        "aes-192": "aes192",
+        "aes-cbc-192": "aes192",
+        "aes-192-cbc": "aes192",
         "aes192-cbc": "aes192",
-        "aes256": "aes256", "aes-256": "aes256", "aes-cbc-256": "aes256", "aes-256-cbc": "aes256",
+        "aes256": "aes256",
+        "aes-256": "aes256",
+        "aes-cbc-256": "aes256",
+        "aes-256-cbc": "aes256",
         "aes256-cbc": "aes256",
-        "aes128gcm": "aes128gcm", "aes128gcm128": "aes128gcm", "aes128gcm16": "aes128gcm",
-        "aes-gcm-128": "aes128gcm", "aes-128-gcm": "aes128gcm", "gcmaes128": "aes128gcm",
-        "aes192gcm": "aes192gcm", "aes192gcm128": "aes192gcm", "aes192gcm16": "aes192gcm",
-        "aes-gcm-192": "aes192gcm", "aes-192-gcm": "aes192gcm", "gcmaes192": "aes192gcm",
-        "aes256gcm": "aes256gcm", "aes256gcm128": "aes256gcm", "aes256gcm16": "aes256gcm",
-        "aes-gcm-256": "aes256gcm", "aes-256-gcm": "aes256gcm", "gcmaes256": "aes256gcm",
-        "sm4": "sm4", "sm4-cbc": "sm4",
-        "null": "null", "none": "null",
+        "aes128gcm": "aes128gcm",
+        "aes128gcm128": "aes128gcm",
+        "aes128gcm16": "aes128gcm",
+        "aes-gcm-128": "aes128gcm",
+        "aes-128-gcm": "aes128gcm",
+        "gcmaes128": "aes128gcm",
+        "aes192gcm": "aes192gcm",
+        "aes192gcm128": "aes192gcm",
+        "aes192gcm16": "aes192gcm",
+        "aes-gcm-192": "aes192gcm",
+        "aes-192-gcm": "aes192gcm",
+        "gcmaes192": "aes192gcm",
+        "aes256gcm": "aes256gcm",
+        "aes256gcm128": "aes256gcm",
+        "aes256gcm16": "aes256gcm",
+        "aes-gcm-256": "aes256gcm",
+        "aes-256-gcm": "aes256gcm",
+        "gcmaes256": "aes256gcm",
+        "sm4": "sm4",
+        "sm4-cbc": "sm4",
+        "null": "null",
+        "none": "null",
     },
     "integrity": {
-        "md5": "md5", "hmac-md5": "md5",
-        "sha": "sha1", "sha1": "sha1", "sha-1": "sha1", "hmac-sha1": "sha1",
-        "sha256": "sha256", "sha-256": "sha256", "sha2-256": "sha256", "hmac-sha256": "sha256",
-        "sha384": "sha384", "sha-384": "sha384", "sha2-384": "sha384",
-        "sha512": "sha512", "sha-512": "sha512", "sha2-512": "sha512",
+        "md5": "md5",
+        "hmac-md5": "md5",
+        "sha": "sha1",
+        "sha1": "sha1",
+        "sha-1": "sha1",
+        "hmac-sha1": "sha1",
+        "sha256": "sha256",
+        "sha-256": "sha256",
+        "sha2-256": "sha256",
+        "hmac-sha256": "sha256",
+        "sha384": "sha384",
+        "sha-384": "sha384",
+        "sha2-384": "sha384",
+        "sha512": "sha512",
+        "sha-512": "sha512",
+        "sha2-512": "sha512",
         "sm3": "sm3",
     },
     "mode": {"main": "main", "aggressive": "aggressive", "aggr": "aggressive"},
@@ -184,9 +223,7 @@ PSK_RE = re.compile(r"^[!#-&(-\[\]-_a-~]{1,128}$")
 
 def check_name(value: str) -> str:
     if not NAME_RE.fullmatch(value):
-        raise ValueError(
-            "must be 1-60 characters of letters, digits, '_', '.', '-' and start with a letter or digit"
-        )
+        raise ValueError("must be 1-60 characters of letters, digits, '_', '.', '-' and start with a letter or digit")
     return value
 
 
@@ -195,9 +232,7 @@ def check_fqdn(value: str) -> str:
         raise ValueError("is not a valid host name (1-253 characters, no trailing dot)")
     labels = value.split(".")
     if len(labels) < 2 or not all(FQDN_LABEL_RE.fullmatch(lbl) for lbl in labels):
-        raise ValueError(
-            "is not a valid host name: labels of letters, digits and '-', separated by dots"
-        )
+        raise ValueError("is not a valid host name: labels of letters, digits and '-', separated by dots")
     if labels[-1].isdigit():
         raise ValueError("is not a valid host name: the last label is numeric")
     return value
@@ -288,9 +323,7 @@ class IpsecOptions(_Model):
 class Dpd(_Model):
     enabled: bool = False
     timeout_seconds: int = Field(30, ge=1)
-    action: Annotated[DpdAction, BeforeValidator(lambda v: canonical("dpd_action", v))] = (
-        DpdAction.restart
-    )
+    action: Annotated[DpdAction, BeforeValidator(lambda v: canonical("dpd_action", v))] = DpdAction.restart
 
 
 IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]

@@ -71,8 +71,6 @@ def profile_names() -> list[str]:
 def get_profile(name: str) -> Profile:
     path = data_dir("profiles") / f"{name}.yaml"
     if not path.is_file():
-        raise VpnconfError(
-            f"unknown cloud profile {name!r}; known: {', '.join(profile_names())}"
-        )
+        raise VpnconfError(f"unknown cloud profile {name!r}; known: {', '.join(profile_names())}")
     with path.open(encoding="utf-8") as fh:
         return Profile.model_validate(yaml.safe_load(fh))

@@ -13,7 +13,8 @@ from .renderer import render_files
 
 
 def main(argv: list[str]) -> int:
-    site_path, out = (argv + ["samples/quickstart.yaml", "out"])[:2] if len(argv) < 2 else argv[:2]
+    site_path = argv[0] if argv else "samples/quickstart.yaml"
+    out = argv[1] if len(argv) > 1 else "out"
     try:
         site = require_site(site_path)
         written = []

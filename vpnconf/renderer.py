@@ -82,9 +82,7 @@ def resolve_target(
     ref = cgw.vendor
     if vendor is None:
         if ref is None:
-            raise VpnconfError(
-                f"customer gateway {cgw.name} names no vendor: pass --vendor (see `vpnconf vendors`)"
-            )
+            raise VpnconfError(f"customer gateway {cgw.name} names no vendor: pass --vendor (see `vpnconf vendors`)")
         v = get_vendor(ref.name, ref.platform)
         platform = platform or ref.platform
         software = software or ref.software
@@ -109,11 +107,14 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
     label = f"{vendor.id} {plat} {sw.range}"
     v = t.ike.version
     if v not in sw.ike_versions:
-        raise RenderError(f"{label}: IKEv{v} is not supported (supported: "
-                          f"{', '.join(f'IKEv{x}' for x in sw.ike_versions)})")
+        raise RenderError(
+            f"{label}: IKEv{v} is not supported (supported: {', '.join(f'IKEv{x}' for x in sw.ike_versions)})"
+        )
     if v not in ike_versions:
-        raise RenderError(f"{vendor.id} variant {variant}: IKEv{v} is not supported by this variant "
-                          f"(supported: {', '.join(f'IKEv{x}' for x in ike_versions)})")
+        raise RenderError(
+            f"{vendor.id} variant {variant}: IKEv{v} is not supported by this variant "
+            f"(supported: {', '.join(f'IKEv{x}' for x in ike_versions)})"
+        )
     algs = sw.algorithms(v)
     assert algs is not None
     checks: list[tuple[str, object, list[Any]]] = [
@@ -127,19 +128,24 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
         checks.append(("PFS group", int(t.ipsec.pfs), algs.pfs_groups))
     for what, value, allowed in checks:
         if value not in allowed:
-            raise RenderError(f"{label}: {what} {value} is not supported with IKEv{v} "
-                              f"(supported: {', '.join(map(str, allowed))})")
-    if t.ike.encryption.value.endswith("gcm") and "ike_prf" in vendor.keywords:
-        if vendor.keyword("ike_prf", t.ike.integrity, v) is None:
-            allowed = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
-            raise RenderError(f"{label}: IKE {t.ike.encryption.value} needs a PRF; integrity "
-                              f"{t.ike.integrity.value} has none here (supported with GCM: {allowed})")
+            raise RenderError(
+                f"{label}: {what} {value} is not supported with IKEv{v} (supported: {', '.join(map(str, allowed))})"
+            )
+    needs_prf = t.ike.encryption.value.endswith("gcm") and "ike_prf" in vendor.keywords
+    if needs_prf and vendor.keyword("ike_prf", t.ike.integrity, v) is None:
+        prfs = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
+        raise RenderError(
+            f"{label}: IKE {t.ike.encryption.value} needs a PRF; integrity "
+            f"{t.ike.integrity.value} has none here (supported with GCM: {prfs})"
+        )
     if t.ike.mode.value not in sw.modes:
         raise RenderError(f"{label}: {t.ike.mode.value} mode is not supported (supported: {', '.join(sw.modes)})")
     for side, ident in (("local", t.ike.peer_id), ("remote", t.ike.local_id)):
         if ident.type.value not in sw.identity_types:
-            raise RenderError(f"{label}: {side} identity type {ident.type.value} is not supported "
-                              f"(supported: {', '.join(sw.identity_types)})")
+            raise RenderError(
+                f"{label}: {side} identity type {ident.type.value} is not supported "
+                f"(supported: {', '.join(sw.identity_types)})"
+            )
     lo, hi = sw.ike_lifetime_seconds
     if not lo <= t.ike.lifetime_seconds <= hi:
         raise RenderError(f"{label}: IKE SA lifetime {t.ike.lifetime_seconds} s is outside {lo}-{hi} s")
@@ -155,11 +161,15 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
         raise RenderError(f"{label}: {pairs} selector pairs; this version allows at most {sw.max_selector_pairs}")
     bad = sorted({c for c in t.psk() if c in vendor.psk_forbidden})
     if bad:
-        raise RenderError(f"{vendor.id}: the pre-shared key holds {' '.join(repr(c) for c in bad)}, "
-                          f"which this vendor's CLI cannot take in a key")
+        raise RenderError(
+            f"{vendor.id}: the pre-shared key holds {' '.join(repr(c) for c in bad)}, "
+            f"which this vendor's CLI cannot take in a key"
+        )
     if len(t.name) > vendor.name_max:
-        raise RenderError(f"{vendor.id}: tunnel name {t.name!r} is longer than the {vendor.name_max} "
-                          f"characters this vendor allows for object names")
+        raise RenderError(
+            f"{vendor.id}: tunnel name {t.name!r} is longer than the {vendor.name_max} "
+            f"characters this vendor allows for object names"
+        )
 
 
 _UNSAFE = frozenset("\n\r\x00\"'`\\ \t")
@@ -169,9 +179,17 @@ def _guard(site: Site, t: Tunnel) -> None:
     """Defence in depth: the model already rejects these characters in every
     user value that reaches a template; refuse to render if one slipped by
     (a tunnel built without validation)."""
-    values = [t.name, t.psk(), t.vpn_gateway, t.customer_gateway, site.vpc.name,
-              *(g.name for g in site.vpn_gateways), *(g.name for g in site.customer_gateways),
-              t.ike.local_id.value or "", t.ike.peer_id.value or ""]
+    values = [
+        t.name,
+        t.psk(),
+        t.vpn_gateway,
+        t.customer_gateway,
+        site.vpc.name,
+        *(g.name for g in site.vpn_gateways),
+        *(g.name for g in site.customer_gateways),
+        t.ike.local_id.value or "",
+        t.ike.peer_id.value or "",
+    ]
     for value in values:
         if _UNSAFE.intersection(value):
             raise RenderError("refusing to render a value with whitespace, quotes or control characters")
@@ -180,13 +198,16 @@ def _guard(site: Site, t: Tunnel) -> None:
 def _kw(vendor: Vendor, table: str, value: object, ike_version: int) -> str:
     kw = vendor.keyword(table, value, ike_version)
     if kw is None:  # capability lists and keyword tables disagree: a data bug
-        raise RenderError(f"{vendor.id}: no keyword for {table} {getattr(value, 'value', value)} "
-                          f"with IKEv{ike_version} in vendors/{vendor.id}.yaml")
+        raise RenderError(
+            f"{vendor.id}: no keyword for {table} {getattr(value, 'value', value)} "
+            f"with IKEv{ike_version} in vendors/{vendor.id}.yaml"
+        )
     return kw
 
 
-def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: str,
-                  overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_context(
+    site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: str, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     v = t.ike.version
     vpngw = site.vpn_gateway(t.vpn_gateway)
     cgw = site.customer_gateway(t.customer_gateway)
@@ -207,7 +228,8 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
         # 10, 20, ...: this tunnel's place in the site, for crypto map entries,
         # isakmp policy priorities and tunnel interface numbers
         "map_seq": 10 * (next(i for i, x in enumerate(site.tunnels) if x.name == t.name) + 1)
-        if any(x.name == t.name for x in site.tunnels) else 10,
+        if any(x.name == t.name for x in site.tunnels)
+        else 10,
         "site": site,
         "vpc": site.vpc,
         "vpn_gateway": vpngw,
@@ -223,7 +245,7 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
             "dh_group": int(t.ike.dh_group),
             "lifetime": t.ike.lifetime_seconds,
             "canonical": f"IKEv{v}{' ' + t.ike.mode.value if v == 1 else ''} {t.ike.encryption.value}/"
-                         f"{t.ike.integrity.value}/DH{int(t.ike.dh_group)} {t.ike.lifetime_seconds}s",
+            f"{t.ike.integrity.value}/DH{int(t.ike.dh_group)} {t.ike.lifetime_seconds}s",
         },
         "esp": {
             "aead": t.ipsec.encryption.value.endswith("gcm"),
@@ -235,15 +257,19 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
             "lifetime_kb": t.ipsec.lifetime_kb,
             "lifetime_bytes": t.ipsec.lifetime_kb * 1024,
             "canonical": f"ESP tunnel {t.ipsec.encryption.value}/{t.ipsec.integrity.value} PFS "
-                         f"{'none' if t.ipsec.pfs is None else 'DH' + str(int(t.ipsec.pfs))} "
-                         f"{t.ipsec.lifetime_seconds}s/{t.ipsec.lifetime_kb}KB",
+            f"{'none' if t.ipsec.pfs is None else 'DH' + str(int(t.ipsec.pfs))} "
+            f"{t.ipsec.lifetime_seconds}s/{t.ipsec.lifetime_kb}KB",
         },
         # The IDC device is "local" in its own config; the cloud is "remote".
         "local": {"address": str(cgw.public_ip), "id": _identity(t.ike.peer_id, str(cgw.public_ip))},
         "remote": {"address": str(vpngw.public_ip), "id": _identity(t.ike.local_id, str(vpngw.public_ip))},
         "psk": t.psk(),
-        "dpd": {"enabled": t.dpd.enabled, "timeout": t.dpd.timeout_seconds, "action": t.dpd.action.value,
-                "interval": max(10, t.dpd.timeout_seconds // 3)},
+        "dpd": {
+            "enabled": t.dpd.enabled,
+            "timeout": t.dpd.timeout_seconds,
+            "action": t.dpd.action.value,
+            "interval": max(10, t.dpd.timeout_seconds // 3),
+        },
         "pairs": pairs,
         "local_nets": local_nets,
         "remote_nets": remote_nets,
@@ -259,9 +285,16 @@ def build_context(site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: 
     return ctx
 
 
-def render_files(site: Site, tunnel: Tunnel | str, vendor: str | None = None, *,
-                 platform: str | None = None, software: str | None = None, variant: str | None = None,
-                 overrides: dict[str, Any] | None = None) -> dict[str, str]:
+def render_files(
+    site: Site,
+    tunnel: Tunnel | str,
+    vendor: str | None = None,
+    *,
+    platform: str | None = None,
+    software: str | None = None,
+    variant: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, str]:
     """The IDC device's configuration for one tunnel: output file name -> text.
 
     Without a software version (neither given nor on the customer gateway)

@@ -39,9 +39,9 @@ SCHEMA_RULES: dict[str, tuple[str, str]] = {
 }
 
 
-def rule(rule_id: str, summary: str) -> Callable[
-    [Callable[[Site, Profile], Iterable[Finding]]], Callable[[Site, Profile], Iterable[Finding]]
-]:
+def rule(
+    rule_id: str, summary: str
+) -> Callable[[Callable[[Site, Profile], Iterable[Finding]]], Callable[[Site, Profile], Iterable[Finding]]]:
     def deco(fn: Callable[[Site, Profile], Iterable[Finding]]) -> Callable[[Site, Profile], Iterable[Finding]]:
         RULES[rule_id] = Rule(rule_id, summary, fn)
         return fn
@@ -65,9 +65,11 @@ def spd_local_peer(site: Site, profile: Profile) -> Iterator[Finding]:
         for j, p in enumerate(t.spd):
             for k, peer in enumerate(p.peers):
                 if p.local.overlaps(peer):
-                    yield _f("SPD-LOCAL-PEER-OVERLAP",
-                             f"peer range {peer} overlaps the policy's local range {p.local}",
-                             f"{tp}.spd[{j}].peers[{k}]")
+                    yield _f(
+                        "SPD-LOCAL-PEER-OVERLAP",
+                        f"peer range {peer} overlaps the policy's local range {p.local}",
+                        f"{tp}.spd[{j}].peers[{k}]",
+                    )
 
 
 @rule("SPD-LOCAL-OVERLAP", "the local ranges of a tunnel's policies do not overlap")
@@ -76,9 +78,11 @@ def spd_local_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
         for j, p in enumerate(t.spd):
             for i in range(j):
                 if t.spd[i].local.overlaps(p.local):
-                    yield _f("SPD-LOCAL-OVERLAP",
-                             f"local range {p.local} overlaps local range {t.spd[i].local} of spd[{i}]",
-                             f"{tp}.spd[{j}].local")
+                    yield _f(
+                        "SPD-LOCAL-OVERLAP",
+                        f"local range {p.local} overlaps local range {t.spd[i].local} of spd[{i}]",
+                        f"{tp}.spd[{j}].local",
+                    )
 
 
 @rule("SPD-PEER-OVERLAP", "the peer ranges of one local range do not overlap")
@@ -88,9 +92,11 @@ def spd_peer_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
             for k, peer in enumerate(p.peers):
                 for i in range(k):
                     if p.peers[i].overlaps(peer):
-                        yield _f("SPD-PEER-OVERLAP",
-                                 f"peer range {peer} overlaps peer range {p.peers[i]} of the same policy",
-                                 f"{tp}.spd[{j}].peers[{k}]")
+                        yield _f(
+                            "SPD-PEER-OVERLAP",
+                            f"peer range {peer} overlaps peer range {p.peers[i]} of the same policy",
+                            f"{tp}.spd[{j}].peers[{k}]",
+                        )
 
 
 @rule("SPD-PEER-IN-VPC", "no peer range overlaps the VPC's CIDR blocks")
@@ -100,9 +106,11 @@ def spd_peer_in_vpc(site: Site, profile: Profile) -> Iterator[Finding]:
             for k, peer in enumerate(p.peers):
                 for block in site.vpc.cidr_blocks:
                     if block.overlaps(peer):
-                        yield _f("SPD-PEER-IN-VPC",
-                                 f"peer range {peer} overlaps the VPC CIDR block {block}",
-                                 f"{tp}.spd[{j}].peers[{k}]")
+                        yield _f(
+                            "SPD-PEER-IN-VPC",
+                            f"peer range {peer} overlaps the VPC CIDR block {block}",
+                            f"{tp}.spd[{j}].peers[{k}]",
+                        )
 
 
 @rule("SPD-LOCAL-OUTSIDE-VPC", "a policy's local range lies inside the VPC (warning)")
@@ -110,10 +118,13 @@ def spd_local_outside(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
             if not any(p.local.subnet_of(b) for b in site.vpc.cidr_blocks):
-                yield _f("SPD-LOCAL-OUTSIDE-VPC",
-                         f"local range {p.local} is not inside the VPC CIDR blocks "
-                         f"({', '.join(map(str, site.vpc.cidr_blocks))}): no VPC subnet can use it",
-                         f"{tp}.spd[{j}].local", "warning")
+                yield _f(
+                    "SPD-LOCAL-OUTSIDE-VPC",
+                    f"local range {p.local} is not inside the VPC CIDR blocks "
+                    f"({', '.join(map(str, site.vpc.cidr_blocks))}): no VPC subnet can use it",
+                    f"{tp}.spd[{j}].local",
+                    "warning",
+                )
 
 
 # ------------------------------------------------- customer gateway address
@@ -150,10 +161,16 @@ CGW_ADDRESS_RULES: list[tuple[str, str, Callable[[ipaddress.IPv4Address], bool]]
     ("CGW-ADDRESS-MULTICAST", "is a multicast address (224.0.0.0/4)", lambda a: a in _MULTICAST),
     ("CGW-ADDRESS-LINK-LOCAL", "is a link-local address (169.254.0.0/16)", lambda a: a in _LINK_LOCAL),
     ("CGW-ADDRESS-CLASS-E", "is a class E address (240.0.0.0/4)", lambda a: a in _CLASS_E),
-    ("CGW-ADDRESS-HOST-ZEROS", "has an all-zeros host part in its classful network",
-     lambda a: classful_host_part(a) == "zeros"),
-    ("CGW-ADDRESS-HOST-ONES", "has an all-ones host part in its classful network",
-     lambda a: classful_host_part(a) == "ones"),
+    (
+        "CGW-ADDRESS-HOST-ZEROS",
+        "has an all-zeros host part in its classful network",
+        lambda a: classful_host_part(a) == "zeros",
+    ),
+    (
+        "CGW-ADDRESS-HOST-ONES",
+        "has an all-ones host part in its classful network",
+        lambda a: classful_host_part(a) == "ones",
+    ),
 ]
 
 
@@ -162,8 +179,7 @@ def _cgw_rule(rule_id: str, why: str, test: Callable[[ipaddress.IPv4Address], bo
     def _check(site: Site, profile: Profile) -> Iterator[Finding]:
         for i, g in enumerate(site.customer_gateways):
             if test(g.public_ip):
-                yield _f(rule_id, f"customer gateway address {g.public_ip} {why}",
-                         f"customer_gateways[{i}].public_ip")
+                yield _f(rule_id, f"customer gateway address {g.public_ip} {why}", f"customer_gateways[{i}].public_ip")
 
 
 for _rid, _why, _test in CGW_ADDRESS_RULES:
@@ -178,46 +194,75 @@ def _limit(rule_id: str, limit: int | None, count: int, what: str, path: str) ->
 
 @rule("LIMIT-VPN-GATEWAYS", "at most 10 VPN gateways per VPC")
 def limit_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
-    yield from _limit("LIMIT-VPN-GATEWAYS", profile.limits.vpn_gateways_per_vpc,
-                      len(site.vpn_gateways), f"VPN gateways in VPC {site.vpc.name}", "vpn_gateways")
+    yield from _limit(
+        "LIMIT-VPN-GATEWAYS",
+        profile.limits.vpn_gateways_per_vpc,
+        len(site.vpn_gateways),
+        f"VPN gateways in VPC {site.vpc.name}",
+        "vpn_gateways",
+    )
 
 
 @rule("LIMIT-CUSTOMER-GATEWAYS", "at most 20 customer gateways per region")
 def limit_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
-    yield from _limit("LIMIT-CUSTOMER-GATEWAYS", profile.limits.customer_gateways_per_region,
-                      len(site.customer_gateways), f"customer gateways in region {site.vpc.region}",
-                      "customer_gateways")
+    yield from _limit(
+        "LIMIT-CUSTOMER-GATEWAYS",
+        profile.limits.customer_gateways_per_region,
+        len(site.customer_gateways),
+        f"customer gateways in region {site.vpc.region}",
+        "customer_gateways",
+    )
 
 
 @rule("LIMIT-TUNNELS-PER-CGW", "at most 10 tunnels per customer gateway")
 def limit_tun_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
     counts = Counter(t.customer_gateway for t in site.tunnels)
     for i, g in enumerate(site.customer_gateways):
-        yield from _limit("LIMIT-TUNNELS-PER-CGW", profile.limits.tunnels_per_customer_gateway,
-                          counts[g.name], f"tunnels on customer gateway {g.name}", f"customer_gateways[{i}]")
+        yield from _limit(
+            "LIMIT-TUNNELS-PER-CGW",
+            profile.limits.tunnels_per_customer_gateway,
+            counts[g.name],
+            f"tunnels on customer gateway {g.name}",
+            f"customer_gateways[{i}]",
+        )
 
 
 @rule("LIMIT-TUNNELS-PER-VPNGW", "at most 20 tunnels per VPN gateway")
 def limit_tun_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
     counts = Counter(t.vpn_gateway for t in site.tunnels)
     for i, g in enumerate(site.vpn_gateways):
-        yield from _limit("LIMIT-TUNNELS-PER-VPNGW", profile.limits.tunnels_per_vpn_gateway,
-                          counts[g.name], f"tunnels on VPN gateway {g.name}", f"vpn_gateways[{i}]")
+        yield from _limit(
+            "LIMIT-TUNNELS-PER-VPNGW",
+            profile.limits.tunnels_per_vpn_gateway,
+            counts[g.name],
+            f"tunnels on VPN gateway {g.name}",
+            f"vpn_gateways[{i}]",
+        )
 
 
 @rule("LIMIT-SPD-POLICIES", "at most 10 SPD policies per tunnel")
 def limit_spd(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
-        yield from _limit("LIMIT-SPD-POLICIES", profile.limits.spd_policies_per_tunnel,
-                          len(t.spd), f"SPD policies in tunnel {t.name}", f"{tp}.spd")
+        yield from _limit(
+            "LIMIT-SPD-POLICIES",
+            profile.limits.spd_policies_per_tunnel,
+            len(t.spd),
+            f"SPD policies in tunnel {t.name}",
+            f"{tp}.spd",
+        )
 
 
 @rule("LIMIT-SPD-PEERS", "at most 50 peer ranges per SPD policy")
 def limit_peers(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
-            yield from _limit("LIMIT-SPD-PEERS", profile.limits.peers_per_spd_policy,
-                              len(p.peers), f"peer ranges for local range {p.local}", f"{tp}.spd[{j}].peers")
+            yield from _limit(
+                "LIMIT-SPD-PEERS",
+                profile.limits.peers_per_spd_policy,
+                len(p.peers),
+                f"peer ranges for local range {p.local}",
+                f"{tp}.spd[{j}].peers",
+            )
 
 
 @rule("BANDWIDTH", "a VPN gateway's bandwidth is one of the service's tiers")
@@ -225,22 +270,30 @@ def bandwidth(site: Site, profile: Profile) -> Iterator[Finding]:
     tiers = profile.bandwidths_mbps
     for i, g in enumerate(site.vpn_gateways):
         if tiers and g.bandwidth_mbps not in tiers:
-            yield _f("BANDWIDTH", f"bandwidth {g.bandwidth_mbps} Mbps is not one of "
-                     f"{', '.join(map(str, tiers))} Mbps", f"vpn_gateways[{i}].bandwidth_mbps")
+            yield _f(
+                "BANDWIDTH",
+                f"bandwidth {g.bandwidth_mbps} Mbps is not one of {', '.join(map(str, tiers))} Mbps",
+                f"vpn_gateways[{i}].bandwidth_mbps",
+            )
 
 
 # ------------------------------------------------------ names and references
 @rule("NAME-DUPLICATE", "names are unique within their kind")
 def names_unique(site: Site, profile: Profile) -> Iterator[Finding]:
-    for kind, items in (("vpn_gateways", site.vpn_gateways),
-                        ("customer_gateways", site.customer_gateways), ("tunnels", site.tunnels)):
+    kinds: tuple[tuple[str, list[str]], ...] = (
+        ("vpn_gateways", [g.name for g in site.vpn_gateways]),
+        ("customer_gateways", [g.name for g in site.customer_gateways]),
+        ("tunnels", [t.name for t in site.tunnels]),
+    )
+    for kind, names in kinds:
         seen: dict[str, int] = {}
-        for i, it in enumerate(items):
-            if it.name in seen:
-                yield _f("NAME-DUPLICATE", f"name {it.name!r} is already used by {kind}[{seen[it.name]}]",
-                         f"{kind}[{i}].name")
+        for i, name in enumerate(names):
+            if name in seen:
+                yield _f(
+                    "NAME-DUPLICATE", f"name {name!r} is already used by {kind}[{seen[name]}]", f"{kind}[{i}].name"
+                )
             else:
-                seen[it.name] = i
+                seen[name] = i
 
 
 @rule("REF-VPN-GATEWAY", "a tunnel's vpn_gateway names a VPN gateway of the site")
@@ -248,8 +301,11 @@ def ref_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
     names = {g.name for g in site.vpn_gateways}
     for tp, t in _tunnels(site):
         if t.vpn_gateway not in names:
-            yield _f("REF-VPN-GATEWAY", f"no VPN gateway named {t.vpn_gateway!r} "
-                     f"(known: {', '.join(sorted(names)) or 'none'})", f"{tp}.vpn_gateway")
+            yield _f(
+                "REF-VPN-GATEWAY",
+                f"no VPN gateway named {t.vpn_gateway!r} (known: {', '.join(sorted(names)) or 'none'})",
+                f"{tp}.vpn_gateway",
+            )
 
 
 @rule("REF-CUSTOMER-GATEWAY", "a tunnel's customer_gateway names a customer gateway of the site")
@@ -257,8 +313,11 @@ def ref_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
     names = {g.name for g in site.customer_gateways}
     for tp, t in _tunnels(site):
         if t.customer_gateway not in names:
-            yield _f("REF-CUSTOMER-GATEWAY", f"no customer gateway named {t.customer_gateway!r} "
-                     f"(known: {', '.join(sorted(names)) or 'none'})", f"{tp}.customer_gateway")
+            yield _f(
+                "REF-CUSTOMER-GATEWAY",
+                f"no customer gateway named {t.customer_gateway!r} (known: {', '.join(sorted(names)) or 'none'})",
+                f"{tp}.customer_gateway",
+            )
 
 
 # ------------------------------------------------------- profile value sets
@@ -266,22 +325,23 @@ def _fmt(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _in_set(rule_id: str, what: str, value: object, allowed: list[object], path: str,
-            profile: Profile) -> Iterator[Finding]:
+def _in_set(
+    rule_id: str, what: str, value: object, allowed: list[object], path: str, profile: Profile
+) -> Iterator[Finding]:
     if value not in allowed:
-        yield _f(rule_id, f"{what} {value} is not accepted by profile {profile.name} "
-                 f"(accepted: {_fmt(allowed)})", path)
+        yield _f(rule_id, f"{what} {value} is not accepted by profile {profile.name} (accepted: {_fmt(allowed)})", path)
 
 
-def _in_range(rule_id: str, what: str, value: int, bounds: tuple[int, int] | None, path: str,
-              profile: Profile) -> Iterator[Finding]:
+def _in_range(
+    rule_id: str, what: str, value: int, bounds: tuple[int, int] | None, path: str, profile: Profile
+) -> Iterator[Finding]:
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        yield _f(rule_id, f"{what} {value} is outside {bounds[0]}-{bounds[1]} "
-                 f"accepted by profile {profile.name}", path)
+        yield _f(rule_id, f"{what} {value} is outside {bounds[0]}-{bounds[1]} accepted by profile {profile.name}", path)
 
 
-def _profile_rule(rule_id: str, summary: str,
-                  get: Callable[[Tunnel, Profile], tuple[str, object, object, str]]) -> None:
+def _profile_rule(
+    rule_id: str, summary: str, get: Callable[[Tunnel, Profile], tuple[str, object, object, str]]
+) -> None:
     """One profile rule: ``get`` returns (what, value, allowed set or (lo, hi), field)."""
 
     @rule(rule_id, summary)
@@ -298,46 +358,91 @@ def _ev(v: object) -> object:
     return getattr(v, "value", v)
 
 
-_profile_rule("PROFILE-IKE-VERSION", "the IKE version is one the cloud accepts",
-              lambda t, p: ("IKE version", t.ike.version, list(p.ike.versions), "ike.version"))
-_profile_rule("PROFILE-IKE-MODE", "the negotiation mode is one the cloud accepts",
-              lambda t, p: ("negotiation mode", _ev(t.ike.mode), list(p.ike.modes), "ike.mode"))
-_profile_rule("PROFILE-IKE-ENCRYPTION", "the IKE encryption is one the cloud accepts",
-              lambda t, p: ("IKE encryption", _ev(t.ike.encryption), list(p.ike.encryption), "ike.encryption"))
-_profile_rule("PROFILE-IKE-INTEGRITY", "the IKE integrity is one the cloud accepts",
-              lambda t, p: ("IKE integrity", _ev(t.ike.integrity), list(p.ike.integrity), "ike.integrity"))
-_profile_rule("PROFILE-DH-GROUP", "the IKE DH group is one the cloud accepts",
-              lambda t, p: ("DH group", int(t.ike.dh_group), list(p.ike.dh_groups), "ike.dh_group"))
-_profile_rule("PROFILE-IKE-LIFETIME", "the IKE SA lifetime is inside the cloud's range",
-              lambda t, p: ("IKE SA lifetime", t.ike.lifetime_seconds, p.ike.lifetime_seconds,
-                            "ike.lifetime_seconds"))
-_profile_rule("PROFILE-LOCAL-ID", "the local identity type is one the cloud accepts",
-              lambda t, p: ("local identity type", _ev(t.ike.local_id.type), list(p.ike.identity_types),
-                            "ike.local_id.type"))
-_profile_rule("PROFILE-PEER-ID", "the peer identity type is one the cloud accepts",
-              lambda t, p: ("peer identity type", _ev(t.ike.peer_id.type), list(p.ike.identity_types),
-                            "ike.peer_id.type"))
-_profile_rule("PROFILE-IPSEC-ENCRYPTION", "the IPsec encryption is one the cloud accepts",
-              lambda t, p: ("IPsec encryption", _ev(t.ipsec.encryption), list(p.ipsec.encryption),
-                            "ipsec.encryption"))
-_profile_rule("PROFILE-IPSEC-INTEGRITY", "the IPsec integrity is one the cloud accepts",
-              lambda t, p: ("IPsec integrity", _ev(t.ipsec.integrity), list(p.ipsec.integrity),
-                            "ipsec.integrity"))
-_profile_rule("PROFILE-PFS-GROUP", "the PFS group is one the cloud accepts",
-              lambda t, p: ("PFS group", "none" if t.ipsec.pfs is None else int(t.ipsec.pfs),
-                            list(p.ipsec.pfs_groups), "ipsec.pfs"))
-_profile_rule("PROFILE-IPSEC-LIFETIME", "the IPsec SA lifetime is inside the cloud's range",
-              lambda t, p: ("IPsec SA lifetime", t.ipsec.lifetime_seconds, p.ipsec.lifetime_seconds,
-                            "ipsec.lifetime_seconds"))
-_profile_rule("PROFILE-IPSEC-LIFETIME-KB", "the IPsec SA traffic lifetime is inside the cloud's range",
-              lambda t, p: ("IPsec SA traffic lifetime (KB)", t.ipsec.lifetime_kb, p.ipsec.lifetime_kb,
-                            "ipsec.lifetime_kb"))
-_profile_rule("PROFILE-DPD-TIMEOUT", "the DPD timeout is inside the cloud's range",
-              lambda t, p: ("DPD timeout", t.dpd.timeout_seconds,
-                            p.dpd.timeout_seconds if p.dpd else None, "dpd.timeout_seconds"))
-_profile_rule("PROFILE-DPD-ACTION", "the DPD action is one the cloud accepts",
-              lambda t, p: ("DPD action", _ev(t.dpd.action), list(p.dpd.actions) if p.dpd else None,
-                            "dpd.action"))
+_profile_rule(
+    "PROFILE-IKE-VERSION",
+    "the IKE version is one the cloud accepts",
+    lambda t, p: ("IKE version", t.ike.version, list(p.ike.versions), "ike.version"),
+)
+_profile_rule(
+    "PROFILE-IKE-MODE",
+    "the negotiation mode is one the cloud accepts",
+    lambda t, p: ("negotiation mode", _ev(t.ike.mode), list(p.ike.modes), "ike.mode"),
+)
+_profile_rule(
+    "PROFILE-IKE-ENCRYPTION",
+    "the IKE encryption is one the cloud accepts",
+    lambda t, p: ("IKE encryption", _ev(t.ike.encryption), list(p.ike.encryption), "ike.encryption"),
+)
+_profile_rule(
+    "PROFILE-IKE-INTEGRITY",
+    "the IKE integrity is one the cloud accepts",
+    lambda t, p: ("IKE integrity", _ev(t.ike.integrity), list(p.ike.integrity), "ike.integrity"),
+)
+_profile_rule(
+    "PROFILE-DH-GROUP",
+    "the IKE DH group is one the cloud accepts",
+    lambda t, p: ("DH group", int(t.ike.dh_group), list(p.ike.dh_groups), "ike.dh_group"),
+)
+_profile_rule(
+    "PROFILE-IKE-LIFETIME",
+    "the IKE SA lifetime is inside the cloud's range",
+    lambda t, p: ("IKE SA lifetime", t.ike.lifetime_seconds, p.ike.lifetime_seconds, "ike.lifetime_seconds"),
+)
+_profile_rule(
+    "PROFILE-LOCAL-ID",
+    "the local identity type is one the cloud accepts",
+    lambda t, p: ("local identity type", _ev(t.ike.local_id.type), list(p.ike.identity_types), "ike.local_id.type"),
+)
+_profile_rule(
+    "PROFILE-PEER-ID",
+    "the peer identity type is one the cloud accepts",
+    lambda t, p: ("peer identity type", _ev(t.ike.peer_id.type), list(p.ike.identity_types), "ike.peer_id.type"),
+)
+_profile_rule(
+    "PROFILE-IPSEC-ENCRYPTION",
+    "the IPsec encryption is one the cloud accepts",
+    lambda t, p: ("IPsec encryption", _ev(t.ipsec.encryption), list(p.ipsec.encryption), "ipsec.encryption"),
+)
+_profile_rule(
+    "PROFILE-IPSEC-INTEGRITY",
+    "the IPsec integrity is one the cloud accepts",
+    lambda t, p: ("IPsec integrity", _ev(t.ipsec.integrity), list(p.ipsec.integrity), "ipsec.integrity"),
+)
+_profile_rule(
+    "PROFILE-PFS-GROUP",
+    "the PFS group is one the cloud accepts",
+    lambda t, p: (
+        "PFS group",
+        "none" if t.ipsec.pfs is None else int(t.ipsec.pfs),
+        list(p.ipsec.pfs_groups),
+        "ipsec.pfs",
+    ),
+)
+_profile_rule(
+    "PROFILE-IPSEC-LIFETIME",
+    "the IPsec SA lifetime is inside the cloud's range",
+    lambda t, p: ("IPsec SA lifetime", t.ipsec.lifetime_seconds, p.ipsec.lifetime_seconds, "ipsec.lifetime_seconds"),
+)
+_profile_rule(
+    "PROFILE-IPSEC-LIFETIME-KB",
+    "the IPsec SA traffic lifetime is inside the cloud's range",
+    lambda t, p: ("IPsec SA traffic lifetime (KB)", t.ipsec.lifetime_kb, p.ipsec.lifetime_kb, "ipsec.lifetime_kb"),
+)
+_profile_rule(
+    "PROFILE-DPD-TIMEOUT",
+    "the DPD timeout is inside the cloud's range",
+    lambda t, p: (
+        "DPD timeout",
+        t.dpd.timeout_seconds,
+        p.dpd.timeout_seconds if p.dpd else None,
+        "dpd.timeout_seconds",
+    ),
+)
+_profile_rule(
+    "PROFILE-DPD-ACTION",
+    "the DPD action is one the cloud accepts",
+    lambda t, p: ("DPD action", _ev(t.dpd.action), list(p.dpd.actions) if p.dpd else None, "dpd.action"),
+)
 
 
 # ------------------------------------------------------------- weak keys
@@ -354,8 +459,7 @@ def psk_weak(site: Site, profile: Profile) -> Iterator[Finding]:
         if key.isdigit():
             why.append("digits only")
         if why:
-            yield _f("PSK-WEAK", f"the pre-shared key is weak ({', '.join(why)})",
-                     f"{tp}.pre_shared_key", "warning")
+            yield _f("PSK-WEAK", f"the pre-shared key is weak ({', '.join(why)})", f"{tp}.pre_shared_key", "warning")
 
 
 def check_site(site: Site, profile: Profile | None = None) -> list[Finding]:

@@ -86,10 +86,12 @@ class ParsedDevice:
     findings: list[Finding] = field(default_factory=list)
     detected: str | None = None  # why this vendor, when detected
 
-    def note(self, rule: str, message: str, line: int | None = None, severity: Severity = "info",
-             path: str = "") -> None:
-        self.findings.append(Finding(rule=rule, severity=severity, message=message, path=path, file=self.file,
-                                     line=line))
+    def note(
+        self, rule: str, message: str, line: int | None = None, severity: Severity = "info", path: str = ""
+    ) -> None:
+        self.findings.append(
+            Finding(rule=rule, severity=severity, message=message, path=path, file=self.file, line=line)
+        )
 
 
 # ------------------------------------------------------------ discovery
@@ -113,8 +115,9 @@ def detect_vendor(text: str) -> tuple[str, str]:
         scores.append((score, vid, why))
     scores.sort(reverse=True)
     if not scores or scores[0][0] < 0.3:
-        raise VpnconfError("cannot tell which vendor wrote this config (no IPsec configuration recognised); "
-                           "pass --vendor")
+        raise VpnconfError(
+            "cannot tell which vendor wrote this config (no IPsec configuration recognised); pass --vendor"
+        )
     return scores[0][1], scores[0][2]
 
 
@@ -165,8 +168,9 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     losses: list[Finding] = []
 
     def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning") -> None:
-        losses.append(Finding(rule="NOT-CARRIED", severity=sev, message=f"tunnel {t.name}: {msg}", file=dev.file,
-                              line=t.line))
+        losses.append(
+            Finding(rule="NOT-CARRIED", severity=sev, message=f"tunnel {t.name}: {msg}", file=dev.file, line=t.line)
+        )
 
     vpngws: dict[str, dict[str, Any]] = {}
     cgws: dict[str, dict[str, Any]] = {}
@@ -180,11 +184,14 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error")
             continue
         ike = next((p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group), None)
-        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or p.encryption.endswith("gcm"))),
-                   None)
+        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or p.encryption.endswith("gcm"))), None)
         if ike is None or esp is None:
-            lose(t, "no IKE or ESP proposal made only of values the model knows "
-                    f"({', '.join(p.raw for p in t.ike_proposals + t.esp_proposals) or 'none'})", "error")
+            lose(
+                t,
+                "no IKE or ESP proposal made only of values the model knows "
+                f"({', '.join(p.raw for p in t.ike_proposals + t.esp_proposals) or 'none'})",
+                "error",
+            )
             continue
         extra_ike = [p.raw for p in t.ike_proposals if p is not ike]
         extra_esp = [p.raw for p in t.esp_proposals if p is not esp]
@@ -217,7 +224,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 spd[_net(remote)].append(_net(local))
         vpc_nets.extend(spd)
 
-        def ident(i: Ident | None, gw_ip: str) -> dict[str, Any]:
+        def ident(i: Ident | None, gw_ip: str, t: ParsedTunnel = t) -> dict[str, Any]:
             if i is None or (i.type == "address" and i.value == gw_ip):
                 return {"type": "address"}
             if i.type == "other":
@@ -225,14 +232,22 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 return {"type": "address"}
             return {"type": i.type, "value": i.value}
 
-        ike_d: dict[str, Any] = {"version": t.ike_version or 2, "encryption": ike.encryption,
-                                 "integrity": ike.integrity, "dh_group": ike.dh_group, "mode": t.mode,
-                                 "local_id": ident(t.peer_id, t.peer_address),
-                                 "peer_id": ident(t.local_id, cg_ip)}
+        ike_d: dict[str, Any] = {
+            "version": t.ike_version or 2,
+            "encryption": ike.encryption,
+            "integrity": ike.integrity,
+            "dh_group": ike.dh_group,
+            "mode": t.mode,
+            "local_id": ident(t.peer_id, t.peer_address),
+            "peer_id": ident(t.local_id, cg_ip),
+        }
         if t.ike_lifetime:
             ike_d["lifetime_seconds"] = t.ike_lifetime
-        ipsec_d: dict[str, Any] = {"encryption": esp.encryption,
-                                   "integrity": esp.integrity or "sha1", "pfs": t.pfs if t.pfs else "none"}
+        ipsec_d: dict[str, Any] = {
+            "encryption": esp.encryption,
+            "integrity": esp.integrity or "sha1",
+            "pfs": t.pfs if t.pfs else "none",
+        }
         if esp.integrity is None:
             lose(t, "AEAD ESP proposal has no integrity algorithm; sha1 is written for the model's field", "info")
         if t.ipsec_lifetime_seconds:
@@ -240,19 +255,28 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.ipsec_lifetime_kb:
             ipsec_d["lifetime_kb"] = t.ipsec_lifetime_kb
         tun: dict[str, Any] = {
-            "name": t.name, "vpn_gateway": vg, "customer_gateway": cg,
+            "name": t.name,
+            "vpn_gateway": vg,
+            "customer_gateway": cg,
             "pre_shared_key": psk or "REPLACE-ME-unknown-key",
             "spd": [{"local": k, "peers": v} for k, v in spd.items()],
-            "ike": ike_d, "ipsec": ipsec_d,
+            "ike": ike_d,
+            "ipsec": ipsec_d,
         }
         if t.dpd_enabled or t.dpd_timeout:
-            tun["dpd"] = {"enabled": t.dpd_enabled, "timeout_seconds": t.dpd_timeout or 30,
-                          "action": t.dpd_action if t.dpd_action in ("clear", "restart") else "restart"}
+            tun["dpd"] = {
+                "enabled": t.dpd_enabled,
+                "timeout_seconds": t.dpd_timeout or 30,
+                "action": t.dpd_action if t.dpd_action in ("clear", "restart") else "restart",
+            }
         tunnels.append(tun)
     site = {
         "profile": "tencent",
-        "vpc": {"name": "parsed-vpc", "region": "ap-guangzhou", "cidr_blocks": list(dict.fromkeys(vpc_nets))
-                or ["10.0.0.0/8"]},
+        "vpc": {
+            "name": "parsed-vpc",
+            "region": "ap-guangzhou",
+            "cidr_blocks": list(dict.fromkeys(vpc_nets)) or ["10.0.0.0/8"],
+        },
         "vpn_gateways": list(vpngws.values()),
         "customer_gateways": list(cgws.values()),
         "tunnels": tunnels,

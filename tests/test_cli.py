@@ -358,3 +358,34 @@ def test_wheel_installs_and_runs(tmp_path):
     assert str(env_dir) in r.stdout, "templates must come from the installed wheel"
     r = subprocess.run([str(exe), "vendors", "--format", "json"], capture_output=True, text=True, cwd=work, env=env)
     assert r.returncode == 0 and json.loads(r.stdout)["CustomerGatewayVendorSet"]
+
+
+def test_vendor_files_are_checked_strictly(tmp_path, monkeypatch):
+    from vpnconf.catalog import Vendor
+    from vpnconf.findings import VpnconfError
+
+    good = yaml.safe_load((ROOT / "vendors" / "strongswan.yaml").read_text())
+    Vendor(good, "x.yaml")
+    for bad, msg in (
+        (dict(good, colour="red"), "unknown key(s) colour"),
+        ({k: v for k, v in good.items() if k != "keywords"}, "missing key(s) keywords"),
+        (dict(good, default_variant="nope"), "default_variant 'nope' is not a variant"),
+    ):
+        with pytest.raises(VpnconfError, match=msg.replace("(", r"\(").replace(")", r"\)")):
+            Vendor(bad, "x.yaml")
+
+
+def test_catalog_cache_follows_the_files(tmp_path, monkeypatch):
+    import shutil
+
+    from vpnconf import catalog
+
+    folder = tmp_path / "vendors"
+    shutil.copytree(ROOT / "vendors", folder)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = catalog._load_raw(folder)
+    assert list((tmp_path / "cache" / "vpnconf").glob("catalog-*.json"))
+    p = folder / "strongswan.yaml"
+    p.write_text(p.read_text().replace("name: strongSwan", "name: strongSwan edited"))
+    second = catalog._load_raw(folder)
+    assert first[str(p)]["name"] == "strongSwan" and second[str(p)]["name"] == "strongSwan edited"

@@ -6,25 +6,50 @@ and, per software version range, what the platform supports."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from functools import cache
-from typing import Any
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pathlib import Path
 
 from .findings import VpnconfError
 from .paths import data_dir
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 KEYWORD_TABLES = ("ike_encryption", "ike_integrity", "dh_group", "esp_encryption", "esp_integrity", "pfs_group")
-CAPABILITY_SETS = KEYWORD_TABLES  # capability lists are keyed like the keyword tables (pfs_group -> pfs_groups)
+
+# Plain classes, not pydantic: `vpnconf vendors` must start fast (see
+# benchmarks/run.py startup). Vendor files are checked strictly all the same.
 
 
-class _C(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Data:
+    """A record built from a vendor file's mapping: required and optional keys,
+    unknown keys rejected with the file and the key named."""
+
+    REQUIRED: tuple[str, ...] = ()
+    OPTIONAL: dict[str, Any] = {}
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        if not isinstance(data, dict):
+            raise VpnconfError(f"{where}: expected a mapping")
+        unknown = set(data) - set(self.REQUIRED) - set(self.OPTIONAL)
+        if unknown:
+            raise VpnconfError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        missing = [k for k in self.REQUIRED if k not in data]
+        if missing:
+            raise VpnconfError(f"{where}: missing key(s) {', '.join(missing)}")
+        for k in self.REQUIRED:
+            setattr(self, k, data[k])
+        for k, default in self.OPTIONAL.items():
+            v = data.get(k, default)
+            setattr(self, k, list(v) if isinstance(v, list) else v)
 
 
-class AlgorithmSet(_C):
+class AlgorithmSet(_Data):
+    REQUIRED = ("ike_encryption", "ike_integrity", "dh_groups", "esp_encryption", "esp_integrity", "pfs_groups")
     ike_encryption: list[str]
     ike_integrity: list[str]
     dh_groups: list[int]
@@ -32,21 +57,56 @@ class AlgorithmSet(_C):
     esp_integrity: list[str]
     pfs_groups: list[int]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.REQUIRED}
 
-class Software(_C):
+
+class Software(_Data):
+    REQUIRED = (
+        "platform",
+        "range",
+        "releases",
+        "ike_versions",
+        "modes",
+        "ike_lifetime_seconds",
+        "ipsec_lifetime_seconds",
+    )
+    OPTIONAL = {
+        "identity_types": ["address", "fqdn"],
+        "ikev1": None,
+        "ikev2": None,
+        "ipsec_lifetime_kb": None,
+        "max_selector_pairs": None,
+        "notes": "",
+    }
     platform: str
     range: str
     releases: list[str]
     ike_versions: list[int]
     modes: list[str]
-    identity_types: list[str] = Field(default_factory=lambda: ["address", "fqdn"])
-    ikev1: AlgorithmSet | None = None
-    ikev2: AlgorithmSet | None = None
+    identity_types: list[str]
+    ikev1: AlgorithmSet | None
+    ikev2: AlgorithmSet | None
     ike_lifetime_seconds: tuple[int, int]
     ipsec_lifetime_seconds: tuple[int, int]
-    ipsec_lifetime_kb: tuple[int, int] | None = None
-    max_selector_pairs: int | None = None
-    notes: str = ""
+    ipsec_lifetime_kb: tuple[int, int] | None
+    max_selector_pairs: int | None
+    notes: str
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        super().__init__(data, where)
+        for ver in (1, 2):
+            raw = getattr(self, f"ikev{ver}")
+            setattr(self, f"ikev{ver}", None if raw is None else AlgorithmSet(raw, f"{where}.ikev{ver}"))
+            if ver in self.ike_versions and getattr(self, f"ikev{ver}") is None:
+                raise VpnconfError(f"{where}: IKEv{ver} listed without its ikev{ver} algorithm sets")
+        for k in ("ike_lifetime_seconds", "ipsec_lifetime_seconds", "ipsec_lifetime_kb"):
+            v = getattr(self, k)
+            if v is not None:
+                if not (isinstance(v, list | tuple) and len(v) == 2):
+                    raise VpnconfError(f"{where}.{k}: expected [min, max]")
+                setattr(self, k, (int(v[0]), int(v[1])))
+        self.notes = " ".join(str(self.notes).split())
 
     def matches(self, version: tuple[int, ...]) -> bool:
         return version_in_range(version, self.range)
@@ -55,33 +115,53 @@ class Software(_C):
         return self.ikev1 if ike_version == 1 else self.ikev2
 
 
-class Variant(_C):
+class Variant(_Data):
+    REQUIRED = ("files", "description")
+    OPTIONAL = {"ike_versions": [1, 2]}
     # output file name -> template file (in templates/<vendor>/); one entry for
     # most variants, two for strongSwan's ipsec.conf + ipsec.secrets
     files: dict[str, str]
     description: str
-    ike_versions: list[int] = Field(default_factory=lambda: [1, 2])
+    ike_versions: list[int]
 
 
-class Platform(_C):
+class Platform(_Data):
+    REQUIRED = ("id", "name")
+    OPTIONAL = {"aliases": []}
     id: str
     name: str  # catalog Platform string
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str]
 
 
-class Vendor(_C):
+class Vendor(_Data):
+    REQUIRED = ("id", "name", "catalog_vendor", "platforms", "default_variant", "variants", "keywords", "software")
+    OPTIONAL = {"aliases": [], "psk_forbidden": "", "name_max": 60, "sources": []}
     id: str
     name: str
     catalog_vendor: str  # VendorName in DescribeCustomerGatewayVendors
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str]
     platforms: list[Platform]
     default_variant: str
     variants: dict[str, Variant]
     keywords: dict[str, Any]
-    psk_forbidden: str = ""  # characters a key cannot hold on this vendor's CLI
-    name_max: int = 60  # longest object name the vendor accepts
+    psk_forbidden: str  # characters a key cannot hold on this vendor's CLI
+    name_max: int  # longest object name the vendor accepts
     software: list[Software]
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str]
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        super().__init__(data, where)
+        raw: dict[str, Any] = data
+        self.platforms = [Platform(p, f"{where}.platforms[{i}]") for i, p in enumerate(raw["platforms"])]
+        self.variants = {k: Variant(v, f"{where}.variants.{k}") for k, v in raw["variants"].items()}
+        self.software = [Software(sw, f"{where}.software[{i}]") for i, sw in enumerate(raw["software"])]
+        self.keywords = _int_keys(raw["keywords"])
+        if self.default_variant not in self.variants:
+            raise VpnconfError(f"{where}: default_variant {self.default_variant!r} is not a variant")
+        plats = {p.id for p in self.platforms}
+        for i, sw in enumerate(self.software):
+            if sw.platform not in plats:
+                raise VpnconfError(f"{where}.software[{i}]: unknown platform {sw.platform!r}")
 
     # ---------------------------------------------------------------- lookups
     def keyword(self, table: str, value: object, ike_version: int | None = None) -> str | None:
@@ -173,18 +253,56 @@ def version_in_range(version: tuple[int, ...], spec: str) -> bool:
     return True
 
 
+def _int_keys(obj: Any) -> Any:
+    """JSON turns the YAML's integer keys (DH groups) into strings: undo that."""
+    if isinstance(obj, dict):
+        return {(int(k) if isinstance(k, str) and k.isdigit() else k): _int_keys(v) for k, v in obj.items()}
+    return obj
+
+
+def _cache_path(folder: Path, stamp: str) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vpnconf"
+    import hashlib
+
+    return base / f"catalog-{hashlib.sha256((str(folder) + stamp).encode()).hexdigest()[:16]}.json"
+
+
+def _load_raw(folder: Path) -> dict[str, Any]:
+    """The vendor files as data. Parsed YAML is cached as JSON, keyed on the
+    files' names, sizes and modification times, so start-up skips PyYAML."""
+    files = sorted(folder.glob("*.yaml"))
+    stamp = ";".join(f"{p.name}:{st.st_size}:{st.st_mtime_ns}" for p in files for st in (p.stat(),))
+    cache_file = _cache_path(folder, stamp)
+    try:
+        with cache_file.open(encoding="utf-8") as fh:
+            cached: dict[str, Any] = json.load(fh)
+        return cached
+    except (OSError, ValueError):
+        pass
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw: dict[str, Any] = {}
+    for p in files:
+        with p.open(encoding="utf-8") as fh:
+            raw[str(p)] = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(raw), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a read-only home: no cache, still correct
+    return raw
+
+
 @cache
 def vendors() -> dict[str, Vendor]:
     """Every vendor file in vendors/, by id."""
     out: dict[str, Vendor] = {}
-    for path in sorted(data_dir("vendors").glob("*.yaml")):
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-        try:
-            v = Vendor.model_validate(data)
-        except Exception as exc:  # a broken data file is a packaging bug: say which
-            raise VpnconfError(f"{path}: invalid vendor file: {str(exc).splitlines()[0]}") from None
-        if v.id != path.stem:
+    for path, data in _load_raw(data_dir("vendors")).items():
+        v = Vendor(data, path)
+        if v.id != Path(path).stem:
             raise VpnconfError(f"{path}: id {v.id!r} differs from the file name")
         out[v.id] = v
     return out

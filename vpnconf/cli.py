@@ -121,7 +121,7 @@ def _details(v: Any, s: Any) -> dict[str, Any]:
     for ver in (1, 2):
         algs = s.algorithms(ver)
         if algs is not None:
-            d[f"ikev{ver}"] = algs.model_dump()
+            d[f"ikev{ver}"] = algs.as_dict()
     d["ike_lifetime_seconds"] = list(s.ike_lifetime_seconds)
     d["ipsec_lifetime_seconds"] = list(s.ipsec_lifetime_seconds)
     if s.ipsec_lifetime_kb:

@@ -1,12 +1,13 @@
 """Findings (what a rule, a parser or a check reports) and the one error type
-for unusable input."""
+for unusable input. Kept free of heavy imports: the CLI loads it at start-up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
-Severity = Literal["error", "warning", "info"]
+    Severity = Literal["error", "warning", "info"]
 
 
 class VpnconfError(Exception):
@@ -21,15 +22,41 @@ class RenderError(VpnconfError):
     exit_code = 1
 
 
-@dataclass(frozen=True)
 class Finding:
-    rule: str
-    severity: Severity
-    message: str
-    path: str = ""  # e.g. tunnels[0].spd[1].peers[0]
-    file: str | None = None
-    line: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    """One problem or observation: rule id, severity, message, and where
+    (path into the site file, file name, line)."""
+
+    __slots__ = ("extra", "file", "line", "message", "path", "rule", "severity")
+
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        path: str = "",
+        file: str | None = None,
+        line: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.severity: Severity = severity
+        self.message = message
+        self.path = path
+        self.file = file
+        self.line = line
+        self.extra: dict[str, Any] = extra or {}
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.rule, self.severity, self.message, self.path, self.file, self.line)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Finding) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Finding({self.text()!r})"
 
     def where(self) -> str:
         loc = self.file or ""

@@ -13,7 +13,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
+from .findings import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .findings import Severity
 from .model import Site, Tunnel
 from .profiles import Profile, get_profile
 

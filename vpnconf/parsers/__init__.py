@@ -21,7 +21,11 @@ from functools import cache
 from types import ModuleType
 from typing import Any, Literal
 
-from ..findings import Finding, Severity, VpnconfError
+from ..findings import Finding, VpnconfError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..findings import Severity
 
 PskState = Literal["clear", "encrypted", "masked", "missing", "certificate"]
 

@@ -218,10 +218,12 @@ class Vendor(_Data):
         return key, self.variants[key]
 
 
+@cache
 def fold(s: str) -> str:
     return re.sub(r"[\s_-]+", "", s.strip().lower())
 
 
+@cache
 def parse_version(text: str) -> tuple[int, ...]:
     """'V15.4(3)M2' -> (15, 4, 3, 2); '17.11.1a' -> (17, 11, 1)."""
     return tuple(int(x) for x in re.findall(r"\d+", text))
@@ -236,6 +238,7 @@ _OPS = {
 }
 
 
+@cache
 def version_in_range(version: tuple[int, ...], spec: str) -> bool:
     for clause in spec.split(","):
         clause = clause.strip()
@@ -285,7 +288,7 @@ def _load_raw(folder: Path) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for p in files:
         with p.open(encoding="utf-8") as fh:
-            raw[str(p)] = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+            raw[str(p)] = yaml.load(fh, Loader=loader)  # CSafeLoader or SafeLoader
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")

@@ -205,6 +205,21 @@ def _kw(vendor: Vendor, table: str, value: object, ike_version: int) -> str:
     return kw
 
 
+_INDEX: dict[int, tuple[Site, dict[str, int]]] = {}
+
+
+def _tunnel_index(site: Site) -> dict[str, int]:
+    """Tunnel name -> position, computed once per site (the site is kept
+    referenced so that its id is not reused)."""
+    hit = _INDEX.get(id(site))
+    if hit is None or hit[0] is not site:
+        if len(_INDEX) > 16:
+            _INDEX.clear()
+        hit = (site, {x.name: i for i, x in enumerate(site.tunnels)})
+        _INDEX[id(site)] = hit
+    return hit[1]
+
+
 def build_context(
     site: Site, t: Tunnel, vendor: Vendor, sw: Software, variant: str, overrides: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -227,9 +242,7 @@ def build_context(
         "tunnel": t,
         # 10, 20, ...: this tunnel's place in the site, for crypto map entries,
         # isakmp policy priorities and tunnel interface numbers
-        "map_seq": 10 * (next(i for i, x in enumerate(site.tunnels) if x.name == t.name) + 1)
-        if any(x.name == t.name for x in site.tunnels)
-        else 10,
+        "map_seq": 10 * (_tunnel_index(site).get(t.name, 0) + 1),
         "site": site,
         "vpc": site.vpc,
         "vpn_gateway": vpngw,

@@ -135,7 +135,7 @@ class Platform(_Data):
 
 class Vendor(_Data):
     REQUIRED = ("id", "name", "catalog_vendor", "platforms", "default_variant", "variants", "keywords", "software")
-    OPTIONAL = {"aliases": [], "psk_forbidden": "", "name_max": 60, "sources": []}
+    OPTIONAL = {"aliases": [], "psk_forbidden": "", "name_max": 60, "sources": [], "behaviour": {}}
     id: str
     name: str
     catalog_vendor: str  # VendorName in DescribeCustomerGatewayVendors
@@ -148,6 +148,8 @@ class Vendor(_Data):
     name_max: int  # longest object name the vendor accepts
     software: list[Software]
     sources: list[str]
+    # where this vendor's negotiation differs from strongSwan's (see compat.py)
+    behaviour: dict[str, Any]
 
     def __init__(self, data: dict[str, Any], where: str) -> None:
         super().__init__(data, where)

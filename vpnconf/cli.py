@@ -27,6 +27,10 @@ EXAMPLES = {
     "import": "vpnconf import describe-vpn-connections.json --into site.yaml -o merged.yaml",
     "export": "vpnconf export samples/quickstart.yaml --tunnel TomVPNConn",
     "lab": "sudo vpnconf lab verify samples/quickstart.yaml --tunnel TomVPNConn",
+    "parse": "vpnconf parse router.cfg --format json",
+    "check": "vpnconf check router.cfg --peer samples/quickstart.yaml --tunnel TomVPNConn",
+    "translate": "vpnconf translate router.cfg --to juniper_srx --variant policy",
+    "status": "vpnconf status --vendor cisco_ios show-crypto-session-detail.txt",
 }
 
 
@@ -299,6 +303,185 @@ def cmd_export(a: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_device(path: str, vendor: str | None) -> Any:
+    from .io import read_text
+    from .parsers import parse_text
+
+    text = read_text(path)
+    if not text.strip():
+        raise VpnconfError(f"{path}: empty file")
+    dev = parse_text(text, path, vendor)
+    if not dev.tunnels and not any(f.severity == "error" for f in dev.findings):
+        raise VpnconfError(f"{path}: no IPsec tunnel found in this {dev.vendor} config")
+    return dev
+
+
+def cmd_parse(a: argparse.Namespace) -> int:
+    import yaml
+
+    from .parsers import to_site_data
+
+    dev = _parse_device(a.device, a.vendor)
+    site, losses = to_site_data(dev)
+    if not a.show_secrets:
+        for t in site["tunnels"]:
+            t["pre_shared_key"] = "<redacted>"
+    findings = [f.as_dict() for f in dev.findings + losses]
+    doc = {
+        "vendor": dev.vendor,
+        "detected": dev.detected,
+        "site": site,
+        "tunnels": [t.redacted(a.show_secrets) for t in dev.tunnels],
+        "findings": findings,
+    }
+    if a.format == "json":
+        _emit(doc, "json", "")
+    else:
+        if dev.detected:
+            sys.stderr.write(f"{a.device}: detected {dev.vendor} ({dev.detected})\n")
+        sys.stdout.write(yaml.safe_dump(site, sort_keys=False))
+        for f in dev.findings + losses:
+            sys.stderr.write(f.text() + "\n")
+    return 1 if any(f["severity"] == "error" for f in findings) else 0
+
+
+def _peer_tunnel(dev: Any, want_peer: str | None, name: str | None) -> Any:
+    tunnels = dev.tunnels
+    if name:
+        tunnels = [t for t in tunnels if t.name == name] or tunnels
+    if want_peer:
+        tunnels = [t for t in tunnels if t.peer_address == want_peer] or tunnels
+    if len(tunnels) != 1:
+        raise VpnconfError(
+            f"{dev.file}: {len(dev.tunnels)} tunnels; name one with --device-tunnel "
+            f"({', '.join(t.name for t in dev.tunnels)})"
+        )
+    return tunnels[0]
+
+
+def cmd_check(a: argparse.Namespace) -> int:
+    from .compat import check_against_profile, check_peer, cloud_end, establishes
+
+    dev = _parse_device(a.device, a.vendor)
+    findings: list[Any] = [f for f in dev.findings if f.severity == "error"]
+    verdict: dict[str, Any] = {}
+    if a.against:
+        from .profiles import get_profile
+
+        findings += check_against_profile(dev, get_profile(a.against))
+    if a.peer:
+        from .io import load_data, read_text
+
+        data = None
+        try:
+            data = load_data(read_text(a.peer), a.peer)
+        except VpnconfError:
+            data = None
+        if isinstance(data, dict) and "tunnels" in data:
+            from .io import require_site
+
+            site = require_site(a.peer)
+            names = [t.name for t in site.tunnels]
+            tname = a.tunnel or (names[0] if len(names) == 1 else None)
+            if tname is None or tname not in names:
+                raise VpnconfError(f"{a.peer}: name the tunnel with --tunnel (one of: {', '.join(names)})")
+            other = cloud_end(site, site.tunnel(tname))
+            other_vendor = None
+        else:
+            pdev = _parse_device(a.peer, a.peer_vendor)
+            other = _peer_tunnel(pdev, None, a.tunnel)
+            other_vendor = pdev.vendor
+        mine = _peer_tunnel(dev, other.local_address, a.device_tunnel)
+        pf = check_peer(mine, other, a_vendor=dev.vendor, b_vendor=other_vendor, a_name="device", b_name="peer")
+        ike, child = establishes(pf)
+        verdict = {"ike_sa_establishes": ike, "child_sa_establishes": child}
+        findings += pf
+    if not a.against and not a.peer:
+        raise VpnconfError("check needs --against PROFILE or --peer SITE|DEVICE")
+    errors = [f for f in findings if f.severity == "error"]
+    if a.format == "json":
+        _emit(
+            {"device": a.device, "vendor": dev.vendor, **verdict, "findings": [f.as_dict() for f in findings]},
+            "json",
+            "",
+        )
+    else:
+        for f in findings:
+            fix = f.extra.get("fix")
+            sys.stdout.write(f.text() + (f" [fix: {fix}]" if fix else "") + "\n")
+        if verdict:
+            sys.stdout.write(
+                f"IKE SA establishes: {'yes' if verdict['ike_sa_establishes'] else 'no'}; "
+                f"CHILD SA establishes: {'yes' if verdict['child_sa_establishes'] else 'no'}\n"
+            )
+        sys.stdout.write(f"{len(errors)} errors, {len(findings) - len(errors)} warnings/notes\n")
+    return 1 if errors else 0
+
+
+def cmd_translate(a: argparse.Namespace) -> int:
+    from .findings import RenderError
+    from .io import site_from_data
+    from .parsers import to_site_data
+    from .renderer import join_files, render_files
+
+    dev = _parse_device(a.device, a.vendor)
+    data, losses = to_site_data(dev)
+    report = [f for f in dev.findings if f.severity != "info" or f.rule == "IGNORED"] + losses
+    if not data["tunnels"]:
+        for f in report:
+            sys.stderr.write(f.text() + "\n")
+        raise VpnconfError(f"{a.device}: no tunnel could be carried into the model")
+    from .model import Site
+
+    site = Site.model_validate(data)
+    _, rule_findings = site_from_data(data, a.device)
+    texts = []
+    for t in site.tunnels:
+        try:
+            texts.append(join_files(render_files(site, t, a.to, variant=a.variant, software=a.software)))
+        except RenderError as exc:
+            report.append(Finding_("NOT-RENDERED", "error", f"tunnel {t.name}: {exc}", a.device))
+    sys.stdout.write("\n".join(texts))
+    loss = [f.as_dict() for f in report + [f for f in rule_findings if f.severity == "error"]]
+    if a.format == "json":
+        sys.stderr.write(json.dumps({"loss_report": loss}, indent=2) + "\n")
+    else:
+        sys.stderr.write(f"loss report ({len(loss)} items):\n")
+        for f in report:
+            sys.stderr.write("  " + f.text() + "\n")
+        if not report:
+            sys.stderr.write("  nothing lost\n")
+    return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
+
+
+def Finding_(rule: str, sev: str, msg: str, file: str) -> Any:
+    from .findings import Finding
+
+    return Finding(rule=rule, severity=sev, message=msg, file=file)  # type: ignore[arg-type]
+
+
+def cmd_status(a: argparse.Namespace) -> int:
+    from .io import read_text
+    from .status import read_status
+
+    doc = read_status(read_text(a.output), a.vendor, a.output)
+    if a.format == "json":
+        _emit(doc, "json", "")
+    else:
+        lines = [f"{a.output}: {doc['vendor']} `{doc['command']}`"]
+        for t in doc["tunnels"]:
+            p1 = t.get("phase1") or {}
+            lines.append(f"  peer {t.get('peer')}: phase 1 {p1.get('state')}")
+            for sa in t.get("phase2") or []:
+                lines.append(
+                    f"    {sa.get('local_ts')} <-> {sa.get('remote_ts')}: "
+                    f"{'up' if sa.get('established') else sa.get('state')}"
+                    f" in {sa.get('bytes_in')} B / out {sa.get('bytes_out')} B"
+                )
+        _emit(None, "text", "\n".join(lines))
+    return 0
+
+
 def cmd_lab(a: argparse.Namespace) -> int:
     from .io import require_site
     from .lab import summary, verify
@@ -381,6 +564,35 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--tunnel")
     sp.add_argument("--show-secrets", action="store_true")
     sp.set_defaults(fn=cmd_export)
+    sp = add("parse", "read a device config back into the model (a site fragment) with findings")
+    sp.add_argument("device")
+    sp.add_argument("--vendor", help="vendor id or alias (detected when omitted)")
+    sp.add_argument("--show-secrets", action="store_true")
+    sp.set_defaults(fn=cmd_parse)
+
+    sp = add("check", "check a device config against a cloud profile or against the other end")
+    sp.add_argument("device")
+    sp.add_argument("--vendor")
+    sp.add_argument("--against", metavar="PROFILE", help="tencent-classic, tencent, aws, azure, alibaba, gcp")
+    sp.add_argument("--peer", metavar="SITE|DEVICE")
+    sp.add_argument("--peer-vendor")
+    sp.add_argument("--tunnel", help="the tunnel of the peer site (or peer device)")
+    sp.add_argument("--device-tunnel", help="the tunnel of the device, when it has several")
+    sp.set_defaults(fn=cmd_check)
+
+    sp = add("translate", "parse a device config and render it for another vendor, with a loss report")
+    sp.add_argument("device")
+    sp.add_argument("--vendor")
+    sp.add_argument("--to", required=True)
+    sp.add_argument("--variant")
+    sp.add_argument("--software")
+    sp.set_defaults(fn=cmd_translate)
+
+    sp = add("status", "read operational output (show crypto ..., swanctl --list-sas ...) into tunnel status")
+    sp.add_argument("output")
+    sp.add_argument("--vendor", required=True)
+    sp.set_defaults(fn=cmd_status)
+
     sp = add("lab", "prove a tunnel with two real strongSwan daemons in network namespaces (root)")
     sp.add_argument("action", choices=["verify"])
     sp.add_argument("site")

@@ -58,6 +58,8 @@ class Profile(_P):
     limits: Limits = Field(default_factory=Limits)
     bandwidths_mbps: list[int] | None = None
     notes: list[str] = Field(default_factory=list)
+    # per IKE version narrowing of the ike sets (e.g. GCP's fixed IKEv1 suite)
+    ike_by_version: dict[int, dict[str, list[Any]]] = Field(default_factory=dict)
     # Anything a later check needs (key rules, phase-2 < phase-1 lifetime ...)
     extra: dict[str, Any] = Field(default_factory=dict)
 
@@ -74,3 +76,9 @@ def get_profile(name: str) -> Profile:
         raise VpnconfError(f"unknown cloud profile {name!r}; known: {', '.join(profile_names())}")
     with path.open(encoding="utf-8") as fh:
         return Profile.model_validate(yaml.safe_load(fh))
+
+
+def ike_set(profile: Profile, version: int, field: str) -> list[Any]:
+    """An IKE value set, narrowed for one IKE version where the profile says so."""
+    over = profile.ike_by_version.get(version, {})
+    return list(over.get(field, getattr(profile.ike, field)))

@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .findings import Severity
 from .model import Site, Tunnel
-from .profiles import Profile, get_profile
+from .profiles import Profile, get_profile, ike_set
 
 
 @dataclass(frozen=True)
@@ -375,17 +375,17 @@ _profile_rule(
 _profile_rule(
     "PROFILE-IKE-ENCRYPTION",
     "the IKE encryption is one the cloud accepts",
-    lambda t, p: ("IKE encryption", _ev(t.ike.encryption), list(p.ike.encryption), "ike.encryption"),
+    lambda t, p: ("IKE encryption", _ev(t.ike.encryption), ike_set(p, t.ike.version, "encryption"), "ike.encryption"),
 )
 _profile_rule(
     "PROFILE-IKE-INTEGRITY",
     "the IKE integrity is one the cloud accepts",
-    lambda t, p: ("IKE integrity", _ev(t.ike.integrity), list(p.ike.integrity), "ike.integrity"),
+    lambda t, p: ("IKE integrity", _ev(t.ike.integrity), ike_set(p, t.ike.version, "integrity"), "ike.integrity"),
 )
 _profile_rule(
     "PROFILE-DH-GROUP",
     "the IKE DH group is one the cloud accepts",
-    lambda t, p: ("DH group", int(t.ike.dh_group), list(p.ike.dh_groups), "ike.dh_group"),
+    lambda t, p: ("DH group", int(t.ike.dh_group), ike_set(p, t.ike.version, "dh_groups"), "ike.dh_group"),
 )
 _profile_rule(
     "PROFILE-IKE-LIFETIME",

@@ -1,0 +1,156 @@
+"""`check`: against cloud profiles and against the peer. The behaviour encoded
+where implementations differ is written down here as tests."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from vpnconf.compat import check_against_profile, check_peer, cloud_end, establishes, idc_end
+from vpnconf.differential import BASE
+from vpnconf.model import Site
+from vpnconf.parsers import ParsedDevice, Proposal
+from vpnconf.profiles import get_profile, profile_names
+
+
+def ends(mutate_cloud=None, mutate_both=None):
+    d = copy.deepcopy(BASE)
+    if mutate_both:
+        mutate_both(d["tunnels"][0])
+    c = copy.deepcopy(d)
+    if mutate_cloud:
+        mutate_cloud(c["tunnels"][0])
+    si, sc = Site.model_validate(d), Site.model_validate(c)
+    return idc_end(si, si.tunnels[0]), cloud_end(sc, sc.tunnels[0])
+
+
+def rules(findings, severity="error"):
+    return {f.rule for f in findings if f.severity == severity}
+
+
+def test_matching_ends_establish():
+    a, b = ends()
+    fs = check_peer(a, b)
+    assert fs == [] and establishes(fs) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "rule", "verdict"),
+    [
+        (lambda t: t["ike"].update(dh_group=5), "PEER-IKE-PROPOSAL", (False, False)),
+        (lambda t: t["ike"].update(encryption="aes256"), "PEER-IKE-PROPOSAL", (False, False)),
+        (lambda t: t["ike"].update(version=2), "PEER-IKE-VERSION", (False, False)),
+        (lambda t: t["ike"].update(mode="aggressive"), "PEER-IKE-MODE", (False, False)),
+        (lambda t: t.update(pre_shared_key="Different-1"), "PEER-PSK", (False, False)),
+        (
+            lambda t: t["ike"].update(peer_id={"type": "fqdn", "value": "x.example.com"}),
+            "PEER-IDENTITY",
+            (False, False),
+        ),
+        (lambda t: t["ipsec"].update(integrity="sha256"), "PEER-ESP-PROPOSAL", (True, False)),
+        (lambda t: t["ipsec"].update(pfs=14), "PEER-PFS", (True, False)),
+        (lambda t: t["spd"][0].update(peers=["10.0.9.0/24"]), "PEER-SELECTORS", (True, False)),
+    ],
+)
+def test_each_mismatch_kind(mutate, rule, verdict):
+    a, b = ends(mutate)
+    fs = check_peer(a, b, initiator="a")
+    assert rule in rules(fs)
+    assert establishes(fs) == verdict
+    f = next(x for x in fs if x.rule == rule)
+    assert f.extra["fix"] and "this end" in f.extra and "the peer" in f.extra
+
+
+def test_psk_values_are_never_shown():
+    a, b = ends(lambda t: t.update(pre_shared_key="Different-1"))
+    f = next(x for x in check_peer(a, b) if x.rule == "PEER-PSK")
+    assert "Different-1" not in str(f.as_dict()) and "Shared-Key-1" not in str(f.as_dict())
+
+
+def test_ikev2_pfs_mismatch_is_a_rekey_warning():
+    a, b = ends(lambda t: t["ipsec"].update(pfs=14), lambda t: t["ike"].update(version=2))
+    fs = check_peer(a, b)
+    assert rules(fs, "warning") == {"PEER-PFS"} and establishes(fs) == (True, True)
+
+
+def test_ios_accepts_a_pfs_offer_without_pfs():
+    """Cisco IOS without `set pfs` accepts a PFS offer (strongSwan does not)."""
+    a, b = ends(lambda t: t["ipsec"].update(pfs=14))  # a: IDC without PFS, b: cloud with PFS 14
+    assert establishes(check_peer(a, b, a_vendor="strongswan"))[1] is False
+    fs = check_peer(a, b, a_vendor="cisco_ios")
+    assert "PEER-PFS" in rules(fs, "warning") and establishes(fs) == (True, True)
+
+
+def test_ikev1_selectors_narrower_initiator_works_wider_fails():
+    a, b = ends(lambda t: t["spd"][0].update(peers=["10.0.0.0/16"]))  # the cloud's IDC range is wider
+    assert establishes(check_peer(a, b, initiator="a")) == (True, True)
+    assert establishes(check_peer(a, b, initiator="b")) == (True, False)
+    assert "PEER-SELECTORS" in rules(check_peer(a, b), "warning")
+
+
+def test_ikev2_selectors_narrow():
+    both = lambda t: t["ike"].update(version=2)  # noqa: E731
+    a, b = ends(lambda t: t["spd"][0].update(peers=["10.0.0.0/16"]), both)
+    fs = check_peer(a, b)
+    assert "PEER-SELECTORS" in rules(fs, "warning") and establishes(fs) == (True, True)
+    a, b = ends(lambda t: t["spd"][0].update(peers=["10.9.0.0/16"]), both)
+    assert establishes(check_peer(a, b)) == (True, False)
+
+
+def test_lifetimes_warn_who_rekeys_first_and_ios_responder():
+    a, b = ends(lambda t: t["ike"].update(lifetime_seconds=3600))
+    fs = check_peer(a, b, a_name="idc", b_name="cloud")
+    f = next(x for x in fs if x.rule == "PEER-LIFETIME")
+    assert "cloud rekeys first" in f.message and establishes(fs) == (True, True)
+    fs = check_peer(a, b, a_vendor="cisco_ios", a_name="idc", b_name="cloud")
+    assert "PEER-LIFETIME-RESPONDER" not in rules(fs, "warning")  # the cloud's is shorter
+    a, b = ends(lambda t: t["ike"].update(lifetime_seconds=172800))
+    fs = check_peer(a, b, a_vendor="cisco_ios", a_name="idc", b_name="cloud")
+    assert "PEER-LIFETIME-RESPONDER" in rules(fs, "warning")
+
+
+def _device(mutate=None):
+    a, _ = ends(None, mutate)
+    return ParsedDevice(vendor="strongswan", file="dev.conf", tunnels=[a])
+
+
+def test_every_profile_loads():
+    assert set(profile_names()) >= {"tencent-classic", "tencent", "aws", "azure", "alibaba", "gcp"}
+
+
+@pytest.mark.parametrize(
+    ("profile", "mutate", "rule"),
+    [
+        ("tencent-classic", lambda t: t["ike"].update(version=2), "CLOUD-IKE-VERSION"),
+        ("aws", lambda t: t["ike"].update(mode="aggressive"), "CLOUD-IKE-MODE"),
+        ("aws", lambda t: t["ike"].update(encryption="3des"), "CLOUD-IKE-PROPOSAL"),
+        ("aws", lambda t: t["ipsec"].update(lifetime_seconds=7200), "CLOUD-LIFETIME"),
+        (
+            "aws",
+            lambda t: t["ike"].update(lifetime_seconds=1800, version=2) or t["ipsec"].update(lifetime_seconds=1800),
+            "CLOUD-LIFETIME-ORDER",
+        ),
+        ("aws", lambda t: t.update(pre_shared_key="0abc-def"), "CLOUD-PSK"),
+        ("gcp", lambda t: t["ipsec"].update(pfs="none"), "CLOUD-PFS"),
+        ("gcp", lambda t: t["ike"].update(version=1, dh_group=14), "CLOUD-IKE-PROPOSAL"),
+        ("azure", lambda t: t["ike"].update(dh_group=5), "CLOUD-IKE-PROPOSAL"),
+        ("alibaba", lambda t: t["ike"].update(integrity="sha256"), "CLOUD-IKE-PROPOSAL"),
+        ("tencent-classic", lambda t: t["ipsec"].update(integrity="sha256"), "CLOUD-ESP-PROPOSAL"),
+        ("tencent", lambda t: t["ike"].update(lifetime_seconds=30), "CLOUD-LIFETIME"),
+    ],
+)
+def test_against_profiles(profile, mutate, rule):
+    fs = check_against_profile(_device(mutate), get_profile(profile))
+    assert rule in rules(fs)
+    f = next(x for x in fs if x.rule == rule)
+    assert "accepted" in f.extra or rule in {"CLOUD-LIFETIME-ORDER", "CLOUD-PSK"}
+
+
+def test_against_profile_clean_and_alternative_proposal():
+    assert check_against_profile(_device(), get_profile("tencent")) == []
+    dev = _device()
+    dev.tunnels[0].ike_proposals.insert(0, Proposal("des", "md5", 1, raw="des-md5-modp768"))
+    fs = check_against_profile(dev, get_profile("aws"))
+    f = next(x for x in fs if x.rule == "CLOUD-IKE-PROPOSAL")
+    assert f.severity == "warning" and "another proposal is acceptable" in f.message

@@ -1,0 +1,607 @@
+"""`vpnconf check`: a device (or a site tunnel) against what a cloud accepts,
+and against the other end of the tunnel.
+
+Both ends are described the same way, as a ``ParsedTunnel`` from that end's
+point of view (``local`` = that end). A site tunnel becomes the cloud end with
+``cloud_end``, or the IDC end with ``idc_end``.
+
+Where implementations differ, the behaviour modelled is written down here and
+in tests (tests/test_check.py), and the vendor's ``behaviour`` table in its
+vendors/<id>.yaml can override the strongSwan default:
+
+- PFS, IKEv1: quick mode carries the DH group; a responder whose proposal has
+  no DH rejects an offer with one and vice versa (strongSwan). Cisco IOS
+  without ``set pfs`` accepts a PFS offer (``accepts_pfs_offer: true``).
+- PFS, IKEv2: the first CHILD_SA is keyed from the IKE SA, so a PFS mismatch
+  only fails at the first rekey: a warning, not an error.
+- Traffic selectors: IKEv1 wants the mirror per pair, but a strongSwan
+  responder also accepts a proposal contained in its own selectors (seen in
+  the lab), so a narrower initiator works and a wider one fails; IKEv2 lets
+  the responder narrow, so partial overlap is a warning and only disjoint
+  selectors fail. ``initiator`` ("a" or "b") says which end starts; unknown,
+  the narrower-side case is a warning.
+- Lifetimes are not negotiated in IKEv2 and the shorter one rekeys first in
+  IKEv1: warnings, naming the side that rekeys first. Cisco IOS as an IKEv1
+  responder rejects an ISAKMP proposal with a longer lifetime than its own
+  (``ikev1_rejects_longer_lifetime: true``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from .findings import Finding
+from .model import IdentityType, Site, Tunnel
+from .parsers import Ident, ParsedDevice, ParsedTunnel, Proposal
+from .profiles import Profile, ike_set
+
+STRONGSWAN_BEHAVIOUR: dict[str, Any] = {
+    "accepts_pfs_offer": False,
+    "ikev1_rejects_longer_lifetime": False,
+    # seen in the lab (tests/test_lab.py, differential runs): an IKEv1
+    # responder accepts quick-mode selectors contained in its own
+    "ikev1_responder_accepts_narrower_ts": True,
+}
+
+
+def behaviour(vendor_id: str | None) -> dict[str, Any]:
+    out = dict(STRONGSWAN_BEHAVIOUR)
+    if vendor_id:
+        from .catalog import vendors
+
+        v = vendors().get(vendor_id)
+        if v is not None:
+            out.update(getattr(v, "behaviour", {}) or {})
+    return out
+
+
+# ------------------------------------------------------------ site -> end
+def _ident(i: Any, default_ip: str) -> Ident:
+    if i.type is IdentityType.fqdn:
+        return Ident("fqdn", i.value)
+    return Ident("address", i.value or default_ip)
+
+
+def cloud_end(site: Site, t: Tunnel) -> ParsedTunnel:
+    """The cloud's VPN gateway end of a site tunnel (local = VPN gateway)."""
+    vg, cg = site.vpn_gateway(t.vpn_gateway), site.customer_gateway(t.customer_gateway)
+    return ParsedTunnel(
+        name=t.name,
+        variant="cloud",
+        local_address=str(vg.public_ip),
+        peer_address=str(cg.public_ip),
+        psk=t.psk(),
+        psk_state="clear",
+        ike_version=t.ike.version,
+        mode=t.ike.mode.value,
+        ike_proposals=[Proposal(t.ike.encryption.value, t.ike.integrity.value, int(t.ike.dh_group))],
+        ike_lifetime=t.ike.lifetime_seconds,
+        local_id=_ident(t.ike.local_id, str(vg.public_ip)),
+        peer_id=_ident(t.ike.peer_id, str(cg.public_ip)),
+        esp_proposals=[Proposal(t.ipsec.encryption.value, t.ipsec.integrity.value)],
+        pfs=None if t.ipsec.pfs is None else int(t.ipsec.pfs),
+        ipsec_lifetime_seconds=t.ipsec.lifetime_seconds,
+        ipsec_lifetime_kb=t.ipsec.lifetime_kb,
+        selectors=[(str(p.local), str(peer)) for p in t.spd for peer in p.peers],
+        dpd_enabled=t.dpd.enabled,
+        dpd_timeout=t.dpd.timeout_seconds,
+        dpd_action=t.dpd.action.value,
+    )
+
+
+def idc_end(site: Site, t: Tunnel) -> ParsedTunnel:
+    """The customer gateway's end of a site tunnel, as vpnconf renders it."""
+    c = cloud_end(site, t)
+    return ParsedTunnel(
+        name=t.name,
+        variant="idc",
+        local_address=c.peer_address,
+        peer_address=c.local_address,
+        psk=c.psk,
+        psk_state="clear",
+        ike_version=c.ike_version,
+        mode=c.mode,
+        ike_proposals=list(c.ike_proposals),
+        ike_lifetime=c.ike_lifetime,
+        local_id=c.peer_id,
+        peer_id=c.local_id,
+        esp_proposals=list(c.esp_proposals),
+        pfs=c.pfs,
+        ipsec_lifetime_seconds=c.ipsec_lifetime_seconds,
+        ipsec_lifetime_kb=c.ipsec_lifetime_kb,
+        selectors=[(r, loc) for loc, r in c.selectors],
+        dpd_enabled=c.dpd_enabled,
+        dpd_timeout=c.dpd_timeout,
+        dpd_action=c.dpd_action,
+    )
+
+
+# --------------------------------------------------------- against a cloud
+def _f(rule: str, severity: str, message: str, t: ParsedTunnel, file: str | None, **extra: Any) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=severity,
+        message=f"tunnel {t.name}: {message}",  # type: ignore[arg-type]
+        file=file,
+        line=t.line,
+        extra=extra,
+    )
+
+
+def check_against_profile(dev: ParsedDevice, profile: Profile) -> list[Finding]:
+    """Every value the device uses that the cloud does not accept. A proposal
+    list with at least one acceptable entry gives warnings for the others
+    (negotiation can still pick the good one); with none, errors."""
+    out: list[Finding] = []
+    for t in dev.tunnels:
+        versions = [t.ike_version] if t.ike_version else list(profile.ike.versions)
+        if t.ike_version and t.ike_version not in profile.ike.versions:
+            out.append(
+                _f(
+                    "CLOUD-IKE-VERSION",
+                    "error",
+                    f"IKEv{t.ike_version} is not accepted by {profile.name}",
+                    t,
+                    dev.file,
+                    accepted=profile.ike.versions,
+                )
+            )
+        ver = versions[0]
+        if ver == 1 and t.mode not in profile.ike.modes:
+            out.append(
+                _f(
+                    "CLOUD-IKE-MODE",
+                    "error",
+                    f"{t.mode} mode is not accepted by {profile.name}",
+                    t,
+                    dev.file,
+                    accepted=profile.ike.modes,
+                )
+            )
+        for i, who in ((t.local_id, "local"), (t.peer_id, "peer")):
+            if i is not None and i.type not in profile.ike.identity_types:
+                out.append(
+                    _f(
+                        "CLOUD-IDENTITY",
+                        "error",
+                        f"{who} identity type {i.type} is not accepted by {profile.name}",
+                        t,
+                        dev.file,
+                        accepted=profile.ike.identity_types,
+                    )
+                )
+        ike_allowed = {
+            "encryption": ike_set(profile, ver, "encryption"),
+            "integrity": ike_set(profile, ver, "integrity"),
+            "DH group": ike_set(profile, ver, "dh_groups"),
+        }
+        out += _proposals(t, dev.file, "IKE", t.ike_proposals, ike_allowed, profile)
+        esp_allowed = {"encryption": list(profile.ipsec.encryption), "integrity": list(profile.ipsec.integrity)}
+        out += _proposals(t, dev.file, "ESP", t.esp_proposals, esp_allowed, profile)
+        pfs = "none" if t.pfs is None else t.pfs
+        if pfs not in profile.ipsec.pfs_groups:
+            out.append(
+                _f(
+                    "CLOUD-PFS",
+                    "error",
+                    f"PFS {pfs} is not accepted by {profile.name}",
+                    t,
+                    dev.file,
+                    accepted=profile.ipsec.pfs_groups,
+                )
+            )
+        for what, value, rng in (
+            ("IKE SA lifetime", t.ike_lifetime, profile.ike.lifetime_seconds),
+            ("IPsec SA lifetime", t.ipsec_lifetime_seconds, profile.ipsec.lifetime_seconds),
+            ("IPsec SA lifetime (KB)", t.ipsec_lifetime_kb, profile.ipsec.lifetime_kb),
+        ):
+            if value is not None and rng is not None and not rng[0] <= value <= rng[1]:
+                out.append(
+                    _f(
+                        "CLOUD-LIFETIME",
+                        "error",
+                        f"{what} {value} is outside {rng[0]}-{rng[1]} accepted by {profile.name}",
+                        t,
+                        dev.file,
+                        accepted=list(rng),
+                    )
+                )
+        if (
+            profile.extra.get("phase2_shorter_than_phase1")
+            and t.ike_lifetime
+            and t.ipsec_lifetime_seconds
+            and t.ipsec_lifetime_seconds >= t.ike_lifetime
+        ):
+            out.append(
+                _f(
+                    "CLOUD-LIFETIME-ORDER",
+                    "error",
+                    f"{profile.name} wants the phase 2 lifetime "
+                    f"({t.ipsec_lifetime_seconds}) below the phase 1 lifetime ({t.ike_lifetime})",
+                    t,
+                    dev.file,
+                )
+            )
+        remotes = {r for _, r in t.selectors}
+        locals_ = {loc for loc, _ in t.selectors}
+        lim = profile.limits
+        if lim.spd_policies_per_tunnel is not None and len(remotes) > lim.spd_policies_per_tunnel:
+            out.append(
+                _f(
+                    "CLOUD-SELECTORS",
+                    "error",
+                    f"{len(remotes)} cloud-side ranges; {profile.name} allows "
+                    f"{lim.spd_policies_per_tunnel} SPD policies per tunnel",
+                    t,
+                    dev.file,
+                )
+            )
+        if lim.peers_per_spd_policy is not None:
+            for r in remotes:
+                n = sum(1 for _, rr in t.selectors if rr == r)
+                if n > lim.peers_per_spd_policy:
+                    out.append(
+                        _f(
+                            "CLOUD-SELECTORS",
+                            "error",
+                            f"{n} IDC ranges for cloud range {r}; {profile.name} allows {lim.peers_per_spd_policy}",
+                            t,
+                            dev.file,
+                        )
+                    )
+        del locals_
+        pattern = profile.extra.get("psk_pattern")
+        if pattern and t.psk_state == "clear" and t.psk is not None:
+            import re
+
+            if not re.fullmatch(pattern, t.psk):
+                out.append(
+                    _f(
+                        "CLOUD-PSK",
+                        "error",
+                        f"the pre-shared key breaks {profile.name}'s rule: {profile.extra.get('psk_rule', pattern)}",
+                        t,
+                        dev.file,
+                    )
+                )
+    return out
+
+
+def _values(p: Proposal, kind: str) -> dict[str, Any]:
+    if kind == "IKE":
+        return {"encryption": p.encryption, "integrity": p.integrity, "DH group": p.dh_group}
+    return {"encryption": p.encryption, "integrity": p.integrity}
+
+
+def _proposals(
+    t: ParsedTunnel, file: str | None, kind: str, props: list[Proposal], allowed: dict[str, list[Any]], profile: Profile
+) -> list[Finding]:
+    bad: list[tuple[Proposal, list[str]]] = []
+    good = 0
+    for p in props:
+        vals = _values(p, kind)
+        aead = kind == "ESP" and (p.encryption or "").endswith("gcm")
+        why = [
+            f"{what} {value if value is not None else p.raw}"
+            for what, value in vals.items()
+            if value not in allowed[what] and not (aead and what == "integrity" and value is None)
+        ]
+        if why:
+            bad.append((p, why))
+        else:
+            good += 1
+    sev = "warning" if good else "error"
+    out = []
+    for p, why in bad:
+        out.append(
+            _f(
+                f"CLOUD-{kind}-PROPOSAL",
+                sev,
+                f"{kind} proposal {p.raw or _prop_text(p)}: "
+                f"{'; '.join(why)} not accepted by {profile.name}"
+                + (" (another proposal is acceptable)" if good else ""),
+                t,
+                file,
+                accepted=allowed,
+            )
+        )
+    if not props:
+        out.append(_f(f"CLOUD-{kind}-PROPOSAL", "warning", f"no {kind} proposal found", t, file))
+    return out
+
+
+def _prop_text(p: Proposal) -> str:
+    return "-".join(str(x) for x in (p.encryption, p.integrity, p.dh_group) if x is not None)
+
+
+# ----------------------------------------------------------- against peer
+def _nets(pairs: list[tuple[str, str]]) -> list[tuple[ipaddress.IPv4Network, ipaddress.IPv4Network]]:
+    return [(ipaddress.IPv4Network(a, strict=False), ipaddress.IPv4Network(b, strict=False)) for a, b in pairs]
+
+
+def _version(a: ParsedTunnel, b: ParsedTunnel) -> int | None:
+    if a.ike_version and b.ike_version:
+        return a.ike_version if a.ike_version == b.ike_version else None
+    return a.ike_version or b.ike_version or 2
+
+
+def check_peer(
+    a: ParsedTunnel,
+    b: ParsedTunnel,
+    *,
+    a_vendor: str | None = None,
+    b_vendor: str | None = None,
+    a_name: str = "this end",
+    b_name: str = "the peer",
+    initiator: str | None = None,
+) -> list[Finding]:
+    """Will ``a`` and ``b`` negotiate? Findings with both values and the fix on
+    either side; errors mean the tunnel will not establish."""
+    out: list[Finding] = []
+
+    def f(rule: str, sev: str, msg: str, av: Any, bv: Any, fix: str, stage: str) -> None:
+        out.append(
+            Finding(
+                rule=rule,
+                severity=sev,  # type: ignore[arg-type]
+                message=msg,
+                extra={"stage": stage, a_name: av, b_name: bv, "fix": fix},
+            )
+        )
+
+    # --- phase 1
+    ver = _version(a, b)
+    if ver is None:
+        f(
+            "PEER-IKE-VERSION",
+            "error",
+            f"IKE versions differ: IKEv{a.ike_version} vs IKEv{b.ike_version}",
+            a.ike_version,
+            b.ike_version,
+            f"set both ends to IKEv{b.ike_version} (or IKEv{a.ike_version})",
+            "ike",
+        )
+        return out
+    if ver == 1 and a.mode != b.mode:
+        f(
+            "PEER-IKE-MODE",
+            "error",
+            f"IKEv1 negotiation modes differ: {a.mode} vs {b.mode}",
+            a.mode,
+            b.mode,
+            f"use {b.mode} mode on {a_name} or {a.mode} on {b_name}",
+            "ike",
+        )
+    common = [
+        p
+        for p in a.ike_proposals
+        for q in b.ike_proposals
+        if (p.encryption, p.integrity, p.dh_group) == (q.encryption, q.integrity, q.dh_group)
+        and p.encryption is not None
+    ]
+    if not common:
+        f(
+            "PEER-IKE-PROPOSAL",
+            "error",
+            "no common IKE proposal (NO_PROPOSAL_CHOSEN)",
+            [_prop_text(p) or p.raw for p in a.ike_proposals],
+            [_prop_text(p) or p.raw for p in b.ike_proposals],
+            "make one IKE proposal (encryption, integrity, DH group) identical on both ends",
+            "ike",
+        )
+    for sender, receiver, sname, rname in ((a, b, a_name, b_name), (b, a, b_name, a_name)):
+        if sender.local_id and receiver.peer_id and not _same_id(sender.local_id, receiver.peer_id):
+            f(
+                "PEER-IDENTITY",
+                "error",
+                f"{sname} sends identity {sender.local_id.type} {sender.local_id.value} but "
+                f"{rname} expects {receiver.peer_id.type} {receiver.peer_id.value}",
+                _idt(sender.local_id),
+                _idt(receiver.peer_id),
+                f"set {sname}'s local identity or {rname}'s peer identity to match",
+                "ike",
+            )
+    if a.psk_state == "clear" and b.psk_state == "clear" and a.psk != b.psk:
+        f(
+            "PEER-PSK",
+            "error",
+            "the pre-shared keys differ (AUTHENTICATION_FAILED)",
+            "<redacted>",
+            "<redacted>",
+            "set the same pre-shared key on both ends",
+            "ike",
+        )
+    elif "clear" not in (a.psk_state, b.psk_state) or a.psk_state != b.psk_state:
+        f(
+            "PEER-PSK-UNKNOWN",
+            "info",
+            f"a pre-shared key is {a.psk_state if a.psk_state != 'clear' else b.psk_state}: equality cannot be checked",
+            a.psk_state,
+            b.psk_state,
+            "compare the keys by hand",
+            "ike",
+        )
+    ike_failed = any(x.severity == "error" for x in out)
+
+    # --- phase 2
+    esp_common = [
+        p
+        for p in a.esp_proposals
+        for q in b.esp_proposals
+        if (p.encryption, p.integrity) == (q.encryption, q.integrity) and p.encryption is not None
+    ]
+    if not esp_common:
+        f(
+            "PEER-ESP-PROPOSAL",
+            "error",
+            "no common ESP proposal (NO_PROPOSAL_CHOSEN for the CHILD SA)",
+            [_prop_text(p) or p.raw for p in a.esp_proposals],
+            [_prop_text(p) or p.raw for p in b.esp_proposals],
+            "make one ESP transform (encryption, integrity) identical on both ends",
+            "child",
+        )
+    if a.pfs != b.pfs:
+        pa, pb = a.pfs or "none", b.pfs or "none"
+        if ver == 2:
+            f(
+                "PEER-PFS",
+                "warning",
+                f"PFS differs ({pa} vs {pb}): the first CHILD SA comes up (keyed from the IKE "
+                "SA) but its rekey will fail",
+                pa,
+                pb,
+                f"set PFS {pb} on {a_name} or {pa} on {b_name}",
+                "rekey",
+            )
+        else:
+            tolerant = [
+                name
+                for end, name, vend in ((a, a_name, a_vendor), (b, b_name, b_vendor))
+                if end.pfs is None and behaviour(vend)["accepts_pfs_offer"]
+            ]
+            offered_by_other = tolerant and (a.pfs is None) != (b.pfs is None)
+            if offered_by_other:
+                f(
+                    "PEER-PFS",
+                    "warning",
+                    f"PFS differs ({pa} vs {pb}); {tolerant[0]} accepts a PFS offer when it "
+                    "has none, but fails when it initiates",
+                    pa,
+                    pb,
+                    f"set PFS {pb} on {a_name} or {pa} on {b_name}",
+                    "child",
+                )
+            else:
+                f(
+                    "PEER-PFS",
+                    "error",
+                    f"PFS differs ({pa} vs {pb}): IKEv1 quick mode fails (NO_PROPOSAL_CHOSEN)",
+                    pa,
+                    pb,
+                    f"set PFS {pb} on {a_name} or {pa} on {b_name}",
+                    "child",
+                )
+    # traffic selectors: a's (local, remote) must mirror b's (remote, local)
+    an, bn = _nets(a.selectors), _nets(b.selectors)
+    mirror_b = {(r, loc) for loc, r in bn}
+    exact = set(an) == mirror_b
+    if not exact:
+        missing = [f"{x}<->{y}" for x, y in an if (x, y) not in mirror_b]
+        extra = [f"{y}<->{x}" for x, y in bn if (y, x) not in set(an)]
+        if ver == 1:
+            a_in_b = all(any(x.subnet_of(r2) and y.subnet_of(l2) for l2, r2 in bn) for x, y in an) and bool(an)
+            b_in_a = all(any(r2.subnet_of(x) and l2.subnet_of(y) for x, y in an) for l2, r2 in bn) and bool(bn)
+            narrower = "a" if a_in_b else "b" if b_in_a else None
+            resp_vendor = b_vendor if narrower == "a" else a_vendor
+            if narrower and behaviour(resp_vendor)["ikev1_responder_accepts_narrower_ts"]:
+                who = a_name if narrower == "a" else b_name
+                if initiator is None or initiator == narrower:
+                    f(
+                        "PEER-SELECTORS",
+                        "warning",
+                        f"traffic selectors are not mirrored: {who}'s are narrower, so "
+                        f"the CHILD SA comes up only when {who} initiates",
+                        missing,
+                        extra,
+                        "mirror each selector pair exactly on both ends",
+                        "rekey",
+                    )
+                else:
+                    f(
+                        "PEER-SELECTORS",
+                        "error",
+                        "traffic selectors are not mirrored and the wider end initiates (INVALID_ID_INFORMATION)",
+                        missing,
+                        extra,
+                        "mirror each selector pair exactly on both ends",
+                        "child",
+                    )
+            else:
+                f(
+                    "PEER-SELECTORS",
+                    "error",
+                    "traffic selectors are not mirrored (IKEv1 needs the mirror per pair: INVALID_ID_INFORMATION)",
+                    missing,
+                    extra,
+                    "mirror each selector pair exactly on both ends",
+                    "child",
+                )
+        else:
+            overlap = all(any(x.overlaps(r2) and y.overlaps(l2) for l2, r2 in bn) for x, y in an) and an and bn
+            if overlap:
+                f(
+                    "PEER-SELECTORS",
+                    "warning",
+                    "traffic selectors differ but overlap: IKEv2 narrows them to the intersection",
+                    missing,
+                    extra,
+                    "mirror the selectors exactly to avoid narrowing",
+                    "child",
+                )
+            else:
+                f(
+                    "PEER-SELECTORS",
+                    "error",
+                    "traffic selectors do not overlap (TS_UNACCEPTABLE)",
+                    missing,
+                    extra,
+                    "mirror each selector pair on both ends",
+                    "child",
+                )
+    # --- lifetimes (warnings)
+    for what, x, y in (
+        ("IKE SA lifetime", a.ike_lifetime, b.ike_lifetime),
+        ("IPsec SA lifetime", a.ipsec_lifetime_seconds, b.ipsec_lifetime_seconds),
+    ):
+        if x and y and x != y:
+            first = a_name if x < y else b_name
+            f(
+                "PEER-LIFETIME",
+                "warning",
+                f"{what} differs ({x} s vs {y} s): {first} rekeys first",
+                x,
+                y,
+                "use the same lifetime on both ends",
+                "rekey",
+            )
+            if what.startswith("IKE") and ver == 1:
+                for name, vend, own, other in ((a_name, a_vendor, x, y), (b_name, b_vendor, y, x)):
+                    if behaviour(vend)["ikev1_rejects_longer_lifetime"] and other > own:
+                        f(
+                            "PEER-LIFETIME-RESPONDER",
+                            "warning",
+                            f"when the other end initiates, {name} rejects its "
+                            f"longer ISAKMP lifetime ({other} s > {own} s)",
+                            x,
+                            y,
+                            f"lower the other end's IKE lifetime to {own} s",
+                            "ike",
+                        )
+    if a.dpd_enabled != b.dpd_enabled:
+        f(
+            "PEER-DPD",
+            "info",
+            "DPD is on at one end only",
+            a.dpd_enabled,
+            b.dpd_enabled,
+            "enable DPD on both ends",
+            "ike",
+        )
+    del ike_failed
+    return out
+
+
+def _same_id(x: Ident, y: Ident) -> bool:
+    return x.type == y.type and x.value.lower() == y.value.lower()
+
+
+def _idt(i: Ident) -> str:
+    return f"{i.type} {i.value}"
+
+
+def establishes(findings: list[Finding]) -> tuple[bool, bool]:
+    """(IKE SA establishes, CHILD SA establishes) as ``check_peer`` predicts."""
+    ike = not any(f.severity == "error" and f.extra.get("stage") == "ike" for f in findings)
+    child = ike and not any(f.severity == "error" and f.extra.get("stage") == "child" for f in findings)
+    return ike, child

@@ -121,8 +121,8 @@ def idc_end(site: Site, t: Tunnel) -> ParsedTunnel:
 def _f(rule: str, severity: str, message: str, t: ParsedTunnel, file: str | None, **extra: Any) -> Finding:
     return Finding(
         rule=rule,
-        severity=severity,
-        message=f"tunnel {t.name}: {message}",  # type: ignore[arg-type]
+        severity=severity,  # type: ignore[arg-type]
+        message=f"tunnel {t.name}: {message}",
         file=file,
         line=t.line,
         extra=extra,

@@ -486,11 +486,21 @@ def cmd_lab(a: argparse.Namespace) -> int:
     from .io import require_site
     from .lab import summary, verify
 
-    site = require_site(a.site)
+    site_path = a.against or a.site
+    site = require_site(site_path)
     tunnel = a.tunnel or (site.tunnels[0].name if len(site.tunnels) == 1 else None)
     if tunnel is None:
-        raise VpnconfError(f"{a.site}: name the tunnel with --tunnel")
-    report = verify(site, tunnel, timeout=a.timeout, keep=a.keep)
+        raise VpnconfError(f"{site_path}: name the tunnel with --tunnel")
+    idc = None
+    notes: list[str] = []
+    if a.against:  # a.site is a device config of any vendor, played by strongSwan
+        from .lab import device_tunnel
+
+        idc, notes = device_tunnel(a.site, a.vendor, site, tunnel)
+    report = verify(site, tunnel, timeout=a.timeout, keep=a.keep, idc=idc)
+    report["notes"] = notes
+    for n in notes:
+        sys.stderr.write(f"note: {n}\n")
     _emit(report, a.format, summary(report))
     return 0 if report["ok"] else 1
 
@@ -595,7 +605,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("lab", "prove a tunnel with two real strongSwan daemons in network namespaces (root)")
     sp.add_argument("action", choices=["verify"])
-    sp.add_argument("site")
+    sp.add_argument("site", help="a site file, or a device config with --against SITE")
+    sp.add_argument("--vendor", help="the device config's vendor (detected when omitted)")
+    sp.add_argument("--against", metavar="SITE", help="play the device config against this site's tunnel")
     sp.add_argument("--tunnel")
     sp.add_argument("--timeout", type=float, default=20.0)
     sp.add_argument("--keep", action="store_true", help="keep configs and logs in /tmp/vpnlab-<tag>.kept")

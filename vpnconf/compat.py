@@ -406,7 +406,9 @@ def check_peer(
         f(
             "PEER-PSK",
             "error",
-            "the pre-shared keys differ (AUTHENTICATION_FAILED)",
+            "the pre-shared keys differ ("
+            + ("IKEv1 main mode: DECRYPTION_FAILED" if ver == 1 and a.mode == "main" else "AUTHENTICATION_FAILED")
+            + ")",
             "<redacted>",
             "<redacted>",
             "set the same pre-shared key on both ends",

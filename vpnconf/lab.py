@@ -55,9 +55,16 @@ def lab_configs(site: Site, t: Tunnel, cloud: Tunnel | None = None) -> tuple[str
 
 
 def verify(
-    site: Site, tunnel: str, *, timeout: float = 20.0, keep: bool = False, cloud: Tunnel | None = None
+    site: Site,
+    tunnel: str,
+    *,
+    timeout: float = 20.0,
+    keep: bool = False,
+    cloud: Tunnel | None = None,
+    idc: Tunnel | None = None,
 ) -> dict[str, Any]:
-    """Run the lab for one tunnel; a JSON-ready report."""
+    """Run the lab for one tunnel; a JSON-ready report. ``idc`` replaces the
+    IDC end's parameters (a parsed device config), ``cloud`` the cloud's."""
     why = preflight()
     if why is not None:
         raise VpnconfError(f"lab unavailable: {why}")
@@ -65,6 +72,9 @@ def verify(
         t = site.tunnel(tunnel)
     except KeyError:
         raise VpnconfError(f"no tunnel named {tunnel!r}") from None
+    if idc is not None:
+        cloud = cloud or t
+        t = idc
     idc_conf, cloud_conf, ctx = lab_configs(site, t, cloud)
     pairs = ctx["pairs"]
     idc = LabEnd("idc", IDC_OUTER, idc_conf, sorted({_host(p.local.cidr) for p in pairs}))
@@ -106,3 +116,38 @@ def summary(report: dict[str, Any]) -> str:
         lines.append("  daemon log:")
         lines += [f"    {ln}" for ln in report["log_excerpt"][-12:]]
     return "\n".join(lines)
+
+
+def device_tunnel(device: str, vendor: str | None, site: Site, tunnel: str) -> tuple[Tunnel, list[str]]:
+    """The IDC end's tunnel as a device config says it, placed in the cloud
+    site (same gateways) so that the lab plays it against the cloud's tunnel.
+    Returns the tunnel and notes on what was not carried."""
+    from .io import read_text
+    from .parsers import parse_text, to_site_data
+
+    try:
+        cloud_t = site.tunnel(tunnel)
+    except KeyError:
+        raise VpnconfError(f"no tunnel named {tunnel!r}") from None
+    vg = site.vpn_gateway(cloud_t.vpn_gateway)
+    dev = parse_text(read_text(device), device, vendor)
+    candidates = [t for t in dev.tunnels if t.peer_address == str(vg.public_ip)] or dev.tunnels
+    if not candidates:
+        raise VpnconfError(f"{device}: no IPsec tunnel found")
+    if len(candidates) > 1:
+        raise VpnconfError(f"{device}: {len(candidates)} tunnels point at {vg.public_ip}; keep one")
+    dev.tunnels = candidates[:1]
+    data, losses = to_site_data(dev)
+    # the site's customer gateway replaces whatever the parse found for it
+    notes = [
+        f.text() for f in dev.findings + losses if f.severity != "info" and "placeholder (192.0.2.1)" not in f.message
+    ]
+    if not data["tunnels"]:
+        raise VpnconfError(f"{device}: the tunnel cannot be carried into the model: {'; '.join(notes)}")
+    td = data["tunnels"][0]
+    td.update(name=cloud_t.name, vpn_gateway=cloud_t.vpn_gateway, customer_gateway=cloud_t.customer_gateway)
+    if dev.tunnels[0].peer_address != str(vg.public_ip):
+        notes.append(f"{device}: the device's peer is {dev.tunnels[0].peer_address}, the VPN gateway is {vg.public_ip}")
+    # The parsed end takes the IDC's point of view: turn it to the cloud's, as
+    # the site file does (to_site_data already did), and keep identities.
+    return Tunnel.model_validate(td), notes

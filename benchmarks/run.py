@@ -117,7 +117,137 @@ def bench_lab(runs: int = 7) -> None:
     )
 
 
-BENCHES = {"render": bench_render, "startup": bench_startup, "lab": bench_lab}
+def ios_config(tunnels: int = 4000, lines: int = 100_000) -> str:
+    """A generated IOS config: `tunnels` crypto-map peers among filler up to `lines` lines."""
+    out = [
+        "hostname bench-router",
+        "!",
+        "crypto isakmp policy 10",
+        " encr aes 256",
+        " hash sha256",
+        " authentication pre-share",
+        " group 14",
+        " lifetime 28800",
+        "!",
+        "crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac",
+        " mode tunnel",
+        "!",
+    ]
+    for i in range(tunnels):
+        a, b = divmod(i, 250)
+        out += [
+            f"crypto isakmp key Key{i:05d}x address 198.51.{a}.{b + 1}",
+            f"ip access-list extended VPN{i}",
+            f" permit ip 10.{a}.{b}.0 0.0.0.255 172.16.{b}.0 0.0.0.255",
+            "!",
+            f"crypto map CMAP {i + 1} ipsec-isakmp",
+            f" set peer 198.51.{a}.{b + 1}",
+            " set transform-set TS",
+            " set pfs group14",
+            f" match address VPN{i}",
+            "!",
+        ]
+    out += ["interface GigabitEthernet0/0", " ip address 203.0.113.1 255.255.255.0", " crypto map CMAP", "!"]
+    n = 0
+    while len(out) < lines - 4:
+        out += [
+            f"interface GigabitEthernet1/{n}",
+            f" description filler port {n}",
+            f" ip address 10.200.{n // 250}.{n % 250 + 1} 255.255.255.0",
+            " no shutdown",
+            "!",
+        ]
+        n += 1
+    return "\n".join(out[:lines]) + "\n"
+
+
+def _best(fn, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def bench_parse() -> None:
+    from vpnconf.model import Site
+    from vpnconf.parsers import parse_text, to_site_data
+
+    text = ios_config()
+    n_lines = text.count("\n")
+
+    def ours() -> None:
+        dev = parse_text(text, "bench.cfg", "cisco_ios")
+        data, _ = to_site_data(dev)
+        assert len(data["tunnels"]) == 4000, len(data["tunnels"])
+        Site.model_validate(data)
+
+    def netutils_tree() -> None:
+        from netutils.config.parser import IOSConfigParser
+
+        IOSConfigParser(text).build_config_relationship()
+
+    t_ours = _best(ours)
+    t_net = _best(netutils_tree)
+    print(f"parse: generated IOS config, {n_lines} lines, 4000 crypto-map tunnels, into the model (best of 3)")
+    print(f"  vpnconf parse + model   {t_ours:6.3f} s")
+    print(f"  netutils bare tree      {t_net:6.3f} s   vpnconf/netutils = {t_ours / t_net:.2f}x (target <= 1.5x)")
+    try:
+        import logging
+
+        from ciscoconfparse import CiscoConfParse  # benchmark extra only (GPL-3.0-only)
+
+        logging.disable(logging.CRITICAL)
+        lines = text.splitlines()
+        t_ccp = _best(lambda: CiscoConfParse(lines, syntax="ios"), runs=1)
+        print(
+            f"  ciscoconfparse 1.9 tree {t_ccp:6.3f} s   ciscoconfparse/vpnconf = {t_ccp / t_ours:.1f}x faster "
+            "(target >= 20x)"
+        )
+    except ImportError:
+        print("  ciscoconfparse not installed: `pip install -e '.[bench]'` for that baseline")
+
+
+def bench_check(n: int = 10_000) -> None:
+    import random
+
+    from vpnconf.compat import check_peer, cloud_end, idc_end
+    from vpnconf.differential import random_pair
+
+    rng = random.Random(5)
+    pairs = []
+    from vpnconf.model import Site
+
+    for _ in range(n):
+        idc, cloud, _ = random_pair(rng)
+        si, sc = Site.model_validate(idc), Site.model_validate(cloud)
+        pairs.append((idc_end(si, si.tunnels[0]), cloud_end(sc, sc.tunnels[0])))
+    t0 = time.perf_counter()
+    for a, b in pairs:
+        check_peer(a, b, a_vendor="strongswan", b_vendor="strongswan")
+    dt = time.perf_counter() - t0
+    print(f"check --peer: {n} random tunnel pairs in {dt:.3f} s = {n / dt:,.0f} pairs/s (target >= 10,000)")
+
+
+def bench_differential(pairs: int = 200, seed: int = 7) -> None:
+    from vpnconf.differential import main as diff_main
+    from vpnconf.labnet import preflight
+
+    if preflight():
+        print(f"differential: skipped ({preflight()})")
+        return
+    diff_main(["--pairs", str(pairs), "--seed", str(seed)])
+
+
+BENCHES = {
+    "render": bench_render,
+    "startup": bench_startup,
+    "parse": bench_parse,
+    "check": bench_check,
+    "lab": bench_lab,
+    "differential": bench_differential,
+}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHES)

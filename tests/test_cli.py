@@ -389,3 +389,18 @@ def test_catalog_cache_follows_the_files(tmp_path, monkeypatch):
     p.write_text(p.read_text().replace("name: strongSwan", "name: strongSwan edited"))
     second = catalog._load_raw(folder)
     assert first[str(p)]["name"] == "strongSwan" and second[str(p)]["name"] == "strongSwan edited"
+
+
+def test_status_command(vpnconf_bin, tmp_path):
+    sample = ROOT / "tests" / "data" / "status"
+    swan = next(sample.glob("strongswan*"), None)
+    assert swan is not None
+    r = run(vpnconf_bin, "status", "--vendor", "strongswan", swan, "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["command"] and doc["tunnels"]
+    up = all(t["phase1"]["established"] for t in doc["tunnels"] if t.get("phase1"))
+    assert r.returncode == (0 if up else 1)
+    bad = tmp_path / "junk.txt"
+    bad.write_text("nothing to see\n")
+    r = run(vpnconf_bin, "status", "--vendor", "strongswan", bad)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1

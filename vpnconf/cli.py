@@ -461,25 +461,13 @@ def Finding_(rule: str, sev: str, msg: str, file: str) -> Any:
 
 
 def cmd_status(a: argparse.Namespace) -> int:
-    from .io import read_text
-    from .status import read_status
+    from .status import format_status, read_status_file
 
-    doc = read_status(read_text(a.output), a.vendor, a.output)
-    if a.format == "json":
-        _emit(doc, "json", "")
-    else:
-        lines = [f"{a.output}: {doc['vendor']} `{doc['command']}`"]
-        for t in doc["tunnels"]:
-            p1 = t.get("phase1") or {}
-            lines.append(f"  peer {t.get('peer')}: phase 1 {p1.get('state')}")
-            for sa in t.get("phase2") or []:
-                lines.append(
-                    f"    {sa.get('local_ts')} <-> {sa.get('remote_ts')}: "
-                    f"{'up' if sa.get('established') else sa.get('state')}"
-                    f" in {sa.get('bytes_in')} B / out {sa.get('bytes_out')} B"
-                )
-        _emit(None, "text", "\n".join(lines))
-    return 0
+    doc = read_status_file(a.output, a.vendor)
+    _emit(doc, a.format, format_status(doc))
+    # like a monitor: exit 1 when a tunnel shown is down
+    down = any(str(f.get("rule", "")).endswith("-down") or f.get("severity") == "error" for f in doc["findings"])
+    return 1 if down else 0
 
 
 def cmd_lab(a: argparse.Namespace) -> int:

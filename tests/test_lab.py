@@ -149,3 +149,15 @@ def test_mismatches_fail_with_the_daemon_reason(what, mutate, reasons):
     assert not rep["ok"]
     got = {rep["reason"], *(c["reason"] for c in rep["children"])}
     assert got & reasons, (what, got)
+
+
+def test_names_with_every_allowed_character_load_or_fail_clearly():
+    """Tunnel names are label characters; swanctl.conf cannot take '.' in a
+    section name (seen in charon), so rendering refuses it with one line."""
+    from vpnconf.findings import RenderError
+    from vpnconf.renderer import render
+
+    rep = verify(site_with(lambda d: d["tunnels"][0].update(name="Tom_VPN-Conn-1")))
+    assert rep["ok"], rep["reason"]
+    with pytest.raises(RenderError, match="cannot take in a name"):
+        render(site_with(lambda d: d["tunnels"][0].update(name="Tom.VPN")), "Tom.VPN", "strongswan")

@@ -135,7 +135,7 @@ class Platform(_Data):
 
 class Vendor(_Data):
     REQUIRED = ("id", "name", "catalog_vendor", "platforms", "default_variant", "variants", "keywords", "software")
-    OPTIONAL = {"aliases": [], "psk_forbidden": "", "name_max": 60, "sources": [], "behaviour": {}}
+    OPTIONAL = {"aliases": [], "psk_forbidden": "", "name_max": 60, "sources": [], "behaviour": {}, "name_forbidden": ""}
     id: str
     name: str
     catalog_vendor: str  # VendorName in DescribeCustomerGatewayVendors
@@ -146,6 +146,7 @@ class Vendor(_Data):
     keywords: dict[str, Any]
     psk_forbidden: str  # characters a key cannot hold on this vendor's CLI
     name_max: int  # longest object name the vendor accepts
+    name_forbidden: str  # characters the model allows in names but this vendor's syntax cannot take
     software: list[Software]
     sources: list[str]
     # where this vendor's negotiation differs from strongSwan's (see compat.py)

@@ -165,6 +165,12 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
             f"{vendor.id}: the pre-shared key holds {' '.join(repr(c) for c in bad)}, "
             f"which this vendor's CLI cannot take in a key"
         )
+    bad_name = sorted({c for c in t.name if c in vendor.name_forbidden})
+    if bad_name:
+        raise RenderError(
+            f"{vendor.id}: tunnel name {t.name!r} holds {' '.join(repr(c) for c in bad_name)}, which this vendor's "
+            "configuration syntax cannot take in a name: rename the tunnel"
+        )
     if len(t.name) > vendor.name_max:
         raise RenderError(
             f"{vendor.id}: tunnel name {t.name!r} is longer than the {vendor.name_max} "

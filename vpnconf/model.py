@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from enum import Enum, IntEnum, StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -169,8 +170,13 @@ def canonical(kind: str, value: Any) -> Any:
     if isinstance(value, Enum):
         return value
     if isinstance(value, str):
-        return ALIASES[kind].get(_fold(value), value)
+        return _canonical_str(kind, value)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _canonical_str(kind: str, value: str) -> str:
+    return ALIASES[kind].get(_fold(value), value)
 
 
 _DH_RE = re.compile(r"^(?:dh-?)?(?:group-?|modp-?|g)?(\d+)$")
@@ -332,11 +338,17 @@ IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str
 
 def _strict_net(v: Any) -> Any:
     if isinstance(v, str):
-        try:
-            return ipaddress.IPv4Network(v.strip(), strict=True)
-        except ValueError as exc:
-            raise ValueError(f"{v!r} is not an IPv4 CIDR block ({exc})") from None
+        return _network(v)
     return v
+
+
+@lru_cache(maxsize=65536)
+def _network(v: str) -> ipaddress.IPv4Network:
+    """Parsed once per distinct string (networks are immutable)."""
+    try:
+        return ipaddress.IPv4Network(v.strip(), strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{v!r} is not an IPv4 CIDR block ({exc})") from None
 
 
 StrictNet = Annotated[ipaddress.IPv4Network, BeforeValidator(_strict_net), PlainSerializer(str, return_type=str)]

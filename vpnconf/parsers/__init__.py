@@ -162,6 +162,7 @@ def lookup(vendor_id: str, table: str, keyword: str, ike_version: int | None = N
 
 
 # ------------------------------------------------------ to the site model
+@cache
 def _net(s: str) -> str:
     return str(ipaddress.IPv4Network(s, strict=False))
 
@@ -286,3 +287,24 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         "tunnels": tunnels,
     }
     return site, losses
+
+
+def parse_into_model(text: str, name: str, vendor: str | None = None) -> tuple[ParsedDevice, Any, list[Finding]]:
+    """Parse a device config all the way into the model: (parsed device, Site
+    or None when no tunnel could be carried, losses). The cyclic garbage
+    collector is paused meanwhile: the pass allocates many small objects and
+    frees none of them early, so collections only cost time."""
+    import gc
+
+    from ..model import Site
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        dev = parse_text(text, name, vendor)
+        data, losses = to_site_data(dev)
+        site = Site.model_validate(data) if data["tunnels"] else None
+    finally:
+        if was_enabled:
+            gc.enable()
+    return dev, site, losses

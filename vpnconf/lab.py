@@ -77,13 +77,13 @@ def verify(
         t = idc
     idc_conf, cloud_conf, ctx = lab_configs(site, t, cloud)
     pairs = ctx["pairs"]
-    idc = LabEnd("idc", IDC_OUTER, idc_conf, sorted({_host(p.local.cidr) for p in pairs}))
+    idc_lab = LabEnd("idc", IDC_OUTER, idc_conf, sorted({_host(p.local.cidr) for p in pairs}))
     cloud_end = LabEnd("cloud", CLOUD_OUTER, cloud_conf, sorted({_host(p.remote.cidr) for p in pairs}))
     children = [f"{t.name}-{p.n}" for p in pairs]
     pings = {f"{t.name}-{p.n}": (_host(p.local.cidr).split("/")[0], _host(p.remote.cidr).split("/")[0]) for p in pairs}
     try:
         res: LabResult = run_lab(
-            idc, cloud_end, connection=t.name, children=children, pings=pings, timeout=timeout, keep=keep
+            idc_lab, cloud_end, connection=t.name, children=children, pings=pings, timeout=timeout, keep=keep
         )
     except LabUnavailable as exc:
         raise VpnconfError(f"lab unavailable: {exc}") from None

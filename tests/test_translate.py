@@ -1,0 +1,87 @@
+"""translate = parse + render, with a loss report, from every vendor with a
+parser to every vendor, on the quick start (vendors discovered, not named)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import QUICKSTART
+from vpnconf.catalog import vendors
+from vpnconf.io import require_site
+from vpnconf.model import Site
+from vpnconf.parsers import parse_text, parser_modules, to_site_data
+from vpnconf.renderer import render
+
+SOURCES = sorted(v for v in vendors() if v in parser_modules())
+TARGETS = sorted(vendors())
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("source", SOURCES)
+def test_translate_quickstart(source, target, vpnconf_bin, tmp_path):
+    site = require_site(QUICKSTART)
+    src = tmp_path / "src.cfg"
+    src.write_text(render(site, "TomVPNConn", source))
+    r = subprocess.run(
+        [*vpnconf_bin, "translate", str(src), "--vendor", source, "--to", target, "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stderr)["loss_report"]
+    # the loss report is exactly what the parse and the mapping into the model lost
+    dev = parse_text(src.read_text(), str(src), source)
+    _, losses = to_site_data(dev)
+    expected = {f.message for f in dev.findings if f.severity != "info" or f.rule == "IGNORED"} | {
+        f.message for f in losses
+    }
+    assert {x["message"] for x in report} == expected
+    assert all(x["severity"] != "error" for x in report)
+    # what arrives in the target vendor's syntax is the same tunnel
+    if target in parser_modules():
+        back = parse_text(r.stdout, "out", target)
+        data, _ = to_site_data(back)
+        t = Site.model_validate(data).tunnels[0]
+        orig = site.tunnels[0]
+        assert (t.ike.model_dump(exclude={"local_id", "peer_id"}), t.ipsec, t.spd, t.psk()) == (
+            orig.ike.model_dump(exclude={"local_id", "peer_id"}),
+            orig.ipsec,
+            orig.spd,
+            orig.psk(),
+        )
+
+
+def test_loss_report_names_what_was_not_carried(vpnconf_bin, tmp_path):
+    """A strongSwan config with two IKE proposals and an unknown group: the
+    extra proposal and the unknown value are reported, never dropped silently."""
+    if "strongswan" not in parser_modules():
+        pytest.skip("no strongSwan parser")
+    cfg = tmp_path / "two.conf"
+    cfg.write_text(
+        render(require_site(QUICKSTART), "TomVPNConn", "strongswan").replace(
+            "proposals = aes128-sha1-modp2048", "proposals = aes128-sha1-modp2048,aes256-sha256-x25519"
+        )
+    )
+    r = subprocess.run([*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "further IKE proposals not carried" in r.stderr and "aes256-sha256-x25519" in r.stderr
+    assert "crypto isakmp policy" in r.stdout and "group 14" in r.stdout
+
+
+def test_translate_refuses_what_the_target_cannot_express(vpnconf_bin, tmp_path):
+    src = tmp_path / "dh24.conf"
+    site = require_site(QUICKSTART)
+    t = site.tunnels[0]
+    t24 = t.model_copy(update={"ike": t.ike.model_copy(update={"dh_group": 24})})
+    site24 = site.model_copy(update={"tunnels": [t24]})
+    src.write_text(render(site24, "TomVPNConn", "strongswan"))
+    lacking = next(
+        v.id
+        for v in vendors().values()
+        if all(24 not in (s.algorithms(1) or s.algorithms(2)).dh_groups for s in v.software)
+    )
+    r = subprocess.run([*vpnconf_bin, "translate", str(src), "--to", lacking], capture_output=True, text=True)
+    assert r.returncode == 1 and "DH group 24 is not supported" in r.stderr and r.stdout == ""

@@ -11,6 +11,7 @@ import venv
 
 import pytest
 import yaml
+
 from conftest import QUICKSTART, ROOT, SAMPLES
 
 

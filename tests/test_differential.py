@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import require_lab
 
+from conftest import require_lab
 from vpnconf.differential import random_pair, run_pair
 
 pytestmark = pytest.mark.lab

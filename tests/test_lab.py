@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import QUICKSTART, require_lab
 
+from conftest import QUICKSTART, require_lab
 from vpnconf.catalog import get_vendor
 from vpnconf.io import site_from_data
 from vpnconf.labnet import leftovers

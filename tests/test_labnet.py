@@ -38,9 +38,19 @@ CLOUD_NET, IDC_NET = "10.0.1.0/24", "192.168.1.0/24"
 CLOUD_HOST, IDC_HOST = "10.0.1.1", "192.168.1.1"
 
 
-def swanctl_conf(*, local_addr: str, remote_addr: str, local_id: str, remote_id: str, local_ts: str,
-                 remote_ts: str, version: int = 1, ike: str = "aes128-sha1-modp2048",
-                 esp: str = "aes128-sha1", psk: str = "Lab-PSK-0123456789") -> str:
+def swanctl_conf(
+    *,
+    local_addr: str,
+    remote_addr: str,
+    local_id: str,
+    remote_id: str,
+    local_ts: str,
+    remote_ts: str,
+    version: int = 1,
+    ike: str = "aes128-sha1-modp2048",
+    esp: str = "aes128-sha1",
+    psk: str = "Lab-PSK-0123456789",
+) -> str:
     return textwrap.dedent(f"""\
         connections {{
             cloud-idc {{
@@ -77,20 +87,38 @@ def swanctl_conf(*, local_addr: str, remote_addr: str, local_id: str, remote_id:
         """)
 
 
-def ends(*, version: int = 1, cloud: dict | None = None, idc: dict | None = None,
-         cloud_remote_addr: str = IDC_OUTER) -> tuple[LabEnd, LabEnd]:
-    c = dict(local_addr=CLOUD_OUTER, remote_addr=cloud_remote_addr, local_id=CLOUD_ID, remote_id=IDC_ID,
-             local_ts=CLOUD_NET, remote_ts=IDC_NET, version=version) | (cloud or {})
-    i = dict(local_addr=IDC_OUTER, remote_addr=CLOUD_OUTER, local_id=IDC_ID, remote_id=CLOUD_ID,
-             local_ts=IDC_NET, remote_ts=CLOUD_NET, version=version) | (idc or {})
-    return (LabEnd("cloud", CLOUD_OUTER, swanctl_conf(**c), [f"{CLOUD_HOST}/24"]),
-            LabEnd("idc", IDC_OUTER, swanctl_conf(**i), [f"{IDC_HOST}/24"]))
+def ends(
+    *, version: int = 1, cloud: dict | None = None, idc: dict | None = None, cloud_remote_addr: str = IDC_OUTER
+) -> tuple[LabEnd, LabEnd]:
+    c = dict(
+        local_addr=CLOUD_OUTER,
+        remote_addr=cloud_remote_addr,
+        local_id=CLOUD_ID,
+        remote_id=IDC_ID,
+        local_ts=CLOUD_NET,
+        remote_ts=IDC_NET,
+        version=version,
+    ) | (cloud or {})
+    i = dict(
+        local_addr=IDC_OUTER,
+        remote_addr=CLOUD_OUTER,
+        local_id=IDC_ID,
+        remote_id=CLOUD_ID,
+        local_ts=IDC_NET,
+        remote_ts=CLOUD_NET,
+        version=version,
+    ) | (idc or {})
+    return (
+        LabEnd("cloud", CLOUD_OUTER, swanctl_conf(**c), [f"{CLOUD_HOST}/24"]),
+        LabEnd("idc", IDC_OUTER, swanctl_conf(**i), [f"{IDC_HOST}/24"]),
+    )
 
 
 def lab(initiator: LabEnd, responder: LabEnd, **kw) -> labnet.LabResult:
     kw.setdefault("timeout", 20.0)
-    result = run_lab(initiator, responder, connection="cloud-idc", children=["net"],
-                     pings={"net": (CLOUD_HOST, IDC_HOST)}, **kw)
+    result = run_lab(
+        initiator, responder, connection="cloud-idc", children=["net"], pings={"net": (CLOUD_HOST, IDC_HOST)}, **kw
+    )
     assert_clean(result.tag)
     return result
 
@@ -224,16 +252,25 @@ def test_multiple_children_and_proposal_strings():
         return LabEnd(end.name, end.outer_address, conf, [*end.inner_addresses, inner])
 
     cloud = add_child(cloud, extra, "10.0.2.1/24")
-    idc = add_child(idc, extra.replace("10.0.2.0/24", "X").replace("192.168.2.0/24", "10.0.2.0/24")
-                    .replace("X", "192.168.2.0/24"), "192.168.2.1/24")
-    result = run_lab(cloud, idc, connection="cloud-idc", children=["net", "net2"],
-                     pings={"net": (CLOUD_HOST, IDC_HOST), "net2": ("10.0.2.1", "192.168.2.1")})
+    idc = add_child(
+        idc,
+        extra.replace("10.0.2.0/24", "X").replace("192.168.2.0/24", "10.0.2.0/24").replace("X", "192.168.2.0/24"),
+        "192.168.2.1/24",
+    )
+    result = run_lab(
+        cloud,
+        idc,
+        connection="cloud-idc",
+        children=["net", "net2"],
+        pings={"net": (CLOUD_HOST, IDC_HOST), "net2": ("10.0.2.1", "192.168.2.1")},
+    )
     assert_clean(result.tag)
     assert result.reason is None, explain(result)
-    assert [(c.child, c.established, c.ping_ok) for c in result.children] == [("net", True, True),
-                                                                               ("net2", True, True)]
-    assert result.esp_proposals == {"net": "AES_CBC-128/HMAC_SHA1_96",
-                                    "net2": "AES_CBC-256/HMAC_SHA2_256_128/MODP_2048"}
+    assert [(c.child, c.established, c.ping_ok) for c in result.children] == [("net", True, True), ("net2", True, True)]
+    assert result.esp_proposals == {
+        "net": "AES_CBC-128/HMAC_SHA1_96",
+        "net2": "AES_CBC-256/HMAC_SHA2_256_128/MODP_2048",
+    }
 
 
 def test_rejects_outer_address_outside_benchmark_range():
@@ -261,8 +298,14 @@ _SUBPROCESS = textwrap.dedent("""\
 
 def _start_lab_subprocess(tag: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-c", _SUBPROCESS.format(repo=str(REPO), tag=tag)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SUBPROCESS.format(repo=str(REPO), tag=tag)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     # wait until it is mid-negotiation: both daemons up and swanctl --initiate running
     marker = Path(labnet._lab_dir(tag)) / "cloud" / "initiate-net.out"
     deadline = time.monotonic() + 15
@@ -331,8 +374,9 @@ def test_two_labs_at_once():
 
     def worker(n: int, version: int) -> None:
         try:
-            results[n] = run_lab(*ends(version=version), connection="cloud-idc", children=["net"],
-                                 pings={"net": (CLOUD_HOST, IDC_HOST)})
+            results[n] = run_lab(
+                *ends(version=version), connection="cloud-idc", children=["net"], pings={"net": (CLOUD_HOST, IDC_HOST)}
+            )
         except BaseException as exc:  # reported below
             results[n] = exc
 
@@ -360,8 +404,16 @@ def test_two_labs_in_two_processes():
         print(r.tag, r.reason, r.children[0].ping_ok)
         """)
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    procs = [subprocess.Popen([sys.executable, "-c", code.format(repo=str(REPO), v=v)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for v in (1, 2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code.format(repo=str(REPO), v=v)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for v in (1, 2)
+    ]
     outs = [p.communicate(timeout=60) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err

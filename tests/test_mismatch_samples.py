@@ -27,8 +27,21 @@ def sample(name):
 @pytest.mark.parametrize("name", list(CASES))
 def test_check_predicts_the_failure(name, vpnconf_bin):
     rule, ike, child, _ = CASES[name]
-    r = subprocess.run([*vpnconf_bin, "check", str(sample(name)), "--peer", str(QUICKSTART), "--tunnel", "TomVPNConn",
-                        "--format", "json"], capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            *vpnconf_bin,
+            "check",
+            str(sample(name)),
+            "--peer",
+            str(QUICKSTART),
+            "--tunnel",
+            "TomVPNConn",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
     assert rule in {f["rule"] for f in doc["findings"] if f["severity"] == "error"}
@@ -37,10 +50,19 @@ def test_check_predicts_the_failure(name, vpnconf_bin):
 
 def test_rendered_quickstart_checks_clean(vpnconf_bin, tmp_path):
     cfg = tmp_path / "idc.conf"
-    cfg.write_text(subprocess.run([*vpnconf_bin, "render", str(QUICKSTART), "--vendor", "strongswan"],
-                                  capture_output=True, text=True, check=True).stdout)
-    r = subprocess.run([*vpnconf_bin, "check", str(cfg), "--peer", str(QUICKSTART), "--tunnel", "TomVPNConn"],
-                       capture_output=True, text=True)
+    cfg.write_text(
+        subprocess.run(
+            [*vpnconf_bin, "render", str(QUICKSTART), "--vendor", "strongswan"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    r = subprocess.run(
+        [*vpnconf_bin, "check", str(cfg), "--peer", str(QUICKSTART), "--tunnel", "TomVPNConn"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "IKE SA establishes: yes; CHILD SA establishes: yes" in r.stdout
 
@@ -50,8 +72,22 @@ def test_rendered_quickstart_checks_clean(vpnconf_bin, tmp_path):
 def test_lab_confirms_with_the_daemon_reason(name, vpnconf_bin):
     require_lab()
     _, ike, child, reasons = CASES[name]
-    r = subprocess.run([*vpnconf_bin, "lab", "verify", str(sample(name)), "--against", str(QUICKSTART), "--tunnel",
-                        "TomVPNConn", "--format", "json"], capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            *vpnconf_bin,
+            "lab",
+            "verify",
+            str(sample(name)),
+            "--against",
+            str(QUICKSTART),
+            "--tunnel",
+            "TomVPNConn",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1, r.stderr
     rep = json.loads(r.stdout)
     got = {rep["reason"], *(c["reason"] for c in rep["children"])}
@@ -65,10 +101,32 @@ def test_lab_plays_a_device_config_of_another_vendor(vpnconf_bin, tmp_path):
     """A Cisco IOS config, parsed, is played by strongSwan against the cloud end."""
     require_lab()
     cfg = tmp_path / "ios.cfg"
-    cfg.write_text(subprocess.run([*vpnconf_bin, "render", str(QUICKSTART), "--vendor", "cisco_ios"],
-                                  capture_output=True, text=True, check=True).stdout)
-    r = subprocess.run([*vpnconf_bin, "lab", "verify", str(cfg), "--vendor", "cisco_ios", "--against",
-                        str(QUICKSTART), "--tunnel", "TomVPNConn", "--format", "json"], capture_output=True, text=True)
+    cfg.write_text(
+        subprocess.run(
+            [*vpnconf_bin, "render", str(QUICKSTART), "--vendor", "cisco_ios"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    r = subprocess.run(
+        [
+            *vpnconf_bin,
+            "lab",
+            "verify",
+            str(cfg),
+            "--vendor",
+            "cisco_ios",
+            "--against",
+            str(QUICKSTART),
+            "--tunnel",
+            "TomVPNConn",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     rep = json.loads(r.stdout)
     assert rep["ok"] and all(c["ping_ok"] for c in rep["children"])

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 import yaml
-from conftest import QUICKSTART
 
+from conftest import QUICKSTART
 from vpnconf.catalog import vendors
 from vpnconf.findings import RenderError
 from vpnconf.io import site_from_data

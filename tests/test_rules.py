@@ -10,10 +10,10 @@ from pathlib import Path
 import netaddr
 import pytest
 import yaml
-from conftest import QUICKSTART, SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import QUICKSTART, SAMPLES
 from vpnconf.io import site_from_data
 from vpnconf.rules import RULES, classful_host_part
 

@@ -135,7 +135,14 @@ class Platform(_Data):
 
 class Vendor(_Data):
     REQUIRED = ("id", "name", "catalog_vendor", "platforms", "default_variant", "variants", "keywords", "software")
-    OPTIONAL = {"aliases": [], "psk_forbidden": "", "name_max": 60, "sources": [], "behaviour": {}, "name_forbidden": ""}
+    OPTIONAL = {
+        "aliases": [],
+        "psk_forbidden": "",
+        "name_max": 60,
+        "sources": [],
+        "behaviour": {},
+        "name_forbidden": "",
+    }
     id: str
     name: str
     catalog_vendor: str  # VendorName in DescribeCustomerGatewayVendors

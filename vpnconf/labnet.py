@@ -120,8 +120,21 @@ _LAB_DIR_RE = re.compile(r"^vpnlab-([0-9a-z]{1,10})$")
 _NS_RE = re.compile(r"^vpnlab-([0-9a-z]{1,10})-")
 _YOUNG_DIR_S = 30.0  # a lab dir without owner file younger than this is still being created
 # credential dirs swanctl --load-all reads next to the --file it is given
-_CRED_DIRS = ("x509", "x509ca", "x509ocsp", "x509aa", "x509ac", "x509crl", "pubkey", "private", "rsa",
-              "ecdsa", "bliss", "pkcs8", "pkcs12")
+_CRED_DIRS = (
+    "x509",
+    "x509ca",
+    "x509ocsp",
+    "x509aa",
+    "x509ac",
+    "x509crl",
+    "pubkey",
+    "private",
+    "rsa",
+    "ecdsa",
+    "bliss",
+    "pkcs8",
+    "pkcs12",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -219,10 +232,10 @@ def preflight() -> str | None:
 # small process helpers
 
 
-def _run(cmd: list[str], *, timeout: float = 10.0, env: dict[str, str] | None = None,
-         check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                          stdin=subprocess.DEVNULL)
+def _run(
+    cmd: list[str], *, timeout: float = 10.0, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()}")
     return proc
@@ -251,7 +264,7 @@ def _proc_starttime(pid: int) -> str | None:
     except OSError:
         return None
     # comm may contain spaces/parens: split after the last ')'
-    fields = stat[stat.rfind(")") + 2:].split()
+    fields = stat[stat.rfind(")") + 2 :].split()
     if not fields or fields[0] == "Z":
         return None
     return fields[19]  # field 22 overall: starttime
@@ -277,7 +290,7 @@ def _tagged_pids(tag: str | None) -> dict[int, str]:
             continue
         for var in env.split(b"\0"):
             if var.startswith(needle):
-                value = var[len(needle):].decode(errors="replace")
+                value = var[len(needle) :].decode(errors="replace")
                 if (tag is None or value == tag) and _proc_starttime(pid) is not None:
                     found[pid] = value
                 break
@@ -472,18 +485,21 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
     for p, r in [
         # a local kernel/libipsec failure makes the peer see NO_PROPOSAL_CHOSEN
         # etc.; the local cause is the real reason
-        (r"unable to install (?:inbound|outbound|IPsec|policy)|unable to add SAD entry|unable to add policy",
-         "KERNEL_INSTALL_FAILED"),
-        (r"NO_PROPOSAL_CHOSEN|no acceptable proposal found|no proposal found|received proposals unacceptable",
-         "NO_PROPOSAL_CHOSEN"),
+        (
+            r"unable to install (?:inbound|outbound|IPsec|policy)|unable to add SAD entry|unable to add policy",
+            "KERNEL_INSTALL_FAILED",
+        ),
+        (
+            r"NO_PROPOSAL_CHOSEN|no acceptable proposal found|no proposal found|received proposals unacceptable",
+            "NO_PROPOSAL_CHOSEN",
+        ),
         (r"AUTHENTICATION_FAILED|no shared key found|authentication of .* failed", "AUTHENTICATION_FAILED"),
         # IKEv1 main mode with different PSKs: the keys differ, so the peer
         # cannot decrypt ID/HASH ("invalid ID_V1 payload length, decryption failed?")
         (r"decryption failed", "DECRYPTION_FAILED"),
         (r"INVALID_ID_INFORMATION", "INVALID_ID_INFORMATION"),
         (r"TS_UNACCEPTABLE|traffic selectors .* unacceptable|no matching CHILD_SA config", "TS_UNACCEPTABLE"),
-        (r"config '.*' not found|no IKE config found|no peer config found|no matching peer config",
-         "NO_CONFIG_FOUND"),
+        (r"config '.*' not found|no IKE config found|no peer config found|no matching peer config", "NO_CONFIG_FOUND"),
         (r"received (\S+) (?:error notify|notify error)", "NOTIFY"),  # group 1 is the reason
         (r"INVALID_KE_PAYLOAD", "INVALID_KE_PAYLOAD"),
         (r"giving up after \d+ retransmits|peer not responding", "timeout"),
@@ -494,13 +510,17 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
 #: (e.g. IKEv1 retransmits after a PSK mismatch until it gives up).
 _FATAL = re.compile(
     r"NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|decryption failed|no shared key found|INVALID_ID_INFORMATION|"
-    r"TS_UNACCEPTABLE|no proposal found|proposals unacceptable|no peer config found|no matching peer config", re.I)
+    r"TS_UNACCEPTABLE|no proposal found|proposals unacceptable|no peer config found|no matching peer config",
+    re.I,
+)
 _FATAL_GRACE_S = 0.5
 
 _INTERESTING = re.compile(
     r"NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|TS_UNACCEPTABLE|INVALID_KE_PAYLOAD|INVALID_ID_INFORMATION|"
     r"error notify|notify error|proposal|no shared key|authentication|failed|giving up|retransmit|"
-    r"traffic selector|no matching|unable|not found|invalid|unacceptable|selected peer config", re.I)
+    r"traffic selector|no matching|unable|not found|invalid|unacceptable|selected peer config",
+    re.I,
+)
 _CONFIG_DUMP = re.compile(r"\[CFG\] {2,}\S+ = ")
 
 
@@ -634,7 +654,7 @@ charon {{
     i_dont_care_about_security_and_use_aggressive_mode_psk = yes
     filelog {{
         lab {{
-            path = {self.path(k, 'charon.log')}
+            path = {self.path(k, "charon.log")}
             time_format = %H:%M:%S
             ike_name = yes
             append = no
@@ -670,13 +690,40 @@ swanctl {{
             _run(["ip", "netns", "add", self.ns[k]])
             _run(["ip", "-n", self.ns[k], "link", "set", "lo", "up"])
         # created directly inside the two namespaces: never visible in the root ns
-        _run(["ip", "link", "add", self.veth["i"], "netns", self.ns["i"], "type", "veth",
-              "peer", "name", self.veth["r"], "netns", self.ns["r"]])
+        _run(
+            [
+                "ip",
+                "link",
+                "add",
+                self.veth["i"],
+                "netns",
+                self.ns["i"],
+                "type",
+                "veth",
+                "peer",
+                "name",
+                self.veth["r"],
+                "netns",
+                self.ns["r"],
+            ]
+        )
         ends = self.ends
         for k, other in (("i", "r"), ("r", "i")):
             ns, dev = self.ns[k], self.veth[k]
-            _run(["ip", "-n", ns, "addr", "add", f"{ends[k].outer_address}/32",
-                  "peer", f"{ends[other].outer_address}/32", "dev", dev])
+            _run(
+                [
+                    "ip",
+                    "-n",
+                    ns,
+                    "addr",
+                    "add",
+                    f"{ends[k].outer_address}/32",
+                    "peer",
+                    f"{ends[other].outer_address}/32",
+                    "dev",
+                    dev,
+                ]
+            )
             _run(["ip", "-n", ns, "link", "set", dev, "up"])
             for addr in ends[k].inner_addresses:
                 _run(["ip", "-n", ns, "addr", "add", f"{_plain(addr)}/32", "dev", "lo"])
@@ -690,10 +737,27 @@ swanctl {{
         for k in ("i", "r"):
             with open(self.path(k, "charon.stdout"), "wb") as log:
                 self.procs[k] = subprocess.Popen(
-                    ["ip", "netns", "exec", self.ns[k], "unshare", "--mount", "--propagation", "private",
-                     "sh", "-c", script, self.charon],
-                    env=self.env(k), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    start_new_session=True, cwd=os.path.join(self.dir, self.ends[k].name))
+                    [
+                        "ip",
+                        "netns",
+                        "exec",
+                        self.ns[k],
+                        "unshare",
+                        "--mount",
+                        "--propagation",
+                        "private",
+                        "sh",
+                        "-c",
+                        script,
+                        self.charon,
+                    ],
+                    env=self.env(k),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=os.path.join(self.dir, self.ends[k].name),
+                )
 
     def wait_sockets(self, deadline: float) -> None:
         pending = {"i", "r"}
@@ -701,8 +765,10 @@ swanctl {{
             for k in list(pending):
                 proc = self.procs[k]
                 if proc.poll() is not None:
-                    raise RuntimeError(f"charon of {self.ends[k].name} exited ({proc.returncode}): "
-                                       + " | ".join(self.log_lines(k)[-5:] + self.stdout_lines(k)[-5:]))
+                    raise RuntimeError(
+                        f"charon of {self.ends[k].name} exited ({proc.returncode}): "
+                        + " | ".join(self.log_lines(k)[-5:] + self.stdout_lines(k)[-5:])
+                    )
                 path = self.path(k, "charon.vici")
                 if os.path.exists(path):
                     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -727,8 +793,12 @@ swanctl {{
         for k in ("i", "r"):
             procs[k] = subprocess.Popen(
                 self.swanctl_cmd(k, "--load-all", "--noprompt", "--file", self.path(k, "swanctl.conf")),
-                env=self.env(k), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                text=True)
+                env=self.env(k),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         errors, output = [], []
         for k, proc in procs.items():
             name = self.ends[k].name
@@ -738,8 +808,11 @@ swanctl {{
                 proc.kill()
                 out, _ = proc.communicate()
                 errors.append(f"swanctl --load-all timed out [on {name}]")
-            lines = [line.strip() for line in out.splitlines()
-                     if line.strip() and not line.startswith("plugin '") and "opening directory" not in line]
+            lines = [
+                line.strip()
+                for line in out.splitlines()
+                if line.strip() and not line.startswith("plugin '") and "opening directory" not in line
+            ]
             output += [f"[swanctl {name}] {line}" for line in lines]
             bad = [line for line in lines if re.search(r"fail|error|invalid|unknown|expected", line, re.I)]
             if proc.returncode != 0 or bad:
@@ -757,13 +830,15 @@ swanctl {{
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return False, ["lab timeout before initiate"]
-        cmd = self.swanctl_cmd("i", "--initiate", "--child", child, "--ike", connection,
-                               "--timeout", str(max(1, math.ceil(remaining))))
+        cmd = self.swanctl_cmd(
+            "i", "--initiate", "--child", child, "--ike", connection, "--timeout", str(max(1, math.ceil(remaining)))
+        )
         out_path = self.path("i", "initiate-" + re.sub(r"[^A-Za-z0-9_.-]", "_", child) + ".out")
         scan = {k: self.log_size(k) for k in ("i", "r")}
         with open(out_path, "w") as out:
-            proc = subprocess.Popen(cmd, env=self.env("i"), stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=subprocess.STDOUT, text=True)
+            proc = subprocess.Popen(
+                cmd, env=self.env("i"), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, text=True
+            )
         give_up_at: float | None = None
         try:
             while proc.poll() is None:
@@ -785,8 +860,9 @@ swanctl {{
         return proc.returncode == 0, lines
 
     def list_sas(self, k: str = "i") -> _Tree:
-        proc = _run(self.swanctl_cmd(k, "--list-sas", "--noblock", "--pretty"), env=self.env(k), check=False,
-                    timeout=5.0)
+        proc = _run(
+            self.swanctl_cmd(k, "--list-sas", "--noblock", "--pretty"), env=self.env(k), check=False, timeout=5.0
+        )
         sas: _Tree = {}
         for name, tree in _parse_pretty(proc.stdout):
             if name == "list-sa event":
@@ -799,9 +875,31 @@ swanctl {{
             if remaining <= 0:
                 return False
             wait = max(1, min(3, int(remaining)))
-            proc = _run(["ip", "netns", "exec", self.ns["i"], "ping", "-n", "-q", "-c", "2", "-i", "0.05",
-                         "-W", "1", "-w", str(wait), "-I", src, dst],
-                        timeout=wait + 2.0, env=self.env("i"), check=False)
+            proc = _run(
+                [
+                    "ip",
+                    "netns",
+                    "exec",
+                    self.ns["i"],
+                    "ping",
+                    "-n",
+                    "-q",
+                    "-c",
+                    "2",
+                    "-i",
+                    "0.05",
+                    "-W",
+                    "1",
+                    "-w",
+                    str(wait),
+                    "-I",
+                    src,
+                    dst,
+                ],
+                timeout=wait + 2.0,
+                env=self.env("i"),
+                check=False,
+            )
             if proc.returncode == 0:
                 return True
             time.sleep(0.05)
@@ -862,8 +960,7 @@ swanctl {{
         cleanup(self.tag)
 
 
-def _validate(initiator: LabEnd, responder: LabEnd, children: list[str],
-              pings: dict[str, tuple[str, str]]) -> None:
+def _validate(initiator: LabEnd, responder: LabEnd, children: list[str], pings: dict[str, tuple[str, str]]) -> None:
     for end in (initiator, responder):
         if not _NAME_RE.match(end.name):
             raise ValueError(f"invalid end name {end.name!r}: 1-16 chars of [a-z0-9_]")
@@ -908,9 +1005,17 @@ def _reserve_tag(tag: str | None) -> str:
         return candidate
 
 
-def run_lab(initiator: LabEnd, responder: LabEnd, *, connection: str, children: list[str],
-            pings: dict[str, tuple[str, str]], timeout: float = 20.0, tag: str | None = None,
-            keep: bool = False) -> LabResult:
+def run_lab(
+    initiator: LabEnd,
+    responder: LabEnd,
+    *,
+    connection: str,
+    children: list[str],
+    pings: dict[str, tuple[str, str]],
+    timeout: float = 20.0,
+    tag: str | None = None,
+    keep: bool = False,
+) -> LabResult:
     """Run ``initiator`` against ``responder`` and report what happened.
 
     ``connection`` is the connection name in the initiator's swanctl.conf;
@@ -943,8 +1048,16 @@ def run_lab(initiator: LabEnd, responder: LabEnd, *, connection: str, children: 
     except BaseException:
         cleanup(tag)
         raise
-    result = LabResult(ike_established=False, ike_proposal=None, esp_proposals={}, children=[],
-                       reason=None, log_excerpt=[], timings=timings, tag=tag)
+    result = LabResult(
+        ike_established=False,
+        ike_proposal=None,
+        esp_proposals={},
+        children=[],
+        reason=None,
+        log_excerpt=[],
+        timings=timings,
+        tag=tag,
+    )
     terminated: LabTerminated | None = None
     try:
         with _sigterm_raises():
@@ -970,9 +1083,16 @@ def run_lab(initiator: LabEnd, responder: LabEnd, *, connection: str, children: 
     return result
 
 
-def _drive(lab: _Lab, result: LabResult, connection: str, children: list[str],
-           pings: dict[str, tuple[str, str]], t_begin: float, deadline: float,
-           timings: dict[str, float]) -> None:
+def _drive(
+    lab: _Lab,
+    result: LabResult,
+    connection: str,
+    children: list[str],
+    pings: dict[str, tuple[str, str]],
+    t_begin: float,
+    deadline: float,
+    timings: dict[str, float],
+) -> None:
     def mark(name: str, since: float) -> float:
         now = time.monotonic()
         timings[name] = round(now - since, 3)
@@ -989,8 +1109,7 @@ def _drive(lab: _Lab, result: LabResult, connection: str, children: list[str],
         result.reason = f"START_FAILED: {exc}"
         result.log_excerpt = lab.tagged("i", lab.log_lines("i")[-20:]) + lab.tagged("r", lab.log_lines("r")[-20:])
         mark("start", t)
-        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason)
-                           for c in children]
+        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children]
         return
     t = mark("start", t)
 
@@ -999,8 +1118,7 @@ def _drive(lab: _Lab, result: LabResult, connection: str, children: list[str],
     if load_error:
         result.reason = f"LOAD_FAILED: {load_error}"
         result.log_excerpt = load_output[-40:]
-        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason)
-                           for c in children]
+        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children]
         return
 
     child_logs: dict[str, list[str]] = {}
@@ -1067,8 +1185,7 @@ def _drive(lab: _Lab, result: LabResult, connection: str, children: list[str],
         failed = [cr for cr in result.children if cr.reason]
         if failed:
             result.reason = failed[0].reason
-            result.log_excerpt = _excerpt([line for cr in failed for line in child_logs.get(cr.child, [])]
-                                          or all_lines)
+            result.log_excerpt = _excerpt([line for cr in failed for line in child_logs.get(cr.child, [])] or all_lines)
 
 
 def _ping_pair(pings: dict[str, tuple[str, str]], child: str) -> tuple[str | None, str | None]:

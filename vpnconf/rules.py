@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .findings import Finding
+from .model import Site, Tunnel
+from .profiles import Profile, get_profile, ike_set
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .findings import Severity
-from .model import Site, Tunnel
-from .profiles import Profile, get_profile, ike_set
 
 
 @dataclass(frozen=True)

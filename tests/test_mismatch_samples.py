@@ -17,7 +17,13 @@ CASES = {
     "key": ("PEER-PSK", False, False, {"DECRYPTION_FAILED", "AUTHENTICATION_FAILED"}),
     "selectors": ("PEER-SELECTORS", True, False, {"INVALID_ID_INFORMATION", "TS_UNACCEPTABLE"}),
     "pfs": ("PEER-PFS", True, False, {"NO_PROPOSAL_CHOSEN"}),
+    "ike-version": ("PEER-IKE-VERSION", False, False, {"NO_PROPOSAL_CHOSEN"}),
+    "mode": ("PEER-IKE-MODE", False, False, {"AUTHENTICATION_FAILED"}),
+    "identity": ("PEER-IDENTITY", False, False, {"IKE_FAILED", "AUTHENTICATION_FAILED", "INVALID_ID_INFORMATION"}),
+    "esp": ("PEER-ESP-PROPOSAL", True, False, {"NO_PROPOSAL_CHOSEN"}),
 }
+# a mismatch that only warns: the tunnel comes up, one side rekeys first
+WARNINGS = {"lifetime": "PEER-LIFETIME"}
 
 
 def sample(name):
@@ -46,6 +52,41 @@ def test_check_predicts_the_failure(name, vpnconf_bin):
     doc = json.loads(r.stdout)
     assert rule in {f["rule"] for f in doc["findings"] if f["severity"] == "error"}
     assert (doc["ike_sa_establishes"], doc["child_sa_establishes"]) == (ike, child)
+
+
+@pytest.mark.parametrize("name", list(WARNINGS))
+def test_check_warns(name, vpnconf_bin):
+    r = subprocess.run(
+        [
+            *vpnconf_bin,
+            "check",
+            str(sample(name)),
+            "--peer",
+            str(QUICKSTART),
+            "--tunnel",
+            "TomVPNConn",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [f["rule"] for f in doc["findings"]] == [WARNINGS[name]]
+    assert doc["ike_sa_establishes"] and doc["child_sa_establishes"]
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize("name", list(WARNINGS))
+def test_lab_confirms_warnings_establish(name, vpnconf_bin):
+    require_lab()
+    r = subprocess.run(
+        [*vpnconf_bin, "lab", "verify", str(sample(name)), "--against", str(QUICKSTART), "--tunnel", "TomVPNConn"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_rendered_quickstart_checks_clean(vpnconf_bin, tmp_path):

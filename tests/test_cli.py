@@ -405,3 +405,13 @@ def test_status_command(vpnconf_bin, tmp_path):
     bad.write_text("nothing to see\n")
     r = run(vpnconf_bin, "status", "--vendor", "strongswan", bad)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_lab_unavailable_is_one_line_exit_2(monkeypatch, capsys):
+    """Not root, not Linux or no strongSwan: one clear line and exit 2."""
+    import vpnconf.lab as lab
+    from vpnconf.cli import main
+
+    monkeypatch.setattr(lab, "preflight", lambda: "needs root (network namespaces)")
+    assert main(["lab", "verify", str(QUICKSTART), "--tunnel", "TomVPNConn"]) == 2
+    assert capsys.readouterr().err == "vpnconf: lab unavailable: needs root (network namespaces)\n"

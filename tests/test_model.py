@@ -171,3 +171,35 @@ def test_site_lookup(quickstart):
     assert quickstart.tunnel("TomVPNConn").customer_gateway == "TomVPNUserGw"
     with pytest.raises(KeyError):
         quickstart.tunnel("nope")
+
+
+def _same(fn, ref, text):
+    try:
+        want = ref(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            fn(text)
+        return
+    assert fn(text) == want
+
+
+def test_fast_address_parsing_matches_ipaddress():
+    """The fast path for dotted quads gives exactly ipaddress's answers."""
+    import ipaddress
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from vpnconf.model import _address, _network
+
+    octet = st.one_of(st.integers(0, 300).map(str), st.sampled_from(["00", "01", "007", "", "-1", "1e1", " 1"]))
+    quad = st.builds(lambda *o: ".".join(o), octet, octet, octet, octet)
+    plen = st.one_of(st.integers(-1, 40).map(str), st.sampled_from(["", "08", "+8", "x"]))
+
+    @settings(max_examples=500, deadline=None)
+    @given(q=quad, p=plen)
+    def check(q, p):
+        _same(_address.__wrapped__, lambda s: ipaddress.IPv4Address(s.strip()), q)
+        _same(_network.__wrapped__, lambda s: ipaddress.IPv4Network(s.strip(), strict=True), f"{q}/{p}")
+
+    check()

@@ -35,7 +35,24 @@ from pydantic import (
 )
 
 
-class Encryption(StrEnum):
+class _AliasEnum(StrEnum):
+    """A canonical-name enum that also accepts every spelling in ``ALIASES``
+    (pydantic calls ``_missing_`` only for values that are not canonical)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            hit = ALIASES[cls._alias_kind()].get(_fold(value))
+            if hit is not None and hit != value:
+                return cls(hit)
+        return None
+
+    @classmethod
+    def _alias_kind(cls) -> str:
+        return _ALIAS_KIND[cls.__name__]
+
+
+class Encryption(_AliasEnum):
     des = "des"
     tdes = "3des"
     aes128 = "aes128"
@@ -48,7 +65,7 @@ class Encryption(StrEnum):
     null = "null"
 
 
-class Integrity(StrEnum):
+class Integrity(_AliasEnum):
     md5 = "md5"
     sha1 = "sha1"
     sha256 = "sha256"
@@ -70,20 +87,28 @@ class DhGroup(IntEnum):
     g24 = 24
 
 
-class Mode(StrEnum):
+class Mode(_AliasEnum):
     main = "main"
     aggressive = "aggressive"
 
 
-class IdentityType(StrEnum):
+class IdentityType(_AliasEnum):
     address = "address"
     fqdn = "fqdn"
 
 
-class DpdAction(StrEnum):
+class DpdAction(_AliasEnum):
     clear = "clear"
     restart = "restart"
 
+
+_ALIAS_KIND = {
+    "Encryption": "encryption",
+    "Integrity": "integrity",
+    "Mode": "mode",
+    "IdentityType": "identity",
+    "DpdAction": "dpd_action",
+}
 
 # --------------------------------------------------------------------------
 # The one alias table. Keys are folded (lower case, '_' and ' ' -> '-').
@@ -212,10 +237,10 @@ def canonical_ike_version(value: Any) -> Any:
     return value
 
 
-EncryptionField = Annotated[Encryption, BeforeValidator(lambda v: canonical("encryption", v))]
-IntegrityField = Annotated[Integrity, BeforeValidator(lambda v: canonical("integrity", v))]
+EncryptionField = Encryption
+IntegrityField = Integrity
 DhField = Annotated[DhGroup, BeforeValidator(canonical_dh), PlainSerializer(int, return_type=int)]
-ModeField = Annotated[Mode, BeforeValidator(lambda v: canonical("mode", v))]
+ModeField = Mode
 
 # --------------------------------------------------------------------------
 # Syntax of user-supplied strings that end up inside device configs.
@@ -333,7 +358,37 @@ class Dpd(_Model):
 
 
 IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
-IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str)]
+_DOTTED = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})")
+
+
+def _quad(text: str) -> int | None:
+    """A plain dotted quad as an integer, or None (then ipaddress decides,
+    with its own error for anything odd)."""
+    m = _DOTTED.fullmatch(text)
+    if m is None:
+        return None
+    a, b, c, d = (int(x) for x in m.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
+        return None
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
+@lru_cache(maxsize=65536)
+def _address(v: str) -> ipaddress.IPv4Address:
+    q = _quad(v.strip())
+    if q is not None:  # the common case, without ipaddress's string parser
+        return ipaddress.IPv4Address(q)
+    try:
+        return ipaddress.IPv4Address(v.strip())
+    except ValueError:
+        raise ValueError(f"{v!r} is not an IPv4 address") from None
+
+
+IPv4Addr = Annotated[
+    ipaddress.IPv4Address,
+    BeforeValidator(lambda v: _address(v) if isinstance(v, str) else v),
+    PlainSerializer(str, return_type=str),
+]
 
 
 def _strict_net(v: Any) -> Any:
@@ -345,6 +400,12 @@ def _strict_net(v: Any) -> Any:
 @lru_cache(maxsize=65536)
 def _network(v: str) -> ipaddress.IPv4Network:
     """Parsed once per distinct string (networks are immutable)."""
+    addr, _, plen = v.strip().partition("/")
+    q = _quad(addr)
+    if q is not None and plen.isdigit() and len(plen) <= 2 and int(plen) <= 32:
+        bits = int(plen)
+        if q & ((1 << (32 - bits)) - 1) == 0:  # strict: no host bits
+            return ipaddress.IPv4Network((q, bits))
     try:
         return ipaddress.IPv4Network(v.strip(), strict=True)
     except ValueError as exc:

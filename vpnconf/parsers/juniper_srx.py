@@ -83,6 +83,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, lookup
@@ -887,23 +888,26 @@ class _Reader:
 
     # -------------------------------------------------------------- IKE
     def ike(self, st: Stmt, r: list[str]) -> None:
+        self._object(
+            st, r, "security ike", {"proposal": self.ike_proposal, "policy": self.ike_policy, "gateway": self.gateway}
+        )
+
+    def _object(
+        self, st: Stmt, r: list[str], section: str, handlers: dict[str, Callable[[Stmt, str, str, list[str]], None]]
+    ) -> None:
+        """`<section> <kind> <name> <key> <args...>` to the kind's handler."""
         if not r:
             return
         kind = r[0]
-        if kind not in ("proposal", "policy", "gateway"):
-            self.ignored(st, "security ike", kind)
+        handler = handlers.get(kind)
+        if handler is None:
+            self.ignored(st, section, kind)
             return
         if len(r) < 2:
             if not st.block:
-                self.note("SYNTAX", f"security ike {kind} without a name", st.line, "warning")
+                self.note("SYNTAX", f"{section} {kind} without a name", st.line, "warning")
             return
-        name, key, args = r[1], (r[2] if len(r) > 2 else ""), r[3:]
-        if kind == "proposal":
-            self.ike_proposal(st, name, key, args)
-        elif kind == "policy":
-            self.ike_policy(st, name, key, args)
-        else:
-            self.gateway(st, name, key, args)
+        handler(st, r[1], r[2] if len(r) > 2 else "", r[3:])
 
     def ike_proposal(self, st: Stmt, name: str, key: str, args: list[str]) -> None:
         p = self.cfg.ike_proposals.get(name)
@@ -1075,23 +1079,9 @@ class _Reader:
 
     # ------------------------------------------------------------ IPsec
     def ipsec(self, st: Stmt, r: list[str]) -> None:
-        if not r:
-            return
-        kind = r[0]
-        if kind not in ("proposal", "policy", "vpn"):
-            self.ignored(st, "security ipsec", kind)
-            return
-        if len(r) < 2:
-            if not st.block:
-                self.note("SYNTAX", f"security ipsec {kind} without a name", st.line, "warning")
-            return
-        name, key, args = r[1], (r[2] if len(r) > 2 else ""), r[3:]
-        if kind == "proposal":
-            self.ipsec_proposal(st, name, key, args)
-        elif kind == "policy":
-            self.ipsec_policy(st, name, key, args)
-        else:
-            self.vpn(st, name, key, args)
+        self._object(
+            st, r, "security ipsec", {"proposal": self.ipsec_proposal, "policy": self.ipsec_policy, "vpn": self.vpn}
+        )
 
     def ipsec_proposal(self, st: Stmt, name: str, key: str, args: list[str]) -> None:
         p = self.cfg.ipsec_proposals.get(name)

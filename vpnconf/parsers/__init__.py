@@ -140,6 +140,20 @@ def parse_text(text: str, name: str, vendor: str | None = None) -> ParsedDevice:
     return dev
 
 
+# ------------------------------------------------------ shared helpers
+def small_int(s: str) -> int | None:
+    """A non-negative integer written in decimal, or None (huge values too)."""
+    return int(s) if s.isdigit() and len(s) < 12 else None
+
+
+def ipv4(s: str) -> str | None:
+    """The IPv4 address written in ``s`` (normalised), or None."""
+    try:
+        return str(ipaddress.IPv4Address(s))
+    except ValueError:
+        return None
+
+
 # -------------------------------------------------------- keyword tables
 @cache
 def reverse_table(vendor_id: str, table: str, ike_version: int | None) -> dict[str, Any]:

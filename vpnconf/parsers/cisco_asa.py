@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from . import Ident, ParsedDevice, ParsedTunnel, Proposal, lookup
+from . import Ident, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -178,15 +178,8 @@ def _safe(text: str, limit: int = 120) -> str:
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
-def _int(s: str) -> int | None:
-    return int(s) if s.isdigit() and len(s) < 12 else None
-
-
-def _ipv4(s: str) -> str | None:
-    try:
-        return str(ipaddress.IPv4Address(s))
-    except ValueError:
-        return None
+_int = small_int
+_ipv4 = ipv4
 
 
 # --------------------------------------------------------- intermediate

@@ -86,7 +86,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, lookup
+from . import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipv4, lookup, small_int
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -556,15 +556,8 @@ def _safe(word: str) -> str:
 
 
 # ------------------------------------------------------------------ values
-def _int(s: str) -> int | None:
-    return int(s) if s.isdigit() and len(s) < 12 else None
-
-
-def _ipv4(s: str) -> str | None:
-    try:
-        return str(ipaddress.IPv4Address(s))
-    except ValueError:
-        return None
+_int = small_int
+_ipv4 = ipv4
 
 
 def _ipv4_iface_addr(s: str) -> str | None:

@@ -56,6 +56,8 @@ def test_dh_and_pfs_spellings():
     assert IpsecOptions(pfs="none").model_dump(mode="json")["pfs"] == "none"
     with pytest.raises(ValidationError):
         IkeOptions(dh_group="GROUP3")
+    with pytest.raises(ValidationError, match="not a yes/no value"):
+        IkeOptions(dh_group=True)
 
 
 def test_mode_version_identity_spellings():
@@ -147,7 +149,7 @@ def test_address_identity_checks_value():
         Identity(type="address", value="not-an-ip")
 
 
-@pytest.mark.parametrize("name", ["Tom VPN", "a;b", "a\nb", "-lead", "x" * 61, "名字", "a{b}", "a#b", "a!b"])
+@pytest.mark.parametrize("name", ["Tom VPN", "a;b", "a\nb", "abc\n", "abc\r", "\nabc", "-lead", "x" * 61, "名字", "a{b}", "a#b", "a!b"])
 def test_names_reject_metacharacters(name):
     with pytest.raises(ValidationError):
         tunnel(name=name)

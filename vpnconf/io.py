@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from .findings import Finding, VpnconfError
-from .model import Site, Tunnel
+from .model import NAME_RULE, Site, Tunnel
 from .rules import SCHEMA_RULES, check_site
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -135,6 +135,8 @@ def _schema_findings(exc: ValidationError, name: str, lines: dict[Loc, int]) -> 
             msg = "unknown field (not part of the site file format; see `vpnconf schema`)"
         elif err["type"] == "missing":
             msg = "required field is missing"
+        elif err["type"] == "string_pattern_mismatch" and rid == "NAME-SYNTAX":
+            msg = NAME_RULE
         out.append(
             Finding(rule=rid, severity="error", message=msg, path=format_loc(loc), file=name, line=line_for(lines, loc))
         )

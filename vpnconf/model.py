@@ -29,6 +29,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SecretStr,
+    StringConstraints,
     field_serializer,
     field_validator,
     model_validator,
@@ -42,14 +43,14 @@ class _AliasEnum(StrEnum):
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if isinstance(value, str):
-            hit = ALIASES[cls._alias_kind()].get(_fold(value))
+            hit = ALIASES.get(cls._alias_kind(), {}).get(_fold(value))
             if hit is not None and hit != value:
                 return cls(hit)
         return None
 
     @classmethod
     def _alias_kind(cls) -> str:
-        return _ALIAS_KIND[cls.__name__]
+        return _ALIAS_KIND.get(cls.__name__, "")
 
 
 class Encryption(_AliasEnum):
@@ -75,6 +76,17 @@ class Integrity(_AliasEnum):
 
 
 class DhGroup(IntEnum):
+    """IKE DH / PFS group numbers; ``GROUP14``, ``DH-GROUP14``, ``"14"`` are
+    accepted (pydantic calls ``_missing_`` only for non-canonical input)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            n = canonical_dh(value)
+            if isinstance(n, int) and n in cls._value2member_map_:
+                return cls(n)
+        return None
+
     g1 = 1
     g2 = 2
     g5 = 5
@@ -97,12 +109,33 @@ class IdentityType(_AliasEnum):
     fqdn = "fqdn"
 
 
+class AuthMethod(_AliasEnum):
+    psk = "psk"
+
+
+class Protocol(_AliasEnum):
+    esp = "esp"
+
+
+class Encapsulation(_AliasEnum):
+    tunnel = "tunnel"
+
+
+class RouteType(_AliasEnum):
+    policy = "policy"
+    static = "static"
+
+
 class DpdAction(_AliasEnum):
     clear = "clear"
     restart = "restart"
 
 
 _ALIAS_KIND = {
+    "AuthMethod": "auth_method",
+    "Protocol": "protocol",
+    "Encapsulation": "encapsulation",
+    "RouteType": "route_type",
     "Encryption": "encryption",
     "Integrity": "integrity",
     "Mode": "mode",
@@ -182,6 +215,10 @@ ALIASES: dict[str, dict[str, str]] = {
     "mode": {"main": "main", "aggressive": "aggressive", "aggr": "aggressive"},
     "identity": {"address": "address", "ip": "address", "ipv4": "address", "fqdn": "fqdn"},
     "dpd_action": {"clear": "clear", "restart": "restart"},
+    "auth_method": {"psk": "psk", "pre-share": "psk", "pre-shared-key": "psk", "preshared-key": "psk"},
+    "protocol": {"esp": "esp"},
+    "encapsulation": {"tunnel": "tunnel"},
+    "route_type": {"static": "static", "staticroute": "static", "route": "static", "policy": "policy"},
 }
 
 
@@ -239,7 +276,13 @@ def canonical_ike_version(value: Any) -> Any:
 
 EncryptionField = Encryption
 IntegrityField = Integrity
-DhField = Annotated[DhGroup, BeforeValidator(canonical_dh), PlainSerializer(int, return_type=int)]
+def _no_bool(v: Any) -> Any:
+    if isinstance(v, bool):  # YAML `yes`/`no` is not a group number
+        raise ValueError("a DH group is a number such as 14, not a yes/no value")
+    return v
+
+
+DhField = Annotated[DhGroup, BeforeValidator(_no_bool), PlainSerializer(int, return_type=int)]
 ModeField = Mode
 
 # --------------------------------------------------------------------------
@@ -269,7 +312,10 @@ def check_fqdn(value: str) -> str:
     return value
 
 
-ObjName = Annotated[str, BeforeValidator(lambda v: check_name(v) if isinstance(v, str) else v)]
+# Checked by pydantic-core's own regex (no Python call per name); io.py turns
+# its pattern error into NAME_RULE's words.
+ObjName = Annotated[str, StringConstraints(pattern=NAME_RE.pattern)]
+NAME_RULE = "must be 1-60 characters of letters, digits, '_', '.', '-' and start with a letter or digit"
 
 
 class _Model(BaseModel):
@@ -282,11 +328,6 @@ class Identity(_Model):
 
     type: IdentityType = IdentityType.address
     value: str | None = None
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _alias(cls, v: Any) -> Any:
-        return canonical("identity", v)
 
     @model_validator(mode="after")
     def _value_matches_type(self) -> Identity:
@@ -304,7 +345,7 @@ class Identity(_Model):
 
 class IkeOptions(_Model):
     version: Literal[1, 2] = 1
-    auth_method: Literal["psk"] = "psk"
+    auth_method: AuthMethod = AuthMethod.psk
     encryption: EncryptionField = Encryption.tdes
     integrity: IntegrityField = Integrity.sha1
     dh_group: DhField = DhGroup.g1
@@ -318,13 +359,6 @@ class IkeOptions(_Model):
     def _version(cls, v: Any) -> Any:
         return canonical_ike_version(v)
 
-    @field_validator("auth_method", mode="before")
-    @classmethod
-    def _auth(cls, v: Any) -> Any:
-        if isinstance(v, str) and _fold(v) in {"psk", "pre-share", "pre-shared-key", "preshared-key"}:
-            return "psk"
-        return v
-
     @model_validator(mode="after")
     def _ikev2_has_no_modes(self) -> IkeOptions:
         if self.version == 2 and self.mode is Mode.aggressive:
@@ -333,18 +367,13 @@ class IkeOptions(_Model):
 
 
 class IpsecOptions(_Model):
-    protocol: Literal["esp"] = "esp"
-    encapsulation: Literal["tunnel"] = "tunnel"
+    protocol: Protocol = Protocol.esp
+    encapsulation: Encapsulation = Encapsulation.tunnel
     encryption: EncryptionField = Encryption.aes128
     integrity: IntegrityField = Integrity.sha1
     pfs: Annotated[DhGroup | None, BeforeValidator(canonical_pfs)] = None
     lifetime_seconds: int = Field(3600, ge=1)
     lifetime_kb: int = Field(1843200, ge=1)
-
-    @field_validator("protocol", "encapsulation", mode="before")
-    @classmethod
-    def _lower(cls, v: Any) -> Any:
-        return v.lower() if isinstance(v, str) else v
 
     @field_serializer("pfs")
     def _pfs_out(self, v: DhGroup | None) -> int | str:
@@ -354,7 +383,7 @@ class IpsecOptions(_Model):
 class Dpd(_Model):
     enabled: bool = False
     timeout_seconds: int = Field(30, ge=1)
-    action: Annotated[DpdAction, BeforeValidator(lambda v: canonical("dpd_action", v))] = DpdAction.restart
+    action: DpdAction = DpdAction.restart
 
 
 IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
@@ -461,7 +490,7 @@ class Tunnel(_Model):
     ike: IkeOptions = IkeOptions()
     ipsec: IpsecOptions = IpsecOptions()
     dpd: Dpd = Dpd()
-    route_type: Literal["policy", "static"] = "policy"
+    route_type: RouteType = RouteType.policy
     negotiation_type: Literal["active", "passive", "flowTrigger"] = "active"
 
     @field_validator("pre_shared_key", mode="before")
@@ -479,17 +508,6 @@ class Tunnel(_Model):
                 "quotes, backslash, backtick or control characters"
             )
         return raw
-
-    @field_validator("route_type", mode="before")
-    @classmethod
-    def _route(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            f = _fold(v)
-            if f in {"static", "staticroute", "route"}:
-                return "static"
-            if f == "policy":
-                return "policy"
-        return v
 
     def psk(self) -> str:
         return self.pre_shared_key.get_secret_value()

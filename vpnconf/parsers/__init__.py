@@ -181,6 +181,17 @@ def _net(s: str) -> str:
     return str(ipaddress.IPv4Network(s, strict=False))
 
 
+_ADDRESS_ID: dict[str, Any] = {"type": "address"}
+
+
+def _ident(i: Ident | None, gw_ip: str) -> dict[str, Any]:
+    """A parsed identity as the model's: the gateway's own address (or an
+    identity of no known type) is the default address identity."""
+    if i is None or i.type == "other" or (i.type == "address" and i.value == gw_ip):
+        return dict(_ADDRESS_ID)
+    return {"type": i.type, "value": i.value}
+
+
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
@@ -243,23 +254,18 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 spd[_net(remote)].append(_net(local))
         vpc_nets.extend(spd)
 
-        def ident(i: Ident | None, gw_ip: str, t: ParsedTunnel = t) -> dict[str, Any]:
-            if i is None or (i.type == "address" and i.value == gw_ip):
-                return {"type": "address"}
-            if i.type == "other":
-                lose(t, f"identity {i.value} is neither an address nor an FQDN")
-                return {"type": "address"}
-            return {"type": i.type, "value": i.value}
-
         ike_d: dict[str, Any] = {
             "version": t.ike_version or 2,
             "encryption": ike.encryption,
             "integrity": ike.integrity,
             "dh_group": ike.dh_group,
             "mode": t.mode,
-            "local_id": ident(t.peer_id, t.peer_address),
-            "peer_id": ident(t.local_id, cg_ip),
+            "local_id": _ident(t.peer_id, t.peer_address),
+            "peer_id": _ident(t.local_id, cg_ip),
         }
+        for i in (t.peer_id, t.local_id):
+            if i is not None and i.type == "other":
+                lose(t, f"identity {i.value} is neither an address nor an FQDN")
         if t.ike_lifetime:
             ike_d["lifetime_seconds"] = t.ike_lifetime
         ipsec_d: dict[str, Any] = {

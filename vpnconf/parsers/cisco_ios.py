@@ -368,18 +368,23 @@ class _Parser:
         cur: list[Any] | None = None
         keep, drop = _KEEP, _DROP
         special = "banner" in text or "macro name" in text
-        line = 1
+        # Line numbers are counted lazily, from one kept chunk to the next:
+        # most chunks are dropped and never need theirs.
+        line, counted, off = 1, 0, 0
         skip_to = 0
+        count = text.count
         for i, ch in enumerate(chunks):
-            n = line
-            line += ch.count("\n") + 1
+            start = off
+            off += len(ch) + 1
             if i < skip_to:
                 continue
             if ch.startswith(keep):
                 if ch.startswith(drop):
                     cur = None
                     continue
-                cur = [n, ch, None]
+                line += count("\n", counted, start)
+                counted = start
+                cur = [line, ch, None]
                 blocks.append(cur)
                 continue
             if ch[:1] == "!":
@@ -388,11 +393,15 @@ class _Parser:
                 if cur is not None and "\n" in ch:
                     if cur[2] is None:
                         cur[2] = []
-                    cur[2].append((n, ch))
+                    line += count("\n", counted, start)
+                    counted = start
+                    cur[2].append((line, ch))
                 continue
             cur = None
             if special and ch[:1] in ("b", "m"):
-                skip_to = self._delimited_end(chunks, i, ch, n) + 1
+                line += count("\n", counted, start)
+                counted = start
+                skip_to = self._delimited_end(chunks, i, ch, line) + 1
         return blocks
 
     def _delimited_end(self, chunks: list[str], i: int, ch: str, n: int) -> int:

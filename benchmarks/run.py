@@ -187,8 +187,10 @@ def bench_parse() -> None:
 
     t_ours = _best(ours, runs=5)
     t_net = _best(netutils_tree, runs=5)
-    print(f"parse: generated IOS config, {n_lines} lines, 4000 crypto-map tunnels, into the model (best of 5; "
-          "ciscoconfparse best of 2)")
+    print(
+        f"parse: generated IOS config, {n_lines} lines, 4000 crypto-map tunnels, into the model (best of 5; "
+        "ciscoconfparse best of 2)"
+    )
     print(f"  vpnconf parse + model   {t_ours:6.3f} s")
     print(f"  netutils bare tree      {t_net:6.3f} s   vpnconf/netutils = {t_ours / t_net:.2f}x (target <= 1.5x)")
     try:

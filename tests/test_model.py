@@ -149,7 +149,9 @@ def test_address_identity_checks_value():
         Identity(type="address", value="not-an-ip")
 
 
-@pytest.mark.parametrize("name", ["Tom VPN", "a;b", "a\nb", "abc\n", "abc\r", "\nabc", "-lead", "x" * 61, "名字", "a{b}", "a#b", "a!b"])
+@pytest.mark.parametrize(
+    "name", ["Tom VPN", "a;b", "a\nb", "abc\n", "abc\r", "\nabc", "-lead", "x" * 61, "名字", "a{b}", "a#b", "a!b"]
+)
 def test_names_reject_metacharacters(name):
     with pytest.raises(ValidationError):
         tunnel(name=name)

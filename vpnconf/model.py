@@ -276,6 +276,8 @@ def canonical_ike_version(value: Any) -> Any:
 
 EncryptionField = Encryption
 IntegrityField = Integrity
+
+
 def _no_bool(v: Any) -> Any:
     if isinstance(v, bool):  # YAML `yes`/`no` is not a group number
         raise ValueError("a DH group is a number such as 14, not a yes/no value")

@@ -28,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PlainValidator,
     SecretStr,
     StringConstraints,
     field_serializer,
@@ -278,6 +279,18 @@ EncryptionField = Encryption
 IntegrityField = Integrity
 
 
+def _pfs_plain(v: Any) -> DhGroup | None:
+    """PFS: none (``NULL``, ``disabled`` ...) or a DH group in any spelling."""
+    if isinstance(v, bool):
+        raise ValueError("PFS is 'none' or a DH group number, not a yes/no value")
+    g = canonical_pfs(v)
+    if g is None:
+        return None
+    if isinstance(g, int) and g in DhGroup._value2member_map_:
+        return DhGroup(g)
+    raise ValueError(f"PFS {v!r} is not 'none' or one of the DH groups {', '.join(str(int(x)) for x in DhGroup)}")
+
+
 def _no_bool(v: Any) -> Any:
     if isinstance(v, bool):  # YAML `yes`/`no` is not a group number
         raise ValueError("a DH group is a number such as 14, not a yes/no value")
@@ -373,7 +386,7 @@ class IpsecOptions(_Model):
     encapsulation: Encapsulation = Encapsulation.tunnel
     encryption: EncryptionField = Encryption.aes128
     integrity: IntegrityField = Integrity.sha1
-    pfs: Annotated[DhGroup | None, BeforeValidator(canonical_pfs)] = None
+    pfs: Annotated[DhGroup | None, PlainValidator(_pfs_plain, json_schema_input_type=int | str | None)] = None
     lifetime_seconds: int = Field(3600, ge=1)
     lifetime_kb: int = Field(1843200, ge=1)
 
@@ -415,17 +428,20 @@ def _address(v: str) -> ipaddress.IPv4Address:
         raise ValueError(f"{v!r} is not an IPv4 address") from None
 
 
+def _address_plain(v: Any) -> ipaddress.IPv4Address:
+    if isinstance(v, ipaddress.IPv4Address):
+        return v
+    if isinstance(v, str):
+        return _address(v)
+    raise ValueError("an IPv4 address is a string such as 203.0.113.10")
+
+
+# Plain validators: one Python call per value instead of ours plus pydantic's.
 IPv4Addr = Annotated[
     ipaddress.IPv4Address,
-    BeforeValidator(lambda v: _address(v) if isinstance(v, str) else v),
+    PlainValidator(_address_plain, json_schema_input_type=str),
     PlainSerializer(str, return_type=str),
 ]
-
-
-def _strict_net(v: Any) -> Any:
-    if isinstance(v, str):
-        return _network(v)
-    return v
 
 
 @lru_cache(maxsize=65536)
@@ -443,7 +459,19 @@ def _network(v: str) -> ipaddress.IPv4Network:
         raise ValueError(f"{v!r} is not an IPv4 CIDR block ({exc})") from None
 
 
-StrictNet = Annotated[ipaddress.IPv4Network, BeforeValidator(_strict_net), PlainSerializer(str, return_type=str)]
+def _net_plain(v: Any) -> ipaddress.IPv4Network:
+    if isinstance(v, ipaddress.IPv4Network):
+        return v
+    if isinstance(v, str):
+        return _network(v)
+    raise ValueError("a CIDR block is a string such as 10.0.1.0/24")
+
+
+StrictNet = Annotated[
+    ipaddress.IPv4Network,
+    PlainValidator(_net_plain, json_schema_input_type=str),
+    PlainSerializer(str, return_type=str),
+]
 
 
 class SpdPolicy(_Model):

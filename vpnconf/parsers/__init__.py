@@ -223,11 +223,11 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 "error",
             )
             continue
-        extra_ike = [p.raw for p in t.ike_proposals if p is not ike]
-        extra_esp = [p.raw for p in t.esp_proposals if p is not esp]
-        if extra_ike:
+        if len(t.ike_proposals) > 1:
+            extra_ike = [p.raw for p in t.ike_proposals if p is not ike]
             lose(t, f"further IKE proposals not carried (the model holds one): {', '.join(extra_ike)}")
-        if extra_esp:
+        if len(t.esp_proposals) > 1:
+            extra_esp = [p.raw for p in t.esp_proposals if p is not esp]
             lose(t, f"further ESP proposals not carried (the model holds one): {', '.join(extra_esp)}")
         if not t.selectors:
             lose(t, "no traffic selectors (route-based any/any): the SPD cannot be built", "error")
@@ -249,9 +249,12 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         cgws.setdefault(cg, {"name": cg, "public_ip": cg_ip})
         spd: dict[str, list[str]] = {}
         for local, remote in t.selectors:
-            spd.setdefault(_net(remote), [])
-            if _net(local) not in spd[_net(remote)]:
-                spd[_net(remote)].append(_net(local))
+            r, loc = _net(remote), _net(local)
+            peers = spd.get(r)
+            if peers is None:
+                spd[r] = [loc]
+            elif loc not in peers:
+                peers.append(loc)
         vpc_nets.extend(spd)
 
         ike_d: dict[str, Any] = {

@@ -654,6 +654,52 @@ access-list 101 permit ip object-group NETS any
     assert errors(dev) == []
 
 
+def test_single_entry_acls_read_like_longer_ones():
+    """The usual crypto ACL (one block, one `permit ip` entry) is read on a
+    short path; every form must come out as from the general one, findings
+    and their lines included."""
+    acls = [
+        (" permit ip 10.0.1.0 0.0.0.255 192.168.0.0 0.0.255.255", [("10.0.1.0/24", "192.168.0.0/16")]),
+        (" permit ip 10.0.2.7 0.0.0.255 192.168.0.0 0.0.255.255", [("10.0.2.0/24", "192.168.0.0/16")]),
+        ("\tpermit\tip 10.0.3.1 0.0.0.0  192.168.3.0 0.0.0.3 ", [("10.0.3.1/32", "192.168.3.0/30")]),
+        (" permit ip 0.0.0.0 255.255.255.255 10.4.0.0 0.0.255.255", [("0.0.0.0/0", "10.4.0.0/16")]),
+        (" permit ip 10.5.0.0 0.0.255.0 any", []),  # wildcard not contiguous
+        (" permit tcp 10.6.0.0 0.0.0.255 eq 22", []),  # ends before its destination
+        (" permit ip 10.7.0.0 0.0.255.255 010.1.0.0 0.0.255.255", []),  # leading zero
+        (" 10 permit ip 10.8.0.0 0.0.0.255 10.9.0.0 0.0.0.255", [("10.8.0.0/24", "10.9.0.0/24")]),
+    ]
+    text = CMAP.split("ip access-list")[0]
+    for i, (entry, _) in enumerate(acls, 1):
+        text += (
+            f"ip access-list extended A{i}\n{entry}\n"
+            f"crypto map M {i} ipsec-isakmp\n set peer 203.0.113.{i}\n set transform-set T\n match address A{i}\n"
+        )
+    text += "interface Gi1\n ip address 198.51.100.9 255.255.255.0\n crypto map M\n"
+    dev = parse(text, "acl1.cfg")
+    got = by_name(dev)
+    for i, (_, sels) in enumerate(acls, 1):
+        assert got[f"M-{i}"].selectors == sels, i
+    line = {i: 7 + 6 * (i - 1) for i in range(1, len(acls) + 1)}  # each entry's line
+    found = sorted((f.rule, f.line) for f in dev.findings if f.rule in ("ACL-HOST-BITS", "UNSUPPORTED", "SYNTAX"))
+    assert found == [("ACL-HOST-BITS", line[2]), ("SYNTAX", line[6]), ("SYNTAX", line[7]), ("UNSUPPORTED", line[5])]
+
+
+def test_plain_interface_continued_after_a_column_0_comment():
+    """An interface block with nothing VPN-related before a comment in column
+    0 is read lazily; the indented lines after the comment still belong to it."""
+    text = CMAP.replace(" crypto map M\n", "! the map, applied later\n crypto map M\n")
+    t, dev = _one(text)
+    assert t.extra["interfaces"] == ["Gi1"] and t.local_address == "198.51.100.9"
+    assert "UNBOUND" not in rules(dev)
+    text = (
+        CMAP.replace(" ip address 198.51.100.9 255.255.255.0\n", "")
+        + "crypto map M local-address Loopback0\ninterface Loopback0\n description lo\n!\n"
+        " ip address 192.0.2.77 255.255.255.255\ninterface Loopback1\n ip address 192.0.2.78 255.255.255.255\n"
+    )
+    t, _ = _one(text)
+    assert t.local_address == "192.0.2.77" and t.extra["local_address_from"] == "crypto map M local-address"
+
+
 def test_crypto_map_options_local_address_backup_peer_lifetimes():
     text = (
         CMAP.replace(

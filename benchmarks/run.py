@@ -171,7 +171,7 @@ def _best(fn, runs: int = 3) -> float:
 
 
 def bench_parse() -> None:
-    from vpnconf.parsers import parse_into_model
+    from vpnconf.parsing import parse_into_model
 
     text = ios_config()
     n_lines = text.count("\n")

@@ -10,7 +10,7 @@ import pytest
 from vpnconf.compat import check_against_profile, check_peer, cloud_end, establishes, idc_end
 from vpnconf.differential import BASE
 from vpnconf.model import Site
-from vpnconf.parsers import ParsedDevice, Proposal
+from vpnconf.parsing import ParsedDevice, Proposal
 from vpnconf.profiles import get_profile, profile_names
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import QUICKSTART, SHARED
 from vpnconf.io import require_site
-from vpnconf.parsers import parse_text, parser_modules
+from vpnconf.parsing import parse_text, parser_modules
 from vpnconf.renderer import render
 
 PARSERS = sorted(parser_modules())

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from vpnconf.catalog import vendors
 from vpnconf.findings import RenderError
 from vpnconf.model import Site
-from vpnconf.parsers import parse_text, parser_modules, to_site_data
+from vpnconf.parsing import parse_text, parser_modules, to_site_data
 from vpnconf.renderer import join_files, render_files
 
 CASES = [(v.id, var) for v in vendors().values() if v.id in parser_modules() for var in v.variants]

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import IN_CI, SHARED
+from conftest import IN_CI, ROOT, SHARED
 from vpnconf.findings import VpnconfError
 from vpnconf.status import format_status, read_status, read_status_file, status_templates
 
-DATA = Path(__file__).resolve().parent / "data" / "status"
 CORPUS = SHARED / "corpus" / "show_outputs"
 
 COMMANDS = {
@@ -50,7 +49,11 @@ CORPUS_SAMPLES = [
 
 
 def sample(name: str) -> str:
-    return (DATA / name).read_text(encoding="utf-8")
+    vendor, _, rest = name.partition("-")
+    while not (ROOT / "vendors" / vendor / "status" / "samples" / rest).is_file() and "-" in rest:
+        more, _, rest = rest.partition("-")
+        vendor = f"{vendor}-{more}"
+    return (ROOT / "vendors" / vendor / "status" / "samples" / rest).read_text(encoding="utf-8")
 
 
 def corpus(name: str) -> str:

@@ -12,7 +12,7 @@ from conftest import QUICKSTART
 from vpnconf.catalog import vendors
 from vpnconf.io import require_site
 from vpnconf.model import Site
-from vpnconf.parsers import parse_text, parser_modules, to_site_data
+from vpnconf.parsing import parse_text, parser_modules, to_site_data
 from vpnconf.renderer import render
 
 SOURCES = sorted(v for v in vendors() if v in parser_modules())

@@ -1,4 +1,4 @@
-"""The vendor catalog: ``vendors/<vendor>.yaml`` files, discovered, never
+"""The vendor catalog: ``vendors/<id>/vendor.yaml`` files, discovered, never
 listed in code. Each file holds the vendor's catalog entries
 (DescribeCustomerGatewayVendors), its keyword tables (canonical value ->
 vendor keyword, used forwards by the renderer and backwards by the parsers)
@@ -118,7 +118,7 @@ class Software(_Data):
 class Variant(_Data):
     REQUIRED = ("files", "description")
     OPTIONAL = {"ike_versions": [1, 2]}
-    # output file name -> template file (in templates/<vendor>/); one entry for
+    # output file name -> template file (in vendors/<id>/templates/); one entry for
     # most variants, two for strongSwan's ipsec.conf + ipsec.secrets
     files: dict[str, str]
     description: str
@@ -283,8 +283,10 @@ def _cache_path(folder: Path, stamp: str) -> Path:
 def _load_raw(folder: Path) -> dict[str, Any]:
     """The vendor files as data. Parsed YAML is cached as JSON, keyed on the
     files' names, sizes and modification times, so start-up skips PyYAML."""
-    files = sorted(folder.glob("*.yaml"))
-    stamp = ";".join(f"{p.name}:{st.st_size}:{st.st_mtime_ns}" for p in files for st in (p.stat(),))
+    from .paths import vendor_dirs
+
+    files = [d / "vendor.yaml" for d in vendor_dirs().values()]
+    stamp = ";".join(f"{p.parent.name}:{st.st_size}:{st.st_mtime_ns}" for p in files for st in (p.stat(),))
     cache_file = _cache_path(folder, stamp)
     try:
         with cache_file.open(encoding="utf-8") as fh:
@@ -315,8 +317,8 @@ def vendors() -> dict[str, Vendor]:
     out: dict[str, Vendor] = {}
     for path, data in _load_raw(data_dir("vendors")).items():
         v = Vendor(data, path)
-        if v.id != Path(path).stem:
-            raise VpnconfError(f"{path}: id {v.id!r} differs from the file name")
+        if v.id != Path(path).parent.name:
+            raise VpnconfError(f"{path}: id {v.id!r} differs from the folder name")
         out[v.id] = v
     return out
 

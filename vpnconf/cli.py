@@ -305,7 +305,7 @@ def cmd_export(a: argparse.Namespace) -> int:
 
 def _parse_device(path: str, vendor: str | None) -> Any:
     from .io import read_text
-    from .parsers import parse_text
+    from .parsing import parse_text
 
     text = read_text(path)
     if not text.strip():
@@ -319,7 +319,7 @@ def _parse_device(path: str, vendor: str | None) -> Any:
 def cmd_parse(a: argparse.Namespace) -> int:
     import yaml
 
-    from .parsers import to_site_data
+    from .parsing import to_site_data
 
     dev = _parse_device(a.device, a.vendor)
     site, losses = to_site_data(dev)
@@ -421,7 +421,7 @@ def cmd_check(a: argparse.Namespace) -> int:
 def cmd_translate(a: argparse.Namespace) -> int:
     from .findings import RenderError
     from .io import site_from_data
-    from .parsers import to_site_data
+    from .parsing import to_site_data
     from .renderer import join_files, render_files
 
     dev = _parse_device(a.device, a.vendor)

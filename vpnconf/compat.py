@@ -7,7 +7,7 @@ point of view (``local`` = that end). A site tunnel becomes the cloud end with
 
 Where implementations differ, the behaviour modelled is written down here and
 in tests (tests/test_check.py), and the vendor's ``behaviour`` table in its
-vendors/<id>.yaml can override the strongSwan default:
+vendors/<id>/vendor.yaml can override the strongSwan default:
 
 - PFS, IKEv1: quick mode carries the DH group; a responder whose proposal has
   no DH rejects an offer with one and vice versa (strongSwan). Cisco IOS
@@ -33,7 +33,7 @@ from typing import Any
 
 from .findings import Finding
 from .model import IdentityType, Site, Tunnel
-from .parsers import Ident, ParsedDevice, ParsedTunnel, Proposal
+from .parsing import Ident, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set
 
 STRONGSWAN_BEHAVIOUR: dict[str, Any] = {

@@ -123,7 +123,7 @@ def device_tunnel(device: str, vendor: str | None, site: Site, tunnel: str) -> t
     site (same gateways) so that the lab plays it against the cloud's tunnel.
     Returns the tunnel and notes on what was not carried."""
     from .io import read_text
-    from .parsers import parse_text, to_site_data
+    from .parsing import parse_text, to_site_data
 
     try:
         cloud_t = site.tunnel(tunnel)

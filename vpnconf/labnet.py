@@ -93,7 +93,7 @@ LINK_PREFIX = "vl"  # veth names: vl<tag>a / vl<tag>b (<= 15 chars)
 TAG_ENV = "VPNLAB_TAG"
 LAB_NET = ipaddress.ip_network("198.18.0.0/15")
 BASE_DIR = "/tmp"  # labs live in /tmp/vpnlab-<tag>/
-APT_HINT = "apt-get install strongswan-charon strongswan-swanctl libcharon-extra-plugins"
+APT_HINT = "apt-get install strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins"
 
 CHARON_CANDIDATES = ("/usr/lib/ipsec/charon", "/usr/libexec/ipsec/charon", "/usr/lib/strongswan/charon")
 SWANCTL_CANDIDATES = ("/usr/sbin/swanctl", "/usr/bin/swanctl")
@@ -220,9 +220,9 @@ def preflight() -> str | None:
         return "ip/ping missing: " + ", ".join(missing) + " (apt-get install iproute2 iputils-ping util-linux mount)"
     if not _first_existing(CHARON_CANDIDATES) or not _first_existing(SWANCTL_CANDIDATES):
         return "strongSwan not installed: " + APT_HINT
-    for plugin in ("kernel-libipsec", "vici", "socket-default", "kernel-netlink", "openssl"):
-        if not _plugin_available(plugin):
-            return f"strongSwan plugin {plugin} missing: {APT_HINT}"
+    missing = [p for p in dict.fromkeys((CHARON_PLUGINS + " " + SWANCTL_PLUGINS).split()) if not _plugin_available(p)]
+    if missing:
+        return f"strongSwan plugin(s) {', '.join(missing)} missing: {APT_HINT}"
     if not os.path.exists("/dev/net/tun"):
         return "no /dev/net/tun (kernel-libipsec needs TUN)"
     return None
@@ -1191,3 +1191,11 @@ def _drive(
 def _ping_pair(pings: dict[str, tuple[str, str]], child: str) -> tuple[str | None, str | None]:
     pair = pings.get(child)
     return (pair[0], pair[1]) if pair else (None, None)
+
+
+if __name__ == "__main__":  # `python -m vpnconf.labnet`: CI's one-line preflight
+    reason = preflight()
+    if reason:
+        print(f"lab preflight failed: {reason}", file=sys.stderr)
+        sys.exit(1)
+    print("lab preflight: ok")

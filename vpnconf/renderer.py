@@ -7,7 +7,7 @@ device and ``remote`` the cloud's VPN gateway.
 
 Everything clever (keywords, masks, wildcards, sequence numbers, names,
 byte conversions) is prepared here; templates stay plain. Keywords come only
-from ``vendors/<vendor>.yaml``.
+from ``vendors/<id>/vendor.yaml``.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .catalog import Software, Vendor, get_vendor
 from .findings import RenderError, VpnconfError
 from .model import IdentityType, Site, Tunnel
-from .paths import data_dir
+from .paths import vendor_dirs
 
 
 # ------------------------------------------------------------------ Jinja
@@ -30,7 +31,14 @@ def _env() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+        # "<vendor id>/x.j2" is vendors/<id>/templates/x.j2; "_common/" holds
+        # the macros every vendor shares (vpnconf/templates/_common/).
+        loader=jinja2.PrefixLoader(
+            {
+                "_common": jinja2.FileSystemLoader(str(Path(__file__).parent / "templates" / "_common")),
+                **{vid: jinja2.FileSystemLoader(str(d / "templates")) for vid, d in vendor_dirs().items()},
+            }
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -206,7 +214,7 @@ def _kw(vendor: Vendor, table: str, value: object, ike_version: int) -> str:
     if kw is None:  # capability lists and keyword tables disagree: a data bug
         raise RenderError(
             f"{vendor.id}: no keyword for {table} {getattr(value, 'value', value)} "
-            f"with IKEv{ike_version} in vendors/{vendor.id}.yaml"
+            f"with IKEv{ike_version} in vendors/{vendor.id}/vendor.yaml"
         )
     return kw
 

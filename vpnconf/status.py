@@ -20,7 +20,7 @@ range.
 
 Templates
 ---------
-One TextFSM template per command, ``templates/<vendor id>/status/<command>.textfsm``,
+One TextFSM template per command, ``vendors/<id>/status/<command>.textfsm``,
 found by listing the folder (no central list). Comment lines before the first
 ``Value`` carry directives::
 
@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding, VpnconfError
-from .paths import data_dir
+from .paths import vendor_dirs
 
 if TYPE_CHECKING:
     from .findings import Severity
@@ -145,26 +145,23 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
 
 @cache
 def status_templates(vendor_id: str) -> tuple[StatusTemplate, ...]:
-    """The status templates of one vendor (``templates/<vendor>/status/*.textfsm``)."""
+    """The status templates of one vendor (``vendors/<id>/status/*.textfsm``)."""
     try:
-        folder = data_dir("templates") / vendor_id / "status"
+        d = vendor_dirs().get(vendor_id)
     except FileNotFoundError as exc:
         raise VpnconfError(str(exc)) from None
-    if not folder.is_dir():
+    folder = d / "status" if d else None
+    if folder is None or not folder.is_dir():
         return ()
     return tuple(_load_template(vendor_id, p) for p in sorted(folder.glob("*.textfsm")))
 
 
 def _all_status_templates() -> list[StatusTemplate]:
     try:
-        root = data_dir("templates")
+        ids = list(vendor_dirs())
     except FileNotFoundError:
         return []
-    out: list[StatusTemplate] = []
-    for d in sorted(root.iterdir()):
-        if d.is_dir() and not d.name.startswith("_"):
-            out.extend(status_templates(d.name))
-    return out
+    return [t for vid in ids for t in status_templates(vid)]
 
 
 def _run(tpl: StatusTemplate, text: str) -> list[dict[str, Any]]:
@@ -529,7 +526,7 @@ def read_status(text: str, vendor: str, name: str, *, local_addresses: Iterable[
     vid = get_vendor(vendor).id
     templates = status_templates(vid)
     if not templates:
-        raise VpnconfError(f"vendor {vid} has no status templates (templates/{vid}/status/*.textfsm)")
+        raise VpnconfError(f"vendor {vid} has no status templates (vendors/{vid}/status/*.textfsm)")
     if not isinstance(text, str):
         raise VpnconfError(f"{name}: expected text, got {type(text).__name__}")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")

@@ -1,0 +1,347 @@
+"""The shared parsing layer. Each vendor's parser is ``vendors/<id>/parser.py``,
+discovered (no central list). Each module defines
+
+    def detect(text: str) -> tuple[float, str]   # score 0..1 and why
+    def parse(text: str, name: str) -> ParsedDevice
+
+A parser reads what the device says, from the device's point of view (local =
+the device, remote = its peer), maps keywords back through the vendor's table
+(``vendors/<id>/vendor.yaml``) and never guesses: what it cannot read becomes a
+finding with the line number. ``to_site_data`` turns parsed tunnels into the
+cloud-view site model, reporting everything it could not carry.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+from typing import Any, Literal
+
+from ..findings import Finding, VpnconfError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..findings import Severity
+
+PskState = Literal["clear", "encrypted", "masked", "missing", "certificate"]
+
+
+@dataclass
+class Proposal:
+    """One IKE or ESP proposal in canonical names; None where the vendor's value
+    has no canonical name (``raw`` keeps what the device said)."""
+
+    encryption: str | None = None
+    integrity: str | None = None
+    dh_group: int | None = None  # IKE proposals only
+    raw: str = ""
+
+
+@dataclass
+class Ident:
+    type: Literal["address", "fqdn", "other"]
+    value: str
+
+
+@dataclass
+class ParsedTunnel:
+    name: str
+    line: int | None = None
+    variant: str | None = None  # crypto-map, vti, route, policy, interface, swanctl ...
+    local_address: str | None = None
+    peer_address: str | None = None
+    auth: Literal["psk", "certificate", "unknown"] = "psk"
+    psk: str | None = None
+    psk_state: PskState = "missing"
+    ike_version: int | None = None  # None: both / not said
+    mode: Literal["main", "aggressive"] = "main"
+    ike_proposals: list[Proposal] = field(default_factory=list)
+    ike_lifetime: int | None = None
+    local_id: Ident | None = None
+    peer_id: Ident | None = None
+    esp_proposals: list[Proposal] = field(default_factory=list)
+    pfs: int | None = None  # None: no PFS
+    ipsec_lifetime_seconds: int | None = None
+    ipsec_lifetime_kb: int | None = None
+    selectors: list[tuple[str, str]] = field(default_factory=list)  # (local, remote), device view
+    dpd_enabled: bool = False
+    dpd_timeout: int | None = None
+    dpd_action: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def redacted(self, show_secrets: bool = False) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        d = asdict(self)
+        if self.psk is not None and not show_secrets:
+            d["psk"] = "<redacted>"
+        return d
+
+
+@dataclass
+class ParsedDevice:
+    vendor: str
+    file: str
+    tunnels: list[ParsedTunnel] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    detected: str | None = None  # why this vendor, when detected
+
+    def note(
+        self, rule: str, message: str, line: int | None = None, severity: Severity = "info", path: str = ""
+    ) -> None:
+        self.findings.append(
+            Finding(rule=rule, severity=severity, message=message, path=path, file=self.file, line=line)
+        )
+
+
+# ------------------------------------------------------------ discovery
+@cache
+def parser_module(vendor_id: str) -> ModuleType:
+    """The parser of one vendor, ``vendors/<id>/parser.py``, loaded once as
+    the module ``vpnconf.vendor_parsers.<id>``."""
+    import importlib.util
+    import sys
+
+    from ..paths import vendor_dirs
+
+    path = vendor_dirs()[vendor_id] / "parser.py"
+    name = f"vpnconf.vendor_parsers.{vendor_id}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a folder, not a file
+        raise VpnconfError(f"{path}: cannot be loaded as a parser")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@cache
+def parser_modules() -> dict[str, ModuleType]:
+    """Every vendor that has a parser (``vendors/<id>/parser.py``), by id."""
+    from ..paths import vendor_dirs
+
+    return {vid: parser_module(vid) for vid, d in vendor_dirs().items() if (d / "parser.py").is_file()}
+
+
+def detect_vendor(text: str) -> tuple[str, str]:
+    """(vendor id, why) of the best-scoring parser; VpnconfError if none fits."""
+    scores = []
+    for vid, mod in parser_modules().items():
+        score, why = mod.detect(text)
+        scores.append((score, vid, why))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < 0.3:
+        raise VpnconfError(
+            "cannot tell which vendor wrote this config (no IPsec configuration recognised); pass --vendor"
+        )
+    return scores[0][1], scores[0][2]
+
+
+def parse_text(text: str, name: str, vendor: str | None = None) -> ParsedDevice:
+    from ..catalog import get_vendor
+
+    if vendor is None:
+        vid, why = detect_vendor(text)
+    else:
+        vid, why = get_vendor(vendor).id, None
+    mods = parser_modules()
+    if vid not in mods:
+        raise VpnconfError(f"no parser for vendor {vid} yet (parsers: {', '.join(sorted(mods))})")
+    dev: ParsedDevice = mods[vid].parse(text, name)
+    dev.detected = why
+    return dev
+
+
+# ------------------------------------------------------ shared helpers
+def small_int(s: str) -> int | None:
+    """A non-negative integer written in decimal, or None (huge values too)."""
+    return int(s) if s.isdigit() and len(s) < 12 else None
+
+
+def ipv4(s: str) -> str | None:
+    """The IPv4 address written in ``s`` (normalised), or None."""
+    try:
+        return str(ipaddress.IPv4Address(s))
+    except ValueError:
+        return None
+
+
+# -------------------------------------------------------- keyword tables
+@cache
+def reverse_table(vendor_id: str, table: str, ike_version: int | None) -> dict[str, Any]:
+    """Vendor keyword -> canonical value for one keyword table (both IKE
+    versions merged when ``ike_version`` is None). Keys are lower case."""
+    from ..catalog import vendors
+
+    v = vendors()[vendor_id]
+    out: dict[str, Any] = {}
+    versions = [ike_version] if ike_version else [1, 2]
+    for ver in versions:
+        for src in (v.keywords.get(table, {}), v.keywords.get(f"ikev{ver}", {}).get(table, {})):
+            for canon, kw in src.items():
+                out.setdefault(str(kw).lower(), canon)
+    return out
+
+
+def lookup(vendor_id: str, table: str, keyword: str, ike_version: int | None = None) -> Any:
+    return reverse_table(vendor_id, table, ike_version).get(keyword.strip().lower())
+
+
+# ------------------------------------------------------ to the site model
+@cache
+def _net(s: str) -> str:
+    return str(ipaddress.IPv4Network(s, strict=False))
+
+
+_ADDRESS_ID: dict[str, Any] = {"type": "address"}
+
+
+def _ident(i: Ident | None, gw_ip: str) -> dict[str, Any]:
+    """A parsed identity as the model's: the gateway's own address (or an
+    identity of no known type) is the default address identity."""
+    if i is None or i.type == "other" or (i.type == "address" and i.value == gw_ip):
+        return dict(_ADDRESS_ID)
+    return {"type": i.type, "value": i.value}
+
+
+def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
+    """Parsed tunnels -> site data (the cloud's point of view) and a finding for
+    everything that could not be carried into the model."""
+    losses: list[Finding] = []
+
+    def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning") -> None:
+        losses.append(
+            Finding(rule="NOT-CARRIED", severity=sev, message=f"tunnel {t.name}: {msg}", file=dev.file, line=t.line)
+        )
+
+    vpngws: dict[str, dict[str, Any]] = {}
+    cgws: dict[str, dict[str, Any]] = {}
+    tunnels: list[dict[str, Any]] = []
+    vpc_nets: list[str] = []
+    for t in dev.tunnels:
+        if t.peer_address is None:
+            lose(t, "no peer address: cannot name the cloud's VPN gateway", "error")
+            continue
+        if t.auth != "psk":
+            lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error")
+            continue
+        ike = next((p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group), None)
+        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or p.encryption.endswith("gcm"))), None)
+        if ike is None or esp is None:
+            lose(
+                t,
+                "no IKE or ESP proposal made only of values the model knows "
+                f"({', '.join(p.raw for p in t.ike_proposals + t.esp_proposals) or 'none'})",
+                "error",
+            )
+            continue
+        if len(t.ike_proposals) > 1:
+            extra_ike = [p.raw for p in t.ike_proposals if p is not ike]
+            lose(t, f"further IKE proposals not carried (the model holds one): {', '.join(extra_ike)}")
+        if len(t.esp_proposals) > 1:
+            extra_esp = [p.raw for p in t.esp_proposals if p is not esp]
+            lose(t, f"further ESP proposals not carried (the model holds one): {', '.join(extra_esp)}")
+        if not t.selectors:
+            lose(t, "no traffic selectors (route-based any/any): the SPD cannot be built", "error")
+            continue
+        if t.ike_version is None:
+            lose(t, "IKE version not pinned (both accepted): IKEv2 assumed")
+        psk = t.psk if t.psk_state == "clear" else None
+        if psk is None:
+            lose(t, f"pre-shared key is {t.psk_state}: a placeholder is used, fill it in", "warning")
+        vg = f"gw-{t.peer_address}"
+        vpngws.setdefault(vg, {"name": vg, "public_ip": t.peer_address, "bandwidth_mbps": 5})
+        cg_ip = t.local_address
+        if cg_ip is None and t.local_id and t.local_id.type == "address":
+            cg_ip = t.local_id.value
+        if cg_ip is None:
+            lose(t, "no local address: the customer gateway address is a placeholder (192.0.2.1)", "warning")
+            cg_ip = "192.0.2.1"
+        cg = f"cgw-{cg_ip}"
+        cgws.setdefault(cg, {"name": cg, "public_ip": cg_ip})
+        spd: dict[str, list[str]] = {}
+        for local, remote in t.selectors:
+            r, loc = _net(remote), _net(local)
+            peers = spd.get(r)
+            if peers is None:
+                spd[r] = [loc]
+            elif loc not in peers:
+                peers.append(loc)
+        vpc_nets.extend(spd)
+
+        ike_d: dict[str, Any] = {
+            "version": t.ike_version or 2,
+            "encryption": ike.encryption,
+            "integrity": ike.integrity,
+            "dh_group": ike.dh_group,
+            "mode": t.mode,
+            "local_id": _ident(t.peer_id, t.peer_address),
+            "peer_id": _ident(t.local_id, cg_ip),
+        }
+        for i in (t.peer_id, t.local_id):
+            if i is not None and i.type == "other":
+                lose(t, f"identity {i.value} is neither an address nor an FQDN")
+        if t.ike_lifetime:
+            ike_d["lifetime_seconds"] = t.ike_lifetime
+        ipsec_d: dict[str, Any] = {
+            "encryption": esp.encryption,
+            "integrity": esp.integrity or "sha1",
+            "pfs": t.pfs if t.pfs else "none",
+        }
+        if esp.integrity is None:
+            lose(t, "AEAD ESP proposal has no integrity algorithm; sha1 is written for the model's field", "info")
+        if t.ipsec_lifetime_seconds:
+            ipsec_d["lifetime_seconds"] = t.ipsec_lifetime_seconds
+        if t.ipsec_lifetime_kb:
+            ipsec_d["lifetime_kb"] = t.ipsec_lifetime_kb
+        tun: dict[str, Any] = {
+            "name": t.name,
+            "vpn_gateway": vg,
+            "customer_gateway": cg,
+            "pre_shared_key": psk or "REPLACE-ME-unknown-key",
+            "spd": [{"local": k, "peers": v} for k, v in spd.items()],
+            "ike": ike_d,
+            "ipsec": ipsec_d,
+        }
+        if t.dpd_enabled or t.dpd_timeout:
+            tun["dpd"] = {
+                "enabled": t.dpd_enabled,
+                "timeout_seconds": t.dpd_timeout or 30,
+                "action": t.dpd_action if t.dpd_action in ("clear", "restart") else "restart",
+            }
+        tunnels.append(tun)
+    site = {
+        "profile": "tencent",
+        "vpc": {
+            "name": "parsed-vpc",
+            "region": "ap-guangzhou",
+            "cidr_blocks": list(dict.fromkeys(vpc_nets)) or ["10.0.0.0/8"],
+        },
+        "vpn_gateways": list(vpngws.values()),
+        "customer_gateways": list(cgws.values()),
+        "tunnels": tunnels,
+    }
+    return site, losses
+
+
+def parse_into_model(text: str, name: str, vendor: str | None = None) -> tuple[ParsedDevice, Any, list[Finding]]:
+    """Parse a device config all the way into the model: (parsed device, Site
+    or None when no tunnel could be carried, losses). The cyclic garbage
+    collector is paused meanwhile: the pass allocates many small objects and
+    frees none of them early, so collections only cost time."""
+    import gc
+
+    from ..model import Site
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        dev = parse_text(text, name, vendor)
+        data, losses = to_site_data(dev)
+        site = Site.model_validate(data) if data["tunnels"] else None
+    finally:
+        if was_enabled:
+            gc.enable()
+    return dev, site, losses

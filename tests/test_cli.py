@@ -365,7 +365,7 @@ def test_vendor_files_are_checked_strictly(tmp_path, monkeypatch):
     from vpnconf.catalog import Vendor
     from vpnconf.findings import VpnconfError
 
-    good = yaml.safe_load((ROOT / "vendors" / "strongswan.yaml").read_text())
+    good = yaml.safe_load((ROOT / "vendors" / "strongswan" / "vendor.yaml").read_text())
     Vendor(good, "x.yaml")
     for bad, msg in (
         (dict(good, colour="red"), "unknown key(s) colour"),
@@ -379,22 +379,25 @@ def test_vendor_files_are_checked_strictly(tmp_path, monkeypatch):
 def test_catalog_cache_follows_the_files(tmp_path, monkeypatch):
     import shutil
 
-    from vpnconf import catalog
+    from vpnconf import catalog, paths
 
     folder = tmp_path / "vendors"
     shutil.copytree(ROOT / "vendors", folder)
+    monkeypatch.setattr(
+        paths, "vendor_dirs", lambda: {d.parent.name: d.parent for d in sorted(folder.glob("*/vendor.yaml"))}
+    )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = catalog._load_raw(folder)
     assert list((tmp_path / "cache" / "vpnconf").glob("catalog-*.json"))
-    p = folder / "strongswan.yaml"
+    p = folder / "strongswan" / "vendor.yaml"
     p.write_text(p.read_text().replace("name: strongSwan", "name: strongSwan edited"))
     second = catalog._load_raw(folder)
     assert first[str(p)]["name"] == "strongSwan" and second[str(p)]["name"] == "strongSwan edited"
 
 
 def test_status_command(vpnconf_bin, tmp_path):
-    sample = ROOT / "tests" / "data" / "status"
-    swan = next(sample.glob("strongswan*"), None)
+    sample = ROOT / "vendors" / "strongswan" / "status" / "samples"
+    swan = next(sample.glob("*.txt"), None)
     assert swan is not None
     r = run(vpnconf_bin, "status", "--vendor", "strongswan", swan, "--format", "json")
     doc = json.loads(r.stdout)

@@ -418,3 +418,95 @@ def test_lab_unavailable_is_one_line_exit_2(monkeypatch, capsys):
     monkeypatch.setattr(lab, "preflight", lambda: "needs root (network namespaces)")
     assert main(["lab", "verify", str(QUICKSTART), "--tunnel", "TomVPNConn"]) == 2
     assert capsys.readouterr().err == "vpnconf: lab unavailable: needs root (network namespaces)\n"
+
+
+# ------------------------------------------------------------------ regions
+# The price table's display names (the product document's spellings) -> API ids.
+REGION_SPELLINGS = {
+    "Guangzhou": "ap-guangzhou",
+    "Shanghai": "ap-shanghai",
+    "Beijing": "ap-beijing",
+    "Chengdu": "ap-chengdu",
+    "Chongqing": "ap-chongqing",
+    "Nanjing": "ap-nanjing",
+    "Hong Kong": "ap-hongkong",
+    "hong kong": "ap-hongkong",
+    "HONG-KONG": "ap-hongkong",
+    "Hong Kong, China": "ap-hongkong",
+    "Singapore": "ap-singapore",
+    "Bangkok": "ap-bangkok",
+    "Mumbai": "ap-mumbai",
+    "Seoul": "ap-seoul",
+    "Tokyo": "ap-tokyo",
+    "Silicon Valley": "na-siliconvalley",
+    "silicon-valley": "na-siliconvalley",
+    "Virginia": "na-ashburn",
+    "Frankfurt": "eu-frankfurt",
+    "Moscow": "eu-moscow",
+    "Toronto": "na-toronto",
+    "ap-guangzhou": "ap-guangzhou",
+    "AP-Guangzhou": "ap-guangzhou",
+    " ap guangzhou ": "ap-guangzhou",
+}
+
+
+def test_region_spellings_resolve_to_api_ids():
+    from vpnconf.io import resolve_region
+
+    for spelling, rid in REGION_SPELLINGS.items():
+        assert resolve_region(spelling) == rid, spelling
+    # named by the product document, but no source gives their API ids
+    for unknown in ("Jakarta", "Sao Paulo", "mars-1", ""):
+        assert resolve_region(unknown) is None
+
+
+@pytest.mark.parametrize(("spelling", "rid"), [("Guangzhou", "ap-guangzhou"), ("hong kong", "ap-hongkong")])
+def test_price_takes_region_names(vpnconf_bin, spelling, rid):
+    r = run(vpnconf_bin, "price", "--region", spelling, "--bandwidth", 10, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["Region"] == rid
+    r = run(vpnconf_bin, "price", "--region", spelling, "--bandwidth", 10)
+    assert r.returncode == 0 and r.stdout.startswith(f"{rid} 10 Mbps")
+
+
+def test_unknown_region_is_one_line_with_the_known_spellings(vpnconf_bin):
+    r = run(vpnconf_bin, "price", "--region", "Jakarta", "--bandwidth", 10)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'Jakarta'" in lines[0]
+    assert "ap-hongkong (Hong Kong" in lines[0] and "na-ashburn (Virginia)" in lines[0]
+
+
+def _site_in(tmp_path, region, name="site.yaml"):
+    data = yaml.safe_load(QUICKSTART.read_text())
+    data["vpc"]["region"] = region
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data, sort_keys=False))
+    return p
+
+
+def test_site_file_region_names(vpnconf_bin, tmp_path):
+    from vpnconf.io import require_site
+
+    p = _site_in(tmp_path, "Silicon Valley")
+    assert run(vpnconf_bin, "validate", p).returncode == 0
+    assert require_site(p).vpc.region == "na-siliconvalley"
+    bad = _site_in(tmp_path, "Atlantis", "bad.yaml")
+    r = run(vpnconf_bin, "validate", bad, "--format", "json")
+    assert r.returncode == 1
+    (f,) = [f for f in json.loads(r.stdout)["findings"] if f["path"] == "vpc.region"]
+    assert f["severity"] == "error" and "'Atlantis'" in f["message"] and "ap-guangzhou (Guangzhou)" in f["message"]
+    assert f["file"] == str(bad) and f["line"] == bad.read_text().splitlines().index("  region: Atlantis") + 1
+
+
+def test_import_into_a_site_with_a_region_name(vpnconf_bin, tmp_path):
+    req = json.loads(run(vpnconf_bin, "export", QUICKSTART, "--show-secrets").stdout)
+    p = tmp_path / "req.json"
+    p.write_text(json.dumps(req))
+    data = yaml.safe_load(QUICKSTART.read_text())
+    data["vpc"]["region"], data["tunnels"] = "Hong Kong", []
+    base = tmp_path / "base.yaml"
+    base.write_text(yaml.safe_dump(data))
+    r = run(vpnconf_bin, "import", p, "--into", base, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["vpc"]["region"] == "ap-hongkong"

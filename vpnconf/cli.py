@@ -219,16 +219,13 @@ def cmd_routes(a: argparse.Namespace) -> int:
 
 
 def cmd_price(a: argparse.Namespace) -> int:
-    from importlib import resources
+    from .io import known_regions, region_table, resolve_region
 
-    import yaml
-
-    table = yaml.safe_load(resources.files("vpnconf").joinpath("pricing.yaml").read_text(encoding="utf-8"))
-    region = table["regions"].get(a.region)
-    if region is None:
-        raise VpnconfError(
-            f"region {a.region!r} is not in the price table (known: {', '.join(sorted(table['regions']))})"
-        )
+    table = region_table()
+    rid = resolve_region(a.region)
+    if rid is None:
+        raise VpnconfError(f"--region {a.region!r} is not in the price table (known: {known_regions()})")
+    region = table["regions"][rid]
     if a.bandwidth not in region:
         raise VpnconfError(
             f"bandwidth {a.bandwidth} Mbps is not a tier (tiers: {', '.join(map(str, sorted(region)))} Mbps)"
@@ -238,7 +235,7 @@ def cmd_price(a: argparse.Namespace) -> int:
     hourly = float(region[a.bandwidth])
     total = round(hourly * a.hours, 4)
     obj = {
-        "Region": a.region,
+        "Region": rid,
         "BandwidthMbps": a.bandwidth,
         "Hours": a.hours,
         "Currency": table["currency"],
@@ -249,7 +246,7 @@ def cmd_price(a: argparse.Namespace) -> int:
     _emit(
         obj,
         a.format,
-        f"{a.region} {a.bandwidth} Mbps: {hourly} {table['currency']}/hour x {a.hours} h = "
+        f"{rid} {a.bandwidth} Mbps: {hourly} {table['currency']}/hour x {a.hours} h = "
         f"{total} {table['currency']} (gateway fee only; traffic billed per GB)",
     )
     return 0
@@ -544,7 +541,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(fn=cmd_routes)
 
     sp = add("price", "VPN gateway cost from the price table (InquiryVpnPrice, offline)")
-    sp.add_argument("--region", required=True)
+    sp.add_argument(
+        "--region", required=True, help='region id or name, any case: ap-guangzhou, Guangzhou, "hong kong", Virginia'
+    )
     sp.add_argument("--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100")
     sp.add_argument("--hours", type=float, default=1.0)
     sp.set_defaults(fn=cmd_price)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +121,64 @@ def load_data(text: str, name: str) -> Any:
         raise VpnconfError(f"{name}{where}: malformed YAML: {problem}") from None
 
 
+# ----------------------------------------------------------------- regions
+_REGION_ID = re.compile(r"^[a-z]{2,4}-[a-z0-9-]+$")
+
+
+@cache
+def region_table() -> dict[str, Any]:
+    """``vpnconf/pricing.yaml``: the price per region id and the region names."""
+    from importlib import resources
+
+    data: dict[str, Any] = yaml.safe_load(
+        resources.files("vpnconf").joinpath("pricing.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def _fold_region(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s.casefold() if c.isalnum())
+
+
+@cache
+def _region_index() -> dict[str, str]:
+    t = region_table()
+    idx = {_fold_region(rid): rid for rid in t["regions"]}
+    for name, rid in (t.get("region_names") or {}).items():
+        idx.setdefault(_fold_region(name), rid)
+    return idx
+
+
+def resolve_region(name: str) -> str | None:
+    """The API region id for a region id or name as users write it ("Guangzhou",
+    "hong kong", "AP-Guangzhou"), or None when unknown."""
+    return _region_index().get(_fold_region(name)) if isinstance(name, str) else None
+
+
+def known_regions() -> str:
+    """Every accepted spelling, for the message about an unknown region."""
+    t = region_table()
+    names: dict[str, list[str]] = {rid: [] for rid in t["regions"]}
+    for name, rid in (t.get("region_names") or {}).items():
+        names.setdefault(rid, []).append(name)
+    return ", ".join(f"{rid} ({' / '.join(n)})" if n else rid for rid, n in sorted(names.items()))
+
+
+def unknown_region(name: object) -> str:
+    return f"region {name!r} is not a known region (known: {known_regions()})"
+
+
+def _site_region(data: dict[str, Any]) -> dict[str, Any]:
+    """Site data with ``vpc.region`` written as a region name mapped to its id."""
+    vpc = data.get("vpc")
+    region = vpc.get("region") if isinstance(vpc, dict) else None
+    if not isinstance(vpc, dict) or not isinstance(region, str) or _REGION_ID.match(region):
+        return data
+    rid = resolve_region(region)
+    return data if rid is None else {**data, "vpc": {**vpc, "region": rid}}
+
+
 def _schema_findings(exc: ValidationError, name: str, lines: dict[Loc, int]) -> list[Finding]:
     out = []
     for err in exc.errors(include_url=False, include_input=False):
@@ -150,10 +211,16 @@ def site_from_data(data: Any, name: str, lines: dict[Loc, int] | None = None) ->
             f"{name}: a site file is a mapping with vpc, vpn_gateways, "
             f"customer_gateways and tunnels, not {type(data).__name__}"
         )
+    data = _site_region(data)
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
-        return None, _schema_findings(exc, name, lines)
+        found = _schema_findings(exc, name, lines)
+        region = data["vpc"].get("region") if isinstance(data.get("vpc"), dict) else None
+        for f in found:
+            if f.path == "vpc.region" and isinstance(region, str):
+                f.message = unknown_region(region)
+        return None, found
     found = check_site(site)
     located = [
         Finding(f.rule, f.severity, f.message, f.path, name, line_for(lines, parse_path(f.path)), f.extra)

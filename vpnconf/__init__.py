@@ -4,7 +4,7 @@ The Python API (heavy modules are imported only when used):
 
     from vpnconf import require_site, render
     site = require_site("samples/quickstart.yaml")
-    print(render(site, "TomVPNConn", "strongswan"))
+    print(render(site, "TomVPNConn", "<vendor id>"))
 """
 
 from __future__ import annotations

@@ -142,6 +142,14 @@ class Vendor(_Data):
         "sources": [],
         "behaviour": {},
         "name_forbidden": "",
+        # what the shared parsing layer (vpnconf/parsing/) reads; see vendors/README.md
+        "secrets": {},  # {keywords: [...], modifiers: [...]}: key-bearing tokens for the redactor
+        "detect": {},  # {patterns: [{re, weight, why}], not: [{re, why}], threshold}
+        "grammar": {},  # syntax family and its data: abbreviations, block children (re-indentation)
+        "defaults": {},  # documented defaults per release, for settings a config leaves out
+        "spellings": {},  # second spellings the device prints for one canonical value, per table
+        "proposal_sets": {},  # predefined proposal sets (Junos standard/compatible, ...)
+        "lab": None,  # {variant, file}: the daemon the lab runs is this vendor's, rendered so
     }
     id: str
     name: str
@@ -158,6 +166,13 @@ class Vendor(_Data):
     sources: list[str]
     # where this vendor's negotiation differs from strongSwan's (see compat.py)
     behaviour: dict[str, Any]
+    secrets: dict[str, Any]
+    detect: dict[str, Any]
+    grammar: dict[str, Any]
+    defaults: dict[str, Any]
+    spellings: dict[str, Any]
+    proposal_sets: dict[str, Any]
+    lab: dict[str, str] | None
 
     def __init__(self, data: dict[str, Any], where: str) -> None:
         super().__init__(data, where)
@@ -393,3 +408,13 @@ def supports(software: Software, capability: str) -> bool:
         enc in a.ike_encryption or enc in a.esp_encryption or integ in a.ike_integrity or integ in a.esp_integrity
         for a in sets
     )
+
+
+@cache
+def lab_vendor() -> Vendor:
+    """The vendor whose daemon the lab runs (``lab:`` in its vendor.yaml):
+    exactly one vendor says so."""
+    labs = [v for v in vendors().values() if v.lab]
+    if len(labs) != 1:
+        raise VpnconfError(f"the lab needs exactly one vendor with a 'lab:' entry; found {len(labs)}")
+    return labs[0]

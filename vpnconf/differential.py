@@ -111,6 +111,7 @@ def _selectors(t: dict[str, Any], rng: random.Random) -> str:
 
 
 def run_pair(idc: dict[str, Any], cloud: dict[str, Any]) -> dict[str, Any]:
+    from .catalog import lab_vendor
     from .lab import verify
 
     si, sc = Site.model_validate(idc), Site.model_validate(cloud)
@@ -118,8 +119,8 @@ def run_pair(idc: dict[str, Any], cloud: dict[str, Any]) -> dict[str, Any]:
     pred = check_peer(
         idc_end(si, ti),
         cloud_end(sc, tc),
-        a_vendor="strongswan",
-        b_vendor="strongswan",
+        a_vendor=lab_vendor().id,
+        b_vendor=lab_vendor().id,
         a_name="idc",
         b_name="cloud",
         initiator="a",

@@ -2,7 +2,7 @@
 
 The *cloud* end plays the VPN gateway, configured from the tunnel as the cloud
 sees it (the rendered IDC config, mirrored); the *idc* end runs exactly what
-`vpnconf render --vendor strongswan` gives the customer gateway. Both keep the
+the lab vendor's rendering (``lab:`` in its vendor.yaml) gives the customer gateway. Both keep the
 real public IPs as IKE identities while their outer addresses come from
 198.18.0.0/15. The engine (namespaces, daemons, clean-up) is `labnet`.
 """
@@ -13,7 +13,7 @@ import ipaddress
 from dataclasses import asdict
 from typing import Any
 
-from .catalog import get_vendor
+from .catalog import lab_vendor
 from .findings import VpnconfError
 from .labnet import LabEnd, LabResult, LabUnavailable, preflight, run_lab
 from .model import Site, Tunnel
@@ -35,13 +35,14 @@ def lab_configs(site: Site, t: Tunnel, cloud: Tunnel | None = None) -> tuple[str
 
     ``cloud`` is the tunnel as the cloud has it, when it differs from what the
     IDC device was rendered from (a mismatch to reproduce)."""
-    v = get_vendor("strongswan")
+    v = lab_vendor()
+    spec = v.lab or {}
     sw = v.software_for(None, None)
-    var = v.variants["swanctl"]
-    tpl = template(v.id, var.files["swanctl.conf"])
+    var = v.variants[spec["variant"]]
+    tpl = template(v.id, var.files[spec["file"]])
     lab = {"local_addrs": IDC_OUTER, "remote_addrs": CLOUD_OUTER, "start": "none"}
-    idc_ctx = build_context(site, t, v, sw, "swanctl", lab)
-    cloud_ctx = dict(idc_ctx) if cloud is None else build_context(site, cloud, v, sw, "swanctl", lab)
+    idc_ctx = build_context(site, t, v, sw, spec["variant"], lab)
+    cloud_ctx = dict(idc_ctx) if cloud is None else build_context(site, cloud, v, sw, spec["variant"], lab)
     cloud_ctx.update(
         local=cloud_ctx["remote"],
         remote=cloud_ctx["local"],

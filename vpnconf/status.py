@@ -4,7 +4,7 @@ of Tencent Cloud's DescribeVpnConnMonitor.
 ``read_status(text, vendor, name)`` reads what a show/diagnose command printed
 (``show crypto isakmp sa``, ``swanctl --list-sas`` ...) into JSON-ready data::
 
-    {"vendor": "cisco_ios", "command": "show crypto isakmp sa", "file": name,
+    {"vendor": "<vendor id>", "command": "<the command>", "file": name,
      "tunnels": [{"name"?, "peer", "local"?, ..., "phase1": {...} | None, "phase2": [...] | None}],
      "findings": [...]}
 

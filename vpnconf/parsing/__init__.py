@@ -14,12 +14,15 @@ cloud-view site model, reporting everything it could not carry.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
 from typing import Any, Literal
 
 from ..findings import Finding, VpnconfError
+from .redact import Redactor
+from .vocabulary import CAP, INTERNAL, RULES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,13 +90,36 @@ class ParsedDevice:
     tunnels: list[ParsedTunnel] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     detected: str | None = None  # why this vendor, when detected
+    #: every message about this input passes it (set by ``parse_text``)
+    redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def note(
         self, rule: str, message: str, line: int | None = None, severity: Severity = "info", path: str = ""
     ) -> None:
+        """One finding, in the shared vocabulary (``vocabulary.RULES``), at most
+        ``CAP`` per rule (then one TRUNCATED that counts the rest)."""
+        n = self._counts.get(rule, 0) + 1
+        self._counts[rule] = n
+        if n > CAP:
+            if n == CAP + 1:
+                self.findings.append(
+                    Finding(
+                        rule="TRUNCATED",
+                        severity="info",
+                        message=f"more than {CAP} {rule} findings: the rest are counted, not listed",
+                        file=self.file,
+                        line=line,
+                    )
+                )
+            return
         self.findings.append(
             Finding(rule=rule, severity=severity, message=message, path=path, file=self.file, line=line)
         )
+
+    def unknown_rules(self) -> set[str]:
+        """Rule ids used here that are not in the shared vocabulary."""
+        return {f.rule for f in self.findings} - set(RULES)
 
 
 # ------------------------------------------------------------ discovery
@@ -125,23 +151,79 @@ def parser_modules() -> dict[str, ModuleType]:
     return {vid: parser_module(vid) for vid, d in vendor_dirs().items() if (d / "parser.py").is_file()}
 
 
-def detect_vendor(text: str) -> tuple[str, str]:
-    """(vendor id, why) of the best-scoring parser; VpnconfError if none fits."""
-    scores = []
-    for vid, mod in parser_modules().items():
+@cache
+def _detect_patterns(
+    vendor_id: str,
+) -> tuple[list[tuple[re.Pattern[str], float, str]], list[tuple[re.Pattern[str], str]]]:
+    """The vendor's ``detect:`` patterns (vendor.yaml), compiled once."""
+    from ..catalog import vendors
+
+    d = vendors()[vendor_id].detect
+    where = f"vendors/{vendor_id}/vendor.yaml detect"
+    try:
+        pos = [(re.compile(p["re"], re.M), float(p["weight"]), str(p["why"])) for p in d.get("patterns", [])]
+        neg = [(re.compile(p["re"], re.M), str(p["why"])) for p in d.get("not", [])]
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise VpnconfError(f"{where}: bad pattern ({exc})") from None
+    return pos, neg
+
+
+def detect_score(vendor_id: str, text: str) -> tuple[float, str]:
+    """Score 0..1 that ``text`` was written for this vendor, and why: the
+    vendor's ``detect:`` patterns from its vendor.yaml (the weights of the
+    patterns found, added; any ``not`` pattern found makes it 0), else the
+    parser's own ``detect`` function."""
+    pos, neg = _detect_patterns(vendor_id)
+    if not pos:
+        mod = parser_modules().get(vendor_id)
+        if mod is None or not hasattr(mod, "detect"):
+            return 0.0, "no detection patterns"
         score, why = mod.detect(text)
-        scores.append((score, vid, why))
-    scores.sort(reverse=True)
-    if not scores or scores[0][0] < 0.3:
+        return float(score), str(why)
+    for rx, why in neg:
+        if rx.search(text):
+            return 0.0, f"not {vendor_id}: {why}"
+    score, whys = 0.0, []
+    for rx, weight, why in pos:
+        if rx.search(text):
+            score += weight
+            whys.append(why)
+    return round(min(score, 1.0), 2), ", ".join(whys) or f"no {vendor_id} syntax"
+
+
+#: a vendor is detected from this score on
+DETECT_THRESHOLD = 0.3
+
+
+def detect_vendor(text: str) -> tuple[str, str]:
+    """(vendor id, why) of the best-scoring vendor; VpnconfError if none fits,
+    or if two fit equally well (never a tie broken by name)."""
+    scores = sorted(((*detect_score(vid, text), vid) for vid in parser_modules()), reverse=True)
+    if not scores or scores[0][0] < DETECT_THRESHOLD:
         raise VpnconfError(
             "cannot tell which vendor wrote this config (no IPsec configuration recognised); pass --vendor"
         )
-    return scores[0][1], scores[0][2]
+    if len(scores) > 1 and scores[1][0] == scores[0][0]:
+        raise VpnconfError(
+            f"this config reads equally well as {scores[0][2]} ({scores[0][1]}) and as {scores[1][2]} "
+            f"({scores[1][1]}); pass --vendor"
+        )
+    return scores[0][2], scores[0][1]
 
 
-def parse_text(text: str, name: str, vendor: str | None = None) -> ParsedDevice:
-    from ..catalog import get_vendor
+def parse_text(text: str | bytes, name: str, vendor: str | None = None) -> ParsedDevice:
+    """Parse one device config. Bytes are decoded by ``text.decode``; the
+    parser's findings are capped, redacted (every key-bearing token of the
+    input), and a parser failure is one INTERNAL finding, never a traceback."""
+    from ..catalog import get_vendor, vendors
+    from .text import decode
 
+    try:
+        text, notes = decode(text, name)
+    except VpnconfError as exc:  # binary data: nothing to read, said once
+        dev = ParsedDevice(vendor=get_vendor(vendor).id if vendor else "unknown", file=name)
+        dev.note("ENCODING", str(exc).removeprefix(f"{name}: "), severity="error")
+        return dev
     if vendor is None:
         vid, why = detect_vendor(text)
     else:
@@ -149,8 +231,31 @@ def parse_text(text: str, name: str, vendor: str | None = None) -> ParsedDevice:
     mods = parser_modules()
     if vid not in mods:
         raise VpnconfError(f"no parser for vendor {vid} yet (parsers: {', '.join(sorted(mods))})")
-    dev: ParsedDevice = mods[vid].parse(text, name)
+    try:
+        dev: ParsedDevice = mods[vid].parse(text, name)
+    except RecursionError:
+        dev = ParsedDevice(vendor=vid, file=name)
+        dev.note(INTERNAL, "the input nests too deeply for the parser; nothing could be read", severity="error")
+    except Exception as exc:  # the contract is "never raise": a bug, reported as such
+        dev = ParsedDevice(vendor=vid, file=name)
+        dev.note(
+            INTERNAL, f"the parser failed on this input ({type(exc).__name__}); please report it", severity="error"
+        )
     dev.detected = why
+    for note in notes:
+        dev.findings.insert(0, Finding(rule="ENCODING", severity="info", message=note, file=name))
+    if not dev.tunnels and not any(f.rule == "NO-TUNNEL" for f in dev.findings):
+        dev.note("NO-TUNNEL", "no IPsec tunnel found in this config")
+    sec = vendors()[vid].secrets
+    red = Redactor(text, sec.get("keywords", ()), sec.get("modifiers", ()))
+    for t in dev.tunnels:
+        red.add(t.psk)
+        raw = t.extra.get("psk_raw")
+        if isinstance(raw, str):
+            red.add(raw)
+    for f in dev.findings:
+        f.message = red(f.message, f.line)
+    dev.redactor = red
     return dev
 
 

@@ -1,0 +1,252 @@
+"""The conformance suite: every vendor folder (vendors/<id>/, discovered; no
+vendor is named here) passes the same checks.
+
+- the folder holds what the contract (vendors/README.md) asks for;
+- every variant renders the quick start and a rich tunnel, snapshotted in
+  the vendor's own folder (vendors/<id>/snapshots/, syrupy);
+- every rendered output is detected as its vendor and as no other;
+- every parse case (vendors/<id>/cases/*.yaml: input or corpus file plus the
+  expected tunnels and findings, as data) holds;
+- findings use the one vocabulary (vpnconf/parsing/vocabulary.py);
+- no vendor id appears in central code or central tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from conftest import IN_CI, QUICKSTART, ROOT, SHARED
+from vpnconf.catalog import vendors
+from vpnconf.findings import VpnconfError
+from vpnconf.io import site_from_data
+from vpnconf.parsing import DETECT_THRESHOLD, detect_score, detect_vendor, parse_text, parser_modules
+from vpnconf.parsing.vocabulary import RULES
+from vpnconf.paths import vendor_dirs
+from vpnconf.renderer import render, render_files
+
+VENDORS = vendors()
+DIRS = vendor_dirs()
+VARIANTS = [(v.id, var) for v in VENDORS.values() for var in v.variants]
+BASE = yaml.safe_load(QUICKSTART.read_text())
+CORPUS = SHARED / "corpus"
+
+
+# ------------------------------------------------------------ snapshots
+class _VendorSnapshot(SingleFileSnapshotExtension):
+    """One text file per snapshot, in the vendor's folder."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+    folder: Path
+
+    @classmethod
+    def dirname(cls, *, test_location: Any) -> str:
+        return str(cls.folder / test_location.basename)
+
+
+def vendor_snapshot(snapshot: Any, vendor_id: str) -> Any:
+    ext = type(f"Snapshot_{vendor_id}", (_VendorSnapshot,), {"folder": DIRS[vendor_id] / "snapshots"})
+    return snapshot.use_extension(ext)
+
+
+def site_with(mutate: Any = None) -> Any:
+    d = copy.deepcopy(BASE)
+    if mutate:
+        mutate(d)
+    site, findings = site_from_data(d, "t.yaml")
+    assert site is not None, [f.text() for f in findings]
+    return site
+
+
+def rich(d: dict[str, Any], version: int = 2) -> None:
+    """IKEv2 (or v1), PFS, FQDN identities, 3 SPD policies with several peers each, DPD."""
+    t = d["tunnels"][0]
+    t["ike"].update(
+        version=version,
+        encryption="aes256",
+        integrity="sha256",
+        dh_group=14,
+        local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
+        peer_id={"type": "fqdn", "value": "idc-gw.example.com"},
+    )
+    t["ipsec"].update(encryption="aes256", integrity="sha256", pfs=14, lifetime_seconds=7200, lifetime_kb=4608000)
+    t["dpd"] = {"enabled": True, "timeout_seconds": 45, "action": "restart"}
+    t["pre_shared_key"] = "N0t-So-Secret!Key"
+    t["spd"] = [
+        {"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
+        {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "10.0.4.0/25", "172.16.0.0/16"]},
+        {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24", "10.0.6.0/24"]},
+    ]
+
+
+@pytest.mark.parametrize(("vendor", "variant"), VARIANTS)
+def test_quickstart_snapshot(vendor: str, variant: str, snapshot: Any) -> None:
+    text = render(site_with(), "TomVPNConn", vendor, variant=variant)
+    assert text == vendor_snapshot(snapshot, vendor)
+
+
+@pytest.mark.parametrize(("vendor", "variant"), VARIANTS)
+def test_rich_tunnel_snapshot(vendor: str, variant: str, snapshot: Any) -> None:
+    sw = VENDORS[vendor].software[-1]
+    v = 2 if 2 in sw.ike_versions and 2 in VENDORS[vendor].variants[variant].ike_versions else 1
+    site = site_with(lambda d: rich(d, v))
+    text = render(site, "TomVPNConn", vendor, variant=variant, software=sw.releases[-1])
+    assert text == vendor_snapshot(snapshot, vendor)
+    for pol in site.tunnels[0].spd:
+        for peer in pol.peers:
+            assert str(peer.network_address) in text
+
+
+# ------------------------------------------------------- folder contract
+@pytest.mark.parametrize("vendor", sorted(DIRS))
+def test_folder_holds_the_contract(vendor: str) -> None:
+    d = DIRS[vendor]
+    v = VENDORS[vendor]
+    for name, var in v.variants.items():
+        for tpl in var.files.values():
+            assert (d / "templates" / tpl).is_file(), f"{vendor} variant {name}: templates/{tpl} missing"
+    assert (d / "README.md").is_file(), f"{vendor}: README.md (sources for every keyword and default) missing"
+    if (d / "parser.py").is_file():
+        cases = sorted((d / "cases").glob("*.yaml"))
+        assert cases, f"{vendor}: a parser without parse cases (cases/*.yaml)"
+        assert v.secrets.get("keywords"), f"{vendor}: vendor.yaml secrets.keywords (for the redactor) missing"
+
+
+# ------------------------------------------------------- cross-detection
+def _rendered(vendor: str, variant: str) -> str:
+    site = site_with()
+    try:
+        files = render_files(site, "TomVPNConn", vendor, variant=variant)
+    except VpnconfError as exc:  # pragma: no cover - every variant renders the quick start
+        pytest.fail(f"{vendor}/{variant} cannot render the quick start: {exc}")
+    return "\n".join(files.values())
+
+
+@pytest.mark.parametrize(("vendor", "variant"), [vv for vv in VARIANTS if vv[0] in parser_modules()])
+def test_rendered_output_is_detected_as_its_vendor_only(vendor: str, variant: str) -> None:
+    text = _rendered(vendor, variant)
+    assert detect_vendor(text)[0] == vendor
+    for other in parser_modules():
+        if other != vendor:
+            score, why = detect_score(other, text)
+            assert score < DETECT_THRESHOLD, f"{vendor}/{variant} output scores {score} as {other}: {why}"
+
+
+# ------------------------------------------------------------ parse cases
+def _cases() -> list[Any]:
+    out = []
+    for vid, d in DIRS.items():
+        for p in sorted((d / "cases").glob("*.yaml")):
+            out.append(pytest.param(vid, p, id=f"{vid}/{p.stem}"))
+    return out
+
+
+def _case_text(vendor: str, case: dict[str, Any], path: Path) -> str:
+    if "input" in case:
+        return str(case["input"])
+    src = CORPUS / case["corpus"]
+    if not src.is_file():
+        if IN_CI:
+            pytest.fail(f"{path}: corpus file {src} missing: CI must run the corpus cases")
+        pytest.skip(f"shared corpus not here ({src})")
+    return src.read_text(encoding="utf-8", errors="replace")
+
+
+def _proposal(p: Any) -> dict[str, Any]:
+    return {"encryption": p.encryption, "integrity": p.integrity, "dh_group": p.dh_group}
+
+
+def _subset(actual: Any, expected: Any, where: str) -> None:
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{where}: expected a mapping, got {actual!r}"
+        for k, v in expected.items():
+            assert k in actual, f"{where}.{k}: not in the result ({sorted(actual)})"
+            _subset(actual[k], v, f"{where}.{k}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list | tuple), f"{where}: expected a list, got {actual!r}"
+        assert len(actual) == len(expected), f"{where}: {len(actual)} items, expected {len(expected)}: {actual!r}"
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            _subset(a, e, f"{where}[{i}]")
+    else:
+        if isinstance(actual, tuple):
+            actual = list(actual)
+        assert actual == expected, f"{where}: {actual!r}, expected {expected!r}"
+
+
+def _tunnel_dict(t: Any) -> dict[str, Any]:
+    d = {k: getattr(t, k) for k in t.__dataclass_fields__ if k not in ("ike_proposals", "esp_proposals", "selectors")}
+    d["ike_proposals"] = [_proposal(p) for p in t.ike_proposals]
+    d["esp_proposals"] = [_proposal(p) for p in t.esp_proposals]
+    d["selectors"] = [list(s) for s in t.selectors]
+    for k in ("local_id", "peer_id"):
+        i = getattr(t, k)
+        d[k] = None if i is None else {"type": i.type, "value": i.value}
+    return d
+
+
+@pytest.mark.parametrize(("vendor", "path"), _cases())
+def test_parse_case(vendor: str, path: Path) -> None:
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown = set(case) - {"description", "input", "corpus", "detect", "expect"}
+    assert not unknown, f"{path}: unknown key(s) {unknown}"
+    assert case.get("description"), f"{path}: a case says what it shows (description)"
+    text = _case_text(vendor, case, path)
+    if case.get("detect", False):
+        assert detect_vendor(text)[0] == vendor
+    dev = parse_text(text, path.name, vendor)
+    expect = case.get("expect") or {}
+    if "tunnels" in expect:
+        got = [_tunnel_dict(t) for t in dev.tunnels]
+        _subset(got, expect["tunnels"], "tunnels")
+    if "tunnel_count" in expect:
+        assert len(dev.tunnels) == expect["tunnel_count"]
+    findings = [f.as_dict() for f in dev.findings]
+    for want in expect.get("findings", []):
+        want = dict(want)
+        contains = want.pop("contains", None)
+        hits = [
+            f
+            for f in findings
+            if all(f.get(k) == v for k, v in want.items()) and (contains is None or contains in f["message"])
+        ]
+        assert hits, (
+            f"no finding {want} (contains {contains!r}); findings: {[(f['rule'], f['line'], f['message']) for f in findings]}"
+        )
+    for sev_or_rule in expect.get("no_findings", []):
+        bad = [f for f in findings if sev_or_rule in (f["severity"], f["rule"])]
+        assert not bad, f"unexpected {sev_or_rule} findings: {bad}"
+    for secret in expect.get("not_in_messages", []):
+        leaked = [f["message"] for f in findings if secret in f["message"]]
+        assert not leaked, f"{secret!r} printed in findings: {leaked}"
+    assert not dev.unknown_rules(), f"rule ids outside the vocabulary: {dev.unknown_rules()}"
+
+
+# --------------------------------------------------------- central code
+def test_no_vendor_id_in_central_code_or_tests() -> None:
+    """Vendors live in their folders: no vendor id in vpnconf/ or in tests/
+    (this file discovers them; data under vendors/ may name them)."""
+    ids = sorted(DIRS, key=len, reverse=True)
+    word = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, ids)) + r")(?![\w/.-])")
+    hits = []
+    for folder in (ROOT / "vpnconf", ROOT / "tests"):
+        for p in sorted(folder.rglob("*")):
+            if p.suffix not in {".py", ".j2", ".yaml", ".md", ".txt"} or "__snapshots__" in p.parts:
+                continue
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+                m = word.search(line)
+                if m:
+                    hits.append(f"{p.relative_to(ROOT)}:{n}: {m.group(1)}")
+    assert not hits, "vendor ids in central code/tests:\n" + "\n".join(hits[:40]) + f"\n({len(hits)} in all)"
+
+
+def test_every_rule_id_is_documented_in_the_vendor_contract() -> None:
+    text = (ROOT / "vendors" / "README.md").read_text(encoding="utf-8")
+    missing = [r for r in RULES if f"`{r}`" not in text]
+    assert not missing, f"vendors/README.md does not document {missing}"

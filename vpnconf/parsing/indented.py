@@ -1,0 +1,314 @@
+"""The indented-CLI family (IOS/IOS-XE, ASA; later Comware and VRP): a
+normalising pass that runs before a vendor's grammar reads the text, and a
+plain tree builder.
+
+``normalize`` undoes what pasting and typing do to a config, driven only by
+the vendor's ``grammar:`` data (vendor.yaml), and keeps line N at line N:
+
+- **abbreviations**: a line whose words are an accepted abbreviation of a
+  command the vendor lists (``int tunnel 1``, ``cry isa pol 10``) is written
+  out in full (``interface Tunnel1``, ``crypto isakmp policy 10``), one
+  ABBREVIATED finding per command form. Only listed commands are expanded,
+  each word from its documented shortest form on, so nothing outside the VPN
+  vocabulary changes meaning.
+- **interface names**: ``Tunnel 1``, ``tu1``, ``tunnel1`` in the places that
+  name an interface (``interface``, ``ip route``, ...) become ``Tunnel1``.
+- **lost indentation**: in a config pasted flush left, a line that is a
+  sub-command of the block above it (by the vendor's block table: ``set
+  peer`` under ``crypto map``, ``encryption`` under ``crypto isakmp policy``)
+  is indented under it again; one REINDENTED finding per block names the
+  block and how many lines were re-attached. A line that is a command of the
+  top level closes the block, as on the device.
+
+Grammar data (vendor.yaml)::
+
+    grammar:
+      family: indented
+      commands:            # phrase -> shortest accepted form of each word
+        "interface": [int]
+        "crypto isakmp policy": [cry, isa, pol]
+      interface_types: {Tunnel: tu, GigabitEthernet: gi}
+      interface_refs: ["interface", "ip route"]   # phrases followed by interface names
+      top_level: [crypto, crypto map _ _, interface, ip route]   # top-level commands (_: any word)
+      blocks:              # opener phrase -> sub-command phrases (nested blocks allowed)
+        - opener: crypto isakmp policy
+          children: [encryption, encr, hash, authentication, group, lifetime]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+Note = tuple[str, int, str, str]  # (rule, line, severity, message)
+
+
+@dataclass
+class _Block:
+    opener: tuple[str, ...]
+    children: list[tuple[str, ...]]
+    blocks: list[_Block] = field(default_factory=list)
+
+
+@dataclass
+class Grammar:
+    # first word -> [(full phrase words, shortest form of each word)]
+    commands: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]
+    abbrev_re: re.Pattern[str] | None
+    iface_types: dict[str, str]  # canonical type -> shortest accepted form (lower case)
+    iface_re: re.Pattern[str] | None
+    iface_refs: tuple[tuple[str, ...], ...]
+    blocks: list[_Block]
+    child_re: re.Pattern[str] | None
+    top_level: tuple[tuple[str, ...], ...]
+
+
+def _block(d: dict[str, Any]) -> _Block:
+    return _Block(
+        tuple(str(d["opener"]).lower().split()),
+        [tuple(str(c).lower().split()) for c in d.get("children", [])],
+        [_block(b) for b in d.get("blocks", [])],
+    )
+
+
+def _prefixes_re(word: str, shortest: str) -> str:
+    """A regex matching every prefix of ``word`` at least ``shortest`` long."""
+    head, rest = word[: len(shortest)], word[len(shortest) :]
+    tail = ""
+    for ch in reversed(rest):
+        tail = f"(?:{re.escape(ch)}{tail})?"
+    return re.escape(head) + tail
+
+
+@cache
+def compile_grammar(vendor_id: str) -> Grammar:
+    from ..catalog import vendors
+
+    g = vendors()[vendor_id].grammar
+    commands: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    firsts: dict[str, str] = {}
+    for phrase, short in (g.get("commands") or {}).items():
+        words = tuple(str(phrase).lower().split())
+        shorts = tuple(str(s).lower() for s in short)
+        if len(shorts) != len(words) or any(not w.startswith(s) for w, s in zip(words, shorts, strict=True)):
+            from ..findings import VpnconfError
+
+            raise VpnconfError(f"vendors/{vendor_id}/vendor.yaml grammar.commands.{phrase}: one shortest form per word")
+        commands.setdefault(words[0], []).append((words, shorts))
+        firsts[words[0]] = min(firsts.get(words[0], shorts[0]), shorts[0], key=len)
+    abbrev_re = (
+        re.compile(
+            r"^[ ]*(?:" + "|".join(_prefixes_re(w, s) for w, s in firsts.items()) + r")(?=[ ]|$)",
+            re.M | re.I,
+        )
+        if firsts
+        else None
+    )
+    iface_types = {str(k): str(v).lower() for k, v in (g.get("interface_types") or {}).items()}
+    iface_re = (
+        re.compile(
+            r"(?<![\w/-])("
+            + "|".join(_prefixes_re(k.lower(), v) for k, v in iface_types.items())
+            + r")[ ]?(\d[\d/.:]*)(?![\w/-])",
+            re.I,
+        )
+        if iface_types
+        else None
+    )
+    blocks = [_block(b) for b in g.get("blocks", [])]
+    child_words: set[str] = set()
+
+    def walk(bs: list[_Block]) -> None:
+        for b in bs:
+            child_words.update(c[0] for c in b.children)
+            child_words.update(nb.opener[0] for nb in b.blocks)
+            walk(b.blocks)
+
+    walk(blocks)
+    child_re = (
+        re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(child_words)) + r")(?= |$)", re.M | re.I)
+        if child_words
+        else None
+    )
+    return Grammar(
+        commands,
+        abbrev_re,
+        iface_types,
+        iface_re,
+        tuple(tuple(str(p).lower().split()) for p in g.get("interface_refs", [])),
+        blocks,
+        child_re,
+        tuple(tuple(str(p).lower().split()) for p in g.get("top_level", [])),
+    )
+
+
+def _expand(words: list[str], g: Grammar) -> tuple[list[str], int]:
+    """The line's words with a listed command's abbreviated words written out,
+    and how many words the command has (0: nothing was abbreviated)."""
+    if not words:
+        return words, 0
+    lw = [w.lower() for w in words]
+    best: tuple[str, ...] | None = None
+    for full, shorts in g.commands.get(_first_full(lw[0], g) or "", ()):
+        if (
+            len(lw) >= len(full)
+            and all(f.startswith(w) and len(w) >= len(s) for w, f, s in zip(lw, full, shorts, strict=False))
+            and (best is None or len(full) > len(best))
+        ):
+            best = full
+    if best is None or all(w == f for w, f in zip(lw, best, strict=False)):
+        return words, 0
+    return [*best, *words[len(best) :]], len(best)
+
+
+def _first_full(word: str, g: Grammar) -> str | None:
+    if word in g.commands:
+        return word
+    hits = [
+        f for f, forms in g.commands.items() if f.startswith(word) and len(word) >= min(len(s[1][0]) for s in forms)
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _starts(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """``words`` begin with ``phrase`` (``_`` in a phrase stands for any word)."""
+    return len(words) >= len(phrase) and all(p == "_" or w.lower() == p for w, p in zip(words, phrase, strict=False))
+
+
+def _iface_name(m: re.Match[str], g: Grammar) -> str:
+    typed = m.group(1).lower()
+    for canon in g.iface_types:
+        if canon.lower().startswith(typed):
+            return f"{canon}{m.group(2)}"
+    return m.group(0)  # pragma: no cover - the regex only matches listed types
+
+
+def normalize(text: str, vendor_id: str) -> tuple[str, list[Note]]:
+    """(text, notes): see the module doc. Text without abbreviations, odd
+    interface names or lost indentation comes back unchanged (the same str)
+    after two regex scans, so well-formed configs pay almost nothing."""
+    g = compile_grammar(vendor_id)
+    needs_abbrev = g.abbrev_re is not None and _has_abbreviation(text, g)
+    needs_indent = g.child_re is not None and g.child_re.search(text) is not None
+    needs_iface = g.iface_re is not None and bool(g.iface_refs)
+    if not (needs_abbrev or needs_indent or needs_iface):
+        return text, []
+    notes: list[Note] = []
+    lines = text.split("\n")
+    seen_abbrev: set[str] = set()
+    stack: list[tuple[_Block, int, str]] = []  # open blocks: (block, line, opener text)
+    reattached: dict[int, list[Any]] = {}
+    changed = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "!#:":
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        words = stripped.split()
+        if needs_abbrev:
+            new, k = _expand(words, g)
+            if k:
+                form, key = " ".join(words[:k]), " ".join(new[:k])
+                if form not in seen_abbrev:
+                    seen_abbrev.add(form)
+                    notes.append(("ABBREVIATED", i + 1, "info", f"{form!r} read as {key!r}"))
+                words = new
+        if needs_iface and any(_starts(words, p) for p in g.iface_refs):
+            assert g.iface_re is not None
+            joined = g.iface_re.sub(lambda m: _iface_name(m, g), " ".join(words))
+            words = joined.split()
+        if indent == 0 and needs_indent:
+            # a flush-left line: a sub-command of an open block, or a top-level command
+            # (the longest matching phrase decides; a tie goes to the top level)
+            depth, child_len = None, 0
+            for d in range(len(stack) - 1, -1, -1):
+                blk = stack[d][0]
+                n = max(
+                    (len(c) for c in (*blk.children, *(b.opener for b in blk.blocks)) if _starts(words, c)), default=0
+                )
+                if n:
+                    depth, child_len = d, n
+                    break
+            top_len = max((len(p) for p in g.top_level if _starts(words, p)), default=0)
+            if depth is not None and child_len > top_len:
+                del stack[depth + 1 :]
+                blk = stack[depth][0]
+                nested = next((b for b in blk.blocks if _starts(words, b.opener)), None)
+                indent = depth + 1
+                rec = reattached.setdefault(stack[depth][1], [stack[depth][2], 0])
+                rec[1] += 1
+                if nested is not None:
+                    stack.append((nested, i + 1, " ".join(words)))
+            else:
+                top = next((b for b in g.blocks if _starts(words, b.opener)), None)
+                stack = [(top, i + 1, " ".join(words))] if top is not None else []
+        elif needs_indent and indent > 0 and stack:
+            # an indented line: the paste kept indentation here; nested openers still count
+            level = min(indent, len(stack))
+            del stack[level:]
+            if stack:
+                nested = next((b for b in stack[-1][0].blocks if _starts(words, b.opener)), None)
+                if nested is not None:
+                    stack.append((nested, i + 1, " ".join(words)))
+        new_line = " " * indent + " ".join(words)
+        if new_line != line:
+            lines[i] = new_line
+            changed = True
+    for ln, (opener, count) in sorted(reattached.items()):
+        notes.append(
+            (
+                "REINDENTED",
+                ln,
+                "warning",
+                f"{opener!r}: {count} flush-left line(s) read as its sub-commands (indentation lost)",
+            )
+        )
+    return ("\n".join(lines) if changed else text), notes
+
+
+def _has_abbreviation(text: str, g: Grammar) -> bool:
+    """Whether some line starts with a proper abbreviation of a listed command
+    word, or has an abbreviated later word (checked on candidate lines only)."""
+    assert g.abbrev_re is not None
+    for m in g.abbrev_re.finditer(text):
+        end = text.find("\n", m.end())
+        line = text[m.start() : end if end >= 0 else len(text)]
+        words = line.split()
+        if _expand(words, g)[1]:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- tree
+@dataclass
+class Node:
+    """One line of an indented config and the lines indented under it."""
+
+    text: str
+    line: int
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+
+def tree(text: str, comment: str = "!") -> list[Node]:
+    """The top-level lines with their indented children (any depth). Blank
+    lines and comment lines are transparent; a child never closes its parent
+    by being less indented than a sibling."""
+    roots: list[Node] = []
+    stack: list[tuple[int, Node]] = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        s = raw.strip()
+        if not s or s.startswith(comment):
+            continue
+        indent = len(raw) - len(raw.lstrip(" "))
+        node = Node(s, n)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(node)
+        stack.append((indent, node))
+    return roots

@@ -147,6 +147,17 @@ def test_against_profiles(profile, mutate, rule):
     assert "accepted" in f.extra or rule in {"CLOUD-LIFETIME-ORDER", "CLOUD-PSK"}
 
 
+def test_against_profile_messages_match_validate():
+    """CLOUD-* findings word their refusals as the PROFILE-* rules do (vpnconf/allowed.py)."""
+    fs = check_against_profile(_device(lambda t: t["ike"].update(version=2)), get_profile("tencent-classic"))
+    f = next(x for x in fs if x.rule == "CLOUD-IKE-VERSION")
+    assert f.message == "tunnel t: IKE version 2 is not accepted by profile tencent-classic (accepted: 1)"
+    fs = check_against_profile(_device(lambda t: t["ipsec"].update(pfs="none")), get_profile("gcp"))
+    f = next(x for x in fs if x.rule == "CLOUD-PFS")
+    assert f.message.endswith("PFS group none is not accepted by profile gcp (accepted: 2, 5, 14, 15, 16, 19, 20, 21)")
+    assert f.extra["accepted"] == [2, 5, 14, 15, 16, 19, 20, 21]
+
+
 def test_against_profile_clean_and_alternative_proposal():
     assert check_against_profile(_device(), get_profile("tencent")) == []
     dev = _device()

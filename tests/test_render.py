@@ -249,7 +249,7 @@ def test_ikev2_on_a_release_without_it_fails():
             if 2 not in sw.ike_versions:
                 found = True
                 site = site_with(lambda d: d["tunnels"][0]["ike"].update(version=2))
-                with pytest.raises(RenderError, match="IKEv2 is not supported"):
+                with pytest.raises(RenderError, match="IKE version 2 is not supported"):
                     render(site, "TomVPNConn", v.id, software=sw.releases[0])
     assert found
 

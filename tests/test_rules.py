@@ -140,6 +140,24 @@ def test_profile_ranges_edges(field, value, rule, bad):
     assert (rule in run(lambda d: T(d)[sect].update({key: value}))) is bad
 
 
+def test_profile_messages_name_the_field_the_value_and_what_is_accepted():
+    def m(d):
+        d["profile"] = "tencent-classic"
+        T(d)["ike"].update(dh_group=15, lifetime_seconds=59)
+        T(d)["ipsec"]["lifetime_kb"] = 2559
+
+    d = copy.deepcopy(BASE)
+    m(d)
+    _, findings = site_from_data(d, "t.yaml")
+    got = {f.rule: f.message for f in findings if f.rule.startswith("PROFILE-")}
+    assert got == {
+        "PROFILE-DH-GROUP": "DH group 15 is not accepted by profile tencent-classic (accepted: 1, 2, 5, 14, 24)",
+        "PROFILE-IKE-LIFETIME": "IKE SA lifetime 59 s is outside 60-604800 s accepted by profile tencent-classic",
+        "PROFILE-IPSEC-LIFETIME-KB": "IPsec SA lifetime 2559 KB is outside 2560-4294967295 KB accepted by profile "
+        "tencent-classic",
+    }
+
+
 @pytest.mark.parametrize(
     ("profile", "sect", "key", "value", "rule", "bad"),
     [

@@ -31,6 +31,25 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from .allowed import (
+    DH_GROUP,
+    IKE_ENCRYPTION,
+    IKE_INTEGRITY,
+    IKE_LIFETIME,
+    IKE_MODE,
+    IKE_VERSION,
+    IPSEC_ENCRYPTION,
+    IPSEC_INTEGRITY,
+    IPSEC_LIFETIME,
+    IPSEC_LIFETIME_KB,
+    LOCAL_ID_TYPE,
+    PEER_ID_TYPE,
+    PFS_GROUP,
+    Field,
+    by_profile,
+    outside_range,
+    outside_set,
+)
 from .findings import Finding
 from .model import IdentityType, Site, Tunnel
 from .parsing import Ident, ParsedDevice, ParsedTunnel, Proposal
@@ -134,79 +153,36 @@ def check_against_profile(dev: ParsedDevice, profile: Profile) -> list[Finding]:
     list with at least one acceptable entry gives warnings for the others
     (negotiation can still pick the good one); with none, errors."""
     out: list[Finding] = []
+    by = by_profile(profile.name)
+
+    def refuse(rule: str, msg: str | None, t: ParsedTunnel, accepted: object) -> None:
+        if msg is not None:
+            out.append(_f(rule, "error", msg, t, dev.file, accepted=accepted))
+
     for t in dev.tunnels:
-        versions = [t.ike_version] if t.ike_version else list(profile.ike.versions)
-        if t.ike_version and t.ike_version not in profile.ike.versions:
-            out.append(
-                _f(
-                    "CLOUD-IKE-VERSION",
-                    "error",
-                    f"IKEv{t.ike_version} is not accepted by {profile.name}",
-                    t,
-                    dev.file,
-                    accepted=profile.ike.versions,
-                )
-            )
-        ver = versions[0]
-        if ver == 1 and t.mode not in profile.ike.modes:
-            out.append(
-                _f(
-                    "CLOUD-IKE-MODE",
-                    "error",
-                    f"{t.mode} mode is not accepted by {profile.name}",
-                    t,
-                    dev.file,
-                    accepted=profile.ike.modes,
-                )
-            )
-        for i, who in ((t.local_id, "local"), (t.peer_id, "peer")):
-            if i is not None and i.type not in profile.ike.identity_types:
-                out.append(
-                    _f(
-                        "CLOUD-IDENTITY",
-                        "error",
-                        f"{who} identity type {i.type} is not accepted by {profile.name}",
-                        t,
-                        dev.file,
-                        accepted=profile.ike.identity_types,
-                    )
-                )
+        versions, types = profile.ike.versions, profile.ike.identity_types
+        ver = t.ike_version or versions[0]
+        refuse("CLOUD-IKE-VERSION", outside_set(IKE_VERSION, t.ike_version or None, versions, by=by), t, versions)
+        if ver == 1:
+            refuse("CLOUD-IKE-MODE", outside_set(IKE_MODE, t.mode, profile.ike.modes, by=by), t, profile.ike.modes)
+        for fld, i in ((LOCAL_ID_TYPE, t.local_id), (PEER_ID_TYPE, t.peer_id)):
+            refuse("CLOUD-IDENTITY", outside_set(fld, None if i is None else i.type, types, by=by), t, types)
         ike_allowed = {
             "encryption": ike_set(profile, ver, "encryption"),
             "integrity": ike_set(profile, ver, "integrity"),
             "DH group": ike_set(profile, ver, "dh_groups"),
         }
-        out += _proposals(t, dev.file, "IKE", t.ike_proposals, ike_allowed, profile)
+        out += _proposals(t, dev.file, "IKE", t.ike_proposals, ike_allowed, by)
         esp_allowed = {"encryption": list(profile.ipsec.encryption), "integrity": list(profile.ipsec.integrity)}
-        out += _proposals(t, dev.file, "ESP", t.esp_proposals, esp_allowed, profile)
+        out += _proposals(t, dev.file, "ESP", t.esp_proposals, esp_allowed, by)
         pfs = "none" if t.pfs is None else t.pfs
-        if pfs not in profile.ipsec.pfs_groups:
-            out.append(
-                _f(
-                    "CLOUD-PFS",
-                    "error",
-                    f"PFS {pfs} is not accepted by {profile.name}",
-                    t,
-                    dev.file,
-                    accepted=profile.ipsec.pfs_groups,
-                )
-            )
-        for what, value, rng in (
-            ("IKE SA lifetime", t.ike_lifetime, profile.ike.lifetime_seconds),
-            ("IPsec SA lifetime", t.ipsec_lifetime_seconds, profile.ipsec.lifetime_seconds),
-            ("IPsec SA lifetime (KB)", t.ipsec_lifetime_kb, profile.ipsec.lifetime_kb),
+        refuse("CLOUD-PFS", outside_set(PFS_GROUP, pfs, profile.ipsec.pfs_groups, by=by), t, profile.ipsec.pfs_groups)
+        for fld, value, rng in (
+            (IKE_LIFETIME, t.ike_lifetime, profile.ike.lifetime_seconds),
+            (IPSEC_LIFETIME, t.ipsec_lifetime_seconds, profile.ipsec.lifetime_seconds),
+            (IPSEC_LIFETIME_KB, t.ipsec_lifetime_kb, profile.ipsec.lifetime_kb),
         ):
-            if value is not None and rng is not None and not rng[0] <= value <= rng[1]:
-                out.append(
-                    _f(
-                        "CLOUD-LIFETIME",
-                        "error",
-                        f"{what} {value} is outside {rng[0]}-{rng[1]} accepted by {profile.name}",
-                        t,
-                        dev.file,
-                        accepted=list(rng),
-                    )
-                )
+            refuse("CLOUD-LIFETIME", outside_range(fld, value, rng, by=by), t, list(rng or ()))
         if (
             profile.extra.get("phase2_shorter_than_phase1")
             and t.ike_lifetime
@@ -268,25 +244,34 @@ def check_against_profile(dev: ParsedDevice, profile: Profile) -> list[Finding]:
     return out
 
 
-def _values(p: Proposal, kind: str) -> dict[str, Any]:
-    if kind == "IKE":
-        return {"encryption": p.encryption, "integrity": p.integrity, "DH group": p.dh_group}
-    return {"encryption": p.encryption, "integrity": p.integrity}
+# (key in the ``accepted`` extra, field, Proposal attribute) per proposal kind
+_PROPOSAL_FIELDS: dict[str, tuple[tuple[str, Field, str], ...]] = {
+    "IKE": (
+        ("encryption", IKE_ENCRYPTION, "encryption"),
+        ("integrity", IKE_INTEGRITY, "integrity"),
+        ("DH group", DH_GROUP, "dh_group"),
+    ),
+    "ESP": (("encryption", IPSEC_ENCRYPTION, "encryption"), ("integrity", IPSEC_INTEGRITY, "integrity")),
+}
 
 
 def _proposals(
-    t: ParsedTunnel, file: str | None, kind: str, props: list[Proposal], allowed: dict[str, list[Any]], profile: Profile
+    t: ParsedTunnel, file: str | None, kind: str, props: list[Proposal], allowed: dict[str, list[Any]], by: str
 ) -> list[Finding]:
     bad: list[tuple[Proposal, list[str]]] = []
     good = 0
     for p in props:
-        vals = _values(p, kind)
         aead = kind == "ESP" and (p.encryption or "").endswith("gcm")
-        why = [
-            f"{what} {value if value is not None else p.raw}"
-            for what, value in vals.items()
-            if value not in allowed[what] and not (aead and what == "integrity" and value is None)
-        ]
+        why = []
+        for key, fld, attr in _PROPOSAL_FIELDS[kind]:
+            value = getattr(p, attr)
+            if value is None:
+                if aead and key == "integrity":
+                    continue  # AEAD: no separate integrity
+                value = p.raw  # no canonical name: refused, named as the device wrote it
+            msg = outside_set(fld, value, allowed[key], by=by)
+            if msg is not None:
+                why.append(msg)
         if why:
             bad.append((p, why))
         else:
@@ -298,8 +283,7 @@ def _proposals(
             _f(
                 f"CLOUD-{kind}-PROPOSAL",
                 sev,
-                f"{kind} proposal {p.raw or _prop_text(p)}: "
-                f"{'; '.join(why)} not accepted by {profile.name}"
+                f"{kind} proposal {p.raw or _prop_text(p)}: {'; '.join(why)}"
                 + (" (another proposal is acceptable)" if good else ""),
                 t,
                 file,

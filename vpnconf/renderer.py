@@ -19,6 +19,24 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .allowed import (
+    DH_GROUP,
+    IKE_ENCRYPTION,
+    IKE_INTEGRITY,
+    IKE_LIFETIME,
+    IKE_MODE,
+    IKE_VERSION,
+    IPSEC_ENCRYPTION,
+    IPSEC_INTEGRITY,
+    IPSEC_LIFETIME,
+    IPSEC_LIFETIME_KB,
+    LOCAL_ID_TYPE,
+    PEER_ID_TYPE,
+    PFS_GROUP,
+    SUPPORTED,
+    outside_range,
+    outside_set,
+)
 from .catalog import Software, Vendor, get_vendor
 from .findings import RenderError, VpnconfError
 from .model import IdentityType, Site, Tunnel
@@ -109,64 +127,53 @@ def _same_vendor(name: str, platform: str | None, v: Vendor) -> bool:
         return False
 
 
+def _release(vendor: Vendor, sw: Software) -> str:
+    """How a capability error names the release: ``<vendor> <platform> <range>``."""
+    return f"{vendor.id} {vendor.platform(sw.platform).id} {sw.range}"
+
+
 def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, ike_versions: list[int]) -> None:
     """Fail with one line when the tunnel needs what this version lacks."""
-    plat = vendor.platform(sw.platform).id
-    label = f"{vendor.id} {plat} {sw.range}"
     v = t.ike.version
-    if v not in sw.ike_versions:
-        raise RenderError(
-            f"{label}: IKEv{v} is not supported (supported: {', '.join(f'IKEv{x}' for x in sw.ike_versions)})"
-        )
-    if v not in ike_versions:
-        raise RenderError(
-            f"{vendor.id} variant {variant}: IKEv{v} is not supported by this variant "
-            f"(supported: {', '.join(f'IKEv{x}' for x in ike_versions)})"
-        )
+    if msg := outside_set(IKE_VERSION, v, sw.ike_versions, verb=SUPPORTED):
+        raise RenderError(f"{_release(vendor, sw)}: {msg}")
+    if msg := outside_set(IKE_VERSION, v, ike_versions, verb=SUPPORTED, by="by this variant"):
+        raise RenderError(f"{vendor.id} variant {variant}: {msg}")
     algs = sw.algorithms(v)
     assert algs is not None
-    checks: list[tuple[str, object, list[Any]]] = [
-        ("IKE encryption", t.ike.encryption.value, algs.ike_encryption),
-        ("IKE integrity", t.ike.integrity.value, algs.ike_integrity),
-        ("DH group", int(t.ike.dh_group), algs.dh_groups),
-        ("IPsec encryption", t.ipsec.encryption.value, algs.esp_encryption),
-        ("IPsec integrity", t.ipsec.integrity.value, algs.esp_integrity),
-    ]
-    if t.ipsec.pfs is not None:
-        checks.append(("PFS group", int(t.ipsec.pfs), algs.pfs_groups))
-    for what, value, allowed in checks:
-        if value not in allowed:
-            raise RenderError(
-                f"{label}: {what} {value} is not supported with IKEv{v} (supported: {', '.join(map(str, allowed))})"
-            )
+    by = "with IKEv1" if v == 1 else "with IKEv2"
+    pfs = t.ipsec.pfs
+    if msg := (
+        outside_set(IKE_ENCRYPTION, t.ike.encryption.value, algs.ike_encryption, verb=SUPPORTED, by=by)
+        or outside_set(IKE_INTEGRITY, t.ike.integrity.value, algs.ike_integrity, verb=SUPPORTED, by=by)
+        or outside_set(DH_GROUP, int(t.ike.dh_group), algs.dh_groups, verb=SUPPORTED, by=by)
+        or outside_set(IPSEC_ENCRYPTION, t.ipsec.encryption.value, algs.esp_encryption, verb=SUPPORTED, by=by)
+        or outside_set(IPSEC_INTEGRITY, t.ipsec.integrity.value, algs.esp_integrity, verb=SUPPORTED, by=by)
+        or outside_set(PFS_GROUP, None if pfs is None else int(pfs), algs.pfs_groups, verb=SUPPORTED, by=by)
+    ):
+        raise RenderError(f"{_release(vendor, sw)}: {msg}")
     needs_prf = t.ike.encryption.value.endswith("gcm") and "ike_prf" in vendor.keywords
     if needs_prf and vendor.keyword("ike_prf", t.ike.integrity, v) is None:
         prfs = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
         raise RenderError(
-            f"{label}: IKE {t.ike.encryption.value} needs a PRF; integrity "
+            f"{_release(vendor, sw)}: IKE {t.ike.encryption.value} needs a PRF; integrity "
             f"{t.ike.integrity.value} has none here (supported with GCM: {prfs})"
         )
-    if t.ike.mode.value not in sw.modes:
-        raise RenderError(f"{label}: {t.ike.mode.value} mode is not supported (supported: {', '.join(sw.modes)})")
-    for side, ident in (("local", t.ike.peer_id), ("remote", t.ike.local_id)):
-        if ident.type.value not in sw.identity_types:
-            raise RenderError(
-                f"{label}: {side} identity type {ident.type.value} is not supported "
-                f"(supported: {', '.join(sw.identity_types)})"
-            )
-    lo, hi = sw.ike_lifetime_seconds
-    if not lo <= t.ike.lifetime_seconds <= hi:
-        raise RenderError(f"{label}: IKE SA lifetime {t.ike.lifetime_seconds} s is outside {lo}-{hi} s")
-    lo, hi = sw.ipsec_lifetime_seconds
-    if not lo <= t.ipsec.lifetime_seconds <= hi:
-        raise RenderError(f"{label}: IPsec SA lifetime {t.ipsec.lifetime_seconds} s is outside {lo}-{hi} s")
-    if sw.ipsec_lifetime_kb is not None:
-        lo, hi = sw.ipsec_lifetime_kb
-        if not lo <= t.ipsec.lifetime_kb <= hi:
-            raise RenderError(f"{label}: IPsec SA lifetime {t.ipsec.lifetime_kb} KB is outside {lo}-{hi} KB")
+    if msg := (
+        outside_set(IKE_MODE, t.ike.mode.value, sw.modes, verb=SUPPORTED)
+        # the IDC device's own identity is the site's peer_id (the site is the cloud's view)
+        or outside_set(LOCAL_ID_TYPE, t.ike.peer_id.type.value, sw.identity_types, verb=SUPPORTED)
+        or outside_set(PEER_ID_TYPE, t.ike.local_id.type.value, sw.identity_types, verb=SUPPORTED)
+        or outside_range(IKE_LIFETIME, t.ike.lifetime_seconds, sw.ike_lifetime_seconds)
+        or outside_range(IPSEC_LIFETIME, t.ipsec.lifetime_seconds, sw.ipsec_lifetime_seconds)
+        or outside_range(IPSEC_LIFETIME_KB, t.ipsec.lifetime_kb, sw.ipsec_lifetime_kb)
+    ):
+        raise RenderError(f"{_release(vendor, sw)}: {msg}")
     pairs = sum(len(p.peers) for p in t.spd)
     if sw.max_selector_pairs is not None and pairs > sw.max_selector_pairs:
-        raise RenderError(f"{label}: {pairs} selector pairs; this version allows at most {sw.max_selector_pairs}")
+        raise RenderError(
+            f"{_release(vendor, sw)}: {pairs} selector pairs; this version allows at most {sw.max_selector_pairs}"
+        )
     bad = sorted({c for c in t.psk() if c in vendor.psk_forbidden})
     if bad:
         raise RenderError(

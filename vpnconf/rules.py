@@ -10,9 +10,30 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
+from .allowed import (
+    DH_GROUP,
+    DPD_ACTION,
+    DPD_TIMEOUT,
+    IKE_ENCRYPTION,
+    IKE_INTEGRITY,
+    IKE_LIFETIME,
+    IKE_MODE,
+    IKE_VERSION,
+    IPSEC_ENCRYPTION,
+    IPSEC_INTEGRITY,
+    IPSEC_LIFETIME,
+    IPSEC_LIFETIME_KB,
+    LOCAL_ID_TYPE,
+    PEER_ID_TYPE,
+    PFS_GROUP,
+    Field,
+    by_profile,
+    outside_range,
+    outside_set,
+)
 from .findings import Finding
 from .model import Site, Tunnel
 from .profiles import Profile, get_profile, ike_set
@@ -325,37 +346,42 @@ def ref_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
 
 
 # ------------------------------------------------------- profile value sets
-def _fmt(values: Iterable[object]) -> str:
-    return ", ".join(str(v) for v in values)
-
-
-def _in_set(
-    rule_id: str, what: str, value: object, allowed: list[object], path: str, profile: Profile
-) -> Iterator[Finding]:
-    if value not in allowed:
-        yield _f(rule_id, f"{what} {value} is not accepted by profile {profile.name} (accepted: {_fmt(allowed)})", path)
-
-
-def _in_range(
-    rule_id: str, what: str, value: int, bounds: tuple[int, int] | None, path: str, profile: Profile
-) -> Iterator[Finding]:
-    if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        yield _f(rule_id, f"{what} {value} is outside {bounds[0]}-{bounds[1]} accepted by profile {profile.name}", path)
-
-
 def _profile_rule(
-    rule_id: str, summary: str, get: Callable[[Tunnel, Profile], tuple[str, object, object, str]]
+    rule_id: str,
+    summary: str,
+    field: Field,
+    path: str,
+    get: Callable[[Tunnel, Profile], tuple[object, Collection[object] | None]],
 ) -> None:
-    """One profile rule: ``get`` returns (what, value, allowed set or (lo, hi), field)."""
+    """One profile rule: ``get`` returns the tunnel's value and the profile's accepted set."""
 
     @rule(rule_id, summary)
     def _check(site: Site, profile: Profile) -> Iterator[Finding]:
+        by = by_profile(profile.name)
         for tp, t in _tunnels(site):
-            what, value, allowed, fld = get(t, profile)
-            if isinstance(allowed, tuple):
-                yield from _in_range(rule_id, what, value, allowed, f"{tp}.{fld}", profile)  # type: ignore[arg-type]
-            elif allowed is not None:
-                yield from _in_set(rule_id, what, value, allowed, f"{tp}.{fld}", profile)  # type: ignore[arg-type]
+            value, allowed = get(t, profile)
+            msg = outside_set(field, value, allowed, by=by)
+            if msg is not None:
+                yield _f(rule_id, msg, f"{tp}.{path}")
+
+
+def _profile_range_rule(
+    rule_id: str,
+    summary: str,
+    field: Field,
+    path: str,
+    get: Callable[[Tunnel, Profile], tuple[int, tuple[int, int] | None]],
+) -> None:
+    """One profile rule: ``get`` returns the tunnel's value and the profile's (min, max)."""
+
+    @rule(rule_id, summary)
+    def _check(site: Site, profile: Profile) -> Iterator[Finding]:
+        by = by_profile(profile.name)
+        for tp, t in _tunnels(site):
+            value, bounds = get(t, profile)
+            msg = outside_range(field, value, bounds, by=by)
+            if msg is not None:
+                yield _f(rule_id, msg, f"{tp}.{path}")
 
 
 def _ev(v: object) -> object:
@@ -365,87 +391,107 @@ def _ev(v: object) -> object:
 _profile_rule(
     "PROFILE-IKE-VERSION",
     "the IKE version is one the cloud accepts",
-    lambda t, p: ("IKE version", t.ike.version, list(p.ike.versions), "ike.version"),
+    IKE_VERSION,
+    "ike.version",
+    lambda t, p: (t.ike.version, p.ike.versions),
 )
 _profile_rule(
     "PROFILE-IKE-MODE",
     "the negotiation mode is one the cloud accepts",
-    lambda t, p: ("negotiation mode", _ev(t.ike.mode), list(p.ike.modes), "ike.mode"),
+    IKE_MODE,
+    "ike.mode",
+    lambda t, p: (_ev(t.ike.mode), p.ike.modes),
 )
 _profile_rule(
     "PROFILE-IKE-ENCRYPTION",
     "the IKE encryption is one the cloud accepts",
-    lambda t, p: ("IKE encryption", _ev(t.ike.encryption), ike_set(p, t.ike.version, "encryption"), "ike.encryption"),
+    IKE_ENCRYPTION,
+    "ike.encryption",
+    lambda t, p: (_ev(t.ike.encryption), ike_set(p, t.ike.version, "encryption")),
 )
 _profile_rule(
     "PROFILE-IKE-INTEGRITY",
     "the IKE integrity is one the cloud accepts",
-    lambda t, p: ("IKE integrity", _ev(t.ike.integrity), ike_set(p, t.ike.version, "integrity"), "ike.integrity"),
+    IKE_INTEGRITY,
+    "ike.integrity",
+    lambda t, p: (_ev(t.ike.integrity), ike_set(p, t.ike.version, "integrity")),
 )
 _profile_rule(
     "PROFILE-DH-GROUP",
     "the IKE DH group is one the cloud accepts",
-    lambda t, p: ("DH group", int(t.ike.dh_group), ike_set(p, t.ike.version, "dh_groups"), "ike.dh_group"),
+    DH_GROUP,
+    "ike.dh_group",
+    lambda t, p: (int(t.ike.dh_group), ike_set(p, t.ike.version, "dh_groups")),
 )
-_profile_rule(
+_profile_range_rule(
     "PROFILE-IKE-LIFETIME",
     "the IKE SA lifetime is inside the cloud's range",
-    lambda t, p: ("IKE SA lifetime", t.ike.lifetime_seconds, p.ike.lifetime_seconds, "ike.lifetime_seconds"),
+    IKE_LIFETIME,
+    "ike.lifetime_seconds",
+    lambda t, p: (t.ike.lifetime_seconds, p.ike.lifetime_seconds),
 )
 _profile_rule(
     "PROFILE-LOCAL-ID",
     "the local identity type is one the cloud accepts",
-    lambda t, p: ("local identity type", _ev(t.ike.local_id.type), list(p.ike.identity_types), "ike.local_id.type"),
+    LOCAL_ID_TYPE,
+    "ike.local_id.type",
+    lambda t, p: (_ev(t.ike.local_id.type), p.ike.identity_types),
 )
 _profile_rule(
     "PROFILE-PEER-ID",
     "the peer identity type is one the cloud accepts",
-    lambda t, p: ("peer identity type", _ev(t.ike.peer_id.type), list(p.ike.identity_types), "ike.peer_id.type"),
+    PEER_ID_TYPE,
+    "ike.peer_id.type",
+    lambda t, p: (_ev(t.ike.peer_id.type), p.ike.identity_types),
 )
 _profile_rule(
     "PROFILE-IPSEC-ENCRYPTION",
     "the IPsec encryption is one the cloud accepts",
-    lambda t, p: ("IPsec encryption", _ev(t.ipsec.encryption), list(p.ipsec.encryption), "ipsec.encryption"),
+    IPSEC_ENCRYPTION,
+    "ipsec.encryption",
+    lambda t, p: (_ev(t.ipsec.encryption), p.ipsec.encryption),
 )
 _profile_rule(
     "PROFILE-IPSEC-INTEGRITY",
     "the IPsec integrity is one the cloud accepts",
-    lambda t, p: ("IPsec integrity", _ev(t.ipsec.integrity), list(p.ipsec.integrity), "ipsec.integrity"),
+    IPSEC_INTEGRITY,
+    "ipsec.integrity",
+    lambda t, p: (_ev(t.ipsec.integrity), p.ipsec.integrity),
 )
 _profile_rule(
     "PROFILE-PFS-GROUP",
     "the PFS group is one the cloud accepts",
-    lambda t, p: (
-        "PFS group",
-        "none" if t.ipsec.pfs is None else int(t.ipsec.pfs),
-        list(p.ipsec.pfs_groups),
-        "ipsec.pfs",
-    ),
+    PFS_GROUP,
+    "ipsec.pfs",
+    lambda t, p: ("none" if t.ipsec.pfs is None else int(t.ipsec.pfs), p.ipsec.pfs_groups),
 )
-_profile_rule(
+_profile_range_rule(
     "PROFILE-IPSEC-LIFETIME",
     "the IPsec SA lifetime is inside the cloud's range",
-    lambda t, p: ("IPsec SA lifetime", t.ipsec.lifetime_seconds, p.ipsec.lifetime_seconds, "ipsec.lifetime_seconds"),
+    IPSEC_LIFETIME,
+    "ipsec.lifetime_seconds",
+    lambda t, p: (t.ipsec.lifetime_seconds, p.ipsec.lifetime_seconds),
 )
-_profile_rule(
+_profile_range_rule(
     "PROFILE-IPSEC-LIFETIME-KB",
     "the IPsec SA traffic lifetime is inside the cloud's range",
-    lambda t, p: ("IPsec SA traffic lifetime (KB)", t.ipsec.lifetime_kb, p.ipsec.lifetime_kb, "ipsec.lifetime_kb"),
+    IPSEC_LIFETIME_KB,
+    "ipsec.lifetime_kb",
+    lambda t, p: (t.ipsec.lifetime_kb, p.ipsec.lifetime_kb),
 )
-_profile_rule(
+_profile_range_rule(
     "PROFILE-DPD-TIMEOUT",
     "the DPD timeout is inside the cloud's range",
-    lambda t, p: (
-        "DPD timeout",
-        t.dpd.timeout_seconds,
-        p.dpd.timeout_seconds if p.dpd else None,
-        "dpd.timeout_seconds",
-    ),
+    DPD_TIMEOUT,
+    "dpd.timeout_seconds",
+    lambda t, p: (t.dpd.timeout_seconds, p.dpd.timeout_seconds if p.dpd else None),
 )
 _profile_rule(
     "PROFILE-DPD-ACTION",
     "the DPD action is one the cloud accepts",
-    lambda t, p: ("DPD action", _ev(t.dpd.action), list(p.dpd.actions) if p.dpd else None, "dpd.action"),
+    DPD_ACTION,
+    "dpd.action",
+    lambda t, p: (_ev(t.dpd.action), p.dpd.actions if p.dpd else None),
 )
 
 

@@ -69,6 +69,10 @@ class ParsedTunnel:
     ipsec_lifetime_seconds: int | None = None
     ipsec_lifetime_kb: int | None = None
     selectors: list[tuple[str, str]] = field(default_factory=list)  # (local, remote), device view
+    backup_peers: list[str] = field(default_factory=list)  # further peers of this tunnel, in order
+    #: fields filled from the vendor's documented defaults (vendor.yaml ``defaults``), not read:
+    #: field name -> where the default comes from (shown in findings and in check verdicts)
+    defaulted: dict[str, str] = field(default_factory=dict)
     dpd_enabled: bool = False
     dpd_timeout: int | None = None
     dpd_action: str | None = None

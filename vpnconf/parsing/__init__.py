@@ -225,9 +225,9 @@ def parse_text(text: str | bytes, name: str, vendor: str | None = None) -> Parse
     try:
         text, notes = decode(text, name)
     except VpnconfError as exc:  # binary data: nothing to read, said once
-        dev = ParsedDevice(vendor=get_vendor(vendor).id if vendor else "unknown", file=name)
-        dev.note("ENCODING", str(exc).removeprefix(f"{name}: "), severity="error")
-        return dev
+        junk = ParsedDevice(vendor=get_vendor(vendor).id if vendor else "unknown", file=name)
+        junk.note("ENCODING", str(exc).removeprefix(f"{name}: "), severity="error")
+        return junk
     if vendor is None:
         vid, why = detect_vendor(text)
     else:

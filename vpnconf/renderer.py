@@ -373,5 +373,5 @@ def join_files(files: dict[str, str]) -> str:
 
 
 def render(site: Site, tunnel: Tunnel | str, vendor: str | None = None, **kw: Any) -> str:
-    """Python API: ``render(site, "TomVPNConn", "strongswan") -> str``."""
+    """Python API: ``render(site, "TomVPNConn", vendor_id) -> str``."""
     return join_files(render_files(site, tunnel, vendor, **kw))

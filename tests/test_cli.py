@@ -510,3 +510,70 @@ def test_import_into_a_site_with_a_region_name(vpnconf_bin, tmp_path):
     r = run(vpnconf_bin, "import", p, "--into", base, "--format", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["vpc"]["region"] == "ap-hongkong"
+
+
+# ------------------------------------------------------------ parse: no VPN
+ROUTER_WITHOUT_VPN = """\
+!
+version 15.4
+hostname branch-r2
+!
+interface GigabitEthernet0/0
+ description uplink
+ ip address 198.51.100.2 255.255.255.252
+!
+interface GigabitEthernet0/1
+ ip address 10.1.0.1 255.255.255.0
+!
+ip route 0.0.0.0 0.0.0.0 198.51.100.1
+!
+end
+"""
+
+
+def test_parse_a_router_without_vpn_is_exit_0(vpnconf_bin, tmp_path):
+    """A readable config without IPsec: an empty tunnel list and one info
+    finding, exit 0 (a fleet audit tells "no VPN here" from "broken file")."""
+    p = tmp_path / "branch-r2.cfg"
+    p.write_text(ROUTER_WITHOUT_VPN)
+    r = run(vpnconf_bin, "parse", p, "--vendor", "cisco_ios", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["vendor"] == "cisco_ios" and doc["tunnels"] == [] and doc["site"]["tunnels"] == []
+    (f,) = doc["findings"]
+    assert (f["severity"], f["rule"], f["file"]) == ("info", "NO-TUNNEL", str(p))
+    assert "no IPsec tunnel found" in f["message"]
+
+    r = run(vpnconf_bin, "parse", p, "--vendor", "cisco_ios")
+    assert r.returncode == 0
+    assert yaml.safe_load(r.stdout)["tunnels"] == []
+    assert r.stderr.strip().splitlines() == [f"{p}: info NO-TUNNEL: {f['message']}"]
+
+
+def test_parse_a_file_no_vendor_recognises_is_exit_2(vpnconf_bin, tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("Meeting notes\n- order more cable\n- call the ISP about the outage\n")
+    for fmt in ("text", "json"):
+        r = run(vpnconf_bin, "parse", p, "--format", fmt)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and r.stdout == "" and len(lines) == 1
+        assert lines[0].startswith(f"vpnconf: {p}: cannot tell which vendor")
+
+
+def test_check_a_router_without_vpn(vpnconf_bin, tmp_path):
+    p = tmp_path / "branch-r2.cfg"
+    p.write_text(ROUTER_WITHOUT_VPN)
+    # against a profile: nothing the cloud refuses, the info finding says why
+    r = run(vpnconf_bin, "check", p, "--vendor", "cisco_ios", "--against", "tencent", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert [(f["severity"], f["rule"]) for f in json.loads(r.stdout)["findings"]] == [("info", "NO-TUNNEL")]
+    # against the other end: no tunnel to meet it, an error
+    r = run(vpnconf_bin, "check", p, "--vendor", "cisco_ios", "--peer", QUICKSTART, "--format", "json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 1 and doc["ike_sa_establishes"] is False
+    assert [f["rule"] for f in doc["findings"] if f["severity"] == "error"] == ["PEER-NO-TUNNEL"]
+    r = run(vpnconf_bin, "check", p, "--vendor", "cisco_ios", "--peer", QUICKSTART)
+    assert r.returncode == 1 and "IKE SA establishes: no" in r.stdout
+    # translate still needs a tunnel: one line, exit 2
+    r = run(vpnconf_bin, "translate", p, "--vendor", "cisco_ios", "--to", "strongswan")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and str(p) in r.stderr

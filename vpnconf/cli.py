@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -32,6 +32,13 @@ EXAMPLES = {
     "translate": "vpnconf translate router.cfg --to juniper_srx --variant policy",
     "status": "vpnconf status --vendor cisco_ios show-crypto-session-detail.txt",
 }
+
+
+DEVICE_HELP = (
+    "one device config; several files are one device read together in the order given "
+    "(e.g. ipsec.conf ipsec.secrets); directories are a fleet: every regular file under them "
+    "on its own, with a summary (symbolic links are not followed)"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -301,45 +308,144 @@ def cmd_export(a: argparse.Namespace) -> int:
 
 
 def _parse_device(path: str, vendor: str | None) -> Any:
-    from .io import read_text
-    from .parsing import parse_text
+    """One device config that must hold a tunnel (translate, a peer device)."""
+    from .sources import parse_device, read_device
 
-    text = read_text(path)
-    if not text.strip():
-        raise VpnconfError(f"{path}: empty file")
-    dev = parse_text(text, path, vendor)
-    if not dev.tunnels and not any(f.severity == "error" for f in dev.findings):
-        raise VpnconfError(f"{path}: no IPsec tunnel found in this {dev.vendor} config")
-    return dev
+    return parse_device(read_device([path]), vendor, allow_empty=False)
+
+
+class _Result:
+    """One device's outcome: the JSON document, its findings, tunnel count,
+    text lines for a fleet report and the exit code."""
+
+    def __init__(self, doc: dict[str, Any], findings: list[Any], tunnels: int, lines: list[str], code: int) -> None:
+        self.doc, self.findings, self.tunnels, self.lines, self.code = doc, findings, tunnels, lines, code
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _head(path: str, dev: Any) -> str:
+    names = [t.name for t in dev.tunnels]
+    what = f"{_n(len(names), 'tunnel')} ({', '.join(names)})" if names else "no IPsec tunnel"
+    return f"{path}: {dev.vendor}{f' (detected: {dev.detected})' if dev.detected else ''}, {what}"
+
+
+def _parse_result(inp: Any, a: argparse.Namespace) -> _Result:
+    from .parsing import to_site_data
+    from .sources import parse_device, relocate, relocate_extra, tunnel_where
+
+    dev = parse_device(inp, a.vendor)
+    site, losses = to_site_data(dev)
+    if not a.show_secrets:
+        for t in site["tunnels"]:
+            t["pre_shared_key"] = "<redacted>"
+    found = dev.findings + relocate(losses, inp)
+    tunnels = []
+    for t in dev.tunnels:
+        d = t.redacted(a.show_secrets)
+        d.update(tunnel_where(inp, t.line))
+        d["extra"] = relocate_extra(d["extra"], inp, d.get("file"))
+        tunnels.append(d)
+    doc: dict[str, Any] = {
+        "vendor": dev.vendor,
+        "detected": dev.detected,
+        "site": site,
+        "tunnels": tunnels,
+        "findings": [f.as_dict() for f in found],
+    }
+    if len(inp.paths) > 1:
+        doc["files"] = inp.paths
+    lines = [_head(inp.label, dev)] + ["  " + f.text() for f in found]
+    code = 1 if any(f.severity == "error" for f in found) else 0
+    return _Result(doc, found, len(dev.tunnels), lines, code)
 
 
 def cmd_parse(a: argparse.Namespace) -> int:
     import yaml
 
-    from .parsing import to_site_data
+    from .sources import plan, read_device
 
-    dev = _parse_device(a.device, a.vendor)
-    site, losses = to_site_data(dev)
-    if not a.show_secrets:
-        for t in site["tunnels"]:
-            t["pre_shared_key"] = "<redacted>"
-    findings = [f.as_dict() for f in dev.findings + losses]
-    doc = {
-        "vendor": dev.vendor,
-        "detected": dev.detected,
-        "site": site,
-        "tunnels": [t.redacted(a.show_secrets) for t in dev.tunnels],
-        "findings": findings,
-    }
+    mode, paths = plan(a.device)
+    if mode == "fleet":
+        return _fleet(a, paths, lambda inp: _parse_result(inp, a))
+    inp = read_device(paths)
+    r = _parse_result(inp, a)
     if a.format == "json":
-        _emit(doc, "json", "")
+        _emit(r.doc, "json", "")
     else:
-        if dev.detected:
-            sys.stderr.write(f"{a.device}: detected {dev.vendor} ({dev.detected})\n")
-        sys.stdout.write(yaml.safe_dump(site, sort_keys=False))
-        for f in dev.findings + losses:
+        if r.doc["detected"]:
+            sys.stderr.write(f"{inp.label}: detected {r.doc['vendor']} ({r.doc['detected']})\n")
+        sys.stdout.write(yaml.safe_dump(r.doc["site"], sort_keys=False))
+        for f in r.findings:
             sys.stderr.write(f.text() + "\n")
-    return 1 if any(f["severity"] == "error" for f in findings) else 0
+    return r.code
+
+
+def _fleet(a: argparse.Namespace, dirs: list[str], one: Callable[[Any], _Result]) -> int:
+    """Every regular file under the directories on its own: one result per file
+    and a summary; the exit code is the worst of the files'."""
+    from .sources import fleet_files, read_device
+
+    files, skipped = fleet_files(dirs)
+    if not files:
+        raise VpnconfError(f"{dirs[0]}: no regular file to read under {' '.join(dirs)}")
+    results: list[dict[str, Any]] = []
+    by_sev = {"error": 0, "warning": 0, "info": 0}
+    n_tunnels = n_novpn = n_bad = 0
+    text = a.format != "json"
+    for path in files:
+        try:
+            r = one(read_device([path]))
+        except VpnconfError as exc:
+            err, code = str(exc), exc.exit_code
+        except Exception as exc:  # a failure on one file does not end the audit
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            err, code = f"{path}: internal error: {type(exc).__name__}: {first} (please report this)", 2
+        else:
+            results.append({"file": path, "exit_code": r.code, **r.doc})
+            n_tunnels += r.tunnels
+            n_novpn += r.tunnels == 0
+            for f in r.findings:
+                by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+            if text:
+                sys.stdout.write("\n".join(r.lines) + "\n")
+            continue
+        n_bad += 1
+        results.append({"file": path, "exit_code": code, "error": err})
+        if text:
+            sys.stdout.write(f"{path}: unreadable: {err.removeprefix(path + ': ')}\n")
+    worst: int = max(int(r["exit_code"]) for r in results)
+    summary = {
+        "files": len(files),
+        "tunnels": n_tunnels,
+        "findings": by_sev,
+        "without_vpn": n_novpn,
+        "unreadable": n_bad,
+        "skipped": len(skipped),
+        "exit_code": worst,
+    }
+    if not text:
+        _emit(
+            {
+                "directories": dirs,
+                "results": results,
+                "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+                "summary": summary,
+            },
+            "json",
+            "",
+        )
+        return worst
+    for s in skipped:
+        sys.stdout.write(f"{s.path}: skipped: {s.reason}\n")
+    sys.stdout.write(
+        f"summary: {_n(len(files), 'file')}, {_n(n_tunnels, 'tunnel')}; findings: {_n(by_sev['error'], 'error')}, "
+        f"{_n(by_sev['warning'], 'warning')}, {by_sev['info']} info; {n_novpn} without VPN, {n_bad} unreadable"
+        f"{f', {len(skipped)} skipped' if skipped else ''}; exit {worst}\n"
+    )
+    return worst
 
 
 def _peer_tunnel(dev: Any, want_peer: str | None, name: str | None) -> Any:
@@ -356,63 +462,101 @@ def _peer_tunnel(dev: Any, want_peer: str | None, name: str | None) -> Any:
     return tunnels[0]
 
 
-def cmd_check(a: argparse.Namespace) -> int:
-    from .compat import check_against_profile, check_peer, cloud_end, establishes
+def _check_peer_end(a: argparse.Namespace) -> tuple[Any, str | None]:
+    """The other end for ``check --peer``: a site's tunnel (the cloud end) or a device's."""
+    from .compat import cloud_end
+    from .io import load_data, read_text
 
-    dev = _parse_device(a.device, a.vendor)
-    findings: list[Any] = [f for f in dev.findings if f.severity == "error"]
+    data = None
+    try:
+        data = load_data(read_text(a.peer), a.peer)
+    except VpnconfError:
+        data = None
+    if isinstance(data, dict) and "tunnels" in data:
+        from .io import require_site
+
+        site = require_site(a.peer)
+        names = [t.name for t in site.tunnels]
+        tname = a.tunnel or (names[0] if len(names) == 1 else None)
+        if tname is None or tname not in names:
+            raise VpnconfError(f"{a.peer}: name the tunnel with --tunnel (one of: {', '.join(names)})")
+        return cloud_end(site, site.tunnel(tname)), None
+    pdev = _parse_device(a.peer, a.peer_vendor)
+    return _peer_tunnel(pdev, None, a.tunnel), pdev.vendor
+
+
+def _check_result(inp: Any, a: argparse.Namespace, profile: Any, peer: tuple[Any, str | None] | None) -> _Result:
+    from .compat import check_against_profile, check_peer, establishes
+    from .findings import Finding
+    from .sources import NO_TUNNEL, parse_device, relocate
+
+    dev = parse_device(inp, a.vendor)
+    findings: list[Any] = [f for f in dev.findings if f.severity == "error" or f.rule == NO_TUNNEL]
     verdict: dict[str, Any] = {}
+    if profile is not None:
+        findings += relocate(check_against_profile(dev, profile), inp)
+    if peer is not None:
+        other, other_vendor = peer
+        if dev.tunnels:
+            mine = _peer_tunnel(dev, other.local_address, a.device_tunnel)
+            pf = check_peer(mine, other, a_vendor=dev.vendor, b_vendor=other_vendor, a_name="device", b_name="peer")
+        else:
+            pf = [
+                Finding(
+                    "PEER-NO-TUNNEL",
+                    "error",
+                    f"the device has no IPsec tunnel to meet the peer's tunnel {other.name}",
+                    file=inp.name,
+                    extra={"stage": "ike", "fix": "configure the tunnel on the device"},
+                )
+            ]
+        ike, child = establishes(pf)
+        verdict = {"ike_sa_establishes": ike, "child_sa_establishes": child}
+        findings += relocate(pf, inp)
+    errors = [f for f in findings if f.severity == "error"]
+    doc: dict[str, Any] = {
+        "device": inp.name,
+        "vendor": dev.vendor,
+        **verdict,
+        "findings": [f.as_dict() for f in findings],
+    }
+    if len(inp.paths) > 1:
+        doc["files"] = inp.paths
+    lines = [_head(inp.label, dev)]
+    for f in findings:
+        fix = f.extra.get("fix")
+        lines.append("  " + f.text() + (f" [fix: {fix}]" if fix else ""))
+    if verdict:
+        lines.append(
+            f"  IKE SA establishes: {'yes' if verdict['ike_sa_establishes'] else 'no'}; "
+            f"CHILD SA establishes: {'yes' if verdict['child_sa_establishes'] else 'no'}"
+        )
+    return _Result(doc, findings, len(dev.tunnels), lines, 1 if errors else 0)
+
+
+def cmd_check(a: argparse.Namespace) -> int:
+    from .sources import plan, read_device
+
+    if not a.against and not a.peer:
+        raise VpnconfError("check needs --against PROFILE or --peer SITE|DEVICE")
+    mode, paths = plan(a.device)
+    profile = None
     if a.against:
         from .profiles import get_profile
 
-        findings += check_against_profile(dev, get_profile(a.against))
-    if a.peer:
-        from .io import load_data, read_text
-
-        data = None
-        try:
-            data = load_data(read_text(a.peer), a.peer)
-        except VpnconfError:
-            data = None
-        if isinstance(data, dict) and "tunnels" in data:
-            from .io import require_site
-
-            site = require_site(a.peer)
-            names = [t.name for t in site.tunnels]
-            tname = a.tunnel or (names[0] if len(names) == 1 else None)
-            if tname is None or tname not in names:
-                raise VpnconfError(f"{a.peer}: name the tunnel with --tunnel (one of: {', '.join(names)})")
-            other = cloud_end(site, site.tunnel(tname))
-            other_vendor = None
-        else:
-            pdev = _parse_device(a.peer, a.peer_vendor)
-            other = _peer_tunnel(pdev, None, a.tunnel)
-            other_vendor = pdev.vendor
-        mine = _peer_tunnel(dev, other.local_address, a.device_tunnel)
-        pf = check_peer(mine, other, a_vendor=dev.vendor, b_vendor=other_vendor, a_name="device", b_name="peer")
-        ike, child = establishes(pf)
-        verdict = {"ike_sa_establishes": ike, "child_sa_establishes": child}
-        findings += pf
-    if not a.against and not a.peer:
-        raise VpnconfError("check needs --against PROFILE or --peer SITE|DEVICE")
-    errors = [f for f in findings if f.severity == "error"]
+        profile = get_profile(a.against)
+    peer = _check_peer_end(a) if a.peer else None
+    if mode == "fleet":
+        return _fleet(a, paths, lambda inp: _check_result(inp, a, profile, peer))
+    r = _check_result(read_device(paths), a, profile, peer)
     if a.format == "json":
-        _emit(
-            {"device": a.device, "vendor": dev.vendor, **verdict, "findings": [f.as_dict() for f in findings]},
-            "json",
-            "",
-        )
+        _emit(r.doc, "json", "")
     else:
-        for f in findings:
-            fix = f.extra.get("fix")
-            sys.stdout.write(f.text() + (f" [fix: {fix}]" if fix else "") + "\n")
-        if verdict:
-            sys.stdout.write(
-                f"IKE SA establishes: {'yes' if verdict['ike_sa_establishes'] else 'no'}; "
-                f"CHILD SA establishes: {'yes' if verdict['child_sa_establishes'] else 'no'}\n"
-            )
-        sys.stdout.write(f"{len(errors)} errors, {len(findings) - len(errors)} warnings/notes\n")
-    return 1 if errors else 0
+        for line in r.lines[1:]:
+            sys.stdout.write(line[2:] + "\n")
+        errors = sum(f.severity == "error" for f in r.findings)
+        sys.stdout.write(f"{errors} errors, {len(r.findings) - errors} warnings/notes\n")
+    return r.code
 
 
 def cmd_translate(a: argparse.Namespace) -> int:
@@ -562,13 +706,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--show-secrets", action="store_true")
     sp.set_defaults(fn=cmd_export)
     sp = add("parse", "read a device config back into the model (a site fragment) with findings")
-    sp.add_argument("device")
+    sp.add_argument("device", nargs="+", metavar="FILE|DIR", help=DEVICE_HELP)
     sp.add_argument("--vendor", help="vendor id or alias (detected when omitted)")
     sp.add_argument("--show-secrets", action="store_true")
     sp.set_defaults(fn=cmd_parse)
 
     sp = add("check", "check a device config against a cloud profile or against the other end")
-    sp.add_argument("device")
+    sp.add_argument("device", nargs="+", metavar="FILE|DIR", help=DEVICE_HELP)
     sp.add_argument("--vendor")
     sp.add_argument("--against", metavar="PROFILE", help="tencent-classic, tencent, aws, azure, alibaba, gcp")
     sp.add_argument("--peer", metavar="SITE|DEVICE")

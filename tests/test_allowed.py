@@ -128,7 +128,7 @@ def test_dh24_is_refused_alike_by_a_profile_by_check_against_and_by_a_release(tm
     by `check --against gcp` of a device config that proposes it
     (CLOUD-IKE-PROPOSAL) and by a release that lacks it (render); each message
     is the checker's, and the two profile verdicts are word for word the same."""
-    from vpnconf.catalog import vendors
+    from vpnconf.catalog import lab_vendor, vendors
     from vpnconf.cli import main
     from vpnconf.findings import RenderError
     from vpnconf.io import site_from_data
@@ -151,7 +151,7 @@ def test_dh24_is_refused_alike_by_a_profile_by_check_against_and_by_a_release(tm
     # 2. check --against: a device config that proposes only DH 24 (rendered by
     # a release that has it) is refused by the same profile in the same words
     dev = tmp_path / "swanctl.conf"
-    dev.write_text("".join(render_files(site, "TomVPNConn", "strongswan").values()))
+    dev.write_text("".join(render_files(site, "TomVPNConn", lab_vendor().id).values()))
     assert main(["check", str(dev), "--against", "gcp"]) == 1
     (line,) = [ln for ln in capsys.readouterr().out.splitlines() if "CLOUD-IKE-PROPOSAL" in ln]
     assert line.startswith(f"{dev}:") and " error CLOUD-IKE-PROPOSAL" in line

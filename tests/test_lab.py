@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import QUICKSTART, require_lab
-from vpnconf.catalog import get_vendor
+from vpnconf.catalog import lab_vendor
 from vpnconf.io import site_from_data
 from vpnconf.labnet import leftovers
 
@@ -90,8 +90,8 @@ def test_ikev1_aggressive_fqdn():
     assert rep["ok"], rep
 
 
-def _strongswan_matrix():
-    v = get_vendor("strongswan")
+def _lab_matrix():
+    v = lab_vendor()
     sw = v.software[0]
     cases = []
     for ver in (1, 2):
@@ -107,11 +107,11 @@ def _strongswan_matrix():
 
 @pytest.mark.parametrize(
     ("ver", "sect", "key", "value"),
-    _strongswan_matrix(),
-    ids=[f"v{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in _strongswan_matrix()],
+    _lab_matrix(),
+    ids=[f"v{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in _lab_matrix()],
 )
-def test_every_strongswan_algorithm_loads_and_negotiates(ver, sect, key, value):
-    """Each catalogued strongSwan value renders into a config charon loads, and
+def test_every_lab_vendor_algorithm_loads_and_negotiates(ver, sect, key, value):
+    """Each value catalogued for the lab's vendor (strongSwan) renders into a config charon loads, and
     the tunnel negotiates and passes a ping with it."""
     from vpnconf.model import Site
 
@@ -160,4 +160,4 @@ def test_names_with_every_allowed_character_load_or_fail_clearly():
     rep = verify(site_with(lambda d: d["tunnels"][0].update(name="Tom_VPN-Conn-1")))
     assert rep["ok"], rep["reason"]
     with pytest.raises(RenderError, match="cannot take in a name"):
-        render(site_with(lambda d: d["tunnels"][0].update(name="Tom.VPN")), "Tom.VPN", "strongswan")
+        render(site_with(lambda d: d["tunnels"][0].update(name="Tom.VPN")), "Tom.VPN", lab_vendor().id)

@@ -10,6 +10,8 @@ import subprocess
 import pytest
 
 from conftest import QUICKSTART, SAMPLES, require_lab
+from vpnconf.catalog import lab_vendor
+from vpnconf.parsing import parser_modules
 
 CASES = {
     # sample: (check rule, IKE SA up?, CHILD SA up?, daemon reasons)
@@ -93,7 +95,7 @@ def test_rendered_quickstart_checks_clean(vpnconf_bin, tmp_path):
     cfg = tmp_path / "idc.conf"
     cfg.write_text(
         subprocess.run(
-            [*vpnconf_bin, "render", str(QUICKSTART), "--vendor", "strongswan"],
+            [*vpnconf_bin, "render", str(QUICKSTART), "--vendor", lab_vendor().id],
             capture_output=True,
             text=True,
             check=True,
@@ -138,13 +140,14 @@ def test_lab_confirms_with_the_daemon_reason(name, vpnconf_bin):
 
 
 @pytest.mark.lab
-def test_lab_plays_a_device_config_of_another_vendor(vpnconf_bin, tmp_path):
-    """A Cisco IOS config, parsed, is played by strongSwan against the cloud end."""
+@pytest.mark.parametrize("vendor", [v for v in sorted(parser_modules()) if v != lab_vendor().id])
+def test_lab_plays_a_device_config_of_another_vendor(vpnconf_bin, tmp_path, vendor):
+    """Every other vendor's config, parsed, is played by the lab's daemon against the cloud end."""
     require_lab()
-    cfg = tmp_path / "ios.cfg"
+    cfg = tmp_path / "device.cfg"
     cfg.write_text(
         subprocess.run(
-            [*vpnconf_bin, "render", str(QUICKSTART), "--vendor", "cisco_ios"],
+            [*vpnconf_bin, "render", str(QUICKSTART), "--vendor", vendor],
             capture_output=True,
             text=True,
             check=True,
@@ -157,7 +160,7 @@ def test_lab_plays_a_device_config_of_another_vendor(vpnconf_bin, tmp_path):
             "verify",
             str(cfg),
             "--vendor",
-            "cisco_ios",
+            vendor,
             "--against",
             str(QUICKSTART),
             "--tunnel",

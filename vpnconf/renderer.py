@@ -319,6 +319,33 @@ def build_context(
     return ctx
 
 
+#: model fields a translation leaves out when its source did not have them
+#: (the device then keeps its own default): (options, field, context keys)
+UNSET_WHEN_ABSENT = (
+    ("ike", "lifetime_seconds", ("ike", ("lifetime",))),
+    ("ipsec", "lifetime_seconds", ("esp", ("lifetime",))),
+    ("ipsec", "lifetime_kb", ("esp", ("lifetime_kb", "lifetime_bytes"))),
+)
+
+
+def absent_fields(t: Tunnel) -> list[str]:
+    """The fields of ``UNSET_WHEN_ABSENT`` that the tunnel's data did not set
+    (model defaults filled them): ``["ipsec.lifetime_kb", ...]``."""
+    return [f"{opt}.{fld}" for opt, fld, _ in UNSET_WHEN_ABSENT if fld not in getattr(t, opt).model_fields_set]
+
+
+def _only_given(ctx: dict[str, Any], t: Tunnel) -> None:
+    """A translation writes only what its source had: lifetimes the model
+    filled with the cloud's defaults become None (templates leave the line
+    out, and the device keeps its own default)."""
+    for opt, fld, (section, keys) in UNSET_WHEN_ABSENT:
+        if fld not in getattr(t, opt).model_fields_set:
+            sec = ctx[section] = dict(ctx[section], **dict.fromkeys(keys))
+            value = getattr(getattr(t, opt), fld)
+            unit = "KB" if fld == "lifetime_kb" else "s"
+            sec["canonical"] = sec["canonical"].replace(f"{value}{unit}", f"(device default {unit})")
+
+
 def render_files(
     site: Site,
     tunnel: Tunnel | str,
@@ -328,8 +355,11 @@ def render_files(
     software: str | None = None,
     variant: str | None = None,
     overrides: dict[str, Any] | None = None,
+    only_given: bool = False,
 ) -> dict[str, str]:
     """The IDC device's configuration for one tunnel: output file name -> text.
+    With ``only_given`` (translate), lifetimes the tunnel's data did not set
+    are left out instead of written with the model's defaults.
 
     Without a software version (neither given nor on the customer gateway)
     the newest catalogued release that can express the tunnel is used, and
@@ -355,6 +385,8 @@ def render_files(
             assert first_error is not None
             raise first_error
     ctx = build_context(site, t, v, sw, vname, overrides)
+    if only_given:
+        _only_given(ctx, t)
     return {fname: str(template(v.id, tpl).render(ctx)) for fname, tpl in var.files.items()}
 
 

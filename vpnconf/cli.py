@@ -19,7 +19,7 @@ from .findings import VpnconfError
 
 EXAMPLES = {
     "validate": "vpnconf validate samples/quickstart.yaml",
-    "render": "vpnconf render samples/quickstart.yaml --tunnel TomVPNConn --vendor juniper_srx --variant policy",
+    "render": "vpnconf render samples/quickstart.yaml --tunnel TomVPNConn --vendor srx --variant policy",
     "vendors": "vpnconf vendors --vendor cisco --supports dh24 --format json",
     "schema": "vpnconf schema > site.schema.json",
     "routes": "vpnconf routes samples/quickstart.yaml --tunnel TomVPNConn",
@@ -29,8 +29,8 @@ EXAMPLES = {
     "lab": "sudo vpnconf lab verify samples/quickstart.yaml --tunnel TomVPNConn",
     "parse": "vpnconf parse router.cfg --format json",
     "check": "vpnconf check router.cfg --peer samples/quickstart.yaml --tunnel TomVPNConn",
-    "translate": "vpnconf translate router.cfg --to juniper_srx --variant policy",
-    "status": "vpnconf status --vendor cisco_ios show-crypto-session-detail.txt",
+    "translate": "vpnconf translate router.cfg --to fortigate --variant policy",
+    "status": "vpnconf status --vendor ios show-crypto-session-detail.txt",
 }
 
 
@@ -560,10 +560,11 @@ def cmd_check(a: argparse.Namespace) -> int:
 
 
 def cmd_translate(a: argparse.Namespace) -> int:
-    from .findings import RenderError
+    from .catalog import get_vendor
+    from .findings import Finding, RenderError
     from .io import site_from_data
     from .parsing import to_site_data
-    from .renderer import join_files, render_files
+    from .renderer import absent_fields, join_files, render_files
 
     dev = _parse_device(a.device, a.vendor)
     data, losses = to_site_data(dev)
@@ -576,29 +577,41 @@ def cmd_translate(a: argparse.Namespace) -> int:
 
     site = Site.model_validate(data)
     _, rule_findings = site_from_data(data, a.device)
+    report += [f for f in rule_findings if f.severity == "error"]
+    target = get_vendor(a.to)
     texts = []
     for t in site.tunnels:
         try:
-            texts.append(join_files(render_files(site, t, a.to, variant=a.variant, software=a.software)))
+            texts.append(
+                join_files(render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True))
+            )
         except RenderError as exc:
-            report.append(Finding_("NOT-RENDERED", "error", f"tunnel {t.name}: {exc}", a.device))
+            report.append(Finding("NOT-CARRIED", "error", f"tunnel {t.name}: {exc}", file=a.device))
+            continue
+        # never a value the source did not have: what it lacks is left to the target's own default
+        for fld in absent_fields(t):
+            report.append(
+                Finding(
+                    "DEFAULT",
+                    "info",
+                    f"tunnel {t.name}: {fld} is not in the source: not written, the {target.name} default applies",
+                    file=a.device,
+                    extra={"field": fld},
+                )
+            )
     sys.stdout.write("\n".join(texts))
-    loss = [f.as_dict() for f in report + [f for f in rule_findings if f.severity == "error"]]
+    loss = [f.as_dict() for f in report]
+    for item in loss:
+        item["message"] = dev.redactor(item["message"])
     if a.format == "json":
         sys.stderr.write(json.dumps({"loss_report": loss}, indent=2) + "\n")
     else:
         sys.stderr.write(f"loss report ({len(loss)} items):\n")
         for f in report:
-            sys.stderr.write("  " + f.text() + "\n")
+            sys.stderr.write("  " + dev.redactor(f.text()) + "\n")
         if not report:
             sys.stderr.write("  nothing lost\n")
     return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
-
-
-def Finding_(rule: str, sev: str, msg: str, file: str) -> Any:
-    from .findings import Finding
-
-    return Finding(rule=rule, severity=sev, message=msg, file=file)  # type: ignore[arg-type]
 
 
 def cmd_status(a: argparse.Namespace) -> int:

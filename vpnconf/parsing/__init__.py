@@ -394,13 +394,9 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 lose(t, f"identity {i.value} is neither an address nor an FQDN")
         if t.ike_lifetime:
             ike_d["lifetime_seconds"] = t.ike_lifetime
-        ipsec_d: dict[str, Any] = {
-            "encryption": esp.encryption,
-            "integrity": esp.integrity or "sha1",
-            "pfs": t.pfs if t.pfs else "none",
-        }
-        if esp.integrity is None:
-            lose(t, "AEAD ESP proposal has no integrity algorithm; sha1 is written for the model's field", "info")
+        ipsec_d: dict[str, Any] = {"encryption": esp.encryption, "pfs": t.pfs if t.pfs else "none"}
+        if esp.integrity is not None:  # AEAD (GCM) carries none: the field stays unset and is never rendered
+            ipsec_d["integrity"] = esp.integrity
         if t.ipsec_lifetime_seconds:
             ipsec_d["lifetime_seconds"] = t.ipsec_lifetime_seconds
         if t.ipsec_lifetime_kb:

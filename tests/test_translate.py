@@ -68,3 +68,45 @@ def test_translate_refuses_what_the_target_cannot_express(vpnconf_bin, tmp_path)
     )
     r = subprocess.run([*vpnconf_bin, "translate", str(src), "--to", lacking], capture_output=True, text=True)
     assert r.returncode == 1 and "DH group 24 is not supported" in r.stderr and r.stdout == ""
+
+
+def _without_lifetimes() -> Site:
+    """The quick start with no lifetime given anywhere (the model fills the
+    cloud's defaults, which a translation must not invent)."""
+    import yaml
+
+    from vpnconf.io import site_from_data
+
+    d = yaml.safe_load(QUICKSTART.read_text())
+    for t in d["tunnels"]:
+        t["ike"].pop("lifetime_seconds", None)
+        t["ipsec"].pop("lifetime_seconds", None)
+        t["ipsec"].pop("lifetime_kb", None)
+    site, findings = site_from_data(d, "no-lifetimes.yaml")
+    assert site is not None, [f.text() for f in findings]
+    return site
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("source", SOURCES)
+def test_translate_never_writes_a_value_the_source_lacked(source, target, vpnconf_bin, tmp_path):
+    """A source config without lifetimes (rendered with only what the tunnel
+    data gives): the target gets no lifetime the source did not have (no
+    model default such as 1843200 KB), and the loss report names each field;
+    the text report lists exactly the items the JSON has."""
+    site = _without_lifetimes()
+    src = tmp_path / "src.cfg"
+    src.write_text(render(site, "TomVPNConn", source, only_given=True))
+    assert "1843200" not in src.read_text() and "86400" not in src.read_text()
+    cmd = [*vpnconf_bin, "translate", str(src), "--vendor", source, "--to", target]
+    r = subprocess.run([*cmd, "--format", "json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "1843200" not in r.stdout and str(1843200 * 1024) not in r.stdout
+    loss = json.loads(r.stderr)["loss_report"]
+    fields = {x.get("field") for x in loss if x["rule"] == "DEFAULT"}
+    parsed = parse_text(src.read_text(), "src.cfg", source).tunnels[0]
+    if parsed.ipsec_lifetime_kb is None or "ipsec_lifetime_kb" in parsed.defaulted:
+        assert "ipsec.lifetime_kb" in fields, loss
+    t = subprocess.run(cmd, capture_output=True, text=True)
+    head, *items = t.stderr.strip().splitlines()
+    assert head == f"loss report ({len(loss)} items):" and len(items) == len(loss), t.stderr

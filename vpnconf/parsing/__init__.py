@@ -392,14 +392,16 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         for i in (t.peer_id, t.local_id):
             if i is not None and i.type == "other":
                 lose(t, f"identity {i.value} is neither an address nor an FQDN")
-        if t.ike_lifetime:
+        # a value the device config did not hold (a vendor default the parser
+        # filled in, ``defaulted``) is not carried: the target keeps its own
+        if t.ike_lifetime and "ike_lifetime" not in t.defaulted:
             ike_d["lifetime_seconds"] = t.ike_lifetime
         ipsec_d: dict[str, Any] = {"encryption": esp.encryption, "pfs": t.pfs if t.pfs else "none"}
         if esp.integrity is not None:  # AEAD (GCM) carries none: the field stays unset and is never rendered
             ipsec_d["integrity"] = esp.integrity
-        if t.ipsec_lifetime_seconds:
+        if t.ipsec_lifetime_seconds and "ipsec_lifetime_seconds" not in t.defaulted:
             ipsec_d["lifetime_seconds"] = t.ipsec_lifetime_seconds
-        if t.ipsec_lifetime_kb:
+        if t.ipsec_lifetime_kb and "ipsec_lifetime_kb" not in t.defaulted:
             ipsec_d["lifetime_kb"] = t.ipsec_lifetime_kb
         tun: dict[str, Any] = {
             "name": t.name,

@@ -44,7 +44,7 @@ class _AliasEnum(StrEnum):
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if isinstance(value, str):
-            hit = ALIASES.get(cls._alias_kind(), {}).get(_fold(value))
+            hit = _alias(cls._alias_kind(), _fold(value))
             if hit is not None and hit != value:
                 return cls(hit)
         return None
@@ -146,48 +146,31 @@ _ALIAS_KIND = {
 
 # --------------------------------------------------------------------------
 # The one alias table. Keys are folded (lower case, '_' and ' ' -> '-').
+# It holds the spellings that are no vendor's keyword; every keyword of every
+# vendor's keyword tables (vendors/<id>/vendor.yaml) is accepted too, read
+# from the data (``_vendor_aliases``), so no vendor keyword is copied here.
 # --------------------------------------------------------------------------
 ALIASES: dict[str, dict[str, str]] = {
     "encryption": {
         "des": "des",
-        "des-cbc": "des",
         "3des": "3des",
-        "3des-cbc": "3des",
         "des3": "3des",
         "tripledes": "3des",
-        "aes": "aes128",
         "aes128": "aes128",
         "aes-128": "aes128",
-        "aes-cbc-128": "aes128",
-        "aes-128-cbc": "aes128",
         "aes128-cbc": "aes128",
         "aes192": "aes192",
-        "aes-192": "aes192",
-        "aes-cbc-192": "aes192",
-        "aes-192-cbc": "aes192",
         "aes192-cbc": "aes192",
         "aes256": "aes256",
-        "aes-256": "aes256",
-        "aes-cbc-256": "aes256",
-        "aes-256-cbc": "aes256",
         "aes256-cbc": "aes256",
         "aes128gcm": "aes128gcm",
         "aes128gcm128": "aes128gcm",
-        "aes128gcm16": "aes128gcm",
-        "aes-gcm-128": "aes128gcm",
-        "aes-128-gcm": "aes128gcm",
         "gcmaes128": "aes128gcm",
         "aes192gcm": "aes192gcm",
         "aes192gcm128": "aes192gcm",
-        "aes192gcm16": "aes192gcm",
-        "aes-gcm-192": "aes192gcm",
-        "aes-192-gcm": "aes192gcm",
         "gcmaes192": "aes192gcm",
         "aes256gcm": "aes256gcm",
         "aes256gcm128": "aes256gcm",
-        "aes256gcm16": "aes256gcm",
-        "aes-gcm-256": "aes256gcm",
-        "aes-256-gcm": "aes256gcm",
         "gcmaes256": "aes256gcm",
         "sm4": "sm4",
         "sm4-cbc": "sm4",
@@ -197,19 +180,14 @@ ALIASES: dict[str, dict[str, str]] = {
     "integrity": {
         "md5": "md5",
         "hmac-md5": "md5",
-        "sha": "sha1",
         "sha1": "sha1",
-        "sha-1": "sha1",
         "hmac-sha1": "sha1",
         "sha256": "sha256",
-        "sha-256": "sha256",
         "sha2-256": "sha256",
         "hmac-sha256": "sha256",
         "sha384": "sha384",
-        "sha-384": "sha384",
         "sha2-384": "sha384",
         "sha512": "sha512",
-        "sha-512": "sha512",
         "sha2-512": "sha512",
         "sm3": "sm3",
     },
@@ -239,7 +217,37 @@ def canonical(kind: str, value: Any) -> Any:
 
 @lru_cache(maxsize=4096)
 def _canonical_str(kind: str, value: str) -> str:
-    return ALIASES[kind].get(_fold(value), value)
+    hit = _alias(kind, _fold(value))
+    return value if hit is None else hit
+
+
+def _alias(kind: str, folded: str) -> str | None:
+    hit = ALIASES.get(kind, {}).get(folded)
+    if hit is None and kind in _VENDOR_TABLES:
+        hit = _vendor_aliases().get(kind, {}).get(folded)
+    return hit
+
+
+#: alias kind -> the vendor keyword tables that spell it
+_VENDOR_TABLES = {"encryption": ("ike_encryption", "esp_encryption"), "integrity": ("ike_integrity", "esp_integrity")}
+
+
+@lru_cache(maxsize=1)
+def _vendor_aliases() -> dict[str, dict[str, str]]:
+    """Every vendor keyword (folded) -> its canonical value, from the keyword
+    tables of every vendor.yaml (per-IKE-version overrides included). A
+    keyword two vendors use for different values is left out (ambiguous)."""
+    from .catalog import vendors
+
+    found: dict[str, dict[str, set[str]]] = {kind: {} for kind in _VENDOR_TABLES}
+    for v in vendors().values():
+        tables = [v.keywords, *(v.keywords.get(f"ikev{n}", {}) for n in (1, 2))]
+        for kind, names in _VENDOR_TABLES.items():
+            for tbl in tables:
+                for name in names:
+                    for canon, kw in (tbl.get(name) or {}).items():
+                        found[kind].setdefault(_fold(str(kw)), set()).add(str(canon))
+    return {kind: {k: next(iter(c)) for k, c in m.items() if len(c) == 1} for kind, m in found.items()}
 
 
 _DH_RE = re.compile(r"^(?:dh-?)?(?:group-?|modp-?|g)?(\d+)$")

@@ -1,15 +1,16 @@
 """Cisco ASA (9.x ``show running-config`` / ``more system:running-config``) parser.
 
-What it reads (everything else is skipped before a tree is built):
+What it reads:
 
-* ``crypto ikev1 policy N`` / ``crypto isakmp policy N`` (pre-8.4 spelling) and
-  ``crypto ikev2 policy N``: every policy of a version is a proposal of every crypto
-  map entry of that version, in priority order.
+* ``crypto ikev1 policy N`` (also the pre-8.4 ``crypto isakmp policy N``, a second
+  spelling in vendor.yaml ``spellings``) and ``crypto ikev2 policy N``: every policy of a
+  version is a proposal of every crypto map entry of that version, in priority order.
 * ``crypto ipsec ikev1 transform-set`` (also pre-8.4 ``crypto ipsec transform-set``) and
   ``crypto ipsec ikev2 ipsec-proposal`` blocks.
-* flat ``crypto map M S ...`` lines, grouped by (map, sequence); ``crypto map M interface
-  IF`` with the interface's ``nameif`` / ``ip address`` for the local address; dynamic
-  maps are reported, not turned into tunnels (no fixed peer).
+* flat ``crypto map M S ...`` lines, grouped by (map, sequence); ``set peer A B``: A is the
+  peer, B a backup peer of the same tunnel; ``crypto map M interface IF`` with the
+  interface's ``nameif`` / ``ip address`` for the local address; dynamic maps are reported,
+  not turned into tunnels (no fixed peer).
 * crypto ACLs ``access-list X extended permit ip SRC DST`` with ``any``/``host``/mask/
   ``object``/``object-group`` operands, resolved through ``object network`` and
   ``object-group network`` and ``name`` lines into traffic selectors.
@@ -17,15 +18,18 @@ What it reads (everything else is skipped before a tree is built):
   ``peer-id-validate``), ``group-policy ... vpn-tunnel-protocol``, ``crypto isakmp
   identity`` with ``hostname`` / ``domain-name``.
 
-The tree is an indentation tree of our own, not netutils' ``ASAConfigParser``: that
-parser drops line numbers (its ``ConfigLine`` keeps only the text and parents), and a
-finding must name its line; the scanner also keeps only the top-level blocks a VPN
-needs, so large configs stay cheap (design note: lean hot path).
+The text first goes through the indented family's ``normalize`` (vendor.yaml
+``grammar:``): a config pasted flush left gets its sub-commands back under their block
+(a REINDENTED finding says so), then ``vpnconf.parsing.indented.tree`` builds the tree.
+
+Settings a config leaves out take the ASA's documented default only through vendor.yaml
+``defaults:`` (recorded in ``ParsedTunnel.defaulted`` and a DEFAULT finding); a default
+not confirmed from a Cisco document leaves the field unknown with a MISSING finding.
 
 Each input is often a fragment (``show running-config crypto map`` alone): what lives
 in another file (an ACL, a transform set, a tunnel-group) is reported as missing, never
-guessed. Nothing here raises: an unexpected failure becomes a ``PARSER-BUG`` finding.
-Key material never appears in a finding (lines are quoted through ``_safe``).
+guessed. Key material never appears in a finding (lines are quoted through ``_safe``;
+``parse_text``'s redactor is the safety net).
 """
 
 from __future__ import annotations
@@ -33,53 +37,33 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
 from typing import Any
 
+from vpnconf.catalog import parse_version, vendors, version_in_range
 from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing.indented import Node, normalize, tree
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from vpnconf.findings import Severity
 
 VENDOR = "cisco_asa"
+WHERE = f"vendors/{VENDOR}/vendor.yaml"
 
-# ASA defaults for a ``crypto ikev1 policy`` line left out (ASA CLI configuration guide,
-# "IKEv1 policy keywords"): these three hold on every 9.x release. The default encryption
-# (3des) and DH group (2) of older releases were removed in 9.15, so those two depend on
-# the release and are reported, not filled.
-IKEV1_DEFAULTS: dict[str, str | int] = {"authentication": "pre-share", "hash": "sha", "lifetime": 86400}
-# Global IPsec SA lifetimes when neither the entry nor ``crypto ipsec security-association
-# lifetime`` sets them (ASA defaults, shown by ``show running-config all``).
-IPSEC_DEFAULT_SECONDS = 28800
-IPSEC_DEFAULT_KB = 4608000
 # Bounds that keep hostile inputs linear: proposals per tunnel, selector pairs per ACL,
-# object-group nesting (a real ASA holds at most 20 IKE policies per version).
+# object-group nesting (a real ASA holds at most 20 IKE policies per version), peers
+# per crypto map entry.
 MAX_PROPOSALS = 256
 MAX_SELECTORS = 4096
 MAX_NESTING = 16
-MAX_FINDINGS = 5000
+MAX_PEERS = 16
 
 # Our renderer names ASA objects after the tunnel (vendors/cisco_asa/templates/crypto_map.j2).
 NAME_PREFIXES = {"acl": "ACL-", "ts": "TS-", "p2": "P2-"}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
-_SECRET_WORD = re.compile(r"key|password|secret", re.I)
+_VERSION_RE = re.compile(r"^ASA Version (\S+)", re.M)
 
-# Top-level lines worth keeping (first word); everything else is skipped unread.
-_KEEP = frozenset(
-    {
-        "crypto",
-        "tunnel-group",
-        "group-policy",
-        "object",
-        "object-group",
-        "access-list",
-        "interface",
-        "name",
-        "hostname",
-        "domain-name",
-    }
-)
 # Global crypto commands understood as "not about a tunnel's parameters": no finding.
 _QUIET_CRYPTO = (
     ("ca",),
@@ -119,67 +103,47 @@ _QUIET_SET = frozenset(
 )
 
 
-# ------------------------------------------------------------------ tree
-@dataclass
-class Node:
-    line: int
-    text: str
-    words: list[str]
-    children: list[Node] = field(default_factory=list)
-
-    @cached_property
-    def low(self) -> list[str]:
-        return [w.lower() for w in self.words]
+# ------------------------------------------------------------ vendor data
+@cache
+def _data(section: str) -> dict[str, Any]:
+    """One parsing section of vendor.yaml (``defaults``, ``spellings``, ``secrets``)."""
+    v = vendors()[VENDOR]
+    got = getattr(v, section)
+    return got if isinstance(got, dict) else {}
 
 
-def _tree(text: str) -> list[Node]:
-    """Top-level nodes worth reading, each with its indented children (any depth),
-    original 1-based line numbers kept."""
-    tops: list[Node] = []
-    stack: list[tuple[int, Node]] = []
-    keep = False
-    for no, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip()
-        if not line:
-            continue
-        body = line.lstrip()
-        if body[0] in "!:":
-            continue
-        indent = len(line) - len(body)
-        if indent == 0:
-            words = body.split()
-            keep = words[0] in _KEEP
-            if keep:
-                node = Node(no, body, words)
-                tops.append(node)
-                stack = [(0, node)]
-            continue
-        if not keep:
-            continue
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        if not stack:  # an indented line with no parent: a truncated start
-            continue
-        node = Node(no, body, body.split())
-        stack[-1][1].children.append(node)
-        stack.append((indent, node))
-    return tops
+@cache
+def _secret_word() -> re.Pattern[str]:
+    words = [str(k) for k in _data("secrets").get("keywords", [])]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!)", re.I)
+
+
+def _respell(words: list[str], table: str) -> list[str]:
+    """``words`` with a second spelling (vendor.yaml ``spellings.<table>``) at their start
+    written the first way (``crypto isakmp policy`` -> ``crypto ikev1 policy``)."""
+    low = [w.lower() for w in words[:4]]
+    for old, new in (_data("spellings").get(table) or {}).items():
+        o = str(old).split()
+        if low[: len(o)] == o:
+            return str(new).split() + words[len(o) :]
+    return words
+
+
+def _low(node: Node) -> list[str]:
+    return [w.lower() for w in node.words]
 
 
 def _safe(text: str, limit: int = 120) -> str:
-    """A config line fit for a finding: every word after one naming a key, password or
-    secret is replaced, and long lines are cut."""
+    """A config line fit for a finding: every word after one naming a key (vendor.yaml
+    ``secrets.keywords``) is replaced, and long lines are cut."""
     words = text.split()
+    rx = _secret_word()
     for i, w in enumerate(words):
-        if _SECRET_WORD.search(w) and i + 1 < len(words):
+        if rx.search(w) and i + 1 < len(words):
             words[i + 1 :] = ["<redacted>"]
             break
     out = " ".join(words)
     return out if len(out) <= limit else out[: limit - 3] + "..."
-
-
-_int = small_int
-_ipv4 = ipv4
 
 
 # --------------------------------------------------------- intermediate
@@ -195,7 +159,8 @@ class IkePolicy:
     prf: list[str] = field(default_factory=list)
     lifetime: int | None = None
     lifetime_none: bool = False
-    defaults: list[str] = field(default_factory=list)  # ikev1 lines filled with ASA defaults
+    #: ikev1 lines left out and filled from vendor.yaml defaults: key -> where from
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -278,39 +243,24 @@ class AsaConfig:
     ipsec_lifetime_kb: int | None = None
     am_disable: bool = False
     ike_enabled: dict[int, set[str]] = field(default_factory=lambda: {1: set(), 2: set()})
+    release: str | None = None  # from an "ASA Version" header
 
 
-# ------------------------------------------------------------ detection
-_DETECT = [
-    (re.compile(r"^crypto ikev1 policy \d+", re.M), 0.5, "crypto ikev1 policy"),
-    (re.compile(r"^crypto ikev2 policy \d+\s*\n\s+encryption ", re.M), 0.4, "numbered crypto ikev2 policy"),
-    (re.compile(r"^crypto map \S+ \d+ (?:match address|set peer) ", re.M), 0.5, "flat crypto map entry lines"),
-    (re.compile(r"^tunnel-group \S+ type ipsec-l2l", re.M), 0.5, "tunnel-group type ipsec-l2l"),
-    (re.compile(r"^tunnel-group \S+ (?:ipsec|general)-attributes", re.M), 0.3, "tunnel-group attributes"),
-    (
-        re.compile(r"^crypto ipsec ikev[12] (?:transform-set|ipsec-proposal) ", re.M),
-        0.5,
-        "crypto ipsec ikev1 transform-set / ikev2 ipsec-proposal",
-    ),
-    (re.compile(r"^object network \S+", re.M), 0.2, "object network"),
-    (re.compile(r"^ASA Version \d", re.M), 0.5, "ASA Version header"),
-]
+def default_for(cfg: AsaConfig, section: str, key: str) -> tuple[Any, str]:
+    """(value, where it comes from) of a documented ASA default (vendor.yaml
+    ``defaults.<section>.<key>``) for the config's release, or (None, why not)."""
+    d = (_data("defaults").get(section) or {}).get(key)
+    if not isinstance(d, dict) or "value" not in d:
+        why = (_data("defaults").get("unconfirmed") or {}).get(f"{section}.{key}")
+        return None, f"no documented default in {WHERE}" + (f": {why}" if why else "")
+    rng = str(d.get("range", ""))
+    if cfg.release and rng and not version_in_range(parse_version(cfg.release), rng):
+        return None, f"the documented default holds for ASA {rng}, this config is ASA {cfg.release}"
+    return d["value"], f"{WHERE} defaults.{section}.{key} ({d.get('source', 'no source named')})"
 
 
-def detect(text: str) -> tuple[float, str]:
-    try:
-        if not isinstance(text, str):
-            return 0.0, "not text"
-        score, why = 0.0, []
-        for rx, weight, label in _DETECT:
-            if rx.search(text):
-                score += weight
-                why.append(label)
-        if not why:
-            return 0.0, "no Cisco ASA VPN syntax"
-        return min(score, 1.0), "Cisco ASA: " + ", ".join(why)
-    except Exception:  # never raise
-        return 0.0, "detection failed"
+def release_name(cfg: AsaConfig) -> str:
+    return f"ASA {cfg.release}" if cfg.release else "ASA 9.x, the release is not in the text"
 
 
 # ---------------------------------------------------------------- parse
@@ -320,41 +270,28 @@ def parse(text: str, name: str) -> ParsedDevice:
 
 def parse_config(text: str, name: str) -> tuple[AsaConfig, ParsedDevice]:
     """The intermediate reading (policies, entries, tunnel-groups ... as the file says
-    them) and the parsed device. Never raises."""
+    them) and the parsed device."""
     dev = ParsedDevice(vendor=VENDOR, file=name)
     cfg = AsaConfig()
-    try:
-        if isinstance(text, bytes | bytearray):
-            text = bytes(text).decode("utf-8", errors="replace")
-        if not isinstance(text, str):
-            dev.note("SYNTAX", "input is not text", severity="error")
-            return cfg, dev
-        reader = _Reader(cfg, dev)
-        reader.read(_tree(text))
-        reader.finish()
-        _Builder(cfg, dev).build()
-    except Exception as exc:  # never raise on any input; the type only (a message might quote a key)
-        dev.note(
-            "PARSER-BUG",
-            f"the Cisco ASA parser stopped on this input ({type(exc).__name__}); tunnels read so far are kept",
-            severity="error",
-        )
+    text, notes = normalize(text, VENDOR)
+    for rule, line, severity, message in notes:
+        dev.note(rule, message, line, severity)  # type: ignore[arg-type]
+    m = _VERSION_RE.search(text)
+    if m:
+        cfg.release = m.group(1)
+    reader = _Reader(cfg, dev)
+    reader.read(tree(text))
+    reader.finish()
+    _Builder(cfg, dev).build()
     return cfg, dev
 
 
 class _Base:
-    """Shared by both passes: findings go through ``note``, which stops at
-    ``MAX_FINDINGS`` (one last finding says so) so a hostile input stays bounded."""
-
     cfg: AsaConfig
     dev: ParsedDevice
 
     def note(self, rule: str, message: str, line: int | None = None, severity: Severity = "info") -> None:
-        n = len(self.dev.findings)
-        if n < MAX_FINDINGS:
-            self.dev.note(rule, message, line, severity)
-        elif n == MAX_FINDINGS:
-            self.dev.note("TRUNCATED", f"more than {MAX_FINDINGS} findings: the rest are not reported", line, "warning")
+        self.dev.note(rule, message, line, severity)
 
 
 class _Reader(_Base):
@@ -366,8 +303,6 @@ class _Reader(_Base):
 
     # findings
     def ignored(self, node: Node, where: str = "") -> None:
-        if len(self.dev.findings) > MAX_FINDINGS:
-            return
         self.note("IGNORED", f"{where}not understood, skipped: {_safe(node.text)}", node.line)
 
     def syntax(self, node: Node, why: str) -> None:
@@ -375,17 +310,15 @@ class _Reader(_Base):
 
     def read(self, tops: list[Node]) -> None:
         for node in tops:
-            try:
-                self.read_one(node)
-            except Exception as exc:  # one odd block must not lose the rest
-                self.note(
-                    "PARSER-BUG", f"this block stopped the parser ({type(exc).__name__}); skipped", node.line, "error"
-                )
+            self.read_one(node)
 
     def read_one(self, node: Node) -> None:
-        w = node.low
+        w = _low(node)
         head = w[0]
         if head == "crypto":
+            words = _respell(node.words, "commands")
+            if words is not node.words:
+                node = Node(" ".join(words), node.line, node.children)
             self.crypto(node)
         elif head == "tunnel-group":
             self.tunnel_group(node)
@@ -400,7 +333,7 @@ class _Reader(_Base):
         elif head == "interface":
             self.interface(node)
         elif head == "name" and len(w) >= 3:
-            ip = _ipv4(node.words[1])
+            ip = ipv4(node.words[1])
             if ip:
                 self.cfg.names[node.words[2]] = ip
         elif head == "hostname" and len(w) == 2:
@@ -410,7 +343,7 @@ class _Reader(_Base):
 
     # ---------------------------------------------------------- crypto
     def crypto(self, node: Node) -> None:
-        w = node.low
+        w = _low(node)
         if len(w) < 2:
             return self.syntax(node, "incomplete crypto command")
         if w[1] == "map":
@@ -419,13 +352,13 @@ class _Reader(_Base):
             if len(w) >= 3:
                 self.cfg.dynamic_maps.setdefault(node.words[2], node.line)
             return None
-        if w[1] in ("ikev1", "isakmp", "ikev2") and len(w) >= 3 and w[2] == "policy":
+        if w[1] in ("ikev1", "ikev2") and len(w) >= 3 and w[2] == "policy":
             return self.ike_policy(node, 2 if w[1] == "ikev2" else 1)
-        if w[1] in ("ikev1", "isakmp", "ikev2") and len(w) >= 3 and w[2] == "enable":
+        if w[1] in ("ikev1", "ikev2") and len(w) >= 3 and w[2] == "enable":
             if len(w) >= 4:
                 self.cfg.ike_enabled[2 if w[1] == "ikev2" else 1].add(node.words[3])
             return None
-        if w[1] in ("ikev1", "isakmp") and w[2:3] == ["am-disable"]:
+        if w[1] == "ikev1" and w[2:3] == ["am-disable"]:
             self.cfg.am_disable = True
             return None
         if w[1] == "isakmp" and w[2:3] == ["identity"]:
@@ -440,7 +373,7 @@ class _Reader(_Base):
         return self.ignored(node)
 
     def ike_policy(self, node: Node, version: int) -> None:
-        prio = _int(node.words[3]) if len(node.words) >= 4 else None
+        prio = small_int(node.words[3]) if len(node.words) >= 4 else None
         if prio is None:
             return self.syntax(node, "IKE policy without a numeric priority")
         pol = self.policy_index.get((version, prio))
@@ -448,7 +381,7 @@ class _Reader(_Base):
             pol = self.policy_index[(version, prio)] = IkePolicy(version, prio, node.line)
             self.cfg.ike_policies[version].append(pol)
         for c in node.children:
-            cw = c.low
+            cw = _low(c)
             key, args = cw[0], c.words[1:]
             if version == 1 and key == "authentication" and args:
                 pol.authentication = args[0].lower()
@@ -466,8 +399,8 @@ class _Reader(_Base):
                     vals = vals[1:]
                 if vals == ["none"]:
                     pol.lifetime_none = True
-                elif len(vals) == 1 and _int(vals[0]) is not None:
-                    pol.lifetime = _int(vals[0])
+                elif len(vals) == 1 and small_int(vals[0]) is not None:
+                    pol.lifetime = small_int(vals[0])
                 else:
                     self.syntax(c, "IKE policy lifetime is not a number of seconds")
             elif key in ("encryption", "hash", "integrity", "group", "prf", "authentication"):
@@ -476,35 +409,59 @@ class _Reader(_Base):
                 self.ignored(c, f"crypto ikev{version} policy {prio}: ")
 
     def finish(self) -> None:
-        """After every line is read: ASA defaults for IKEv1 policy lines left out, and
-        what is missing from IKEv2 policies."""
+        """After every line is read: documented ASA defaults (vendor.yaml ``defaults``)
+        for IKEv1 policy lines left out, and what stays unknown."""
         for pol in self.cfg.ike_policies[1]:
+            left_out = []
             if pol.authentication is None:
-                pol.authentication = str(IKEV1_DEFAULTS["authentication"])
-                pol.defaults.append("authentication")
+                left_out.append("authentication")
             if not pol.integrity:
-                pol.integrity = [str(IKEV1_DEFAULTS["hash"])]
-                pol.defaults.append("hash")
+                left_out.append("hash")
             if pol.lifetime is None and not pol.lifetime_none:
-                pol.lifetime = int(IKEV1_DEFAULTS["lifetime"])
-                pol.defaults.append("lifetime")
-            if pol.defaults:
+                left_out.append("lifetime")
+            filled: list[str] = []
+            unknown: dict[str, list[str]] = {}  # why -> keys
+            for key in left_out:
+                value, where = default_for(self.cfg, "ikev1_policy", key)
+                if value is None:
+                    unknown.setdefault(where, []).append(key)
+                    continue
+                if key == "authentication":
+                    pol.authentication = str(value).lower()
+                elif key == "hash":
+                    pol.integrity = [str(value).lower()]
+                else:
+                    pol.lifetime = int(value)
+                pol.defaults[key] = where
+                filled.append(f"{key} {value}")
+            if filled:
                 self.note(
                     "DEFAULT",
-                    f"crypto ikev1 policy {pol.priority}: no {', '.join(pol.defaults)} line; "
-                    "the ASA default is used (" + ", ".join(f"{a} {IKEV1_DEFAULTS[a]}" for a in pol.defaults) + ")",
+                    f"crypto ikev1 policy {pol.priority}: no {', '.join(k.split()[0] for k in filled)} line; "
+                    f"the documented ASA default is used ({', '.join(filled)}; {release_name(self.cfg)})",
                     pol.line,
                 )
+            for why, keys in unknown.items():
+                self.note(
+                    "MISSING",
+                    f"crypto ikev1 policy {pol.priority}: no {', '.join(keys)} line; left unknown ({why})",
+                    pol.line,
+                    "warning",
+                )
+        unconfirmed = _data("defaults").get("unconfirmed") or {}
         for ver in (1, 2):
             for pol in self.cfg.ike_policies[ver]:
                 missing = [k for k, v in (("encryption", pol.encryption), ("group", pol.groups)) if not v]
                 if ver == 2 and not pol.integrity:
                     missing.append("integrity")
                 if missing:
+                    why = "; ".join(
+                        f"{k}: {unconfirmed.get(f'ikev{ver}_policy.{k}', 'no documented default')}" for k in missing
+                    )
                     self.note(
                         "MISSING",
-                        f"crypto ikev{ver} policy {pol.priority}: no {', '.join(missing)} line; "
-                        "its default depends on the ASA release and is not assumed",
+                        f"crypto ikev{ver} policy {pol.priority}: no {', '.join(missing)} line; its default is "
+                        f"not assumed ({why})",
                         pol.line,
                         "warning",
                     )
@@ -517,10 +474,10 @@ class _Reader(_Base):
                     )
 
     def crypto_ipsec(self, node: Node) -> None:
-        w, words = node.low, node.words
-        # crypto ipsec ikev1 transform-set NAME ... | crypto ipsec transform-set NAME ... (pre-8.4)
-        if w[2:3] == ["transform-set"] or w[2:4] == ["ikev1", "transform-set"]:
-            i = 3 if w[2] == "transform-set" else 4
+        w, words = _low(node), node.words
+        # crypto ipsec ikev1 transform-set NAME ... (pre-8.4 spelling respelled by read_one)
+        if w[2:4] == ["ikev1", "transform-set"]:
+            i = 4
             if len(w) <= i + 1:
                 return self.syntax(node, "transform-set without a name and transforms")
             name = words[i]
@@ -543,7 +500,7 @@ class _Reader(_Base):
                 return self.syntax(node, "ipsec-proposal without a name")
             prop = self.cfg.ipsec_proposals.get(words[4]) or Ikev2Proposal(words[4], node.line)
             for c in node.children:
-                cw = c.low
+                cw = _low(c)
                 if cw[:3] == ["protocol", "esp", "encryption"] and len(cw) > 3:
                     prop.encryption = _uniq(cw[3:])
                 elif cw[:3] == ["protocol", "esp", "integrity"] and len(cw) > 3:
@@ -554,10 +511,10 @@ class _Reader(_Base):
             return None
         if w[2:4] == ["security-association", "lifetime"]:
             for k, v in _pairs(w[4:]):
-                if k == "seconds" and _int(v) is not None:
-                    self.cfg.ipsec_lifetime_seconds = _int(v)
-                elif k == "kilobytes" and _int(v) is not None:
-                    self.cfg.ipsec_lifetime_kb = _int(v)
+                if k == "seconds" and small_int(v) is not None:
+                    self.cfg.ipsec_lifetime_seconds = small_int(v)
+                elif k == "kilobytes" and small_int(v) is not None:
+                    self.cfg.ipsec_lifetime_kb = small_int(v)
                 elif k == "kilobytes" and v == "unlimited":
                     self.cfg.ipsec_lifetime_kb = 0
                 else:
@@ -576,7 +533,7 @@ class _Reader(_Base):
         return self.ignored(node)
 
     def crypto_map(self, node: Node) -> None:
-        w, words = node.low, node.words
+        w, words = _low(node), node.words
         if len(w) < 4:
             return self.syntax(node, "incomplete crypto map line")
         mapname = words[2]
@@ -585,7 +542,7 @@ class _Reader(_Base):
                 return self.syntax(node, "crypto map interface without an interface name")
             self.cfg.map_interfaces[mapname] = (words[4], node.line)
             return None
-        seq = _int(w[3])
+        seq = small_int(w[3])
         if seq is None:
             return self.syntax(node, "crypto map sequence number is not a number")
         e = self.cfg.entries.get((mapname, seq))
@@ -611,12 +568,14 @@ class _Reader(_Base):
             return None
         if rest[0] != "set" or len(rest) < 2:
             return self.ignored(node)
-        opt, vals, raw = rest[1], rest[2:], args[2:]
+        args = _respell(args[1:], "crypto_map_set")
+        opt, raw = args[0].lower(), args[1:]
+        vals = [v.lower() for v in raw]
         e.lines.setdefault(opt, node.line)
         if opt == "peer":
             if not raw:
                 return self.syntax(node, "set peer without an address")
-            e.peers, e.lines["peer"] = list(raw[:16]), node.line
+            e.peers, e.lines["peer"] = list(dict.fromkeys(raw))[:MAX_PEERS], node.line
         elif opt == "pfs":
             if len(vals) > 1:
                 return self.syntax(node, "set pfs takes one group")
@@ -624,18 +583,18 @@ class _Reader(_Base):
             e.lines["pfs"] = node.line
         elif opt == "security-association" and vals[:1] == ["lifetime"]:
             for k, v in _pairs(vals[1:]):
-                if k == "seconds" and _int(v) is not None:
-                    e.lifetime_seconds = _int(v)
-                elif k == "kilobytes" and _int(v) is not None:
-                    e.lifetime_kb = _int(v)
+                if k == "seconds" and small_int(v) is not None:
+                    e.lifetime_seconds = small_int(v)
+                elif k == "kilobytes" and small_int(v) is not None:
+                    e.lifetime_kb = small_int(v)
                 elif k == "kilobytes" and v == "unlimited":
                     e.kb_unlimited, e.lifetime_kb = True, None
                 else:
                     return self.syntax(node, "IPsec SA lifetime is not seconds/kilobytes N")
         elif opt == "security-association" and vals[:1] == ["replay"]:
             e.options["replay"] = " ".join(vals[1:])
-        elif opt in ("ikev1", "transform-set") and (opt == "transform-set" or vals[:1] == ["transform-set"]):
-            names = raw if opt == "transform-set" else raw[1:]
+        elif opt == "ikev1" and vals[:1] == ["transform-set"]:
+            names = raw[1:]
             if not names:
                 return self.syntax(node, "set transform-set without a name")
             e.transform_sets = list(dict.fromkeys(e.transform_sets + names))[:MAX_PROPOSALS]
@@ -645,8 +604,8 @@ class _Reader(_Base):
                 return self.syntax(node, "set ikev2 ipsec-proposal without a name")
             e.ipsec_proposals = list(dict.fromkeys(e.ipsec_proposals + raw[1:]))[:MAX_PROPOSALS]
             e.lines["ipsec-proposal"] = node.line
-        elif opt in ("ikev1", "phase1-mode") and (opt == "phase1-mode" or vals[:1] == ["phase1-mode"]):
-            m = vals if opt == "phase1-mode" else vals[1:]
+        elif opt == "ikev1" and vals[:1] == ["phase1-mode"]:
+            m = vals[1:]
             if not m or m[0] not in ("aggressive", "main"):
                 return self.syntax(node, "phase1-mode is neither main nor aggressive")
             e.aggressive = m[0] == "aggressive"
@@ -660,7 +619,7 @@ class _Reader(_Base):
 
     # ----------------------------------------------------- tunnel-group
     def tunnel_group(self, node: Node) -> None:
-        w, words = node.low, node.words
+        w, words = _low(node), node.words
         if len(w) < 3:
             return self.syntax(node, "incomplete tunnel-group line")
         name = words[1]
@@ -677,7 +636,7 @@ class _Reader(_Base):
             return None  # remote-access & co: reported once when tunnels are built
         if kind == "general-attributes":
             for c in node.children:
-                if c.low[0] == "default-group-policy" and len(c.words) > 1:
+                if _low(c)[0] == "default-group-policy" and len(c.words) > 1:
                     tg.default_group_policy = c.words[1]
                 else:
                     self.ignored(c, f"tunnel-group {name} general-attributes: ")
@@ -689,11 +648,11 @@ class _Reader(_Base):
         return None
 
     def ipsec_attribute(self, tg: TunnelGroup, c: Node) -> None:
-        cw, words = c.low, c.words
+        words = _respell(c.words, "tunnel_group_ipsec")
+        cw = [w.lower() for w in words]
         where = f"tunnel-group {tg.name} ipsec-attributes: "
-        if cw[:2] == ["ikev1", "pre-shared-key"] or cw[:1] == ["pre-shared-key"]:
-            key = words[2:] if cw[0] == "ikev1" else words[1:]
-            tg.psk1 = self.key(c, key)
+        if cw[:2] == ["ikev1", "pre-shared-key"]:
+            tg.psk1 = self.key(c, words[2:])
         elif cw[:3] == ["ikev2", "remote-authentication", "pre-shared-key"]:
             tg.psk2_remote = self.key(c, words[3:])
         elif cw[:3] == ["ikev2", "local-authentication", "pre-shared-key"]:
@@ -703,7 +662,7 @@ class _Reader(_Base):
             ["ikev2", "local-authentication", "certificate"],
         ):
             tg.cert_v2 = True
-        elif cw[:2] == ["ikev1", "trust-point"] or cw[:1] == ["trust-point"]:
+        elif cw[:2] == ["ikev1", "trust-point"]:
             tg.cert_v1 = True
         elif cw[:2] == ["isakmp", "keepalive"]:
             tg.keepalive_line = c.line
@@ -716,10 +675,10 @@ class _Reader(_Base):
                 len(rest) == 4
                 and rest[0] == "threshold"
                 and rest[2] == "retry"
-                and _int(rest[1]) is not None
-                and _int(rest[3]) is not None
+                and small_int(rest[1]) is not None
+                and small_int(rest[3]) is not None
             ):
-                tg.keepalive = ("threshold", _int(rest[1]), _int(rest[3]))
+                tg.keepalive = ("threshold", small_int(rest[1]), small_int(rest[3]))
             else:
                 self.syntax(c, "isakmp keepalive is not 'threshold N retry M' or 'disable'")
         elif cw[:1] == ["peer-id-validate"] and len(cw) > 1:
@@ -740,30 +699,41 @@ class _Reader(_Base):
 
     # ---------------------------------------------------- group-policy
     def group_policy(self, node: Node) -> None:
-        w, words = node.low, node.words
+        w, words = _low(node), node.words
         if len(w) < 3:
             return self.syntax(node, "incomplete group-policy line")
         if w[2] != "attributes":
             return None
         self.cfg.group_policy_nodes.setdefault(words[1], []).append(node)
         for c in node.children:
-            if c.low[0] == "vpn-tunnel-protocol":
-                self.cfg.group_policies[words[1]] = ["ikev1" if p == "ipsec" else p for p in c.low[1:]]
+            if _low(c)[0] == "vpn-tunnel-protocol":
+                spell = _data("spellings").get("vpn_tunnel_protocol") or {}
+                self.cfg.group_policies[words[1]] = [spell.get(p, p) for p in _low(c)[1:]]
         return None
 
     # ------------------------------------------------------- interface
     def interface(self, node: Node) -> None:
         nameif, addr, line = None, None, node.line
         for c in node.children:
-            cw = c.low
+            cw = _low(c)
             if cw[0] == "nameif" and len(cw) > 1:
                 nameif = c.words[1]
             elif cw[:2] == ["ip", "address"] and len(cw) > 2:
                 a = c.words[2]
-                addr = _ipv4(a) or self.cfg.names.get(a) or ("dhcp" if cw[2] in ("dhcp", "pppoe") else None)
+                addr = ipv4(a) or self.cfg.names.get(a) or ("dhcp" if cw[2] in ("dhcp", "pppoe") else None)
                 line = c.line
         if nameif:
             self.cfg.interfaces[nameif] = (addr, line)
+
+
+def _key_of(tg: TunnelGroup, version: int | None) -> tuple[str, int] | None:
+    """The pre-shared key (as written, line) a tunnel-group holds for an IKE version
+    (IKEv2's remote key first when the version is not pinned)."""
+    if version == 1:
+        return tg.psk1
+    if version == 2:
+        return tg.psk2_remote or tg.psk2_local
+    return tg.psk2_remote or tg.psk2_local or tg.psk1
 
 
 def _uniq(words: list[str], limit: int = 64) -> list[str]:
@@ -810,19 +780,11 @@ class _Builder(_Base):
         for e in cfg.entries.values():
             if e.dynamic or e.manual:
                 continue
-            try:
-                self.dev.tunnels.append(self.tunnel(e))
-            except Exception as exc:  # one odd entry must not lose the others
-                self.note(
-                    "PARSER-BUG",
-                    f"crypto map {e.map} {e.seq} stopped the parser ({type(exc).__name__}); entry skipped",
-                    e.line,
-                    "error",
-                )
+            self.dev.tunnels.append(self.tunnel(e))
         for e in cfg.entries.values():
             if e.dynamic:
                 self.note(
-                    "DYNAMIC-MAP",
+                    "UNSUPPORTED",
                     f"crypto map {e.map} {e.seq} uses dynamic map {e.dynamic}: a dynamic "
                     "entry has no fixed peer and is not read as a tunnel",
                     e.lines.get("dynamic", e.line),
@@ -872,15 +834,15 @@ class _Builder(_Base):
 
     # ----------------------------------------------------------- peers
     def resolve_host(self, token: str) -> str | None:
-        ip = _ipv4(token)
+        ip = ipv4(token)
         if ip:
             return ip
         if token in self.cfg.names:
             return self.cfg.names[token]
         for node in self.cfg.objects.get(token, []):
             for c in node.children:
-                if c.low[0] == "host" and len(c.words) > 1:
-                    return _ipv4(c.words[1])
+                if _low(c)[0] == "host" and len(c.words) > 1:
+                    return ipv4(c.words[1])
         return None
 
     # ----------------------------------------------------------- tunnel
@@ -902,13 +864,25 @@ class _Builder(_Base):
                     "warning",
                 )
                 t.extra["peer_name"] = e.peers[0]
-            if len(e.peers) > 1:
-                t.extra["backup_peers"] = e.peers[1:]
+            for name in e.peers[1:]:
+                ip = self.resolve_host(name)
+                if ip is None:
+                    self.note(
+                        "UNRESOLVED",
+                        f"{where}: backup peer {name} is neither an IPv4 address nor a name/object defined here",
+                        e.lines.get("peer"),
+                        "warning",
+                    )
+                    t.extra.setdefault("backup_peer_names", []).append(name)
+                    continue
+                if ip != t.peer_address and ip not in t.backup_peers:
+                    t.backup_peers.append(ip)
+            if t.backup_peers:
                 self.note(
-                    "NOT-CARRIED",
-                    f"{where}: backup peers {' '.join(e.peers[1:])} are not carried (the model has one peer)",
+                    "BACKUP-PEER",
+                    f"{where}: set peer lists backup peer(s) {' '.join(t.backup_peers)} after "
+                    f"{t.peer_address or e.peers[0]}: one tunnel, tried in this order",
                     e.lines.get("peer"),
-                    "info",
                 )
         # IKE version
         v1, v2 = bool(e.transform_sets), bool(e.ipsec_proposals)
@@ -939,6 +913,13 @@ class _Builder(_Base):
             t.ike_proposals.extend(props[: MAX_PROPOSALS - len(t.ike_proposals)])
             if non_psk:
                 t.extra["non_psk_ike_policies"] = non_psk
+            for pol in usable:
+                for key, src in pol.defaults.items():
+                    fld = {"hash": "ike_proposals", "authentication": "auth", "lifetime": "ike_lifetime"}[key]
+                    if fld == "ike_lifetime" and pol is not usable[0]:
+                        continue
+                    note = f"crypto ikev{ver} policy {pol.priority} {key}: {src}"
+                    t.defaulted[fld] = f"{t.defaulted[fld]}; {note}" if fld in t.defaulted else note
             if usable and t.ike_lifetime is None:
                 first = usable[0]
                 t.ike_lifetime = first.lifetime
@@ -985,14 +966,20 @@ class _Builder(_Base):
         # PFS
         if e.pfs is not None:
             if e.pfs == "":
-                self.note(
-                    "NOT-CARRIED",
-                    f"{where}: set pfs without a group uses the release's default group "
-                    "(group2 on older releases); not assumed, PFS is reported off",
-                    e.lines.get("pfs"),
-                    "warning",
-                )
-                t.extra["pfs"] = "default group"
+                value, why = default_for(cfg, "ipsec", "pfs_group")
+                if value is None:
+                    self.note(
+                        "UNSUPPORTED",
+                        f"{where}: set pfs without a group uses the release's default group; the PFS group "
+                        f"is unknown ({why})",
+                        e.lines.get("pfs"),
+                        "error",
+                    )
+                    t.extra["pfs"] = "default group"
+                else:  # pragma: no cover - vendor.yaml names no confirmed default group today
+                    t.pfs = int(value)
+                    t.defaulted["pfs"] = why
+                    self.note("DEFAULT", f"{where}: set pfs without a group: group {value} ({why})", e.lines.get("pfs"))
             else:
                 t.pfs = lookup(VENDOR, "pfs_group", e.pfs)
                 if t.pfs is None:
@@ -1000,24 +987,16 @@ class _Builder(_Base):
                         "UNSUPPORTED", f"{where}: PFS {e.pfs} has no canonical DH group", e.lines.get("pfs"), "warning"
                     )
                     t.extra["pfs"] = e.pfs
-        # IPsec lifetimes: entry, else global, else ASA default
-        defaults = []
+        # IPsec lifetimes: entry, else global, else the documented ASA default (vendor.yaml)
         t.ipsec_lifetime_seconds = e.lifetime_seconds or cfg.ipsec_lifetime_seconds
         if t.ipsec_lifetime_seconds is None:
-            t.ipsec_lifetime_seconds = IPSEC_DEFAULT_SECONDS
-            defaults.append(f"IPsec lifetime {IPSEC_DEFAULT_SECONDS} s")
+            self.lifetime_default(t, where, e.line, "lifetime_seconds", "seconds")
         if e.kb_unlimited or (e.lifetime_kb is None and cfg.ipsec_lifetime_kb == 0):
             t.extra["ipsec_lifetime_kb"] = "unlimited"
         else:
             t.ipsec_lifetime_kb = e.lifetime_kb or cfg.ipsec_lifetime_kb
             if t.ipsec_lifetime_kb is None:
-                t.ipsec_lifetime_kb = IPSEC_DEFAULT_KB
-                defaults.append(f"IPsec lifetime {IPSEC_DEFAULT_KB} KB")
-        if defaults:
-            t.extra["defaults"] = defaults
-            self.note(
-                "DEFAULT", f"{where}: not set here nor globally, the ASA default is used: {', '.join(defaults)}", e.line
-            )
+                self.lifetime_default(t, where, e.line, "lifetime_kb", "kilobytes")
         # mode
         if e.aggressive:
             t.mode = "aggressive"
@@ -1025,7 +1004,7 @@ class _Builder(_Base):
                 t.extra["aggressive_group"] = e.aggressive_group
             if cfg.am_disable:
                 self.note(
-                    "AGGRESSIVE-DISABLED",
+                    "INACTIVE",
                     f"{where}: aggressive mode while 'crypto ikev1 am-disable' stops the ASA answering aggressive mode",
                     e.lines.get("phase1-mode"),
                     "warning",
@@ -1050,7 +1029,51 @@ class _Builder(_Base):
         self.local(t, e, where)
         # tunnel-group
         self.apply_tunnel_group(t, where)
+        self.backup_tunnel_groups(t, where, e.lines.get("peer", e.line))
         return t
+
+    def backup_tunnel_groups(self, t: ParsedTunnel, where: str, line: int) -> None:
+        """A backup peer is authenticated by its own tunnel-group (named after its
+        address): it belongs to this tunnel, never an orphan tunnel of its own."""
+        main = self.cfg.tunnel_groups.get(t.extra.get("tunnel_group", ""))
+        for ip in t.backup_peers:
+            tg = self.cfg.tunnel_groups.get(ip)
+            if tg is None or tg.type not in (None, "ipsec-l2l"):
+                self.note(
+                    "MISSING",
+                    f"{where}: backup peer {ip} has no site-to-site tunnel-group in this text: its key is unknown",
+                    line,
+                    "warning",
+                )
+                continue
+            tg.used = True
+            mine, theirs = _key_of(tg, t.ike_version), _key_of(main, t.ike_version) if main else None
+            if mine and theirs and mine[0] != theirs[0]:
+                self.note(
+                    "NOT-CARRIED",
+                    f"{where}: backup peer {ip} has another pre-shared key than {t.peer_address} "
+                    f"(tunnel-group {tg.name}); the model holds one key per tunnel",
+                    mine[1],
+                    "warning",
+                )
+
+    def lifetime_default(self, t: ParsedTunnel, where: str, line: int, key: str, unit: str) -> None:
+        """An IPsec SA lifetime set neither on the entry nor globally: the documented
+        default (vendor.yaml ``defaults.ipsec``), else unknown with a finding."""
+        value, why = default_for(self.cfg, "ipsec", key)
+        field_name = f"ipsec_{key}"
+        if value is None:
+            self.note(
+                "MISSING",
+                f"{where}: no security-association lifetime {unit}, here or global: the ASA default "
+                f"applies and is left unknown ({why})",
+                line,
+                "warning",
+            )
+            return
+        setattr(t, field_name, int(value))  # pragma: no cover - no confirmed default in vendor.yaml today
+        t.defaulted[field_name] = why  # pragma: no cover
+        self.note("DEFAULT", f"{where}: security-association lifetime {unit} {value} ({why})", line)  # pragma: no cover
 
     def ike_offer(self, ver: int, line: int) -> tuple[list[Proposal], list[IkePolicy], list[int]]:
         """(proposals, pre-shared-key policies, priorities of other policies) of one IKE
@@ -1180,7 +1203,7 @@ class _Builder(_Base):
             return []
         out: dict[tuple[str, str], None] = {}
         for n in nodes:
-            w = n.low
+            w = _low(n)
             if w[2] == "remark":
                 continue
             if w[2] != "extended" or len(w) < 6:
@@ -1229,12 +1252,12 @@ class _Builder(_Base):
         return list(out)
 
     def operand(self, n: Node, i: int, acl: str) -> tuple[list[str] | None, int]:
-        w, words = n.low, n.words
+        w, words = _low(n), n.words
         if i >= len(w):
             self.note("SYNTAX", f"access-list {acl}: address missing: {_safe(n.text)}", n.line, "error")
             return None, i
         k = w[i]
-        if k in ("any", "any4"):
+        if k in (_data("spellings").get("acl_any") or ("any",)):
             return ["0.0.0.0/0"], i + 1
         if k in ("any6", "interface"):
             self.note(
@@ -1270,7 +1293,7 @@ class _Builder(_Base):
         return [net], i + 2
 
     def net(self, addr: str, mask: str) -> str | None:
-        a = _ipv4(addr) or self.cfg.names.get(addr)
+        a = ipv4(addr) or self.cfg.names.get(addr)
         if a is None:
             return None
         try:
@@ -1285,7 +1308,7 @@ class _Builder(_Base):
             return None
         for node in nodes:
             for c in node.children:
-                cw = c.low
+                cw = _low(c)
                 if cw[0] == "subnet" and len(cw) == 3:
                     net = self.net(c.words[1], c.words[2])
                     if net is None:
@@ -1295,7 +1318,7 @@ class _Builder(_Base):
                         return None
                     return [net]
                 if cw[0] == "host" and len(cw) == 2:
-                    ip = _ipv4(c.words[1])
+                    ip = ipv4(c.words[1])
                     if ip is None:
                         self.note("SYNTAX", f"object network {name}: host is not an IPv4 address", c.line, "error")
                         return None
@@ -1330,7 +1353,7 @@ class _Builder(_Base):
         out: dict[str, None] = {}
         for node in nodes:
             for c in node.children:
-                cw, cws = c.low, c.words
+                cw, cws = _low(c), c.words
                 got: list[str] | None = None
                 if cw[:2] == ["network-object", "host"] and len(cw) == 3:
                     ip = self.resolve_host(cws[2])
@@ -1394,7 +1417,7 @@ class _Builder(_Base):
                 enabled = cfg.ike_enabled[ver]
                 if enabled and ifname not in enabled:
                     self.note(
-                        "NOT-ENABLED",
+                        "INACTIVE",
                         f"{where}: IKEv{ver} is not enabled on {ifname} (crypto ikev{ver} enable {ifname})",
                         bline,
                         "warning",
@@ -1465,7 +1488,7 @@ class _Builder(_Base):
                 self.once(("nogp", gp), "MISSING", f"group-policy {gp} is not defined in this text", t.line, "info")
             for n in cfg.group_policy_nodes.get(gp, []):
                 for c in n.children:
-                    if c.low[0] != "vpn-tunnel-protocol":
+                    if _low(c)[0] != "vpn-tunnel-protocol":
                         self.once(
                             ("gpline", str(c.line)),
                             "IGNORED",
@@ -1475,7 +1498,7 @@ class _Builder(_Base):
                         )
             if protos is not None and t.ike_version and f"ikev{t.ike_version}" not in protos:
                 self.note(
-                    "PROTOCOL-NOT-ALLOWED",
+                    "INACTIVE",
                     f"{where}: group-policy {gp} allows {' '.join(protos) or 'nothing'}, not ikev{t.ike_version}",
                     t.line,
                     "warning",
@@ -1484,13 +1507,7 @@ class _Builder(_Base):
     def read_tunnel_group(self, t: ParsedTunnel, tg: TunnelGroup) -> None:
         t.extra["tunnel_group"] = tg.name
         v = t.ike_version
-        key: tuple[str, int] | None
-        if v == 1:
-            key = tg.psk1
-        elif v == 2:
-            key = tg.psk2_remote or tg.psk2_local
-        else:
-            key = tg.psk2_remote or tg.psk2_local or tg.psk1
+        key = _key_of(tg, v)
         if v != 1 and tg.psk2_remote and tg.psk2_local and tg.psk2_remote[0] != tg.psk2_local[0]:
             self.note(
                 "NOT-CARRIED",
@@ -1515,10 +1532,16 @@ class _Builder(_Base):
             k = key[0]
             if k.startswith("\x00enc:"):
                 t.psk_state = "encrypted"
+                self.note(
+                    "KEY",
+                    f"tunnel-group {tg.name}: the pre-shared key is stored encrypted (type 8, master "
+                    "passphrase): the key itself is not in the text",
+                    key[1],
+                )
             elif set(k) == {"*"}:
                 t.psk_state = "masked"
                 self.note(
-                    "MASKED-KEY",
+                    "KEY",
                     f"tunnel-group {tg.name}: the pre-shared key is masked (show "
                     "running-config); 'more system:running-config' shows it",
                     key[1],
@@ -1529,10 +1552,11 @@ class _Builder(_Base):
             t.extra["peer_id_validate"] = tg.peer_id_validate
         ka = tg.keepalive
         if ka is None:
+            _, why = default_for(self.cfg, "tunnel_group", "keepalive")
             self.note(
-                "DEFAULT",
+                "MISSING",
                 f"tunnel-group {tg.name}: no isakmp keepalive line; the ASA's built-in keepalive "
-                "default applies and is not carried",
+                f"applies and DPD is left unknown ({why})",
                 tg.line,
             )
         elif ka[0] == "threshold":
@@ -1548,7 +1572,7 @@ class _Builder(_Base):
     def orphan(self, tg: TunnelGroup) -> ParsedTunnel:
         name = self.unique(f"tg-{tg.name}", tg.line)
         t = ParsedTunnel(name=name, line=tg.line, variant="tunnel-group")
-        t.peer_address = _ipv4(tg.name)
+        t.peer_address = ipv4(tg.name)
         t.ike_version = None
         self.note(
             "MISSING",

@@ -117,6 +117,10 @@ def test_folder_holds_the_contract(vendor: str) -> None:
         cases = sorted((d / "cases").glob("*.yaml"))
         assert cases, f"{vendor}: a parser without parse cases (cases/*.yaml)"
         assert v.secrets.get("keywords"), f"{vendor}: vendor.yaml secrets.keywords (for the redactor) missing"
+        src = (d / "parser.py").read_text(encoding="utf-8")
+        assert f'"{vendor}"' not in src and f"'{vendor}'" not in src, (
+            f"{vendor}: parser.py names its vendor id; take it from the folder (Path(__file__).parent.name)"
+        )
 
 
 # ------------------------------------------------------- cross-detection
@@ -226,6 +230,7 @@ def test_parse_case(vendor: str, path: Path) -> None:
         leaked = [f["message"] for f in findings if secret in f["message"]]
         assert not leaked, f"{secret!r} printed in findings: {leaked}"
     assert not dev.unknown_rules(), f"rule ids outside the vocabulary: {dev.unknown_rules()}"
+    assert dev.vendor == vendor, "a parser takes its vendor id from its folder, never a literal"
 
 
 # --------------------------------------------------------- central code

@@ -301,7 +301,7 @@ def _load_raw(folder: Path) -> dict[str, Any]:
     from .paths import vendor_dirs
 
     files = [d / "vendor.yaml" for d in vendor_dirs().values()]
-    stamp = ";".join(f"{p.parent.name}:{st.st_size}:{st.st_mtime_ns}" for p in files for st in (p.stat(),))
+    stamp = ";".join(f"{p}:{st.st_size}:{st.st_mtime_ns}" for p in files for st in (p.stat(),))
     cache_file = _cache_path(folder, stamp)
     try:
         with cache_file.open(encoding="utf-8") as fh:

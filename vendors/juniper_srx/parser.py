@@ -39,44 +39,46 @@ and leaves the canonical field None.
 Choices (each one is also a finding where it applies):
 
 * Set-format semantics: a later ``set`` of a single-valued leaf replaces the earlier one
-  (the key, the DPD mode, an algorithm), a later ``set`` of a list (proposals,
-  address, source-address ...) appends. ``delete`` removes what came before it,
-  ``deactivate`` (and ``inactive:``) make a statement and everything under it unread.
-* Defaults when a statement is absent: gateway ``version`` -> v1-only (IKEv1), IKEv1
-  ``mode`` -> main, DPD ``interval`` 10 s / ``threshold`` 5 (Junos defaults, also the
-  renderer's assumption), IKE ``lifetime-seconds`` -> 28800 s. Not filled: the IPsec SA
-  lifetime (documentation disagrees by release: 28800 s in the Junos 9.3 ``[edit security
-  ipsec proposal]`` guide, 3600 s in current SRX references) and ``lifetime-kilobytes``
-  (no volume lifetime unless configured).
+  (the key, the DPD mode, an algorithm: an AMBIGUOUS info finding says which is read), a
+  later ``set`` of a list (proposals, address, source-address ...) appends. ``delete``
+  removes what came before it, ``deactivate`` (and ``inactive:``) make a statement and
+  everything under it unread.
+* Defaults when a statement is absent come from vendor.yaml ``defaults`` (each with its
+  source, recorded in ``ParsedTunnel.defaulted`` and a DEFAULT finding): gateway ``version``
+  -> v1-only (IKEv1), IKEv1 ``mode`` -> main, DPD ``interval`` 10 s / ``threshold`` 5, IKE
+  ``lifetime-seconds`` -> 28800 s. Not filled: the IPsec SA lifetime (documentation
+  disagrees by release: 28800 s in the Junos 9.3 guide, 3600 s in current SRX references)
+  and ``lifetime-kilobytes`` (no volume lifetime unless configured): a MISSING info finding.
 * DPD timeout = interval x threshold (the renderer writes interval = max(10, timeout // 3)
   and threshold = timeout // interval, so timeouts that are multiples of 3 x 10..60 come
   back exactly). Junos has no DPD action: ``dpd_action`` stays None.
-* ``proposal-set`` expands to the predefined proposals (Junos "Understanding IKE/IPsec
-  proposal sets"; the same lists are in Batfish's Junos model): IKE basic =
-  pre-g1-des-sha, pre-g1-des-md5; compatible = pre-g2-3des-sha, pre-g2-3des-md5,
-  pre-g2-des-sha, pre-g2-des-md5; standard = pre-g2-aes128-sha, pre-g2-3des-sha (all
-  pre-shared keys, lifetime 28800 s). IPsec basic = nopfs-esp-des-sha, nopfs-esp-des-md5;
-  compatible = nopfs-esp-3des-sha, nopfs-esp-3des-md5, nopfs-esp-des-sha, nopfs-esp-des-md5;
-  standard = g2-esp-3des-sha, g2-esp-aes128-sha (PFS group 2). The newer sets (prime-128,
-  prime-256, suiteb-gcm-128, suiteb-gcm-256) are reported, not expanded.
-* Pre-shared key: ``ascii-text "x"`` is clear unless it starts with ``$9$`` (Junos'
-  reversible encoding, shown after commit with ``## SECRET-DATA``): encrypted.
-  ``hexadecimal "..."`` is decoded; printable text is clear, anything else (binary or
-  ``$9$``) is kept as encrypted. Placeholders (``<SCRUBBED>``, ``*****``) are masked.
-  No finding ever carries a key.
+* ``proposal-set`` expands to the predefined proposals of vendor.yaml ``proposal_sets``
+  (basic, compatible, standard; prime-* and suiteb-gcm-* are listed without contents:
+  reported, not expanded).
+* Pre-shared key: ``ascii-text "x"`` is clear; a ``$9$`` value (Junos' keyless reversible
+  encoding, shown after commit with ``## SECRET-DATA``) is decoded to the clear key
+  (``decode_9``), one that is not well formed stays encrypted. ``hexadecimal "..."`` (after
+  a ``$9$`` decoding where written so) is decoded; printable text is clear, binary is kept as
+  encrypted. Placeholders (``<SCRUBBED>``, ``*****``) are masked.
 * Selectors: ``traffic-selector`` entries in order, else the ``proxy-identity``; a
   route-based VPN with neither negotiates 0.0.0.0/0 both ways: empty selectors, a
-  finding, and the static routes through its st0 unit in ``extra["routes"]``. A
-  policy-based VPN takes the address pairs of its tunnel policies; a policy whose from-zone
-  is the zone of the gateway's external interface is the inbound half of a pair and is
-  read reversed.
+  SELECTORS finding, and the static routes through its st0 unit in ``extra["routes"]``. A
+  policy-based VPN takes the address pairs of its tunnel policies, their direction read
+  against the zone of the IKE gateway's external interface: a policy to that zone is
+  outbound (source-address = local networks), one from it is inbound (read reversed); a
+  policy between two other zones (or within that zone), or with that zone not in the text,
+  cannot be decided: an AMBIGUOUS warning and no selector from it.
 
-Rules of the findings: ``SYNTAX`` (error: unbalanced braces, truncated text, unterminated
-quotes or comments; warning: a value that is not what the keyword takes), ``IGNORED``
-(info), ``INACTIVE`` (info), ``DEFAULT`` (info), ``REPLACED`` (info: a later set of the
-same leaf), ``MISSING`` / ``UNRESOLVED`` (warning),
-``UNSUPPORTED`` (warning or info), ``AMBIGUOUS`` (warning), ``INCOMPLETE`` (info: an object
-no tunnel uses), ``NO-TUNNEL`` (warning) and ``PARSER-BUG`` (error, never expected).
+Rules of the findings (vpnconf/parsing/vocabulary.py): ``SYNTAX`` (error: unbalanced braces,
+unterminated quotes or comments, a statement without ``;``; warning: a value that is not what
+the keyword takes), ``UNCLOSED`` (warning: a block never closed, named, closed at the end of
+the text), ``IGNORED`` (info), ``INACTIVE`` (info), ``DEFAULT`` (info: a vendor.yaml default or
+predefined proposal set), ``AMBIGUOUS`` (info: a later set of the same leaf; warning: two
+readings, a policy direction that cannot be told), ``MISSING`` / ``UNRESOLVED`` (warning;
+MISSING info for what Junos fills in itself and the model leaves unknown), ``UNSUPPORTED``
+(warning or info), ``KEY`` (the key is masked, encrypted or was decoded), ``BACKUP-PEER``
+(info), ``SELECTORS`` (route-based any/any, host bits dropped), ``UNUSED`` (info: an object no
+tunnel uses) and ``NO-TUNNEL`` (info).
 """
 
 from __future__ import annotations
@@ -85,7 +87,10 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
+from vpnconf.catalog import Vendor, vendors
 from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipv4, lookup, small_int
 
 TYPE_CHECKING = False
@@ -94,91 +99,43 @@ if TYPE_CHECKING:
 
 VENDOR = "juniper_srx"
 
-# Junos defaults used when a statement is absent (see the module docstring).
-# IKE SA lifetime: "lifetime-seconds (Security IKE)", Default 28,800 seconds
-# (https://www.juniper.net/documentation/en_US/junos/topics/reference/configuration-statement/
-#  security-edit-lifetime-seconds-ike.html, the page Batfish's Junos model cites for the same value).
-IKE_LIFETIME_DEFAULT = 28800
-# DPD: "dead-peer-detection (Security IKE Gateway)": interval default 10 s, threshold default 5.
-DPD_INTERVAL_DEFAULT = 10
-DPD_THRESHOLD_DEFAULT = 5
 
-# Predefined proposal sets: (raw name, encryption keyword, integrity keyword, DH group keyword).
-_IKE_SETS: dict[str, list[tuple[str, str, str, str]]] = {
-    "basic": [("pre-g1-des-sha", "des-cbc", "sha1", "group1"), ("pre-g1-des-md5", "des-cbc", "md5", "group1")],
-    "compatible": [
-        ("pre-g2-3des-sha", "3des-cbc", "sha1", "group2"),
-        ("pre-g2-3des-md5", "3des-cbc", "md5", "group2"),
-        ("pre-g2-des-sha", "des-cbc", "sha1", "group2"),
-        ("pre-g2-des-md5", "des-cbc", "md5", "group2"),
-    ],
-    "standard": [
-        ("pre-g2-aes128-sha", "aes-128-cbc", "sha1", "group2"),
-        ("pre-g2-3des-sha", "3des-cbc", "sha1", "group2"),
-    ],
-}
-# IPsec: (PFS group keyword or None, [(raw name, encryption keyword, integrity keyword)]).
-_IPSEC_SETS: dict[str, tuple[str | None, list[tuple[str, str, str]]]] = {
-    "basic": (
-        None,
-        [("nopfs-esp-des-sha", "des-cbc", "hmac-sha1-96"), ("nopfs-esp-des-md5", "des-cbc", "hmac-md5-96")],
-    ),
-    "compatible": (
-        None,
-        [
-            ("nopfs-esp-3des-sha", "3des-cbc", "hmac-sha1-96"),
-            ("nopfs-esp-3des-md5", "3des-cbc", "hmac-md5-96"),
-            ("nopfs-esp-des-sha", "des-cbc", "hmac-sha1-96"),
-            ("nopfs-esp-des-md5", "des-cbc", "hmac-md5-96"),
-        ],
-    ),
-    "standard": (
-        "group2",
-        [("g2-esp-3des-sha", "3des-cbc", "hmac-sha1-96"), ("g2-esp-aes128-sha", "aes-128-cbc", "hmac-sha1-96")],
-    ),
-}
-_KNOWN_UNEXPANDED_SETS = frozenset({"prime-128", "prime-256", "suiteb-gcm-128", "suiteb-gcm-256"})
+@cache
+def _vendor() -> Vendor:
+    """The vendor's data (vendor.yaml): defaults, spellings, proposal sets."""
+    return vendors()[VENDOR]
+
+
+def _proposal_set(kind: str, name: str) -> tuple[list[dict[str, Any]] | None, str]:
+    """(the proposals of a predefined proposal set, where they come from) from vendor.yaml
+    ``proposal_sets``; (None, why) for a set that is unknown or whose contents are not listed."""
+    entry = _vendor().proposal_sets.get(kind, {}).get(name)
+    if entry is None:
+        return None, "not a predefined proposal set this parser knows: its proposals are not read"
+    if entry.get("proposals") is None:
+        return None, "a predefined proposal set whose contents are not confirmed here: its proposals are not read"
+    return list(entry["proposals"]), f"vendor.yaml proposal_sets.{kind}.{name}"
+
+
+def _prf(keyword: str) -> str | None:
+    """The canonical integrity of an AES-GCM IKE proposal from its ``prf-algorithm``
+    keyword (vendor.yaml ``spellings.ike_prf``), or None."""
+    table = _vendor().spellings.get("ike_prf", {})
+    return next((str(c) for c, kw in table.items() if str(kw).lower() == keyword.strip().lower()), None)
+
+
+def _default(key: str) -> tuple[Any, str]:
+    """(value, source) of a documented default (vendor.yaml ``defaults``)."""
+    d = _vendor().defaults[key]
+    return d["value"], f"vendor.yaml defaults.{key}: {d['source']}"
+
 
 _CERT_METHODS = frozenset(
     {"rsa-signatures", "dsa-signatures", "ecdsa-signatures-256", "ecdsa-signatures-384", "ecdsa-signatures-521"}
 )
 _DPD_MODES = frozenset({"optimized", "probe-idle-tunnel", "always-send"})
-_SYNTAX_CAP = 20  # SYNTAX findings reported one by one; the rest are counted
 _SYNTAX_GIVE_UP = 2000  # beyond this many, the text is not a configuration: stop reading
 _MAX_DEPTH = 64  # Junos hierarchies are far shallower; deeper nesting is not a configuration
-
-# ------------------------------------------------------------- detection
-_RE_SET_VPN = re.compile(r"^[ \t]*(?:set|deactivate|delete)[ \t]+security[ \t]+(?:ike|ipsec)[ \t]", re.M)
-_RE_SET_JUNOS = re.compile(
-    r"^[ \t]*set[ \t]+(?:security|interfaces|routing-options|routing-instances|system|protocols|policy-options"
-    r"|firewall|snmp|chassis)[ \t]",
-    re.M,
-)
-_RE_H_SECURITY = re.compile(r"^[ \t]*(?:inactive:[ \t]*)?security[ \t]*\{", re.M)
-_RE_H_VPN = re.compile(r"^[ \t]*(?:inactive:[ \t]*|replace:[ \t]*)?(?:ike|ipsec)[ \t]*\{", re.M)
-_RE_H_JUNOS = re.compile(r"^[ \t]*(?:system|interfaces|routing-options|protocols|policy-options)[ \t]*\{", re.M)
-
-
-def detect(text: str) -> tuple[float, str]:
-    """Junos ``set security ike|ipsec`` lines, or a ``security { ike|ipsec { ...`` hierarchy."""
-    try:
-        if isinstance(text, bytes | bytearray):
-            text = bytes(text).decode("utf-8", "replace")
-        if not isinstance(text, str) or not text:
-            return 0.0, "empty"
-        if _RE_SET_VPN.search(text):
-            return 0.95, "Junos 'set security ike|ipsec' statements"
-        hier_sec = bool(_RE_H_SECURITY.search(text))
-        if hier_sec and _RE_H_VPN.search(text):
-            return 0.9, "Junos hierarchy 'security { ike|ipsec { ... } }'"
-        if _RE_SET_JUNOS.search(text):
-            return 0.4, "Junos set statements (no IKE/IPsec)"
-        if hier_sec or _RE_H_JUNOS.search(text):
-            return 0.35, "Junos curly-brace hierarchy (no IKE/IPsec)"
-        return 0.0, "no Junos statements"
-    except Exception:  # never raise on any input
-        return 0.0, "unreadable"
-
 
 # ----------------------------------------------------------------- scanner
 # One token per match, leading blanks included: newlines (with the blank lines and
@@ -274,8 +231,7 @@ class _Scanner:
 
     def syntax(self, line: int | None, msg: str, sev: Severity = "error") -> None:
         self.syntax_count += 1
-        if self.syntax_count <= _SYNTAX_CAP:
-            self.dev.note("SYNTAX", msg, line=line, severity=sev)
+        self.dev.note("SYNTAX", msg, line=line, severity=sev)
 
     # -------------------------------------------------------------- run
     def run(self) -> list[Stmt]:
@@ -472,14 +428,16 @@ class _Scanner:
             finish_set()
         elif cur:
             self.syntax(cur_line, "text ends inside a statement (no ';': truncated text?)")
-        for b in reversed(stack):
-            what = " ".join(_safe_words(b.words, 6)) or "{"
-            self.syntax(b.line, f"block '{what}' is never closed with '}}' (truncated text?)")
-        if self.syntax_count > _SYNTAX_CAP:
+        for depth in range(len(stack) - 1, -1, -1):
+            b = stack[depth]
+            path = [w for blk in stack[: depth + 1] for w in blk.words]
+            what = " ".join(_safe_words(path, 8)) or "{"
             self.dev.note(
-                "SYNTAX",
-                f"{self.syntax_count - _SYNTAX_CAP} further syntax problems not listed",
-                severity="error",
+                "UNCLOSED",
+                f"block '{what}' (line {b.line}) is never closed with '}}': closed at the end of the text "
+                "(truncated text?)",
+                line=b.line,
+                severity="warning",
             )
         return self.apply_commands()
 
@@ -556,8 +514,6 @@ def _safe(word: str) -> str:
 
 
 # ------------------------------------------------------------------ values
-_int = small_int
-_ipv4 = ipv4
 
 
 def _ipv4_iface_addr(s: str) -> str | None:
@@ -598,24 +554,78 @@ _MASKED_RE = re.compile(r"^(?:<[^<>]*>|\*+|SECRET-DATA|)$", re.I)
 _PRINTABLE_RE = re.compile(r"^[\x20-\x7e]+$")
 
 
+# Junos "$9$" secrets: a keyless, reversible encoding (Junos decodes it itself with
+# "request system decrypt password"; the algorithm is public: Crypt::Juniper, CPAN). The first
+# character after "$9$" is a salt whose family says how many filler characters follow; then
+# each character of the secret is written as 2-4 characters whose distances in the alphabet
+# below, weighted by one row of _J9_ENCODING (rows used in turn), add up to its code.
+_J9_FAMILY = ("QzF3n6/9CAtpu0O", "B1IREhcSyrleKvMW8LXx", "7N-dVbwsY2g4oaJZGUDj", "iHkq.mPf5T")
+_J9_ALPHABET = "".join(_J9_FAMILY)
+_J9_POS = {c: i for i, c in enumerate(_J9_ALPHABET)}
+_J9_FILLER = {c: 3 - i for i, fam in enumerate(_J9_FAMILY) for c in fam}
+_J9_ENCODING = ((1, 4, 32), (1, 16, 32), (1, 8, 32), (1, 64), (1, 32), (1, 4, 16, 128), (1, 32, 64))
+
+
+def decode_9(value: str) -> str | None:
+    """The clear text of a Junos ``$9$`` secret, or None when ``value`` is not a well-formed
+    one (a character outside the alphabet, a character group cut short)."""
+    if not value.startswith("$9$"):
+        return None
+    body = value[3:]
+    if not body or any(c not in _J9_POS for c in body):
+        return None
+    prev = body[0]
+    rest = body[1 + _J9_FILLER[prev] :]
+    if len(body) < 1 + _J9_FILLER[prev]:
+        return None
+    out: list[str] = []
+    n_alpha = len(_J9_ALPHABET)
+    while rest:
+        weights = _J9_ENCODING[len(out) % len(_J9_ENCODING)]
+        group, rest = rest[: len(weights)], rest[len(weights) :]
+        if len(group) != len(weights):
+            return None
+        code = 0
+        for c, w in zip(group, weights, strict=True):
+            code += ((_J9_POS[c] - _J9_POS[prev]) % n_alpha - 1) * w
+            prev = c
+        out.append(chr(code % 256))
+    return "".join(out)
+
+
+def _hex_key(hx: str) -> tuple[str | None, PskState, str]:
+    hx = hx.strip()
+    if hx[:2].lower() == "0x":
+        hx = hx[2:]
+    if not hx or len(hx) % 2 or not re.fullmatch(r"[0-9A-Fa-f]+", hx):
+        return None, "encrypted", "hexadecimal value that is not hex digits: kept as not readable"
+    raw = bytes.fromhex(hx)
+    if _PRINTABLE_RE.match(raw.decode("latin-1")):
+        return raw.decode("ascii"), "clear", "hexadecimal, decoded to printable text"
+    return None, "encrypted", "hexadecimal key that is not printable text (binary): the model cannot hold it"
+
+
 def psk_from(kind: str | None, value: str) -> tuple[str | None, PskState, str]:
-    """A Junos ``pre-shared-key`` value -> (clear key or None, state, note without the key)."""
+    """A Junos ``pre-shared-key`` value -> (clear key or None, state, note without the key).
+    ``$9$`` values (as shown after commit) are decoded; a ``hexadecimal`` one decodes to
+    the hex digits, which are decoded in turn."""
     if _MASKED_RE.match(value.strip()):
         return None, "masked", "a placeholder, the key was removed from this text"
+    note = ""
     if value.startswith("$9$"):
-        return None, "encrypted", "Junos $9$ encoding (as shown after commit)"
+        clear = decode_9(value)
+        if clear is None:
+            return None, "encrypted", "a '$9$' value that is not a well-formed Junos $9$ encoding: not decoded"
+        if not clear:
+            return None, "encrypted", "a '$9$' value that decodes to an empty key"
+        if not _PRINTABLE_RE.match(clear):
+            return None, "encrypted", "a '$9$' value that decodes to text that is not printable: not read"
+        value, note = clear, "Junos $9$ encoding, decoded"
     if kind == "hexadecimal":
-        hx = value.strip()
-        if hx[:2].lower() == "0x":
-            hx = hx[2:]
-        if not hx or len(hx) % 2 or not re.fullmatch(r"[0-9A-Fa-f]+", hx):
-            return None, "encrypted", "hexadecimal value that is not hex digits: kept as not readable"
-        raw = bytes.fromhex(hx)
-        if _PRINTABLE_RE.match(raw.decode("latin-1")):
-            return raw.decode("ascii"), "clear", "hexadecimal, decoded to printable text"
-        return None, "encrypted", "hexadecimal key that is not printable text (binary): the model cannot hold it"
+        key, state, hex_note = _hex_key(value)
+        return key, state, f"{note}; {hex_note}" if note else hex_note
     if kind == "ascii-text":
-        return value, "clear", ""
+        return value, "clear", note
     return None, "masked", "no 'ascii-text' or 'hexadecimal' before the value"
 
 
@@ -642,7 +652,7 @@ class IkeProposalCfg:
         if enc is not None and str(enc).endswith("gcm"):
             # AEAD: the model's integrity of a GCM IKE proposal is its PRF
             if self.prf_algorithm:
-                integ = lookup(VENDOR, "ike_integrity", self.prf_algorithm.removeprefix("hmac-"), ike_version)
+                integ = _prf(self.prf_algorithm)
         elif self.authentication_algorithm:
             integ = lookup(VENDOR, "ike_integrity", self.authentication_algorithm, ike_version)
         dh = lookup(VENDOR, "dh_group", self.dh_group, ike_version) if self.dh_group else None
@@ -665,6 +675,7 @@ class IkePolicyCfg:
     psk: str | None = field(default=None, repr=False)
     psk_state: PskState = "missing"
     psk_note: str = ""
+    psk_raw: str | None = field(default=None, repr=False)  # as written ($9$..., hex digits)
     psk_lines: list[int] = field(default_factory=list)
     certificate: bool = False
     lines: dict[str, int] = field(default_factory=dict)
@@ -923,7 +934,7 @@ class _Reader:
             setattr(p, key.replace("-", "_"), v)
             p.lines[key] = st.line
         elif key == "lifetime-seconds":
-            n = _int(v or "")
+            n = small_int(v or "")
             if n is None:
                 self.bad_value(st, where, key, v)
                 return
@@ -972,12 +983,13 @@ class _Reader:
                 kind, value = None, args[0]
             if p.psk_lines:
                 self.note(
-                    "REPLACED",
+                    "AMBIGUOUS",
                     f"{where}: pre-shared-key set again; this one replaces the key of line {p.psk_lines[-1]}",
                     st.line,
                 )
             p.psk_kind = kind
             p.psk, p.psk_state, p.psk_note = psk_from(kind, value)
+            p.psk_raw = value
             p.psk_lines.append(st.line)
             p.lines[key] = st.line
             if kind is None:
@@ -1020,7 +1032,7 @@ class _Reader:
             if v is None:
                 return
             if v in ("interval", "threshold"):
-                n = _int(args[1]) if len(args) > 1 else None
+                n = small_int(args[1]) if len(args) > 1 else None
                 if n is None:
                     self.bad_value(st, where, f"dead-peer-detection {v}", args[1] if len(args) > 1 else None)
                     return
@@ -1028,7 +1040,7 @@ class _Reader:
                 g.lines[f"dpd-{v}"] = st.line
             elif v in _DPD_MODES:
                 if g.dpd_mode and g.dpd_mode != v:
-                    self.note("REPLACED", f"{where}: dead-peer-detection {v} replaces {g.dpd_mode}", st.line)
+                    self.note("AMBIGUOUS", f"{where}: dead-peer-detection {v} replaces {g.dpd_mode}", st.line)
                 g.dpd_mode = v
             else:
                 self.ignored(st, f"{where} dead-peer-detection", v)
@@ -1093,11 +1105,11 @@ class _Reader:
                 return
             old = getattr(p, key.replace("-", "_"))
             if old is not None and old != v:
-                self.note("REPLACED", f"{where}: {key} {_safe(v)} replaces {_safe(old)}", st.line)
+                self.note("AMBIGUOUS", f"{where}: {key} {_safe(v)} replaces {_safe(old)}", st.line)
             setattr(p, key.replace("-", "_"), v)
             p.lines[key] = st.line
         elif key in ("lifetime-seconds", "lifetime-kilobytes"):
-            n = _int(v or "")
+            n = small_int(v or "")
             if n is None:
                 self.bad_value(st, where, key, v)
                 return
@@ -1306,9 +1318,7 @@ class _Builder:
                 f"{len(cfg.gateways)} IKE gateways, {len(cfg.ipsec_proposals)} IPsec proposals, "
                 f"{len(cfg.ipsec_policies)} IPsec policies"
             )
-            self.note(
-                "NO-TUNNEL", f"no 'security ipsec vpn' in this text, so no tunnel (read: {read})", None, "warning"
-            )
+            self.note("NO-TUNNEL", f"no 'security ipsec vpn' in this text, so no tunnel (read: {read})", None)
         self.unused()
 
     def unused(self) -> None:
@@ -1327,7 +1337,7 @@ class _Builder:
         ):
             for name, obj in objs.items():
                 if name not in used:
-                    self.note("INCOMPLETE", f"{what} {_safe(name)} is used by no {by} in this text", obj.line)
+                    self.note("UNUSED", f"{what} {_safe(name)} is used by no {by} in this text", obj.line)
 
     # ----------------------------------------------------------- tunnel
     def tunnel(self, vpn: VpnCfg) -> ParsedTunnel:
@@ -1404,8 +1414,8 @@ class _Builder:
             )
         if gw.addresses:
             first = gw.addresses[0]
-            if _ipv4(first):
-                t.peer_address = _ipv4(first)
+            if ipv4(first):
+                t.peer_address = ipv4(first)
             else:
                 t.extra["peer_hostname"] = first
                 self.note(
@@ -1416,25 +1426,36 @@ class _Builder:
                 )
             if len(gw.addresses) > 1:
                 t.extra["backup_peers"] = gw.addresses[1:]
+                t.backup_peers = [a for a in (ipv4(x) for x in gw.addresses[1:]) if a is not None]
                 self.note(
-                    "UNSUPPORTED",
-                    f"{where}: {len(gw.addresses)} peer addresses; the tunnel holds the first ({_safe(first)}), "
-                    f"the others ({', '.join(_safe(a) for a in gw.addresses[1:])}) are backups not carried",
+                    "BACKUP-PEER",
+                    f"{where}: {len(gw.addresses)} peer addresses; the tunnel's peer is the first ({_safe(first)}), "
+                    f"the others ({', '.join(_safe(a) for a in gw.addresses[1:])}) are its backup peers",
                     gw.lines.get("address"),
                     "info",
                 )
+                for a in gw.addresses[1:]:
+                    if ipv4(a) is None:
+                        self.note(
+                            "UNSUPPORTED",
+                            f"{where}: backup peer address {_safe(a)} is not an IPv4 address",
+                            gw.lines.get("address"),
+                            "warning",
+                        )
         elif not gw.dynamic:
             self.note("MISSING", f"{where}: no 'address': no peer", gw.line, "warning")
         # version
         if gw.version is None:
-            t.ike_version = 1
-            self.note("DEFAULT", f"{where}: no 'version': Junos default v1-only (IKEv1)", gw.line)
+            t.ike_version, src = _default("ike_version")
+            t.defaulted["ike_version"] = src
+            kw = _vendor().defaults["ike_version"]["keyword"]
+            self.note("DEFAULT", f"{where}: no 'version': Junos default {kw} (IKEv{t.ike_version}; {src})", gw.line)
         else:
             t.ike_version = 1 if gw.version == "v1-only" else 2
         t.extra["ike_version_keyword"] = gw.version
         # local address
         if gw.local_address:
-            t.local_address = _ipv4(gw.local_address)
+            t.local_address = ipv4(gw.local_address)
             if t.local_address is None:
                 self.note(
                     "UNSUPPORTED",
@@ -1466,22 +1487,27 @@ class _Builder:
         if gw.dpd:
             t.dpd_enabled = True
             interval, threshold = gw.dpd_interval, gw.dpd_threshold
-            filled = []
+            filled, sources = [], []
             if interval is None:
-                interval = DPD_INTERVAL_DEFAULT
-                filled.append(f"interval {DPD_INTERVAL_DEFAULT}")
+                interval, src = _default("dpd_interval")
+                filled.append(f"interval {interval}")
+                sources.append(src)
             if threshold is None:
-                threshold = DPD_THRESHOLD_DEFAULT
-                filled.append(f"threshold {DPD_THRESHOLD_DEFAULT}")
+                threshold, src = _default("dpd_threshold")
+                filled.append(f"threshold {threshold}")
+                sources.append(src)
             if filled:
+                t.defaulted["dpd_timeout"] = "; ".join(sources)
                 self.note(
                     "DEFAULT",
                     f"{where}: dead-peer-detection without {' and '.join(f.split()[0] for f in filled)}: "
-                    f"Junos default {', '.join(filled)}",
+                    f"Junos default {', '.join(filled)} ({'; '.join(sources)})",
                     gw.lines.get("dead-peer-detection"),
                 )
             t.dpd_timeout = interval * threshold
-            t.extra.update(dpd_interval=interval, dpd_threshold=threshold, dpd_mode=gw.dpd_mode or "optimized")
+            t.extra.update(
+                dpd_interval=interval, dpd_threshold=threshold, dpd_mode=gw.dpd_mode or _default("dpd_mode")[0]
+            )
         # phase 1 policy
         if gw.ike_policy is None:
             self.note("MISSING", f"{where}: no 'ike-policy': no IKE proposal, mode or key", gw.line, "warning")
@@ -1504,8 +1530,8 @@ class _Builder:
             return None
         kind, value = ident
         if kind == "inet":
-            if _ipv4(value):
-                return Ident("address", str(_ipv4(value)))
+            if ipv4(value):
+                return Ident("address", str(ipv4(value)))
         elif kind == "hostname":
             if _looks_fqdn(value):
                 return Ident("fqdn", value)
@@ -1530,8 +1556,9 @@ class _Builder:
                     "info",
                 )
         elif pol.mode is None:
-            t.mode = "main"
-            self.note("DEFAULT", f"{where}: no 'mode': Junos default main", pol.line)
+            t.mode, src = _default("mode")
+            t.defaulted["mode"] = src
+            self.note("DEFAULT", f"{where}: no 'mode': Junos default {t.mode} ({src})", pol.line)
         else:
             t.mode = "aggressive" if pol.mode == "aggressive" else "main"
         # proposals
@@ -1561,31 +1588,32 @@ class _Builder:
                 methods.append(prop.authentication_method or "")
                 lifetimes.append(prop.lifetime_seconds)
         elif pol.proposal_set:
-            expanded = _IKE_SETS.get(pol.proposal_set)
+            expanded, src = _proposal_set("ike", pol.proposal_set)
             if expanded is None:
                 self.note(
                     "UNSUPPORTED",
-                    f"{where}: proposal-set {_safe(pol.proposal_set)}: its proposals are not expanded by this parser",
+                    f"{where}: proposal-set {_safe(pol.proposal_set)}: {src}",
                     pol.lines.get("proposal-set"),
                     "warning",
                 )
             else:
-                for raw, enc, integ, dh in expanded:
+                for e in expanded:
                     t.ike_proposals.append(
                         Proposal(
-                            encryption=lookup(VENDOR, "ike_encryption", enc, ver),
-                            integrity=lookup(VENDOR, "ike_integrity", integ, ver),
-                            dh_group=lookup(VENDOR, "dh_group", dh, ver),
-                            raw=f"{raw} (proposal-set {pol.proposal_set})",
+                            encryption=lookup(VENDOR, "ike_encryption", e["encryption"], ver),
+                            integrity=lookup(VENDOR, "ike_integrity", e["integrity"], ver),
+                            dh_group=lookup(VENDOR, "dh_group", e["dh_group"], ver),
+                            raw=f"{e['name']} (proposal-set {pol.proposal_set})",
                         )
                     )
                     methods.append("pre-shared-keys")
                     lifetimes.append(None)
                 t.extra["ike_proposal_set"] = pol.proposal_set
+                t.defaulted["ike_proposals"] = src
                 self.note(
                     "DEFAULT",
                     f"{where}: proposal-set {pol.proposal_set} read as the predefined proposals "
-                    f"{', '.join(r for r, *_ in expanded)}",
+                    f"{', '.join(e['name'] for e in expanded)} ({src})",
                     pol.lines.get("proposal-set"),
                 )
         else:
@@ -1594,16 +1622,18 @@ class _Builder:
             )
         if lifetimes:
             first = lifetimes[0]
+            default_lifetime, src = _default("ike_lifetime")
             if first is None:
-                t.ike_lifetime = IKE_LIFETIME_DEFAULT
+                t.ike_lifetime = default_lifetime
+                t.defaulted["ike_lifetime"] = src
                 self.note(
                     "DEFAULT",
-                    f"{where}: IKE SA lifetime not set: Junos default {IKE_LIFETIME_DEFAULT} s",
+                    f"{where}: IKE SA lifetime not set: Junos default {default_lifetime} s ({src})",
                     pol.lines.get("proposals") or pol.lines.get("proposal-set") or pol.line,
                 )
             else:
                 t.ike_lifetime = first
-            others = {x or IKE_LIFETIME_DEFAULT for x in lifetimes[1:]} - {t.ike_lifetime}
+            others = {x or default_lifetime for x in lifetimes[1:]} - {t.ike_lifetime}
             if others:
                 self.note(
                     "UNSUPPORTED",
@@ -1636,14 +1666,18 @@ class _Builder:
             return
         t.psk, t.psk_state = pol.psk, pol.psk_state
         t.extra["psk_line"] = pol.psk_lines[-1]
+        if pol.psk_raw is not None and pol.psk_raw != pol.psk:
+            t.extra["psk_raw"] = pol.psk_raw
         if pol.psk_state != "clear":
             self.once(
                 ("psk", pol.name),
-                "UNSUPPORTED",
+                "KEY",
                 f"{where}: pre-shared-key is {pol.psk_state} ({pol.psk_note})",
                 pol.psk_lines[-1],
                 "warning" if pol.psk_state != "masked" else "info",
             )
+        elif pol.psk_note:
+            self.once(("psk", pol.name), "KEY", f"{where}: pre-shared-key: {pol.psk_note}", pol.psk_lines[-1])
 
     def check_ike_proposal(self, prop: IkeProposalCfg, p: Proposal) -> None:
         where = f"ike proposal {_safe(prop.name)}"
@@ -1688,6 +1722,8 @@ class _Builder:
         t.extra["ipsec_policy"] = pol.name
         ver = t.ike_version
         set_pfs: str | None = None
+        set_src = ""
+        expanded = False
         first_prop: IpsecProposalCfg | None = None
         if pol.proposals:
             if pol.proposal_set:
@@ -1712,29 +1748,31 @@ class _Builder:
                 self.check_ipsec_proposal(prop, p)
                 t.esp_proposals.append(p)
         elif pol.proposal_set:
-            entry = _IPSEC_SETS.get(pol.proposal_set)
-            if entry is None:
+            props, set_src = _proposal_set("ipsec", pol.proposal_set)
+            if props is None:
                 self.note(
                     "UNSUPPORTED",
-                    f"{where}: proposal-set {_safe(pol.proposal_set)}: its proposals are not expanded by this parser",
+                    f"{where}: proposal-set {_safe(pol.proposal_set)}: {set_src}",
                     pol.lines.get("proposal-set"),
                     "warning",
                 )
             else:
-                set_pfs, props = entry
-                for raw, enc, integ in props:
+                expanded = True
+                set_pfs = _vendor().proposal_sets["ipsec"][pol.proposal_set].get("pfs")
+                for e in props:
                     t.esp_proposals.append(
                         Proposal(
-                            encryption=lookup(VENDOR, "esp_encryption", enc, ver),
-                            integrity=lookup(VENDOR, "esp_integrity", integ, ver),
-                            raw=f"{raw} (proposal-set {pol.proposal_set})",
+                            encryption=lookup(VENDOR, "esp_encryption", e["encryption"], ver),
+                            integrity=lookup(VENDOR, "esp_integrity", e["integrity"], ver),
+                            raw=f"{e['name']} (proposal-set {pol.proposal_set})",
                         )
                     )
                 t.extra["ipsec_proposal_set"] = pol.proposal_set
+                t.defaulted["esp_proposals"] = set_src
                 self.note(
                     "DEFAULT",
                     f"{where}: proposal-set {pol.proposal_set} read as the predefined proposals "
-                    f"{', '.join(r for r, *_ in props)}",
+                    f"{', '.join(e['name'] for e in props)} ({set_src})",
                     pol.lines.get("proposal-set"),
                 )
         else:
@@ -1751,7 +1789,7 @@ class _Builder:
                     pol.lines.get("perfect-forward-secrecy"),
                     "warning",
                 )
-            if pol.proposal_set in ("basic", "compatible") and not pol.proposals:
+            if expanded and set_pfs is None:
                 self.note(
                     "AMBIGUOUS",
                     f"{where}: proposal-set {pol.proposal_set} names 'nopfs' proposals but "
@@ -1761,9 +1799,10 @@ class _Builder:
                 )
         elif set_pfs is not None:
             t.pfs = lookup(VENDOR, "pfs_group", set_pfs, ver)
+            t.defaulted["pfs"] = set_src
             self.note(
                 "DEFAULT",
-                f"{where}: proposal-set {pol.proposal_set} proposes PFS {set_pfs}",
+                f"{where}: proposal-set {pol.proposal_set} proposes PFS {set_pfs} ({set_src})",
                 pol.lines.get("proposal-set"),
             )
         # lifetimes (of the first proposal)
@@ -1772,9 +1811,9 @@ class _Builder:
             t.ipsec_lifetime_kb = first_prop.lifetime_kilobytes
             if first_prop.lifetime_seconds is None:
                 self.note(
-                    "DEFAULT",
+                    "MISSING",
                     f"ipsec proposal {_safe(first_prop.name)}: no lifetime-seconds: the Junos default applies "
-                    "(documented as 3600 s for current SRX releases, 28800 s for older ones); left unset",
+                    "(documented as 3600 s for current SRX releases, 28800 s for older ones); left unknown",
                     first_prop.line,
                 )
             others = {
@@ -1790,10 +1829,10 @@ class _Builder:
                     pol.lines.get("proposals"),
                     "info",
                 )
-        elif pol.proposal_set in _IPSEC_SETS and not pol.proposals:
+        elif expanded:
             self.note(
-                "DEFAULT",
-                f"{where}: proposal-set {pol.proposal_set}: IPsec SA lifetime is the Junos default; left unset",
+                "MISSING",
+                f"{where}: proposal-set {pol.proposal_set}: IPsec SA lifetime is the Junos default; left unknown",
                 pol.lines.get("proposal-set"),
             )
 
@@ -1871,7 +1910,7 @@ class _Builder:
             return
         for given, net in ((local, a), (remote, b)):
             if "/" in given and given != net:
-                self.note("DEFAULT", f"{where}: {_safe(given)} has host bits set; read as {net}", line)
+                self.note("SELECTORS", f"{where}: {_safe(given)} has host bits set; read as {net}", line)
         if (a, b) not in t.selectors:
             t.selectors.append((a, b))
 
@@ -1925,7 +1964,7 @@ class _Builder:
                 else ""
             )
             self.note(
-                "MISSING",
+                "SELECTORS",
                 f"{where}: route-based without proxy-identity or traffic-selector: the SA is negotiated as "
                 f"0.0.0.0/0 <-> 0.0.0.0/0 (any/any); no selector is recorded{via}",
                 vpn.line,
@@ -1946,18 +1985,30 @@ class _Builder:
                 "warning",
             )
             return
-        ext_zone = None
+        # Which side of a tunnel policy is local: the zone of the gateway's external interface
+        # is the side of the peer. A policy from another zone to it is outbound (its
+        # source-address are the local networks), one from it to another zone is inbound (read
+        # reversed). Anything else (neither zone, both, or the zone not in the text) cannot be
+        # decided: said, and the policy gives no selector.
+        iface = None
         if gw is not None and gw.external_interface:
             iface = gw.external_interface if "." in gw.external_interface else f"{gw.external_interface}.0"
-            ext_zone = cfg.zone_of_interface.get(iface)
+        ext_zone = cfg.zone_of_interface.get(iface) if iface else None
+        t.extra["external_zone"] = ext_zone
         if ext_zone is None:
+            why = (
+                f"the zone of the gateway's external interface {_safe(iface)} is not in this text"
+                if iface
+                else "the gateway's external interface is not known"
+            )
             self.note(
                 "AMBIGUOUS",
-                f"{where}: the zone of the gateway's external interface is not in this text; each tunnel policy is "
-                "read as outbound unless it mirrors one read before",
+                f"{where}: {why}: which side of its tunnel policies is local cannot be told; "
+                "no selector is read from them (paste 'security zones')",
                 vpn.line,
                 "warning",
             )
+            return
         for p in pols:
             pw = f"security policy {_safe(p.name)}"
             if p.action not in (None, "permit"):
@@ -1965,15 +2016,26 @@ class _Builder:
             if not p.sources or not p.destinations:
                 self.note("MISSING", f"{pw}: no source-address or destination-address", p.line, "warning")
                 continue
+            if p.to_zone == ext_zone and p.from_zone != ext_zone:
+                inbound = False
+            elif p.from_zone == ext_zone and p.to_zone != ext_zone:
+                inbound = True
+            else:
+                self.note(
+                    "AMBIGUOUS",
+                    f"{pw}: from-zone {_safe(p.from_zone) if p.from_zone else '?'} to-zone "
+                    f"{_safe(p.to_zone) if p.to_zone else '?'}: "
+                    f"{'both are' if p.from_zone == p.to_zone == ext_zone else 'neither is'} the zone "
+                    f"{_safe(ext_zone)} of the gateway's external interface {_safe(iface or '')}, so which side is "
+                    "local cannot be told; its addresses are not read as selectors",
+                    p.line,
+                    "warning",
+                )
+                continue
             src = self.resolve(p.sources, p.from_zone, pw, p.line)
             dst = self.resolve(p.destinations, p.to_zone, pw, p.line)
             if src is None or dst is None:
                 continue
-            if ext_zone is not None:
-                inbound = p.from_zone == ext_zone and p.to_zone != ext_zone
-            else:
-                mirrored = [(b, a) for a in src for b in dst]
-                inbound = bool(t.selectors) and all(pair in t.selectors for pair in mirrored)
             pairs = [(b, a) for a in src for b in dst] if inbound else [(a, b) for a in src for b in dst]
             for a, b in pairs:
                 self.add_pair(t, a, b, pw, p.line)
@@ -2016,7 +2078,7 @@ class _Builder:
                         return None
                     return [net]
                 if a.range is not None:
-                    lo, hi = _ipv4(a.range[0]), _ipv4(a.range[1])
+                    lo, hi = ipv4(a.range[0]), ipv4(a.range[1])
                     if lo is None or hi is None or ipaddress.IPv4Address(hi) < ipaddress.IPv4Address(lo):
                         self.note(
                             "UNRESOLVED", f"{where}: address range {_safe(name)} is not readable", a.line, "warning"
@@ -2052,32 +2114,20 @@ class _Builder:
 # ------------------------------------------------------------------- API
 def parse_config(text: str, name: str) -> tuple[JunosConfig, ParsedDevice]:
     """The intermediate reading (proposals, policies, gateways, VPNs as the text says them)
-    and the parsed device. Never raises."""
+    and the parsed device. ``text`` is decoded text (``vpnconf.parsing.parse_text`` decodes
+    bytes and turns a failure of this parser into one INTERNAL finding)."""
     dev = ParsedDevice(vendor=VENDOR, file=name)
     cfg = JunosConfig()
-    try:
-        if isinstance(text, bytes | bytearray):
-            text = bytes(text).decode("utf-8", errors="replace")
-        if not isinstance(text, str):
-            dev.note("SYNTAX", "input is not text", severity="error")
-            return cfg, dev
-        text = text.replace("\r\n", "\n")
-        text = _PROMPT_LINE_RE.sub("", text)  # keeps the line count
-        scanner = _Scanner(text, dev)
-        stmts = scanner.run()
-        cfg.formats = scanner.formats
-        _Reader(cfg, dev).read(stmts)
-        _Builder(cfg, dev).build()
-    except Exception as exc:  # never raise on any input; the type only (a message might quote a key)
-        dev.note(
-            "PARSER-BUG",
-            f"the Junos parser stopped on this input ({type(exc).__name__}); tunnels read so far are kept",
-            severity="error",
-        )
+    text = _PROMPT_LINE_RE.sub("", text.replace("\r\n", "\n"))  # keeps the line count
+    scanner = _Scanner(text, dev)
+    stmts = scanner.run()
+    cfg.formats = scanner.formats
+    _Reader(cfg, dev).read(stmts)
+    _Builder(cfg, dev).build()
     return cfg, dev
 
 
 def parse(text: str, name: str) -> ParsedDevice:
     """The ``security ipsec vpn`` entries of a Junos text (set or hierarchical) as tunnels,
-    with findings. Never raises."""
+    with findings."""
     return parse_config(text, name)[1]

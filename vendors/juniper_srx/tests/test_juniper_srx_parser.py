@@ -1,6 +1,7 @@
-"""Juniper SRX (Junos) parser: render -> parse round trips for the four variants, the
-public corpus (values read from the files by hand), set vs hierarchical form, and inputs
-that must never make it raise."""
+"""Juniper SRX (Junos) parser, what cannot be a parse case (cases/*.yaml): render -> parse
+round trips for the four variants, the intermediate reading (``parse_config``) of the public
+corpus files (values read from the files by hand), the ``$9$`` decoder, detection against
+look-alike syntaxes, and generated inputs (scale, junk, fuzz) that must never make it fail."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from hypothesis import strategies as st
 from conftest import QUICKSTART, SHARED
 from vpnconf.io import site_from_data
 from vpnconf.model import Site
-from vpnconf.parsing import Ident, detect_vendor, parser_module, to_site_data
+from vpnconf.parsing import Ident, detect_score, detect_vendor, parse_text, parser_module, to_site_data
 from vpnconf.renderer import render_files
 
 _mod = parser_module("juniper_srx")
-detect, parse, parse_config, psk_from = _mod.detect, _mod.parse, _mod.parse_config, _mod.psk_from
+parse, parse_config, psk_from, decode_9 = _mod.parse, _mod.parse_config, _mod.psk_from, _mod.decode_9
+CASES = Path(__file__).resolve().parent.parent / "cases"
 
 CORPUS = SHARED / "corpus"
 SRX_CORPUS = CORPUS / "juniper_junos"
@@ -203,8 +205,8 @@ def test_roundtrip_ikev1_aggressive_fqdn_dpd60(variant):
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_roundtrip_aes256gcm_esp(variant):
-    # AES-GCM ESP: the template writes no authentication-algorithm, so the model's ESP
-    # integrity comes back as sha1 (written for the model's field): sha1 here.
+    # AES-GCM ESP: the template writes no authentication-algorithm; the model's ESP
+    # integrity of an AEAD proposal stays unset (vpnconf.parsing.to_site_data).
     def m(d):
         t = d["tunnels"][0]
         t["ike"].update(encryption="aes256", integrity="sha256", dh_group=19)
@@ -215,7 +217,7 @@ def test_roundtrip_aes256gcm_esp(variant):
     t = dev.tunnels[0]
     assert [(p.encryption, p.integrity) for p in t.esp_proposals] == [("aes256gcm", None)]
     assert t.pfs == 19
-    assert any("AEAD ESP" in f.message for f in losses)
+    assert not [f.message for f in losses if "integrity" in f.message]
 
 
 def test_policy_variants_refuse_ikev2():
@@ -242,30 +244,28 @@ def test_two_rendered_tunnels_in_one_text():
     ]
 
 
-# ------------------------------------------------------------------ corpus
-def _corpus_files() -> list[Path]:
-    if not SRX_CORPUS.is_dir():
+# ------------------------------------------- corpus: the intermediate reading
+# The tunnels and findings of these files are parse cases (cases/corpus-*.yaml); here is
+# what only the intermediate reading (parse_config) shows: the objects as the text says them.
+def _corpus(name: str):
+    path = SRX_CORPUS / name
+    if not path.is_file():
         if IN_CI:
-            pytest.fail(f"corpus missing in CI: {SRX_CORPUS}")
-        pytest.skip(f"shared corpus not found at {SRX_CORPUS} (CI unset)")
-    return sorted(p for p in SRX_CORPUS.iterdir() if p.is_file())
-
-
-def _read(name: str):
-    files = {p.name: p for p in _corpus_files()}
-    assert name in files, sorted(files)
-    text = files[name].read_text()
-    cfg, dev = parse_config(text, name)
+            pytest.fail(f"corpus missing in CI: {path}")
+        pytest.skip(f"shared corpus not found at {path} (CI unset)")
+    cfg, dev = parse_config(path.read_text(), name)
     assert errors(dev) == [], errors(dev)
-    return text, cfg, dev
+    return cfg, dev
 
 
 def rules(dev, rule):
     return [(f.line, f.severity, f.message) for f in dev.findings if f.rule == rule]
 
 
-def test_corpus_every_file_parses_without_errors():
-    files = _corpus_files()
+def test_corpus_every_file_is_detected_as_junos_only():
+    if not SRX_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {SRX_CORPUS}")
+    files = sorted(p for p in SRX_CORPUS.iterdir() if p.is_file())
     assert {p.name for p in files} >= {
         "ike-policy.set",
         "ike-proposal.set",
@@ -277,17 +277,16 @@ def test_corpus_every_file_parses_without_errors():
     }
     for p in files:
         text = p.read_text()
-        dev = parse(text, p.name)
-        assert errors(dev) == [], (p.name, errors(dev))
-        assert detect(text)[0] >= 0.9, p.name
+        assert detect_score("juniper_srx", text)[0] >= 0.9, p.name
         assert detect_vendor(text)[0] == "juniper_srx", p.name
+        assert errors(parse_text(text, p.name, "juniper_srx")) == [], p.name
 
 
-def test_corpus_ike_policy():
+def test_corpus_ike_policy_objects():
     # Read by hand: proposal1 = md5 / pre-shared-keys / group14 / 3des-cbc / 50000 s;
     # policy1 "proposals [ proposal1 ]" (list form), policy2 "proposals proposal1", both key
     # "psk1"; policy3 key "<SCRUBBED>". No mode lines, no gateway, no VPN.
-    _, cfg, dev = _read("ike-policy.set")
+    cfg, _ = _corpus("ike-policy.set")
     p = cfg.ike_proposals["proposal1"]
     assert (p.authentication_algorithm, p.authentication_method, p.dh_group, p.encryption_algorithm) == (
         "md5",
@@ -308,16 +307,13 @@ def test_corpus_ike_policy():
     ]
     assert {pols[n].mode for n in pols} == {None}
     assert [pols[n].line for n in pols] == [10, 13, 16]
-    assert cfg.gateways == {} and cfg.vpns == {} and dev.tunnels == []
-    assert [r[1] for r in rules(dev, "NO-TUNNEL")] == ["warning"]
-    assert {r[0] for r in rules(dev, "INCOMPLETE")} == {10, 13, 16}  # policies no gateway uses
-    no_secret_in_findings(dev, "psk1")
+    assert cfg.gateways == {} and cfg.vpns == {}
 
 
-def test_corpus_ike_proposal_and_proposal_sets():
+def test_corpus_ike_proposal_objects():
     # Read by hand: proposal1 as in ike-policy.set; policy1 "proposal-set standard",
-    # policy2 "proposal-set basic"; no keys, no gateway.
-    text, cfg, dev = _read("ike-proposal.set")
+    # policy2 "proposal-set basic"; no keys, no gateway. (The sets' expansion: cases/proposal-sets.yaml.)
+    cfg, _ = _corpus("ike-proposal.set")
     p = cfg.ike_proposals["proposal1"]
     assert (p.encryption_algorithm, p.authentication_algorithm, p.dh_group, p.lifetime_seconds) == (
         "3des-cbc",
@@ -328,36 +324,13 @@ def test_corpus_ike_proposal_and_proposal_sets():
     assert cfg.ike_policies["policy1"].proposal_set == "standard"
     assert cfg.ike_policies["policy2"].proposal_set == "basic"
     assert all(x.psk_state == "missing" and x.proposals == [] for x in cfg.ike_policies.values())
-    assert dev.tunnels == [] and rules(dev, "NO-TUNNEL")
-    # The sets expand once a gateway and a VPN use the policies (added here)
-    extra = (
-        "\nset security ike gateway g1 ike-policy policy1\nset security ike gateway g1 address 192.0.2.1"
-        "\nset security ike gateway g1 external-interface ge-0/0/0.0"
-        "\nset security ike gateway g2 ike-policy policy2\nset security ike gateway g2 address 192.0.2.2"
-        "\nset security ike gateway g2 external-interface ge-0/0/0.0"
-        "\nset security ipsec vpn v1 ike gateway g1\nset security ipsec vpn v2 ike gateway g2\n"
-    )
-    dev2 = parse(text + extra, "x.set")
-    assert errors(dev2) == []
-    t1, t2 = dev2.tunnels
-    assert [(p.encryption, p.integrity, p.dh_group) for p in t1.ike_proposals] == [
-        ("aes128", "sha1", 2),
-        ("3des", "sha1", 2),
-    ]
-    assert [(p.encryption, p.integrity, p.dh_group) for p in t2.ike_proposals] == [
-        ("des", "sha1", 1),
-        ("des", "md5", 1),
-    ]
-    assert t1.ike_lifetime == t2.ike_lifetime == 28800  # Junos default, reported
-    assert t1.auth == "psk" and t1.psk_state == "missing"
-    assert any(r[0] == 10 and "pre-g2-aes128-sha" in r[2] for r in rules(dev2, "DEFAULT"))
 
 
-def test_corpus_ipsec_policy():
+def test_corpus_ipsec_policy_objects():
     # Read by hand: TRANSFORM-SET1 = hmac-md5-96 / 3des-cbc / esp, TRANSFORM-SET2 =
     # hmac-sha1-96 / des-cbc / esp; policy1 PFS group14 with both sets (list), policy2..6
     # PFS group15/16/19/20/5 and no proposals, policy7 PFS group14 + TRANSFORM-SET1.
-    _, cfg, dev = _read("ipsec-policy.set")
+    cfg, _ = _corpus("ipsec-policy.set")
     ts1, ts2 = cfg.ipsec_proposals["TRANSFORM-SET1"], cfg.ipsec_proposals["TRANSFORM-SET2"]
     assert (ts1.authentication_algorithm, ts1.encryption_algorithm, ts1.protocol) == ("hmac-md5-96", "3des-cbc", "esp")
     assert (ts2.authentication_algorithm, ts2.encryption_algorithm, ts2.protocol) == ("hmac-sha1-96", "des-cbc", "esp")
@@ -375,37 +348,21 @@ def test_corpus_ipsec_policy():
         ("policy7", "group14", ["TRANSFORM-SET1"]),
     ]
     assert [p.line for p in pols.values()] == [12, 15, 17, 19, 21, 23, 25]
-    assert dev.tunnels == [] and rules(dev, "NO-TUNNEL")
 
 
-def test_corpus_ipsec_proposal_set():
+def test_corpus_ipsec_proposal_set_objects():
     # Read by hand: policy1 proposal-set standard, policy2 proposal-set compatible.
-    text, cfg, dev = _read("ipsec-proposal-set.set")
+    cfg, _ = _corpus("ipsec-proposal-set.set")
     assert [(n, p.proposal_set, p.pfs_keys) for n, p in cfg.ipsec_policies.items()] == [
         ("policy1", "standard", None),
         ("policy2", "compatible", None),
     ]
-    assert dev.tunnels == []
-    extra = "\nset security ipsec vpn v1 ike ipsec-policy policy1\nset security ipsec vpn v2 ike ipsec-policy policy2\n"
-    dev2 = parse(text + extra, "x.set")
-    t1, t2 = dev2.tunnels
-    assert [(p.encryption, p.integrity) for p in t1.esp_proposals] == [("3des", "sha1"), ("aes128", "sha1")]
-    assert t1.pfs == 2  # g2-esp-*: the standard set proposes PFS group 2
-    assert [(p.encryption, p.integrity) for p in t2.esp_proposals] == [
-        ("3des", "sha1"),
-        ("3des", "md5"),
-        ("des", "sha1"),
-        ("des", "md5"),
-    ]
-    assert t2.pfs is None
-    # what is missing is said: no gateway, so no peer and no phase 1
-    assert [r[1] for r in rules(dev2, "MISSING") if "no 'ike gateway'" in r[2]] == ["warning", "warning"]
 
 
-def test_corpus_ipsec_proposal():
+def test_corpus_ipsec_proposal_objects():
     # Read by hand: prop1 md5/aes-128-cbc/bundle, prop2 sha1/aes-192-cbc/ah, prop3
     # md5/3des-cbc/esp, prop4..6 md5 with aes-128/192/256-gcm, esp.
-    _, cfg, dev = _read("ipsec-proposal.set")
+    cfg, _ = _corpus("ipsec-proposal.set")
     got = [(n, p.authentication_algorithm, p.encryption_algorithm, p.protocol) for n, p in cfg.ipsec_proposals.items()]
     assert got == [
         ("prop1", "hmac-md5-96", "aes-128-cbc", "bundle"),
@@ -426,18 +383,12 @@ def test_corpus_ipsec_proposal():
         ("aes256gcm", None),
     ]
     assert [p.line for p in cfg.ipsec_proposals.values()] == [4, 8, 12, 16, 20, 24]
-    assert dev.tunnels == []
 
 
-def test_corpus_ipsec_vpn():
-    # Read by hand: ge-0/0/3 unit 0 198.51.100.2/30; ike proposal group2/sha1/aes-128-cbc,
-    # no lifetime; policy mode main, proposals [ ike-phase1-proposal ], four pre-shared-key
-    # lines (the last, line 16, "pre-shared-key <SCRUBBED>"); gateway gw-chicago on
-    # ge-0/0/3.0, peer 198.51.100.102, DPD always-send / optimized / probe-idle-tunnel,
-    # interval 10, threshold 2, version v2-only; ipsec proposal esp, hmac-sha1-96 then
-    # hmac-sha-256-128, aes-128-cbc; ipsec policy PFS group2; vpn ike-vpn-chicago on st0.0,
-    # df-bit clear / copy, no proxy-identity, no traffic-selector.
-    _, cfg, dev = _read("ipsec-vpn.set")
+def test_corpus_ipsec_vpn_objects():
+    # Read by hand (the tunnel itself: cases/corpus-ipsec-vpn.yaml): four pre-shared-key lines,
+    # the last "pre-shared-key <SCRUBBED>"; gateway gw-chicago on ge-0/0/3.0, v2-only.
+    cfg, dev = _corpus("ipsec-vpn.set")
     assert cfg.interface_addresses == {"ge-0/0/3.0": ["198.51.100.2/30"]}
     pol = cfg.ike_policies["ike-phase1-policy"]
     assert (pol.mode, pol.proposals, pol.psk_lines, pol.psk_state) == (
@@ -446,11 +397,6 @@ def test_corpus_ipsec_vpn():
         [13, 14, 15, 16],
         "masked",
     )
-    # each key statement on its own, as psk_from reads it
-    assert psk_from("ascii-text", "psk1")[:2] == ("psk1", "clear")
-    assert psk_from("hexadecimal", "f00ba4")[:2] == (None, "encrypted")  # bytes f0 0b a4: not text
-    assert psk_from("hexadecimal", "$9$nJXv9A0O1RESr.P5F36At")[:2] == (None, "encrypted")
-    assert psk_from(None, "<SCRUBBED>")[:2] == (None, "masked")
     gw = cfg.gateways["gw-chicago"]
     assert (gw.external_interface, gw.ike_policy, gw.addresses, gw.version) == (
         "ge-0/0/3.0",
@@ -475,275 +421,34 @@ def test_corpus_ipsec_vpn():
         {},
         None,
     )
-    (t,) = dev.tunnels
-    assert (t.name, t.line, t.variant) == ("ike-vpn-chicago", 33, "route")
-    assert (t.peer_address, t.local_address, t.ike_version, t.mode) == ("198.51.100.102", "198.51.100.2", 2, "main")
-    assert (t.auth, t.psk_state, t.psk) == ("psk", "masked", None)
-    assert [(p.encryption, p.integrity, p.dh_group) for p in t.ike_proposals] == [("aes128", "sha1", 2)]
-    assert t.ike_lifetime == 28800  # not in the file: the Junos default, reported
-    assert [(p.encryption, p.integrity) for p in t.esp_proposals] == [("aes128", "sha256")]
-    assert (t.pfs, t.ipsec_lifetime_seconds, t.ipsec_lifetime_kb) == (2, None, None)
-    assert (t.dpd_enabled, t.dpd_timeout, t.dpd_action) == (True, 20, None)
-    assert t.selectors == [] and t.extra["routes"] == []
-    assert t.local_id is None and t.peer_id is None
-    # what is missing or replaced is said, with its line
-    assert any(r[0] == 33 and "any/any" in r[2] for r in rules(dev, "MISSING"))
-    assert (36, "info", "ipsec vpn ike-vpn-chicago: 'df-bit' is not read by this parser") in rules(dev, "IGNORED")
-    assert [r[0] for r in rules(dev, "REPLACED")] == [14, 15, 16, 21, 22, 29]
-    assert any(r[0] == 16 for r in rules(dev, "SYNTAX"))  # "pre-shared-key <SCRUBBED>": not ascii-text/hex
-    no_secret_in_findings(dev, "psk1", "f00ba4", "$9$nJXv9A0O1RESr.P5F36At")
+    # a later set of one leaf replaces the earlier one: said once per replacement, nothing else
+    assert [r[0] for r in rules(dev, "AMBIGUOUS")] == [14, 15, 16, 21, 22, 29]
     # to the model: no key, no selector -> reported, not guessed
     data, losses = to_site_data(dev)
     assert data["tunnels"] == []
     assert any("no traffic selectors" in f.message for f in losses)
 
 
-def test_corpus_srx_testbed():
-    # Read by hand (a set-format file despite its .cfg name): ike policy test-ike-policy =
-    # proposal-set basic + ascii-text "$9$..." key; gateway-3 -> 10.13.0.3 on ge-0/0/1.0
-    # (10.13.0.1/24), gateway-2 -> 10.12.0.2 on ge-0/0/0.0 (10.12.0.1/24), no version;
-    # ipsec policy PFS group1 + proposal-set basic; vpn-3 on st0.3 (gateway-3), vpn-2 on st0.2
-    # (gateway-2); no proxy-identity, no static route to st0 (BGP runs over the tunnels);
-    # "deactivate protocols bgp group vpn" (line 110).
-    _, cfg, dev = _read("srx-testbed-1.cfg")
+def test_corpus_srx_testbed_shared_objects_reported_once():
+    # Read by hand: two VPNs share test-ike-policy (proposal-set basic) and test-ipsec-policy.
+    cfg, dev = _corpus("srx-testbed-1.cfg")
     assert cfg.version == "15.1X49-D15.4"
     assert cfg.ike_policies["test-ike-policy"].proposal_set == "basic"
-    assert cfg.ike_policies["test-ike-policy"].psk_state == "encrypted"
     assert cfg.ipsec_policies["test-ipsec-policy"].proposal_set == "basic"
     assert cfg.zone_of_interface["ge-0/0/1.0"] == "untrust" and cfg.zone_of_interface["st0.3"] == "trust"
-    assert [(t.name, t.line, t.extra["bind_interface"], t.peer_address, t.local_address) for t in dev.tunnels] == [
-        ("vpn-3", 33, "st0.3", "10.13.0.3", "10.13.0.1"),
-        ("vpn-2", 36, "st0.2", "10.12.0.2", "10.12.0.1"),
-    ]
-    for t in dev.tunnels:
-        assert (t.ike_version, t.mode, t.psk_state, t.psk, t.pfs) == (1, "main", "encrypted", None, 1)
-        assert [(p.encryption, p.integrity, p.dh_group) for p in t.ike_proposals] == [
-            ("des", "sha1", 1),
-            ("des", "md5", 1),
-        ]
-        assert [(p.encryption, p.integrity) for p in t.esp_proposals] == [("des", "sha1"), ("des", "md5")]
-        assert t.selectors == [] and t.extra["routes"] == []
-        assert not t.dpd_enabled
-    # shared objects are reported once, not once per VPN
     assert len([r for r in rules(dev, "DEFAULT") if "proposal-set basic read" in r[2]]) == 2  # IKE + IPsec
-    assert len([r for r in rules(dev, "MISSING") if "any/any" in r[2]]) == 2
-    assert any("nopfs" in r[2] for r in rules(dev, "AMBIGUOUS"))
-    no_secret_in_findings(dev, "$9$/E6g9tO1IcSrvfTCu1hKv-VwgJD")
+    assert len([r for r in rules(dev, "SELECTORS") if "any/any" in r[2]]) == 2
+    assert len(rules(dev, "KEY")) == 1
 
 
-# ------------------------------------------------- set and hierarchical form
-IPSEC_VPN_HIER = """\
-## Last commit: 2024-05-01 10:00:00 UTC by admin
-version 21.4R3.15;
-interfaces {
-    ge-0/0/3 {
-        unit 0 {
-            family inet {
-                address 198.51.100.2/30;
-            }
-        }
-    }
-}
-security {
-    ike {
-        proposal ike-phase1-proposal {
-            authentication-method pre-shared-keys;
-            dh-group group2;
-            authentication-algorithm sha1;
-            encryption-algorithm aes-128-cbc;
-        }
-        policy ike-phase1-policy {
-            mode main;
-            proposals [ ike-phase1-proposal ];
-            pre-shared-key ascii-text "$9$nJXv9A0O1RESr.P5F36At"; ## SECRET-DATA
-        }
-        gateway gw-chicago {
-            ike-policy ike-phase1-policy;
-            address 198.51.100.102;
-            dead-peer-detection {
-                probe-idle-tunnel;
-                interval 10;
-                threshold 2;
-            }
-            external-interface ge-0/0/3.0;
-            version v2-only;
-        }
-    }
-    ipsec {
-        proposal ipsec-phase2-proposal {
-            protocol esp;
-            authentication-algorithm hmac-sha-256-128;
-            encryption-algorithm aes-128-cbc;
-        }
-        policy ipsec-phase2-policy {
-            perfect-forward-secrecy {
-                keys group2;
-            }
-            proposals ipsec-phase2-proposal;
-        }
-        vpn ike-vpn-chicago {
-            bind-interface st0.0;
-            df-bit clear;
-            ike {
-                gateway gw-chicago;
-                ipsec-policy ipsec-phase2-policy;
-            }
-        }
-    }
-}
-"""
+# ------------------------------------------- own cases: what only the API shows
+def _case_input(name: str) -> str:
+    return yaml.safe_load((CASES / name).read_text())["input"]
 
 
-def test_hierarchical_form_reads_like_the_set_form():
-    _corpus_files()
-    set_dev = parse((SRX_CORPUS / "ipsec-vpn.set").read_text(), "ipsec-vpn.set")
-    hier_dev = parse(IPSEC_VPN_HIER, "ipsec-vpn.conf")
-    assert errors(hier_dev) == []
-    (a,), (b,) = set_dev.tunnels, hier_dev.tunnels
-    da, db = a.redacted(), b.redacted()
-    for d in (da, db):
-        for k in ("line", "psk_state", "extra"):
-            d.pop(k)
-    assert da == db
-    assert b.psk_state == "encrypted"  # $9$ with the ## SECRET-DATA trailer
-    assert b.line == 49 and b.extra["format"] == "hierarchical" and b.extra["junos_version"] == "21.4R3.15"
-    assert (b.extra["dpd_mode"], b.extra["psk_line"]) == ("probe-idle-tunnel", 23)
-    assert (51, "info", "ipsec vpn ike-vpn-chicago: 'df-bit' is not read by this parser") in rules(hier_dev, "IGNORED")
-
-
-POLICY_HIER = """\
-/* Policy-based VPN to the cloud,
-   zone address books (pre-12.1 style) */
-security {
-    ike {
-        traceoptions {
-            file ike.log;
-            flag all;
-        }
-        proposal P1 {
-            authentication-method pre-shared-keys;
-            dh-group group14;
-            authentication-algorithm sha-256;
-            encryption-algorithm aes-256-cbc;
-            lifetime-seconds 28800;
-        }
-        inactive: proposal OLD {
-            dh-group group1;
-        }
-        policy POL {
-            mode aggressive;
-            proposals [ P1 OLD ];
-            pre-shared-key hexadecimal "4d795365637265743121";
-        }
-        gateway GW {
-            ike-policy POL;
-            address [ 203.0.113.10 203.0.113.11 ];
-            local-identity hostname idc.example.com;
-            remote-identity hostname "vpn.cloud.example.com";
-            external-interface ge-0/0/0;
-        }
-    }
-    ipsec {
-        proposal ESP1 {
-            protocol esp;
-            encryption-algorithm aes-256-gcm;
-            lifetime-seconds 3600;
-            lifetime-kilobytes 1843200;
-        }
-        policy IPOL {
-            perfect-forward-secrecy keys group14;
-            proposals ESP1;
-        }
-        replace: vpn CLOUD {
-            ike {
-                gateway GW;
-                ipsec-policy IPOL;
-            }
-            establish-tunnels on-traffic;
-        }
-    }
-    policies {
-        from-zone trust to-zone untrust {
-            policy OUT {
-                match {
-                    source-address LANS;
-                    destination-address VPC;
-                    application any;
-                }
-                then {
-                    permit {
-                        tunnel {
-                            ipsec-vpn CLOUD;
-                            pair-policy IN;
-                        }
-                    }
-                }
-            }
-        }
-        from-zone untrust to-zone trust {
-            policy IN {
-                match { source-address VPC; destination-address LANS; application any; }
-                then { permit { tunnel { ipsec-vpn CLOUD; pair-policy OUT; } } }
-            }
-        }
-    }
-    zones {
-        security-zone trust {
-            address-book {
-                address LAN-A 10.1.0.0/16;
-                address LAN-B 10.2.0.0/24;
-                address-set LANS {
-                    address LAN-A;
-                    address LAN-B;
-                }
-            }
-        }
-        security-zone untrust {
-            address-book {
-                address VPC 192.168.0.0/16;
-            }
-            interfaces {
-                ge-0/0/0.0;
-            }
-        }
-    }
-}
-interfaces {
-    ge-0/0/0 {
-        unit 0 {
-            family inet {
-                address 198.51.100.9/24;
-            }
-        }
-    }
-}
-"""
-
-
-def test_hierarchical_policy_based_vpn_with_zone_address_books():
-    cfg, dev = parse_config(POLICY_HIER, "p.conf")
-    assert errors(dev) == []
-    (t,) = dev.tunnels
-    assert (t.name, t.variant, t.line) == ("CLOUD", "policy", 43)
-    assert (t.peer_address, t.extra["backup_peers"], t.local_address) == (
-        "203.0.113.10",
-        ["203.0.113.11"],
-        "198.51.100.9",
-    )
-    assert (t.ike_version, t.mode, t.psk_state, t.psk) == (1, "aggressive", "clear", "MySecret1!")
-    assert t.local_id == Ident("fqdn", "idc.example.com") and t.peer_id == Ident("fqdn", "vpn.cloud.example.com")
-    assert [(p.encryption, p.integrity, p.dh_group) for p in t.ike_proposals] == [("aes256", "sha256", 14)]
-    assert [(p.encryption, p.integrity) for p in t.esp_proposals] == [("aes256gcm", None)]
-    assert (t.pfs, t.ike_lifetime, t.ipsec_lifetime_seconds, t.ipsec_lifetime_kb) == (14, 28800, 3600, 1843200)
-    # OUT read as is, IN (from the external interface's zone) read reversed: one pair each
-    assert t.selectors == [("10.1.0.0/16", "192.168.0.0/16"), ("10.2.0.0/24", "192.168.0.0/16")]
-    assert t.extra["establish_tunnels"] == "on-traffic"
+def test_policy_case_objects_and_site_model():
+    cfg, dev = parse_config(_case_input("hier-policy-zone-address-books.yaml"), "p.conf")
     assert "OLD" not in cfg.ike_proposals  # inactive: not read
-    assert (16, "info") in [(r[0], r[1]) for r in rules(dev, "INACTIVE")]
-    assert any("OLD" in r[2] for r in rules(dev, "UNRESOLVED"))
-    assert (5, "info", "security ike: 'traceoptions' is not read by this parser") in rules(dev, "IGNORED")
-    assert any(r[0] == 24 and "v1-only" in r[2] for r in rules(dev, "DEFAULT"))  # gateway GW has no version
-    no_secret_in_findings(dev, "MySecret1!", "4d795365637265743121")
     data, _ = to_site_data(dev)
     back = Site.model_validate(data)
     assert [(str(p.local), [str(x) for x in p.peers]) for p in back.tunnels[0].spd] == [
@@ -751,159 +456,120 @@ def test_hierarchical_policy_based_vpn_with_zone_address_books():
     ]
 
 
-def test_set_commands_delete_deactivate_and_global_address_sets():
-    text = """\
-set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.10/24
-set security zones security-zone untrust interfaces ge-0/0/0.0
-set security address-book global address H1 10.5.5.5/32
-set security address-book global address NET 10.6.0.0/16
-set security address-book global address-set S address H1
-set security address-book global address-set S address NET
-set security address-book global address R range-address 10.7.0.0 to 10.7.1.255
-set security address-book global address VPC 172.16.0.0/12
-set security ike proposal P authentication-method pre-shared-keys
-set security ike proposal P dh-group group14
-set security ike proposal P authentication-algorithm sha-256
-set security ike proposal P encryption-algorithm aes-256-cbc
-set security ike policy POL proposals P
-set security ike policy POL pre-shared-key ascii-text "k1"
-set security ike gateway G ike-policy POL
-set security ike gateway G address 198.51.100.1
-set security ike gateway G address 198.51.100.2
-delete security ike gateway G address 198.51.100.1
-set security ike gateway G external-interface ge-0/0/0.0
-set security ike gateway G version v1-only
-set security ipsec proposal E protocol esp
-set security ipsec proposal E authentication-algorithm hmac-sha1-96
-set security ipsec proposal E encryption-algorithm aes-128-cbc
-set security ipsec policy IP proposals E
-set security ipsec vpn V ike gateway G
-set security ipsec vpn V ike ipsec-policy IP
-set security ipsec vpn V2 ike gateway G
-deactivate security ipsec vpn V2
-set security policies from-zone trust to-zone untrust policy T1 match source-address [ S R ]
-set security policies from-zone trust to-zone untrust policy T1 match destination-address VPC
-set security policies from-zone trust to-zone untrust policy T1 then permit tunnel ipsec-vpn V
-"""
-    cfg, dev = parse_config(text, "d.set")
-    assert errors(dev) == []
-    assert cfg.gateways["G"].addresses == ["198.51.100.2"]
-    (t,) = dev.tunnels  # V2 is deactivated
-    assert (t.name, t.peer_address, t.local_address, t.psk, t.variant) == (
-        "V",
-        "198.51.100.2",
-        "192.0.2.10",
-        "k1",
-        "policy",
-    )
-    assert t.selectors == [
-        ("10.5.5.5/32", "172.16.0.0/12"),
-        ("10.6.0.0/16", "172.16.0.0/12"),
-        ("10.7.0.0/23", "172.16.0.0/12"),
-    ]
-    assert [r[0] for r in rules(dev, "INACTIVE")] == [28]
-    no_secret_in_findings(dev, "k1")
-
-
-def test_route_based_without_selectors_keeps_the_routes():
-    text = """\
-set routing-options static route 192.168.10.0/24 next-hop st0.1
-set routing-options static route 192.168.20.0/24 next-hop st0.1
-set routing-options static route 0.0.0.0/0 next-hop 198.51.100.254
-set security ipsec vpn V bind-interface st0.1
-set security ipsec vpn V ike gateway G
-"""
-    dev = parse(text, "r.set")
-    (t,) = dev.tunnels
-    assert t.selectors == [] and t.extra["routes"] == ["192.168.10.0/24", "192.168.20.0/24"]
-    (miss,) = [r for r in rules(dev, "MISSING") if "any/any" in r[2]]
-    assert miss[0] == 4 and "192.168.10.0/24, 192.168.20.0/24" in miss[2]
-    assert any("ike gateway G is not defined" in r[2] for r in rules(dev, "UNRESOLVED"))
-
-
-def test_proxy_identity_and_a_key_never_in_findings():
-    key = "$9$abcDEF.ghi"
-    text = f"""\
-security {{
-    ike {{
-        policy POL {{
-            pre-shared-key ascii-text "{key}"; ## SECRET-DATA
-            pre-shared-key ascii-text "second-key";
-            xauth-frobnicate "{key}";
-        }}
-        frobnicate "{key}";
-    }}
-    ipsec {{
-        vpn V {{
-            bind-interface st0.0;
-            ike {{
-                proxy-identity {{
-                    local 10.0.0.1/24;
-                    remote 192.168.0.0/16;
-                    service junos-http;
-                }}
-            }}
-        }}
-    }}
-}}
-"""
-    cfg, dev = parse_config(text, "k.conf")
-    assert errors(dev) == []
-    (t,) = dev.tunnels
-    assert t.selectors == [("10.0.0.0/24", "192.168.0.0/16")]  # host bits dropped, reported
+def test_key_kept_out_of_the_objects_repr():
+    cfg, _ = parse_config(_case_input("proxy-identity-key-never-in-findings.yaml"), "k.conf")
     pol = cfg.ike_policies["POL"]
     assert (pol.psk, pol.psk_state, pol.psk_lines) == ("second-key", "clear", [4, 5])
-    assert "second-key" not in repr(pol)  # the key is kept out of the object's repr
-    assert any("narrows the selector" in r[2] for r in rules(dev, "UNSUPPORTED"))
-    assert any("host bits" in r[2] for r in rules(dev, "DEFAULT"))
-    assert rules(dev, "IGNORED")
-    no_secret_in_findings(dev, key, "abcDEF", "second-key")
+    assert "second-key" not in repr(pol) and "abcDEF" not in repr(pol)
+
+
+# ------------------------------------------------------------- $9$ and keys
+_J9 = _mod._J9_ALPHABET
+
+
+def encode_9(plain: str, salt: str, filler: str) -> str:
+    """The inverse of decode_9 (Crypt::Juniper's encoding), with the salt and filler given:
+    each character's code is split over one row of weights, each part written as the
+    distance from the previous character in the alphabet."""
+    assert len(filler) == _mod._J9_FILLER[salt]
+    out, prev = "$9$" + salt + filler, salt
+    for i, ch in enumerate(plain):
+        weights = _mod._J9_ENCODING[i % len(_mod._J9_ENCODING)]
+        code, gaps = ord(ch), []
+        for w in reversed(weights):
+            gaps.insert(0, code // w)
+            code %= w
+        for g in gaps:
+            prev = _J9[(_J9.index(prev) + g + 1) % len(_J9)]
+            out += prev
+    return out
+
+
+def test_decode_9_known_vectors():
+    # made here with encode_9 (salt and filler chosen) and used in cases/*.yaml
+    assert decode_9("$9$QzFnn6CcSeKWLcyvLxdwsiHqmPQ3nCO1RWLds2oiH") == "Cl0ud-Lab-Key"
+    assert decode_9("$9$7Nd24JZjPTziHBIESeK4aJZUH5QFAtOn6pBRhrloJZ") == "6b65792d6f6e65"
+    assert decode_9("$9$i.fz") == "k"
+    # published examples (third-party, not Juniper's documentation: the juniper9-crypt README
+    # gives two encodings of "hello"; the value in the public srx-testbed corpus file decodes
+    # to its lab key)
+    assert decode_9("$9$FNkC3/t1IcevLuOWx") == "hello"
+    assert decode_9("$9$o1aGiPfz/Cuk.tO") == "hello"
+
+
+def test_decode_9_round_trip():
+    rnd = random.Random(9)
+    printable = "".join(chr(c) for c in range(0x20, 0x7F))
+    for _ in range(300):
+        plain = "".join(rnd.choices(printable, k=rnd.randint(1, 40)))
+        salt = rnd.choice(_J9)
+        filler = "".join(rnd.choices(_J9, k=_mod._J9_FILLER[salt]))
+        enc = encode_9(plain, salt, filler)
+        assert decode_9(enc) == plain, (plain, enc)
+        assert psk_from("ascii-text", enc)[:2] == (plain, "clear")
+
+
+def test_decode_9_refuses_what_is_not_an_encoding():
+    assert decode_9("hello") is None
+    assert decode_9("$9$") is None
+    assert decode_9("$9$abcDEF.ghi") is None  # a character group cut short
+    assert decode_9("$9$xyz!") is None  # '!' is not in the alphabet
+    assert decode_9("$9$Q") is None  # the salt announces three filler characters
+    assert decode_9("$9$QzFn") == ""  # salt and filler only: an empty secret
 
 
 def test_psk_forms():
     assert psk_from("ascii-text", "abc") == ("abc", "clear", "")
-    assert psk_from("ascii-text", "$9$xyz")[:2] == (None, "encrypted")
+    assert psk_from("ascii-text", "$9$xyz")[:2] == (None, "encrypted")  # decodes to nothing
+    assert psk_from("ascii-text", "$9$FNkC3/t1IcevLuOWx")[:2] == ("hello", "clear")
     assert psk_from("hexadecimal", "616263")[:2] == ("abc", "clear")
     assert psk_from("hexadecimal", "0x616263")[:2] == ("abc", "clear")
     assert psk_from("hexadecimal", "00ff")[:2] == (None, "encrypted")
     assert psk_from("hexadecimal", "xyz")[:2] == (None, "encrypted")
+    assert psk_from("hexadecimal", "f00ba4")[:2] == (None, "encrypted")  # bytes f0 0b a4: not text
+    assert psk_from("hexadecimal", "$9$nJXv9A0O1RESr.P5F36At")[:2] == (None, "encrypted")  # $9$ of "f00ba4"
     assert psk_from("ascii-text", "*****")[:2] == (None, "masked")
     assert psk_from("ascii-text", "<removed>")[:2] == (None, "masked")
+    assert psk_from("ascii-text", "$9$<SCRUBBED>")[:2] == (None, "encrypted")
+    assert psk_from(None, "<SCRUBBED>")[:2] == (None, "masked")
+    assert psk_from(None, "plain")[:2] == (None, "masked")
 
 
-def test_detect():
-    assert detect("set security ike gateway G address 1.2.3.4\n")[0] >= 0.9
-    assert detect("security {\n    ipsec {\n        vpn V;\n    }\n}\n")[0] >= 0.9
-    assert 0.3 <= detect("set system host-name fw1\n")[0] < 0.9
-    assert detect("")[0] == 0.0
-    assert detect("crypto isakmp policy 10\n encr aes\n")[0] == 0.0
-    assert detect("config vpn ipsec phase1-interface\n    edit x\n    next\nend\n")[0] == 0.0
+# ---------------------------------------------------------------- detection
+def test_detect_patterns():
+    def score(text: str) -> float:
+        return detect_score("juniper_srx", text)[0]
+
+    assert score("set security ike gateway G address 1.2.3.4\n") >= 0.9
+    assert score("security {\n    ipsec {\n        vpn V;\n    }\n}\n") >= 0.9
+    assert 0.3 <= score("set routing-options static route 0.0.0.0/0 next-hop 192.0.2.1\n") < 0.9
+    assert 0.3 <= score("set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24\n") < 0.9
+    assert score("") == 0.0
+    assert score("crypto isakmp policy 10\n encr aes\n") == 0.0
+    assert score("config vpn ipsec phase1-interface\n    edit x\n    next\nend\n") == 0.0
+    # look-alikes: VyOS and PAN-OS set formats, VyOS curly braces
+    assert score("set system host-name fw1\nset interfaces ethernet eth0 address 192.0.2.1/24\n") == 0.0
+    assert score("set vpn ipsec site-to-site peer 192.0.2.1 authentication mode pre-shared-secret\n") == 0.0
+    assert score("set network ike gateway gw1 peer-address ip 192.0.2.1\n") == 0.0
+    assert score("interfaces {\n    ethernet eth0 {\n        address 192.0.2.1/24\n    }\n}\nvpn {\n}\n") == 0.0
+
+
+@pytest.mark.parametrize("folder", ["vyos", "paloalto_panos"])
+def test_look_alike_corpus_is_not_junos(folder):
+    d = CORPUS / folder
+    if not d.is_dir():
+        pytest.skip(f"shared corpus not found at {d}")
+    for p in sorted(d.iterdir()):
+        score, why = detect_score("juniper_srx", p.read_text(errors="replace"))
+        assert score < 0.3, (p.name, score, why)
+
+
+def test_no_detect_function_in_the_parser():
+    assert not hasattr(_mod, "detect")  # detection is vendor.yaml data
 
 
 # -------------------------------------------------------------- bad input
-IOS = """\
-!
-version 15.4
-hostname r1
-crypto isakmp policy 10
- encr aes
- authentication pre-share
- group 14
-crypto isakmp key 123456 address 203.195.147.82
-crypto ipsec transform-set TS esp-aes esp-sha-hmac
- mode tunnel
-crypto map CM 10 ipsec-isakmp
- set peer 203.195.147.82
- set transform-set TS
- match address 101
-interface GigabitEthernet0/0
- ip address 202.108.22.5 255.255.255.0
- crypto map CM
-end
-"""
-
-
-def test_bad_input_never_raises():
+def test_bad_input_never_fails():
     hier = render(make_site(), "route-hier")
     cases = {
         "empty": "",
@@ -911,7 +577,6 @@ def test_bad_input_never_raises():
         "binary-bytes": random.Random(7).randbytes(100_000),
         "binary-text": random.Random(8).randbytes(100_000).decode("latin-1"),
         "nul": "\x00" * 1000,
-        "ios": IOS,
         "truncated-hier": hier[: len(hier) // 2],
         "unbalanced": "security { ike { proposal P { dh-group group14; } } } }\n}\n",
         "open-quote": 'set security ike policy P pre-shared-key ascii-text "abc\n',
@@ -921,22 +586,21 @@ def test_bad_input_never_raises():
         "garbage-verbs": "set\ndelete\ndeactivate\nactivate x\nset security\nset security ike\n",
     }
     for name, text in cases.items():
-        dev = parse(text, name)  # type: ignore[arg-type]
-        assert dev.vendor == "juniper_srx" and dev.tunnels == [], name
-        assert not [f for f in dev.findings if f.rule == "PARSER-BUG"], name
-        assert isinstance(detect(text), tuple)  # type: ignore[arg-type]
-    # truncation and imbalance are syntax errors with a line
-    trunc = parse(cases["truncated-hier"], "t")
-    assert any(f.rule == "SYNTAX" and f.severity == "error" and f.line for f in trunc.findings)
-    unb = parse(cases["unbalanced"], "u")
-    assert [(f.line, f.message) for f in unb.findings if f.rule == "SYNTAX"] == [
-        (1, "'}' without an open block"),
-        (2, "'}' without an open block"),
-    ]
-    assert parse(cases["open-quote"], "q").findings[0].rule == "SYNTAX"
-    ios = parse(IOS, "ios")
-    assert ios.tunnels == [] and errors(ios)
-    assert detect_vendor(IOS)[0] != "juniper_srx"
+        dev = parse_text(text, name, "juniper_srx")
+        assert dev.tunnels == [], name
+        assert not [f for f in dev.findings if f.rule == "INTERNAL"], name
+        assert not dev.unknown_rules(), name
+        if isinstance(text, str):
+            assert isinstance(detect_score("juniper_srx", text), tuple)
+    # a cut text: the blocks left open are named, with their lines
+    trunc = parse_text(cases["truncated-hier"], "t", "juniper_srx")
+    assert any(f.rule == "UNCLOSED" and f.line and "security" in f.message for f in trunc.findings)
+    comment = parse_text(cases["open-comment"], "c", "juniper_srx")
+    assert any(f.rule == "SYNTAX" and f.severity == "error" and "'/*'" in f.message for f in comment.findings)
+    assert detect_vendor(IOS_TEXT)[0] != "juniper_srx"
+
+
+IOS_TEXT = "crypto isakmp policy 10\n encr aes\ncrypto isakmp key 123456 address 203.195.147.82\n"
 
 
 def test_five_megabytes():
@@ -951,20 +615,22 @@ def test_five_megabytes():
         assert errors(dev) == []
         assert len(dev.tunnels) == 1  # the same VPN, set again and again
     junk = "".join(random.Random(3).choices('{}[];"#/* \nabc', k=5_000_000))
-    dev = parse(junk, "junk")
-    assert not [f for f in dev.findings if f.rule == "PARSER-BUG"]
+    dev = parse_text(junk, "junk", "juniper_srx")
+    assert not [f for f in dev.findings if f.rule == "INTERNAL"]
+    assert not dev.unknown_rules()
 
 
 TOKENS = ["set", "delete", "deactivate", "security", "ike", "ipsec", "proposal", "policy", "gateway", "vpn", "P",
-          "address", "1.2.3.4", "dh-group", "group14", "pre-shared-key", "ascii-text", '"k"', "{", "}", ";", "[",
-          "]", "\n", "inactive:", "#", "/*", "*/", "proposals", "bind-interface", "st0.0", "ike gateway G",
-          "traffic-selector", "local-ip", "10.0.0.0/8", "remote-ip", "policies", "from-zone", "to-zone", "then",
-          "permit", "tunnel", "ipsec-vpn", "V"]  # fmt: skip
+          "address", "1.2.3.4", "dh-group", "group14", "pre-shared-key", "ascii-text", '"k"', '"$9$QzFn6C"', "{",
+          "}", ";", "[", "]", "\n", "inactive:", "#", "/*", "*/", "proposals", "bind-interface", "st0.0",
+          "ike gateway G", "traffic-selector", "local-ip", "10.0.0.0/8", "remote-ip", "policies", "from-zone",
+          "to-zone", "then", "permit", "tunnel", "ipsec-vpn", "V", "zones", "security-zone", "interfaces",
+          "external-interface", "ge-0/0/0.0"]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(TOKENS), max_size=60))
-def test_fuzz_never_raises(tokens):
-    dev = parse(" ".join(tokens), "fuzz")
-    assert not [f for f in dev.findings if f.rule == "PARSER-BUG"]
+def test_fuzz_never_fails(tokens):
+    dev = parse(" ".join(tokens), "fuzz")  # no exception: parse_text would make it INTERNAL
+    assert not dev.unknown_rules()
     to_site_data(dev)

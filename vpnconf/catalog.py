@@ -138,6 +138,7 @@ class Vendor(_Data):
     OPTIONAL = {
         "aliases": [],
         "psk_forbidden": "",
+        "psk_refuse": [],  # [{re, why}]: keys the device would read as something else
         "name_max": 60,
         "sources": [],
         "behaviour": {},
@@ -160,6 +161,7 @@ class Vendor(_Data):
     variants: dict[str, Variant]
     keywords: dict[str, Any]
     psk_forbidden: str  # characters a key cannot hold on this vendor's CLI
+    psk_refuse: list[dict[str, str]]
     name_max: int  # longest object name the vendor accepts
     name_forbidden: str  # characters the model allows in names but this vendor's syntax cannot take
     software: list[Software]

@@ -12,7 +12,9 @@ from ``vendors/<id>/vendor.yaml``.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -180,6 +182,9 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
             f"{vendor.id}: the pre-shared key holds {' '.join(repr(c) for c in bad)}, "
             f"which this vendor's CLI cannot take in a key"
         )
+    for rule in vendor.psk_refuse:
+        if re.search(rule["re"], t.psk()):
+            raise RenderError(f"{vendor.id}: the pre-shared key cannot be written for this vendor: {rule['why']}")
     bad_name = sorted({c for c in t.name if c in vendor.name_forbidden})
     if bad_name:
         raise RenderError(
@@ -298,6 +303,10 @@ def build_context(
         "local": {"address": str(cgw.public_ip), "id": _identity(t.ike.peer_id, str(cgw.public_ip))},
         "remote": {"address": str(vpngw.public_ip), "id": _identity(t.ike.local_id, str(vpngw.public_ip))},
         "psk": t.psk(),
+        # the same key in the encodings devices read unambiguously (a template
+        # picks one where the plain text would be misread, e.g. a leading 0x)
+        "psk_hex": t.psk().encode().hex(),
+        "psk_b64": base64.b64encode(t.psk().encode()).decode(),
         "dpd": {
             "enabled": t.dpd.enabled,
             "timeout": t.dpd.timeout_seconds,

@@ -38,6 +38,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from vpnconf.catalog import parse_version, vendors, version_in_range
@@ -48,8 +49,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from vpnconf.findings import Severity
 
-VENDOR = "cisco_asa"
-WHERE = f"vendors/{VENDOR}/vendor.yaml"
+VENDOR = Path(__file__).resolve().parent.name
+WHERE = "vendor.yaml"
 
 # Bounds that keep hostile inputs linear: proposals per tunnel, selector pairs per ACL,
 # object-group nesting (a real ASA holds at most 20 IKE policies per version), peers

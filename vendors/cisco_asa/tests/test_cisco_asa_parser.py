@@ -306,6 +306,17 @@ def test_corpus_files_together_give_every_entry_all_ikev1_policies():
     assert t20.ike_lifetime == 86400
 
 
+def test_parsed_tunnels_hide_keys_when_shown():
+    """ParsedTunnel.redacted() of the keys in cases/hand-written-mixed.yaml (the case itself
+    checks the finding messages)."""
+    case = yaml.safe_load((Path(__file__).parents[1] / "cases" / "hand-written-mixed.yaml").read_text())
+    dev = parse_text(case["input"], "c.txt", "cisco_asa")
+    assert dev.tunnels[0].psk == "SuperSecretOne"
+    shown = repr([t.redacted() for t in dev.tunnels])
+    for secret in ("SuperSecret", "SOMEENCRYPTEDVALUE"):
+        assert secret not in shown
+
+
 def test_name_prefixes_must_agree():
     site = make_site()
     text = render(site).replace("TS-TomVPNConn", "MY-SET")

@@ -88,6 +88,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from vpnconf.catalog import Vendor, vendors
@@ -97,7 +98,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from vpnconf.findings import Severity
 
-VENDOR = "juniper_srx"
+VENDOR = Path(__file__).resolve().parent.name  # the folder is the vendor id
 
 
 @cache

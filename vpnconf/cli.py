@@ -150,13 +150,13 @@ def cmd_schema(a: argparse.Namespace) -> int:
 
 
 def cmd_render(a: argparse.Namespace) -> int:
-    from .io import require_site, write_private
+    from .io import require_site
     from .renderer import join_files, render_files
 
     site = require_site(a.site)
     if a.all:
         if not a.output:
-            raise VpnconfError("--all writes one file per tunnel: give -o DIR")
+            raise VpnconfError("--all writes one file per tunnel: give -o DIR (or -o - for stdout)")
         names = [t.name for t in site.tunnels]
     else:
         if not a.tunnel:
@@ -177,7 +177,7 @@ def cmd_render(a: argparse.Namespace) -> int:
     for n in names:
         files = render_files(site, n, a.vendor, platform=a.platform, software=a.software, variant=a.variant)
         outputs.append((n, files))
-    if not a.output:
+    if not a.output or a.output == "-":
         for _, files in outputs:
             sys.stdout.write(join_files(files))
         return 0
@@ -191,12 +191,9 @@ def cmd_render(a: argparse.Namespace) -> int:
                 targets.append((out / stem, text))
             else:
                 targets.append((out, text))
-    clash = [str(p) for p, _ in targets if p.exists()]
-    if clash and not a.force:
-        raise VpnconfError(f"{clash[0]}: exists; use --force to overwrite")
-    for p, text in targets:
-        write_private(p, text, force=a.force)
-        sys.stderr.write(f"wrote {p} (mode 0600)\n")
+    from .outfiles import write_files
+
+    write_files(targets, force=a.force, report=lambda p: sys.stderr.write(f"wrote {p} (mode 0600)\n"))
     return 0
 
 
@@ -266,6 +263,10 @@ def cmd_import(a: argparse.Namespace) -> int:
     from .io import import_foreign, load_data, read_text, site_from_data
     from .model import dump_site
 
+    if a.output and a.output != "-":
+        from .outfiles import check_target
+
+        check_target(a.output, force=a.force)  # refused before any finding is printed
     data = load_data(read_text(a.file), a.file)
     if not isinstance(data, dict):
         raise VpnconfError(f"{a.file}: expected a JSON object")
@@ -278,8 +279,8 @@ def cmd_import(a: argparse.Namespace) -> int:
         return 1
     out = dump_site(site, show_secrets=True)
     text = json.dumps(out, indent=2) if a.format == "json" else yaml.safe_dump(out, sort_keys=False)
-    if a.output:
-        from .io import write_private
+    if a.output and a.output != "-":
+        from .outfiles import write_private
 
         write_private(a.output, text, force=a.force)
         sys.stderr.write(f"wrote {a.output} (mode 0600)\n")
@@ -673,8 +674,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--platform")
     sp.add_argument("--software", help="software version, e.g. 15.4, 17.12, 9.16, 21.4, 7.2, 5.9")
     sp.add_argument("--variant")
-    sp.add_argument("-o", "--output", help="file or directory (files are written 0600)")
-    sp.add_argument("--force", action="store_true", help="overwrite existing files")
+    sp.add_argument(
+        "-o", "--output", help="file or directory (regular files only, written 0600; new folders 0700), - for stdout"
+    )
+    sp.add_argument("--force", action="store_true", help="overwrite existing regular files")
     sp.set_defaults(fn=cmd_render)
 
     sp = add("vendors", "the customer gateway vendor catalog (DescribeCustomerGatewayVendors)")
@@ -708,8 +711,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("import", "read Tencent API JSON or `terraform show -json` output into a site file")
     sp.add_argument("file")
     sp.add_argument("--into", help="site file holding the VPC and gateways to merge into")
-    sp.add_argument("-o", "--output")
-    sp.add_argument("--force", action="store_true")
+    sp.add_argument("-o", "--output", help="site file to write (regular file, 0600, keys included), - for stdout")
+    sp.add_argument("--force", action="store_true", help="overwrite an existing regular file")
     sp.add_argument("--show-secrets", action="store_true")
     sp.set_defaults(fn=cmd_import)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -258,22 +257,11 @@ def require_site(path: str | os.PathLike[str]) -> Site:
 
 # ----------------------------------------------------- atomic safe output
 def write_private(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
-    """Write ``text`` atomically with mode 0600; refuse to overwrite without force."""
-    p = Path(path)
-    if p.exists() and not force:
-        raise VpnconfError(f"{p}: exists; use --force to overwrite")
-    parent = p.parent if str(p.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    """Write ``text`` atomically with mode 0600; refuse to overwrite without force
+    (the rules are in :mod:`vpnconf.outfiles`)."""
+    from .outfiles import write_private as write
+
+    return write(path, text, force=force)
 
 
 # ------------------------------------------------------ Tencent API JSON

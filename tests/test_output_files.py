@@ -1,0 +1,292 @@
+"""The files `-o` writes (vpnconf/outfiles.py): regular files only, never
+through a link, new folders 0700, one-line errors, temp files 0600 from the
+first byte and swept after a killed run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import QUICKSTART, ROOT
+from vpnconf import outfiles
+
+TUNNEL = "TomVPNConn"
+PSK = "123456"  # the quickstart tunnel's pre-shared key
+
+
+def run(cmd, *args, **kw):
+    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, **kw)
+
+
+def render(vpnconf_bin, out, *extra, **kw):
+    return run(vpnconf_bin, "render", QUICKSTART, "--tunnel", TUNNEL, "-o", out, *extra, **kw)
+
+
+def one_line_exit_2(r) -> str:
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr
+    return r.stderr
+
+
+def import_inputs(vpnconf_bin, tmp_path) -> tuple[Path, Path]:
+    """A CreateVpnConnection request with its key and a site without tunnels to import it into."""
+    req = tmp_path / "req.json"
+    req.write_text(run(vpnconf_bin, "export", QUICKSTART, "--tunnel", TUNNEL, "--show-secrets").stdout)
+    assert json.loads(req.read_text())["PreShareKey"] == PSK
+    base = yaml.safe_load(QUICKSTART.read_text())
+    base["tunnels"] = []
+    into = tmp_path / "base.yaml"
+    into.write_text(yaml.safe_dump(base))
+    return req, into
+
+
+def node(p) -> tuple[int, int, int]:
+    st = os.lstat(p)
+    return st.st_mode, st.st_ino, st.st_rdev
+
+
+def test_quickstart_key_is_what_this_file_assumes(vpnconf_bin):
+    r = run(vpnconf_bin, "render", QUICKSTART, "--tunnel", TUNNEL)
+    assert r.returncode == 0 and PSK in r.stdout
+
+
+# ------------------------------------------------------------ 1: regular files only
+@pytest.mark.parametrize("force", [False, True])
+def test_device_node_is_refused_and_untouched(vpnconf_bin, force):
+    before = node("/dev/null")
+    err = one_line_exit_2(render(vpnconf_bin, "/dev/null", *(["--force"] if force else [])))
+    assert "/dev/null" in err and "character device" in err and "regular files only" in err
+    assert node("/dev/null") == before and stat.S_ISCHR(before[0])
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_fifo_is_refused_and_untouched(vpnconf_bin, tmp_path, force):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o600)
+    before = node(fifo)
+    err = one_line_exit_2(render(vpnconf_bin, fifo, *(["--force"] if force else [])))
+    assert str(fifo) in err and "FIFO" in err
+    assert node(fifo) == before and stat.S_ISFIFO(before[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"], "no temp file left"
+
+
+def test_socket_is_refused(vpnconf_bin, tmp_path):
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(path))
+        before = node(path)
+        err = one_line_exit_2(render(vpnconf_bin, path, "--force"))
+        assert "socket" in err and node(path) == before
+
+
+def test_import_refuses_a_device_node_too(vpnconf_bin, tmp_path):
+    req, into = import_inputs(vpnconf_bin, tmp_path)
+    before = node("/dev/null")
+    err = one_line_exit_2(run(vpnconf_bin, "import", req, "--into", into, "-o", "/dev/null", "--force"))
+    assert "/dev/null" in err and node("/dev/null") == before
+    # `-o -` is stdout, keys redacted as without -o
+    r = run(vpnconf_bin, "import", req, "--into", into, "-o", "-", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "pre_shared_key: <redacted>" in r.stdout and PSK not in r.stdout
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+@pytest.mark.parametrize("force", [False, True])
+def test_symlink_is_refused_never_written_through(vpnconf_bin, tmp_path, dangling, force):
+    target = tmp_path / "elsewhere.txt"
+    if not dangling:
+        target.write_text("someone else's file")
+    link = tmp_path / "cfg.txt"
+    link.symlink_to(target)
+    err = one_line_exit_2(render(vpnconf_bin, link, *(["--force"] if force else [])))
+    assert str(link) in err and "symbolic link" in err
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    if dangling:
+        assert not target.exists()
+    else:
+        assert target.read_text() == "someone else's file"
+
+
+def test_dash_is_stdout(vpnconf_bin, tmp_path):
+    r = render(vpnconf_bin, "-", cwd=tmp_path)
+    assert r.returncode == 0 and PSK in r.stdout and list(tmp_path.iterdir()) == []
+    r = run(vpnconf_bin, "render", QUICKSTART, "--all", "-o", "-", cwd=tmp_path)
+    assert r.returncode == 0 and PSK in r.stdout and list(tmp_path.iterdir()) == []
+
+
+def test_nothing_is_written_when_one_target_is_refused(vpnconf_bin, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run(vpnconf_bin, "render", QUICKSTART, "--all", "-o", out)
+    assert r.returncode == 0, r.stderr
+    (written,) = out.iterdir()
+    written.unlink()
+    os.mkfifo(written)
+    one_line_exit_2(run(vpnconf_bin, "render", QUICKSTART, "--all", "-o", out, "--force"))
+    assert stat.S_ISFIFO(os.lstat(written).st_mode)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_node_appearing_after_the_check_is_not_replaced(tmp_path, monkeypatch, force):
+    target = tmp_path / "cfg.txt"
+    real = outfiles._write_temp
+
+    def racing(folder, t, data):
+        tmp = real(folder, t, data)
+        os.mkfifo(target)  # appears between the check and the rename
+        return tmp
+
+    monkeypatch.setattr(outfiles, "_write_temp", racing)
+    with pytest.raises(outfiles.VpnconfError, match="FIFO" if force else "exists"):
+        outfiles.write_private(target, "secret", force=force)
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["cfg.txt"], "temp file removed"
+
+
+# ------------------------------------------------------------ 2: new folders 0700
+def test_created_folders_are_0700_whatever_the_umask(vpnconf_bin, tmp_path):
+    out = tmp_path / "a" / "b" / "c" / "cfg.txt"
+    r = render(vpnconf_bin, out, preexec_fn=lambda: os.umask(0))
+    assert r.returncode == 0, r.stderr
+    for d in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(d.stat().st_mode) == 0o700, d
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # a folder that was already there keeps its mode
+    tmp_path.chmod(0o755)
+    r = run(vpnconf_bin, "render", QUICKSTART, "--all", "-o", tmp_path / "d/", preexec_fn=lambda: os.umask(0))
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o700
+
+
+# ------------------------------------------------------------ 3: unwritable places
+def test_parent_is_a_file(vpnconf_bin, tmp_path):
+    f = tmp_path / "plain"
+    f.write_text("x")
+    err = one_line_exit_2(render(vpnconf_bin, f / "cfg.txt"))
+    assert f"{f / 'cfg.txt'}: cannot write: {f} is not a folder" in err
+    err = one_line_exit_2(render(vpnconf_bin, f / "deeper" / "cfg.txt"))
+    assert f"{f} is not a folder" in err
+    err = one_line_exit_2(run(vpnconf_bin, "render", QUICKSTART, "--all", "-o", f))
+    assert f"{f} is not a folder" in err
+    assert f.read_text() == "x"
+
+
+def _run_in_readonly(vpnconf_bin, folder: Path, out: Path):
+    """render -o OUT with FOLDER read-only: a read-only tmpfs in a private mount
+    namespace as root (root ignores mode bits), mode 0500 otherwise."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            return render(vpnconf_bin, out)
+        finally:
+            folder.chmod(0o700)
+    cmd = " ".join(map(str, [*vpnconf_bin, "render", QUICKSTART, "--tunnel", TUNNEL, "-o", out]))
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", f"mount -t tmpfs -o ro none {folder} && {cmd}"],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("sub", ["cfg.txt", "new/cfg.txt"])
+def test_read_only_folder(vpnconf_bin, tmp_path, sub):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    r = _run_in_readonly(vpnconf_bin, folder, folder / sub)
+    err = one_line_exit_2(r)
+    assert str(folder / sub) in err
+    assert ("read-only file system" if os.geteuid() == 0 else "permission denied") in err
+    assert list(folder.iterdir()) == []
+
+
+# ------------------------------------------------------------ 4: temp files
+def _dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def test_stale_temp_files_of_dead_processes_are_swept(vpnconf_bin, tmp_path):
+    stale = tmp_path / f".vpnconf-tmp-{_dead_pid()}-0123abcd"
+    stale.write_text(PSK)
+    live = tmp_path / f".vpnconf-tmp-{os.getpid()}-0123abcd"  # this test's process is alive
+    live.write_text("in flight")
+    other = tmp_path / ".vpnconf-tmp-notes"  # not vpnconf's name pattern
+    other.write_text("keep")
+    r = render(vpnconf_bin, tmp_path / "cfg.txt")
+    assert r.returncode == 0, r.stderr
+    assert not stale.exists() and live.exists() and other.exists()
+    # a temp file of a live pid older than an hour is stale too (the pid was reused)
+    old = time.time() - 2 * outfiles.STALE_AGE_S
+    os.utime(live, (old, old))
+    assert outfiles.sweep_stale(tmp_path) == [live]
+
+
+_KILLED_MID_WRITE = textwrap.dedent("""\
+    import os, sys, time
+    sys.path.insert(0, {root!r})
+    from vpnconf import cli, outfiles
+    def stuck(tmp, p, force):
+        print(tmp, flush=True)
+        time.sleep(60)
+    outfiles._commit = stuck
+    os.umask(0)
+    cli.main(["render", {site!r}, "--all", "-o", {out!r}])
+    """)
+
+
+def test_render_all_killed_mid_write_is_swept_by_the_next_run(vpnconf_bin, tmp_path):
+    out = tmp_path / "out"
+    code = _KILLED_MID_WRITE.format(root=str(ROOT), site=str(QUICKSTART), out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        tmp = Path(proc.stdout.readline().strip())
+        assert tmp.parent == out and tmp.name.startswith(f".vpnconf-tmp-{proc.pid}-"), tmp
+        st = os.lstat(tmp)
+        assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600  # even with umask 0
+        assert PSK in tmp.read_text()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    assert tmp.exists(), "SIGKILL left the temp file behind"
+    r = run(vpnconf_bin, "render", QUICKSTART, "--all", "-o", out, "--force")
+    assert r.returncode == 0, r.stderr
+    names = [p.name for p in out.iterdir()]
+    assert not [n for n in names if n.startswith(".vpnconf-tmp-")], names
+    assert all(stat.S_IMODE((out / n).stat().st_mode) == 0o600 for n in names)
+
+
+def test_interrupted_write_removes_its_temp_file(tmp_path, monkeypatch):
+    def interrupted(tmp, p, force):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outfiles, "_commit", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        outfiles.write_private(tmp_path / "cfg.txt", "secret")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_writes_0600_through_the_same_rules(vpnconf_bin, tmp_path):
+    req, into = import_inputs(vpnconf_bin, tmp_path)
+    out = tmp_path / "new" / "site.yaml"
+    r = run(vpnconf_bin, "import", req, "--into", into, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and stat.S_IMODE(out.parent.stat().st_mode) == 0o700
+    assert PSK in out.read_text()
+    err = one_line_exit_2(run(vpnconf_bin, "import", req, "--into", into, "-o", out))
+    assert "exists; use --force" in err

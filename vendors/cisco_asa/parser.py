@@ -760,6 +760,8 @@ class _Builder(_Base):
         self.offers: dict[int, tuple[list[Proposal], list[IkePolicy], list[int]]] = {}
         self.acl_cache: dict[str, list[tuple[str, str]]] = {}
         self.lifetimes_differ: dict[int, bool] = {}
+        #: proposals with a keyword that has no canonical name (id of the Proposal)
+        self.unheld: set[int] = set()
 
     def once(self, key: tuple[str, str], rule: str, msg: str, line: int | None, sev: Any = "warning") -> None:
         if key not in self.reported:
@@ -964,6 +966,20 @@ class _Builder(_Base):
                         )
                         continue
                     t.esp_proposals.extend(self.v2_esp(prop)[: MAX_PROPOSALS - len(t.esp_proposals)])
+        # a keyword the model cannot hold decides the tunnel's proposal only when no
+        # proposal is made of known values: then it is an error, else the warnings above
+        for kind, props in (("IKE", t.ike_proposals), ("ESP", t.esp_proposals)):
+            held = [p for p in props if p.encryption and (p.integrity or p.encryption.endswith("gcm"))]
+            if kind == "IKE":
+                held = [p for p in held if p.integrity and p.dh_group]
+            if props and not held and any(id(p) in self.unheld for p in props):
+                self.note(
+                    "UNSUPPORTED",
+                    f"{where}: no {kind} proposal is made only of values the model holds "
+                    f"({', '.join(p.raw for p in props[:4])}{', ...' if len(props) > 4 else ''})",
+                    e.line,
+                    "error",
+                )
         # PFS
         if e.pfs is not None:
             if e.pfs == "":
@@ -1140,7 +1156,10 @@ class _Builder(_Base):
                     raw = f"{tag}: {enc or '?'}/{integ or '?'}/group {g or '?'}"
                     if ver == 2 and pol.prf and not aead:
                         raw += f" (prf {' '.join(pol.prf)})"
-                    out.append(Proposal(c_enc, c_int, c_g, raw))
+                    prop = Proposal(c_enc, c_int, c_g, raw)
+                    if (enc and c_enc is None) or (integ and c_int is None) or (g and c_g is None):
+                        self.unheld.add(id(prop))
+                    out.append(prop)
         return out
 
     def ts_proposal(self, ts: TransformSet) -> Proposal:
@@ -1154,9 +1173,12 @@ class _Builder(_Base):
             self.unsupported(f"transform-set {ts.name}: {ts.encryption}", ts.line)
         if not ts.encryption:
             self.note("MISSING", f"transform-set {ts.name} has no ESP encryption", ts.line, "warning")
-        return Proposal(
+        prop = Proposal(
             enc, integ, None, f"transform-set {ts.name}: {ts.encryption or '?'} {ts.integrity or ''}".strip()
         )
+        if (ts.encryption and enc is None) or (integ is None and ts.integrity not in (None, "esp-none")):
+            self.unheld.add(id(prop))
+        return prop
 
     def v2_esp(self, prop: Ikev2Proposal) -> list[Proposal]:
         out = []
@@ -1173,7 +1195,10 @@ class _Builder(_Base):
                 c_int = lookup(VENDOR, "esp_integrity", integ, 2) if integ else None
                 if integ and c_int is None:
                     self.unsupported(f"{tag}: integrity {integ}", prop.line)
-                out.append(Proposal(c_enc, c_int, None, f"{tag}: {enc}/{integ or 'null'}"))
+                one = Proposal(c_enc, c_int, None, f"{tag}: {enc}/{integ or 'null'}")
+                if c_enc is None or (integ and c_int is None):
+                    self.unheld.add(id(one))
+                out.append(one)
         return out
 
     def unsupported(self, what: str, line: int) -> None:

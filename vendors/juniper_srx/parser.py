@@ -1362,7 +1362,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{what}: manual SA (static keys), not IKE: not carried",
                 vpn.lines.get("manual"),
-                "warning",
+                "error",
             )
         gw = None
         if vpn.gateway is None:
@@ -1411,7 +1411,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{where}: dynamic peer (no fixed address): not a site-to-site peer the model holds",
                 gw.lines.get("dynamic"),
-                "warning",
+                "error",
             )
         if gw.addresses:
             first = gw.addresses[0]
@@ -1423,7 +1423,7 @@ class _Builder:
                     "UNSUPPORTED",
                     f"{where}: peer address {_safe(first)} is not an IPv4 address",
                     gw.lines.get("address"),
-                    "warning",
+                    "error",
                 )
             if len(gw.addresses) > 1:
                 t.extra["backup_peers"] = gw.addresses[1:]
@@ -1462,7 +1462,7 @@ class _Builder:
                     "UNSUPPORTED",
                     f"{where}: local-address {_safe(gw.local_address)} is not IPv4",
                     gw.lines.get("local-address"),
-                    "warning",
+                    "error",
                 )
         if gw.external_interface:
             iface = gw.external_interface if "." in gw.external_interface else f"{gw.external_interface}.0"
@@ -1595,7 +1595,7 @@ class _Builder:
                     "UNSUPPORTED",
                     f"{where}: proposal-set {_safe(pol.proposal_set)}: {src}",
                     pol.lines.get("proposal-set"),
-                    "warning",
+                    "error",
                 )
             else:
                 for e in expanded:
@@ -1652,7 +1652,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{where}: authentication-method {_safe(methods[0])} is not a pre-shared key",
                 pol.line,
-                "warning",
+                "error",
             )
         elif methods and methods[0] == "" and pol.psk_lines:
             self.note(
@@ -1694,7 +1694,7 @@ class _Builder:
                     "UNSUPPORTED",
                     f"{where}: {key} {_safe(kw)} has no canonical name",
                     prop.lines.get(key),
-                    "warning",
+                    "error",
                 )
         gcm = p.encryption is not None and str(p.encryption).endswith("gcm")
         key = "prf-algorithm" if gcm else "authentication-algorithm"
@@ -1713,7 +1713,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{where}: {key} {_safe(kw)} has no canonical name",
                 prop.lines.get(key),
-                "warning",
+                "error",
             )
 
     # ----------------------------------------------------------- phase 2
@@ -1755,7 +1755,7 @@ class _Builder:
                     "UNSUPPORTED",
                     f"{where}: proposal-set {_safe(pol.proposal_set)}: {set_src}",
                     pol.lines.get("proposal-set"),
-                    "warning",
+                    "error",
                 )
             else:
                 expanded = True
@@ -1788,7 +1788,7 @@ class _Builder:
                     "UNSUPPORTED",
                     f"{where}: perfect-forward-secrecy keys {_safe(pol.pfs_keys)} has no canonical name",
                     pol.lines.get("perfect-forward-secrecy"),
-                    "warning",
+                    "error",
                 )
             if expanded and set_pfs is None:
                 self.note(
@@ -1849,7 +1849,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{where}: protocol ah (no encryption); the service uses ESP",
                 prop.lines.get("protocol"),
-                "warning",
+                "error",
             )
             return
         elif prop.protocol == "bundle":
@@ -1870,7 +1870,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{where}: encryption-algorithm {_safe(prop.encryption_algorithm)} has no canonical name",
                 prop.lines.get("encryption-algorithm"),
-                "warning",
+                "error",
             )
         gcm = p.encryption is not None and str(p.encryption).endswith("gcm")
         if gcm and prop.authentication_algorithm:
@@ -1896,7 +1896,7 @@ class _Builder:
                 "UNSUPPORTED",
                 f"{where}: authentication-algorithm {_safe(prop.authentication_algorithm or '')} has no canonical name",
                 prop.lines.get("authentication-algorithm"),
-                "warning",
+                "error",
             )
 
     # --------------------------------------------------------- selectors
@@ -1905,7 +1905,7 @@ class _Builder:
         if a is None or b is None:
             bad = local if a is None else remote
             if _is_v6(bad):
-                self.note("UNSUPPORTED", f"{where}: IPv6 selector {_safe(bad)} not carried", line, "warning")
+                self.note("UNSUPPORTED", f"{where}: IPv6 selector {_safe(bad)} not carried", line, "error")
             else:
                 self.note("SYNTAX", f"{where}: selector {_safe(bad)} is not an IPv4 prefix", line, "warning")
             return

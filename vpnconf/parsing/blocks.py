@@ -1,33 +1,72 @@
 """The ``config / edit / set / next / end`` family (FortiOS): a tree builder
-that recovers from what pasting does to such configs.
+that recovers from what pasting and hand editing do to such configs, and
+never lets one broken block swallow the blocks after it.
 
 - Words are split as the CLI splits them: ``"..."`` and ``'...'`` quote
   (backslash escapes the next character). A quote left open at the end of a
-  line closes there (one SYNTAX finding), unless the setting is one the
-  vendor lists as multi-line (``grammar.multiline``: certificates, keys of
-  PEM text), so one stray quote never swallows the lines after it.
-- ``config`` of a top-level section (``grammar.top_sections``: ``vpn``,
-  ``firewall``, ``system``, ...) while blocks are still open closes them,
-  with one UNCLOSED finding naming each block closed and the line where it
-  was closed; so does an ``edit`` while another ``edit`` of the same table is
-  open (a lost ``next``), and the end of the text.
-- ``end``/``next`` with nothing open is a SYNTAX finding, never a crash.
+  line closes there (one SYNTAX finding; the setting is marked ``cut``),
+  unless the setting is one the vendor lists as multi-line
+  (``grammar.multiline``: comments, PEM certificates and keys): its value runs
+  on to the closing quote. A multi-line value whose quote is never closed
+  ends at the end of its first line too, and reading goes on with the next
+  line, so one stray quote never swallows the lines after it.
+- Keys and ``config`` path words are lower-cased; edit names and values are
+  kept as written.
+- A block left open is closed, with one UNCLOSED finding naming the block,
+  the line it began on and the line where it was closed, when:
 
-The tree: ``Config`` (its path words, line, ``entries`` by edit name in
-order, ``settings`` for tables without edits) and ``Entry`` (name, line,
-``settings``: key -> ``Setting`` (values, line), nested ``configs``).
+  * ``config <section> ...`` of a top-level section (``grammar.top_sections``:
+    ``vpn``, ``firewall``, ``system``, ...; a path of two words or more)
+    begins while blocks are open: every block down to the innermost
+    ``grammar.wrappers`` scope (a ``config vdom`` entry, ``config global``)
+    is closed;
+  * ``edit`` begins while another ``edit`` of the same table is open (a lost
+    ``next``);
+  * ``next`` comes while a nested ``config`` of the entry is open (the
+    nested block's ``end`` is lost);
+  * in an indented text, a ``config``/``edit``/``set``... line is indented no
+    deeper than an open block's opener, and that block's own lines were
+    indented deeper than it (indentation is trusted only where the text shows
+    it: a flush-left script relies on the statements alone);
+  * the text ends.
+- ``end`` inside an ``edit`` closes the entry and its table, as the CLI does
+  (no finding). ``end``/``next`` with nothing to close is a SYNTAX finding.
+- Statements of other CLI verbs (``grammar.verbs``: ``rename``, ``delete``,
+  ``show`` ...) are kept on their block as ``Statement`` (verb, line) for the
+  parser to report; outside any block they are one IGNORED finding each. A
+  line that is no statement at all is a SYNTAX finding (its words are not
+  quoted). Lines matching ``skip`` (CLI prompts, pager marks) are read past.
+
+The tree: ``Config`` (its path words, line, ``entries`` by edit in order,
+``settings`` for tables without edits, nested ``configs``, ``other``
+statements) and ``Entry`` (name, line, ``settings``: key -> ``Setting``
+(values, line, cut), nested ``configs``, ``other``). ``closed`` is False on a
+block that was closed by recovery rather than by its own ``next``/``end``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 Note = tuple[str, int, str, str]  # (rule, line, severity, message)
+
+#: statements the builder reads itself
+_SETTERS = frozenset(("set", "unset", "append", "select", "unselect"))
 
 
 @dataclass
 class Setting:
     values: list[str]
+    line: int
+    cut: bool = False  # a quote was left open on the line: the last value ends at the line's end
+
+
+@dataclass
+class Statement:
+    """A statement of a CLI verb the builder does not interpret."""
+
+    verb: str
     line: int
 
 
@@ -37,7 +76,10 @@ class Entry:
     line: int
     settings: dict[str, Setting] = field(default_factory=dict)
     configs: list[Config] = field(default_factory=list)
+    other: list[Statement] = field(default_factory=list)
     closed: bool = True
+    indent: int = 0
+    child_indent: int | None = None
 
 
 @dataclass
@@ -47,7 +89,10 @@ class Config:
     entries: list[Entry] = field(default_factory=list)
     settings: dict[str, Setting] = field(default_factory=dict)
     configs: list[Config] = field(default_factory=list)
+    other: list[Statement] = field(default_factory=list)
     closed: bool = True
+    indent: int = 0
+    child_indent: int | None = None
 
     @property
     def name(self) -> str:
@@ -57,6 +102,8 @@ class Config:
 def split_words(s: str) -> tuple[list[str], str | None]:
     """(words, open quote or None): quoted words lose their quotes,
     backslash escapes the next character."""
+    if '"' not in s and "'" not in s and "\\" not in s:
+        return s.split(), None
     words: list[str] = []
     i, n = 0, len(s)
     while i < n:
@@ -68,16 +115,15 @@ def split_words(s: str) -> tuple[list[str], str | None]:
         quote = None
         while i < n:
             ch = s[i]
+            if ch == "\\" and i + 1 < n:
+                buf.append(s[i + 1])
+                i += 2
+                continue
             if quote:
-                if ch == "\\" and i + 1 < n:
-                    buf.append(s[i + 1])
-                    i += 2
-                    continue
                 if ch == quote:
                     quote = None
-                    i += 1
-                    continue
-                buf.append(ch)
+                else:
+                    buf.append(ch)
             elif ch in "\"'":
                 quote = ch
             elif ch in " \t":
@@ -91,62 +137,100 @@ def split_words(s: str) -> tuple[list[str], str | None]:
     return words, None
 
 
+def _what(blk: Config | Entry) -> str:
+    return f"'config {blk.name}'" if isinstance(blk, Config) else f"'edit {blk.name}'"
+
+
 def build(
     text: str,
     top_sections: frozenset[str] = frozenset(),
     multiline: frozenset[str] = frozenset(),
+    verbs: frozenset[str] = frozenset(),
+    wrappers: frozenset[str] = frozenset(),
+    skip: re.Pattern[str] | None = None,
 ) -> tuple[list[Config], list[Note]]:
-    """(top-level configs, notes) of a config/edit/next/end text."""
+    """(top-level configs, notes) of a config/edit/next/end text; see the
+    module doc. ``wrappers``: config paths (``vdom``, ``global``) whose body
+    (or whose entries' bodies) hold top-level sections."""
     notes: list[Note] = []
     roots: list[Config] = []
     stack: list[Config | Entry] = []
     lines = text.split("\n")
     i = 0
 
-    def close_all(upto: int, why: str, at: int) -> None:
+    def close(upto: int, why: str) -> None:
         while len(stack) > upto:
             blk = stack.pop()
             blk.closed = False
-            what = f"config {blk.name}" if isinstance(blk, Config) else f'edit "{blk.name}"'
-            notes.append(
-                ("UNCLOSED", blk.line, "warning", f"{what} (line {blk.line}) is never closed: {why} (line {at})")
-            )
+            notes.append(("UNCLOSED", blk.line, "warning", f"{_what(blk)} (line {blk.line}) is never closed: {why}"))
+
+    def scope_depth() -> int:
+        """How many blocks stay open when a top-level section begins."""
+        for d in range(len(stack) - 1, -1, -1):
+            blk = stack[d]
+            if isinstance(blk, Config) and blk.name in wrappers:
+                # `config global` holds sections itself; `config vdom` through its entries
+                return d + 1 if blk.name == "global" or d + 1 == len(stack) else d + 2
+        return 0
 
     while i < len(lines):
         raw = lines[i]
         n = i + 1
         i += 1
         s = raw.strip()
-        if not s or s.startswith("#"):
+        if not s or s.startswith("#") or (skip is not None and skip.search(s)):
             continue
+        indent = len(raw) - len(raw.lstrip(" "))
         words, open_quote = split_words(s)
+        cut = False
         if open_quote is not None:
-            key = words[1] if len(words) > 1 and words[0] == "set" else ""
+            key = words[1].lower() if len(words) > 1 and words[0].lower() == "set" else ""
+            closed_at = -1
             if key in multiline:
-                parts = [words[-1]]
-                while i < len(lines):
-                    nxt = lines[i]
-                    i += 1
-                    k = _close_quote(nxt, open_quote)
-                    if k >= 0:
-                        parts.append(nxt[:k])
+                for j in range(i, len(lines)):
+                    if _close_quote(lines[j], open_quote) >= 0:
+                        closed_at = j
                         break
-                    parts.append(nxt)
-                else:
-                    notes.append(("UNCLOSED", n, "warning", f"the quoted value of {key!r} is never closed"))
+            if closed_at >= 0:
+                parts = [words[-1]]
+                parts.extend(lines[i:closed_at])
+                last = lines[closed_at]
+                k = _close_quote(last, open_quote)
+                parts.append(last[:k])
                 words[-1] = "\n".join(parts)
+                i = closed_at + 1
+                rest, _ = split_words(last[k + 1 :])
+                words.extend(rest)
             else:
+                cut = True
                 notes.append(
-                    ("SYNTAX", n, "error", f"a quote ({open_quote}) is left open: the value ends at the line's end")
+                    (
+                        "SYNTAX",
+                        n,
+                        "error",
+                        f"a quote ({open_quote}) is never closed: the value ends at the end of line {n}",
+                    )
                 )
         if not words:
             continue
-        verb = words[0]
+        verb = words[0].lower()
+        if verb not in ("next", "end"):
+            # indentation: a line no deeper than an open block's opener closes it,
+            # where that block's own lines showed indentation
+            while stack:
+                top = stack[-1]
+                if top.child_indent is None:
+                    top.child_indent = indent
+                    break
+                if top.child_indent > top.indent and indent <= top.indent:
+                    close(len(stack) - 1, f"closed at line {n}, which is indented no deeper than it")
+                    continue
+                break
         if verb == "config":
-            path = words[1:]
-            if path and path[0] in top_sections and stack:
-                close_all(0, f"'config {' '.join(path)}' begins", n)
-            cfg = Config(path, n)
+            path = [w.lower() for w in words[1:]]
+            if len(path) >= 2 and path[0] in top_sections and stack:
+                close(scope_depth(), f"'config {' '.join(path)}' begins at line {n}")
+            cfg = Config(path, n, indent=indent)
             parent = stack[-1] if stack else None
             if parent is None:
                 roots.append(cfg)
@@ -156,38 +240,58 @@ def build(
         elif verb == "edit":
             name = words[1] if len(words) > 1 else ""
             if stack and isinstance(stack[-1], Entry):
-                close_all(len(stack) - 1, f"'edit \"{name}\"' begins", n)
-            if not stack or not isinstance(stack[-1], Config):
+                close(len(stack) - 1, f"'edit {name}' begins at line {n}")
+            if not stack:
                 notes.append(("SYNTAX", n, "error", "'edit' outside a 'config' block"))
                 continue
-            entry = Entry(name, n)
-            stack[-1].entries.append(entry)
+            top_cfg = stack[-1]
+            assert isinstance(top_cfg, Config)
+            entry = Entry(name, n, indent=indent)
+            top_cfg.entries.append(entry)
             stack.append(entry)
         elif verb == "next":
+            if stack and isinstance(stack[-1], Config):
+                d = next((k for k in range(len(stack) - 1, -1, -1) if isinstance(stack[k], Entry)), None)
+                if d is not None:
+                    close(d + 1, f"the 'next' of {_what(stack[d])} comes first (line {n})")
             if stack and isinstance(stack[-1], Entry):
                 stack.pop()
             else:
                 notes.append(("SYNTAX", n, "error", "'next' without an open 'edit'"))
         elif verb == "end":
             if stack and isinstance(stack[-1], Entry):
-                close_all(len(stack) - 1, "'end' came first", n)
+                stack.pop()  # `end` in an entry saves it and leaves its table, as on the CLI
             if stack:
                 stack.pop()
             else:
                 notes.append(("SYNTAX", n, "error", "'end' without an open 'config'"))
-        elif verb in ("set", "unset", "append", "select"):
+        elif verb in _SETTERS:
             if not stack or len(words) < 2:
-                notes.append(("SYNTAX", n, "error", f"'{verb}' outside a block or without a setting"))
+                where = "outside a 'config' block" if not stack else "without a setting"
+                notes.append(("SYNTAX", n, "error", f"'{verb}' {where}"))
                 continue
+            settings = stack[-1].settings
+            key = words[1].lower()
             if verb == "unset":
-                stack[-1].settings.pop(words[1], None)
-            elif verb == "append" and words[1] in stack[-1].settings:
-                stack[-1].settings[words[1]].values.extend(words[2:])
+                settings.pop(key, None)
+            elif verb == "append" and key in settings:
+                settings[key].values.extend(words[2:])
+                settings[key].line = n
+            elif verb == "unselect":
+                old = settings.get(key)
+                if old is not None:
+                    old.values = [v for v in old.values if v not in words[2:]]
+                    old.line = n
             else:
-                stack[-1].settings[words[1]] = Setting(words[2:], n)
+                settings[key] = Setting(words[2:], n, cut)
+        elif verb in verbs:
+            if stack:
+                stack[-1].other.append(Statement(verb, n))
+            else:
+                notes.append(("IGNORED", n, "info", f"'{verb}' outside a 'config' block: a command, not configuration"))
         else:
-            notes.append(("SYNTAX", n, "error", f"unknown statement {verb!r}"))
-    close_all(0, "the text ends", len(lines))
+            notes.append(("SYNTAX", n, "warning", "a line that is not a statement of this syntax"))
+    close(0, "the text ends")
     return roots, notes
 
 

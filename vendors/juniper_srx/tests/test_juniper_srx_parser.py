@@ -456,6 +456,18 @@ def test_policy_case_objects_and_site_model():
     ]
 
 
+def test_set_and_hierarchical_forms_read_the_same():
+    (a,) = parse(_case_input("set-route-vpn-traffic-selectors.yaml"), "s.set").tunnels
+    (b,) = parse(_case_input("hier-route-vpn-traffic-selectors.yaml"), "h.conf").tunnels
+    da, db = a.redacted(show_secrets=True), b.redacted(show_secrets=True)
+    for d in (da, db):
+        d.pop("line")
+        d["extra"].pop("format")
+        d["extra"].pop("psk_line")
+    assert da == db
+    assert (a.extra["format"], b.extra["format"]) == ("set", "hierarchical")
+
+
 def test_key_kept_out_of_the_objects_repr():
     cfg, _ = parse_config(_case_input("proxy-identity-key-never-in-findings.yaml"), "k.conf")
     pol = cfg.ike_policies["POL"]
@@ -597,10 +609,7 @@ def test_bad_input_never_fails():
     assert any(f.rule == "UNCLOSED" and f.line and "security" in f.message for f in trunc.findings)
     comment = parse_text(cases["open-comment"], "c", "juniper_srx")
     assert any(f.rule == "SYNTAX" and f.severity == "error" and "'/*'" in f.message for f in comment.findings)
-    assert detect_vendor(IOS_TEXT)[0] != "juniper_srx"
-
-
-IOS_TEXT = "crypto isakmp policy 10\n encr aes\ncrypto isakmp key 123456 address 203.195.147.82\n"
+    assert detect_vendor(_case_input("ios-text-read-as-junos.yaml"))[0] != "juniper_srx"
 
 
 def test_five_megabytes():

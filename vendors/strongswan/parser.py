@@ -5,42 +5,47 @@ pair is a selector) and, for ipsec.conf, per group of conns that differ only in
 their subnets (``also=`` children of one base conn, as our renderer writes
 them; the tunnel takes the base conn's name).
 
-strongSwan's own semantics are followed where they decide a value (sources:
-``src/libstrongswan/settings/settings_lexer.l``, ``src/starter/parser/``,
-``src/libcharon/plugins/vici/vici_config.c``, ``sa/ikev1/tasks/main_mode.c``,
-swanctl.conf(5), ipsec.conf(5), ipsec.secrets(5)):
+The text is read by the shared layer where one exists: ipsec.conf and
+ipsec.secrets by ``vpnconf.parsing.ipsecconf`` (sections, ``key=value``,
+``also=``, secrets lines), parameterised by this vendor's ``grammar:`` data.
+swanctl.conf keeps its own lexer (below): strongSwan's settings syntax is not
+the braces family's (``=`` values that end at a newline, ``#`` or ``}``,
+``;`` and ``{`` inside values, ``name : ref {`` sections, C escapes in
+``"..."``, single quotes that are not quotes), see vendors/strongswan/README.md.
 
-* swanctl values end at a newline, ``#`` or ``}``; words are joined with one
-  space, ``"..."`` strings take C escapes. Single quotes are *not* quotes.
-* swanctl IKE lifetimes (vici_config.c): with neither ``rekey_time`` nor
-  ``reauth_time`` set, rekey_time = 4h; an unset one of them is 0;
-  ``over_time`` defaults to max(rekey_time, reauth_time) / 10. IKEv1 Main Mode
-  proposes (reauth_time, or rekey_time when reauth_time is 0) + over_time.
-  IKEv2 lifetimes are not negotiated: we read rekey_time, or reauth_time when
-  rekeying is off (the SA is replaced at that time either way).
-* swanctl CHILD lifetimes: rekey_time defaults to 1h, rekey_bytes to 0; an unset
-  life_time / life_bytes is rekey_time * 110 / 100 (integer arithmetic). The
-  hard life_time / life_bytes is what IKEv1 Quick Mode proposes, so that is
-  the IPsec lifetime we report. 0 means "no limit" (None).
-* ipsec.conf (stroke): ``ikelifetime`` (default 3h) is the IKE SA lifetime
-  (rekey/reauth happens ``margintime`` earlier, over_time = margintime, so IKEv1
-  proposes exactly ikelifetime); ``lifetime``/``keylife`` (default 1h) and
-  ``lifebytes`` are the hard CHILD_SA limits. DPD defaults: dpddelay 30s,
-  dpdtimeout 150s, dpdaction none (= DPD off).
+strongSwan's own semantics are followed where they decide a value (sources:
+swanctl.conf(5), ipsec.conf(5), ipsec.secrets(5), docs.strongswan.org
+config/proposals; code: ``settings_lexer.l``, ``vici_config.c``,
+``sa/ikev1/tasks/main_mode.c``). Every default a left-out setting takes comes
+from ``vendor.yaml`` ``defaults:`` and is recorded in ``ParsedTunnel.defaulted``
+with a DEFAULT finding:
+
+* swanctl IKE lifetimes: with neither ``rekey_time`` nor ``reauth_time`` set,
+  rekey_time is the default; an unset one of them is 0; ``over_time`` defaults
+  to a percentage of max(rekey_time, reauth_time). IKEv1 Main Mode proposes
+  (reauth_time, or rekey_time when reauth_time is 0) + over_time. IKEv2
+  lifetimes are not negotiated: we read rekey_time, or reauth_time when
+  rekeying is off.
+* swanctl CHILD lifetimes: an unset life_time / life_bytes is rekey_time /
+  rekey_bytes * 110 / 100; the hard limit is what IKEv1 Quick Mode proposes,
+  so that is the IPsec lifetime we report. 0 means "no limit" (None).
+* ipsec.conf: ``ikelifetime``, ``lifetime``/``keylife``, ``lifebytes``; DPD
+  ``dpddelay``/``dpdtimeout``/``dpdaction`` (defaults from vendor.yaml).
 * DPD timeout: IKEv1 ``dpd_timeout``/``dpdtimeout``; IKEv2 ignores it (the
   retransmission timeout applies), so we report dpd_delay * 3 there, which
   is what our renderer's ``dpd_delay = max(10, timeout // 3)`` inverts.
 
-* Proposals go back through ``vendors/strongswan/vendor.yaml``; strongSwan's own
-  spellings of the same algorithms that the table does not list are tried as
-  aliases (``aes`` = aes128, ``sha`` = sha1, ``sha2_256`` = sha256, the 16-byte
-  ICV GCM forms ``aesNNNgcm``/``gcm16``/``gcm128``; ``gcm8/12/64/96`` stay unknown).
-  The first ESP proposal's key exchange is the PFS group.
+* Proposals go back through the keyword tables of vendor.yaml (second
+  spellings: ``grammar.aliases``; key exchanges: ``grammar.key_exchange``).
+  With IKEv2 a proposal may list several algorithms of a kind: every
+  combination is a Proposal, in strongSwan's preference order (encryption,
+  then integrity, then key exchange). IKEv1 uses the first of each kind.
+  An AEAD ESP proposal has no integrity algorithm. PFS is the ESP proposals'
+  key exchange when they all agree (AMBIGUOUS when they do not); a group the
+  model cannot hold is an UNSUPPORTED error and PFS stays unknown.
 * ipsec.conf: ``left`` is this device (the convention our renderer follows;
-  starter picks the side whose address is local, else left). ``also=`` is
-  resolved like starter (later ``also`` wins, ``%default`` last, ``key=``
-  unsets); conns with ``auto=ignore`` (the default) that others include are
-  templates, not tunnels.
+  starter picks the side whose address is local, else left). Conns with
+  ``auto=ignore`` (the default) that others include are templates.
 * Secrets are matched like charon's shared-key lookup: an owner equal to the
   tunnel's local or remote identity (or address) is a perfect match (20), a
   secret without owners or with ``%any`` matches anything (1); the highest sum
@@ -50,12 +55,13 @@ swanctl.conf(5), ipsec.conf(5), ipsec.secrets(5)):
 
 ``ParsedTunnel.extra`` may hold: ``children`` (swanctl child names), ``conns``
 (ipsec.conf conns merged into the tunnel), ``psk_source`` / ``psk_candidates``,
-``pfs_raw`` (an ESP key exchange without canonical name), ``local_host`` /
+``pfs_raw`` / ``pfs_group`` (an ESP key exchange the model cannot hold),
+``pfs_candidates`` (ESP proposals that disagree), ``local_host`` /
 ``peer_host`` (host names or magic values instead of addresses),
 ``start_action`` / ``auto``.
 
-The parser never raises: whatever it cannot read becomes a finding with its
-line number. Pre-shared keys never appear in a finding.
+Whatever the parser cannot read becomes a finding with its line number. No
+finding prints a value of a secret.
 """
 
 from __future__ import annotations
@@ -66,71 +72,26 @@ import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import product
+from pathlib import Path
 from typing import Any, Literal
 
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, lookup
+from vpnconf.catalog import vendors
+from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipsecconf, ipv4, lookup, small_int
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from vpnconf.findings import Severity
 
-VENDOR = "strongswan"
-_MAX_PER_RULE = 200  # findings of one rule before the rest are summarised
+VENDOR = Path(__file__).resolve().parent.name  # the folder is the vendor id
 
-# ================================================================= detection
-# Linear-time patterns only (no leading \s* under re.M: quadratic on blank-line runs).
+# which front end a text is written for (not detection: that is vendor.yaml `detect:`)
 _RE_SW_CONNECTIONS = re.compile(r"^[ \t]*connections[ \t\r]*(?:\{|$)", re.M)
 _RE_SW_SECRETS = re.compile(r"^[ \t]*secrets[ \t\r]*(?:\{|$)", re.M)
-_RE_SW_CHILDREN = re.compile(r"(?:^|[\s{])children[ \t\r\n]*\{")
-_RE_SW_KEYS = re.compile(r"(?:^|[\s{])(?:local_ts|remote_ts|esp_proposals|remote_addrs|local_addrs)[ \t]*=")
-_RE_SW_IKE_SECRET = re.compile(r"(?:^|[\s{])ike[\w-]*[ \t\r\n]*\{[^{}]{0,4000}?\bsecret[ \t]*=")
 _RE_CONF_CONN = re.compile(r"^conn[ \t]+\S+", re.M)
 _RE_CONF_LR = re.compile(r"^[ \t]+(?:left|right)(?:subnet|id)?[ \t]*=", re.M)
-_RE_CONF_KEYS = re.compile(r"^[ \t]+(?:keyexchange|authby|ike|esp|ikelifetime|keylife|lifetime|also)[ \t]*=", re.M)
 _RE_SECRETS_PSK = re.compile(r"(?:^|[ \t]):[ \t]*PSK[ \t]", re.M)
-_RE_HEADER = re.compile(r"^# ==> (.+?) <==\s*$")
-
-
-def detect(text: str) -> tuple[float, str]:
-    """Score 0..1 that ``text`` is a strongSwan configuration, and why."""
-    try:
-        return _detect(text)
-    except Exception:  # never raise from detection
-        return 0.0, "not strongSwan"
-
-
-def _detect(text: str) -> tuple[float, str]:
-    if not isinstance(text, str) or not text.strip():
-        return 0.0, "empty"
-    score, why = 0.0, []
-    if _RE_SW_CONNECTIONS.search(text):
-        score += 0.5
-        why.append("swanctl 'connections {' section")
-        if _RE_SW_CHILDREN.search(text):
-            score += 0.3
-            why.append("'children {'")
-        if _RE_SW_KEYS.search(text):
-            score += 0.15
-            why.append("swanctl keys (local_ts/remote_ts/esp_proposals/*_addrs)")
-    elif _RE_SW_SECRETS.search(text) and _RE_SW_IKE_SECRET.search(text):
-        score += 0.6
-        why.append("swanctl 'secrets { ike... { secret = ...' section")
-    if score == 0.0 and _RE_CONF_CONN.search(text):
-        score += 0.4
-        why.append("ipsec.conf 'conn <name>'")
-        if _RE_CONF_LR.search(text):
-            score += 0.4
-            why.append("left=/right= settings")
-        if _RE_CONF_KEYS.search(text):
-            score += 0.15
-            why.append("ipsec.conf keys (keyexchange/authby/ike/esp/...)")
-    if _RE_SECRETS_PSK.search(text):
-        if score == 0.0:
-            score = 0.6
-        else:
-            score += 0.05
-        why.append("ipsec.secrets ' : PSK ' line")
-    return round(min(score, 1.0), 2), ", ".join(why) or "no strongSwan syntax"
 
 
 # ================================================================== entry
@@ -138,61 +99,43 @@ def parse(text: str, name: str) -> ParsedDevice:
     """Parse swanctl.conf, ipsec.conf (+ ipsec.secrets) or ipsec.secrets text."""
     dev = ParsedDevice(vendor=VENDOR, file=name)
     ctx = _Ctx(dev)
-    try:
-        if isinstance(text, bytes | bytearray):
-            text = bytes(text).decode("utf-8", errors="replace")
-        if not isinstance(text, str):
-            ctx.note("SYNTAX", f"input is {type(text).__name__}, not text", None, "error")
-            return dev
-        text = text.replace("\x00", "\ufffd")
-        if not text.strip():
-            ctx.note("SYNTAX", "the file is empty: no strongSwan configuration", None, "error")
-            return dev
-        if _RE_SW_CONNECTIONS.search(text) or (_RE_SW_SECRETS.search(text) and not _RE_CONF_CONN.search(text)):
-            _Swanctl(ctx, text).run()
-        elif _RE_CONF_CONN.search(text) or _RE_CONF_LR.search(text) or _RE_SECRETS_PSK.search(text):
-            _IpsecConf(ctx, text).run()
-        else:
-            ctx.note(
-                "SYNTAX",
-                "no strongSwan configuration recognised (no 'connections {' section, no "
-                "'conn <name>' section, no ': PSK' line)",
-                None,
-                "error",
-            )
-    except Exception as exc:  # the contract: never raise, report
-        ctx.note("PARSER-BUG", f"parser failure ({type(exc).__name__}); the file was only partly read", None, "error")
+    if not text.strip():
+        ctx.note("SYNTAX", "the file is empty: no strongSwan configuration", None, "error")
+        return dev
+    if _RE_SW_CONNECTIONS.search(text) or (_RE_SW_SECRETS.search(text) and not _RE_CONF_CONN.search(text)):
+        _Swanctl(ctx, text).run()
+    elif _RE_CONF_CONN.search(text) or _RE_CONF_LR.search(text) or _RE_SECRETS_PSK.search(text):
+        _IpsecConf(ctx, text).run()
+    else:
+        ctx.note(
+            "SYNTAX",
+            "no strongSwan configuration recognised (no 'connections {' section, no "
+            "'conn <name>' section, no ': PSK' line)",
+            None,
+            "error",
+        )
     return dev
 
 
 # ================================================================ context
 class _Ctx:
-    """Findings with a per-rule cap, so that a huge or junk file stays usable."""
+    """The device being read, and the findings about it (``ParsedDevice.note`` caps them)."""
 
     def __init__(self, dev: ParsedDevice) -> None:
         self.dev = dev
-        self.counts: dict[tuple[str, str], int] = {}
 
     def note(self, rule: str, message: str, line: int | None, severity: Severity = "info", path: str = "") -> None:
-        n = self.counts.get((rule, severity), 0) + 1
-        self.counts[(rule, severity)] = n
-        if n < _MAX_PER_RULE:
-            self.dev.note(rule, message, line, severity, path)
-        elif n == _MAX_PER_RULE:
-            self.dev.note(
-                rule, f"further {rule} findings not reported (more than {_MAX_PER_RULE - 1})", line, severity, path
-            )
+        self.dev.note(rule, message, line, severity, path)
 
-    def ignored(
-        self, key: str, value: str | None, line: int | None, path: str, *, show_value: bool = True, sep: str = " = "
-    ) -> None:
-        if _SECRET_KEY.search(key):
-            show_value = False  # never echo what may be key material
-        shown = f"{key}{sep}{_short(value)}" if show_value and value is not None else key
-        self.note("IGNORED", f"'{shown}' is not read (no field in the tunnel model)", line, "info", path)
+    def ignored(self, key: str, line: int | None, path: str) -> None:
+        """A key that is read past; its value is never shown (it may be key material)."""
+        self.note("IGNORED", f"'{_short(key, 40)}' is not read (no field in the tunnel model)", line, "info", path)
 
-
-_SECRET_KEY = re.compile(r"secret|psk|passw|phrase|^pin$|^key$", re.I)
+    def default(self, t: ParsedTunnel, fld: str, front: str, key: str, line: int | None, path: str) -> None:
+        """``fld`` of ``t`` took strongSwan's documented default for ``key``."""
+        where = f"strongSwan {front} default {key} = {_defaults()[front][key]} (vendor.yaml defaults.{front})"
+        t.defaulted[fld] = f"{t.defaulted[fld]}; {where}" if fld in t.defaulted else where
+        self.note("DEFAULT", f"{key} not set: {where}", line, "info", path)
 
 
 def _short(value: str | None, n: int = 60) -> str:
@@ -202,19 +145,33 @@ def _short(value: str | None, n: int = 60) -> str:
     return value if len(value) <= n else value[: n - 3] + "..."
 
 
+# ============================================================ vendor data
+@cache
+def _defaults() -> dict[str, Any]:
+    return dict(vendors()[VENDOR].defaults)
+
+
+@cache
+def _grammar() -> dict[str, Any]:
+    return dict(vendors()[VENDOR].grammar)
+
+
+def _default_time(front: str, key: str) -> int:
+    n = _time(str(_defaults()[front][key]))
+    assert n is not None, f"vendor.yaml defaults.{front}.{key} is not a time"
+    return n
+
+
 # ================================================================= values
 def _strtoul(s: str) -> int | None:
     """C strtoul(s, &end, 0) over the whole string (hex 0x, octal 0...)."""
     s = s.strip()
-    try:
-        if re.fullmatch(r"0[xX][0-9a-fA-F]+", s):
-            return int(s, 16)
-        if re.fullmatch(r"0[0-7]+", s):
-            return int(s, 8)
-        if re.fullmatch(r"\d+", s):
-            return int(s, 10)
-    except ValueError:
-        return None
+    if re.fullmatch(r"0[xX][0-9a-fA-F]{1,16}", s):
+        return int(s, 16)
+    if re.fullmatch(r"0[0-7]{1,22}", s):
+        return int(s, 8)
+    if re.fullmatch(r"\d{1,20}", s):  # an unsigned 64-bit value at most
+        return int(s)
     return None
 
 
@@ -256,19 +213,11 @@ def _bool(value: str | None) -> bool | None:
     return None
 
 
-def _ipv4(value: str) -> str | None:
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return str(ipaddress.IPv4Address(value.strip()))
+        return ipaddress.ip_address(value.strip())
     except ValueError:
         return None
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value.strip())
-    except ValueError:
-        return False
-    return True
 
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
@@ -294,7 +243,7 @@ def _ident(value: str | None) -> Ident | None:
         rest = v[5:]
         return Ident("fqdn", rest) if _is_hostname(rest) else Ident("other", v)
     if low.startswith("ipv4:"):
-        ip = _ipv4(v[5:])
+        ip = ipv4(v[5:].strip())
         return Ident("address", ip) if ip else Ident("other", v)
     if v.startswith("@#") or v.startswith("@@"):
         return Ident("other", v)
@@ -303,7 +252,7 @@ def _ident(value: str | None) -> Ident | None:
         return Ident("fqdn", rest) if _is_hostname(rest) else Ident("other", v)
     if re.match(r"^[a-z0-9]+:", low) or "=" in v or "@" in v:
         return Ident("other", v)  # email:, dns:, asn1dn:, keyid:, ipv6:..., DNs, user@fqdn
-    ip = _ipv4(v)
+    ip = ipv4(v)
     if ip:
         return Ident("address", ip)
     if _is_hostname(v):
@@ -328,39 +277,70 @@ def _id_key(value: str) -> str:
 
 @dataclass
 class _Addr:
-    address: str | None = None  # an IP literal
-    host: str | None = None  # a host name to resolve, or a magic value
-    note: str | None = None
+    address: str | None = None  # an IPv4 literal
+    host: str | None = None  # a host name to resolve, a magic value, an IPv6 address or a range
+    backups: list[str] = field(default_factory=list)  # further IPv4 addresses of the list
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, severity, message)
 
 
-def _address(value: str | None, *, side: str) -> _Addr:
-    """First entry of local_addrs/remote_addrs, left=/right=."""
+def _address(value: str | None, *, side: str, remote: bool) -> _Addr:
+    """local_addrs/remote_addrs, left=/right=: the first entry is the address;
+    further remote addresses are backup peers (strongSwan tries them in order)."""
+    out = _Addr()
     if value is None or not value.strip():
-        return _Addr(note=f"no {side} address (strongSwan's default %any)")
+        out.notes.append(
+            ("MISSING", "warning" if remote else "info", f"no {side} address (strongSwan's %any): no fixed address")
+        )
+        return out
     items = [x.strip() for x in value.split(",") if x.strip()]
     first = items[0] if items else ""
-    extra = f"; only the first of {len(items)} addresses is read" if len(items) > 1 else ""
+    rest = items[1:]
+    if rest:
+        if remote:
+            out.backups = [ip for ip in (ipv4(x) for x in rest) if ip]
+            out.notes.append(
+                ("BACKUP-PEER", "info", f"{side} addresses {value.strip()}: the first is the peer, the rest backups")
+            )
+            if len(out.backups) < len(rest):
+                out.notes.append(
+                    ("UNSUPPORTED", "warning", f"{side} addresses: an entry that is not an IPv4 address is not read")
+                )
+        else:
+            out.notes.append(("IGNORED", "info", f"{side} addresses: only the first of {len(items)} is read"))
+    bad = "error" if remote else "warning"
     if first.lower() in ("%any", "%any4", "%any6", "0.0.0.0", "::"):
-        return _Addr(note=f"{side} address is {first} (any){extra}")
+        out.notes.append(("MISSING", "warning" if remote else "info", f"{side} address is {first}: no fixed address"))
+        return out
     if first.lower() in ("%defaultroute", "%default"):
-        return _Addr(host=first, note=f"{side} address is {first} (filled in at start-up){extra}")
-    bare = first[1:] if first.startswith("%") else first
-    if _is_ip(bare):
-        a = str(ipaddress.ip_address(bare))
-        pfx = (
-            f"{side} address {first}: '%' lets any address answer{extra}"
-            if bare != first
-            else (f"{side} addresses: {value.strip()}{extra}" if extra else None)
+        out.host = first
+        out.notes.append(
+            ("UNSUPPORTED", "warning" if remote else "info", f"{side} address is {first} (filled in at start-up)")
         )
-        if ipaddress.ip_address(bare).version == 6:
-            v6 = f"{side} address {a} is IPv6; the tunnel model holds IPv4 addresses only"
-            pfx = f"{v6}; {pfx}" if pfx else v6
-        return _Addr(address=a, note=pfx)
-    if "/" in bare or ("-" in bare and all(_is_ip(x) for x in bare.split("-", 1))):
-        return _Addr(host=first, note=f"{side} address {first} is a range, not one address{extra}")
-    return _Addr(
-        host=first, note=f"{side} address {first} is a host name resolved at run time, not an IP address{extra}"
-    )
+        return out
+    bare = first[1:] if first.startswith("%") else first
+    ip = _ip(bare)
+    if ip is not None:
+        if bare != first:
+            out.notes.append(("UNSUPPORTED", "info", f"{side} address {first}: '%' lets any address answer"))
+        if ip.version == 6:
+            out.host = str(ip)
+            out.notes.append(("UNSUPPORTED", bad, f"{side} address {ip} is IPv6; the model holds IPv4 addresses"))
+        else:
+            out.address = str(ip)
+        return out
+    out.host = first
+    if "/" in bare or ("-" in bare and all(_ip(x) for x in bare.split("-", 1))):
+        out.notes.append(("UNSUPPORTED", bad, f"{side} address {_short(first)} is a range, not one address"))
+    else:
+        out.notes.append(
+            ("UNSUPPORTED", "warning", f"{side} address {_short(first)} is a host name resolved at run time")
+        )
+    return out
+
+
+def _note_addr(ctx: _Ctx, a: _Addr, line: int | None, path: str) -> None:
+    for rule, sev, msg in a.notes:
+        ctx.note(rule, msg, line, sev, path)  # type: ignore[arg-type]
 
 
 # ============================================================== proposals
@@ -369,36 +349,22 @@ _UNKNOWN_KIND = (
     (re.compile(r"^(aesxcbc|aescmac|camelliaxcbc|sha|md5)"), "integrity"),
     (re.compile(r"^(aes|3des|des|null$|blowfish|camellia|cast|serpent|twofish|chacha20|sm4)"), "encryption"),
     (
-        re.compile(r"^(modp|ecp|curve|x25519|x448|ntru|kyber|mlkem|ml_kem|ke\d+_|frodo|bike|hqc|saber|sike|none$)"),
+        re.compile(r"^(modp|ecp|curve|x25519|x448|ntru|kyber|mlkem|ml_kem|frodo|bike|hqc|saber|sike)"),
         "key exchange",
     ),
 )
-_GCM = re.compile(r"^(aes(?:128|192|256))gcm(\d*)$")
+_ADDITIONAL_KE = re.compile(r"^ke[1-7]_")
 
 
-def _alias_candidates(tok: str) -> list[str]:
-    """strongSwan spellings of the same algorithm (proposal_keywords_static.txt)
-    that the vendor table may not list: the table is searched for each."""
-    out = [tok]
-    if tok == "aes":
-        out.append("aes128")
-    elif tok == "sha":
-        out.append("sha1")
-    elif tok.startswith("sha2_") and tok[5:] in ("256", "384", "512"):
-        out.append("sha" + tok[5:])
-    m = _GCM.match(tok)
-    if m and m.group(2) in ("", "16", "128"):  # 16-byte ICV spellings only
-        base = m.group(1) + "gcm"
-        out.extend(c for c in (base + "16", base + "128", base) if c != tok)
-    return out
+def _alias(tok: str) -> str:
+    return str(_grammar().get("aliases", {}).get(tok, tok))
 
 
 def _lookup_tok(table: str, tok: str, version: int | None) -> Any:
-    for cand in _alias_candidates(tok):
-        c = lookup(VENDOR, table, cand, version)
-        if c is not None:
-            return c
-    return None
+    c = lookup(VENDOR, table, tok, version)
+    if c is None and _alias(tok) != tok:
+        c = lookup(VENDOR, table, _alias(tok), version)
+    return c
 
 
 def _unknown_kind(tok: str) -> str:
@@ -408,11 +374,19 @@ def _unknown_kind(tok: str) -> str:
     return "unrecognised"
 
 
+def _is_aead(tok: str) -> bool:
+    return any(tok.startswith(p) for p in _grammar().get("aead_prefixes", []))
+
+
+#: what an ESP proposal says about PFS: a group number, None (no key exchange),
+#: "?" (a key exchange without a number), "default" (the built-in proposals)
+KE = int | None | str
+
+
 @dataclass
 class _Props:
     proposals: list[Proposal] = field(default_factory=list)
-    dh: list[tuple[int | None, str | None]] = field(default_factory=list)  # ESP: (group, raw token) per proposal
-    strict: bool = True
+    kes: list[tuple[KE, str | None]] = field(default_factory=list)  # ESP: (key exchange, token) in order
 
 
 def _proposals(
@@ -425,111 +399,193 @@ def _proposals(
     key: str,
 ) -> _Props:
     out = _Props()
+    g = _grammar()
+    ke_table: dict[str, int] = {str(k).lower(): int(v) for k, v in g.get("key_exchange", {}).items()}
+    no_ke = {str(x).lower() for x in g.get("no_key_exchange", [])}
+    flags = {str(x).lower() for x in g.get("esp_flags", [])}
+    model_groups = set(vendors()[VENDOR].keywords.get("dh_group", {}))
     if value is None or not value.strip() or value.strip().lower() == "default":
         what = "not set" if value is None or not value.strip() else "'default'"
-        ctx.note(
-            "DEFAULT",
-            f"{key} {what}: strongSwan's built-in default {proto} proposals apply (not read as algorithms)",
-            line,
-            "warning",
-            path,
-        )
-        out.proposals.append(Proposal(raw="default"))
-        out.dh.append((None, None))
+        _default_proposals(ctx, f"{key} {what}", proto, line, path, out)
         return out
+    # values without a canonical name: (message, decides PFS). Each is an error when it
+    # decides a field (PFS; or no proposal of the list is complete), else a warning
+    unknown: list[tuple[str, bool]] = []
+    tables = {"encryption": f"{proto.lower()}_encryption", "integrity": f"{proto.lower()}_integrity"}
     if proto == "IKE":
-        tables = {
-            "encryption": "ike_encryption",
-            "integrity": "ike_integrity",
-            "PRF": "ike_prf",
-            "key exchange": "dh_group",
-        }
-    else:
-        tables = {"encryption": "esp_encryption", "integrity": "esp_integrity", "key exchange": "pfs_group"}
+        tables["PRF"] = "ike_prf"
     for raw in value.split(","):
         raw = raw.strip()
         if not raw:
             continue
         if raw.lower() == "default":
-            ctx.note(
-                "DEFAULT",
-                f"{key} includes 'default': strongSwan's built-in default {proto} proposals (not read as algorithms)",
-                line,
-                "warning",
-                path,
-            )
-            out.proposals.append(Proposal(raw="default"))
-            out.dh.append((None, None))
+            _default_proposals(ctx, f"{key} includes 'default':", proto, line, path, out)
             continue
-        found: dict[str, list[Any]] = {k: [] for k in tables}
-        seen: dict[str, list[str]] = {k: [] for k in (*tables, "PRF")}
-        dh_raw: str | None = None
+        # per kind: (canonical value or None, token), in the order written
+        found: dict[str, list[tuple[Any, str]]] = {"encryption": [], "integrity": [], "PRF": [], "key exchange": []}
         for tok in (t.strip().lower() for t in raw.split("-")):
-            if not tok:
+            if not tok or (proto == "ESP" and tok in flags):
                 continue
-            if proto == "ESP" and tok in ("esn", "noesn"):
+            if tok in no_ke:
+                found["key exchange"].append((None, tok))
                 continue
-            if tok in ("none", "modpnone"):  # explicitly no (further) key exchange
+            if _ADDITIONAL_KE.match(tok):
+                ctx.note(
+                    "UNSUPPORTED",
+                    f"{key} '{raw}': additional key exchange '{tok}' (the model holds one key exchange): not read",
+                    line,
+                    "warning",
+                    path,
+                )
+                continue
+            if tok in ke_table:
+                n = ke_table[tok]
+                if n not in model_groups:
+                    what = "PFS group" if proto == "ESP" else "DH group"
+                    unknown.append(
+                        (
+                            f"{key} '{raw}': {what} {n} ({tok}) is not a group the model holds: the group stays unknown",
+                            proto == "ESP",
+                        )
+                    )
+                found["key exchange"].append((n, tok))
                 continue
             hit = False
             for kind, table in tables.items():
                 c = _lookup_tok(table, tok, version)
                 if c is not None:
-                    found[kind].append(c)
-                    seen[kind].append(tok)
+                    found[kind].append((c, tok))
                     hit = True
-                    if kind == "key exchange" and dh_raw is None:
-                        dh_raw = tok
                     break
             if hit:
                 continue
             kind = _unknown_kind(tok)
-            if kind in seen:
-                seen[kind].append(tok)
-            if kind == "key exchange" and dh_raw is None:
-                dh_raw = tok
-            what = "PFS group" if (proto == "ESP" and kind == "key exchange") else kind
             if proto == "ESP" and kind == "PRF":
-                what = "PRF (not valid in an ESP proposal)"
+                ctx.note("IGNORED", f"{key} '{raw}': PRF '{tok}' has no place in an ESP proposal", line, "info", path)
+                continue
+            if proto == "ESP" and kind == "unrecognised":
+                kind = "key exchange"  # it may be one: PFS cannot be read
+            if kind in found:
+                found[kind].append(("?" if kind == "key exchange" else None, tok))
+            what = "PFS group" if (proto == "ESP" and kind == "key exchange") else kind
+            unknown.append(
+                (f"{key} '{raw}': {what} '{tok}' has no canonical name (read as unknown)", what == "PFS group")
+            )
+        encs = found["encryption"]
+        aead = bool(encs) and all((c is not None and str(c).endswith("gcm")) or _is_aead(tok) for c, tok in encs)
+        integs = found["integrity"]
+        if proto == "ESP" and aead and integs:
             ctx.note(
-                "UNKNOWN-VALUE",
-                f"{key} '{raw}': {what} '{tok}' has no canonical name here (kept as raw, read as unknown)",
+                "IGNORED",
+                f"{key} '{raw}': {', '.join(t for _, t in integs)} in an AEAD proposal is a leftover "
+                "(AEAD carries its own integrity, and ESP has no PRF): integrity is none",
                 line,
                 "info",
                 path,
             )
-        for kind, toks in seen.items():
-            if len(toks) > 1:
-                ctx.note(
-                    "IGNORED",
-                    f"{key} '{raw}' offers several {kind} algorithms ({', '.join(toks)}); "
-                    f"only the first known one is read"
-                    + (" (IKEv1 uses only one of each kind per proposal)" if version == 1 else ""),
-                    line,
-                    "info",
-                    path,
-                )
-        enc = found["encryption"][0] if found["encryption"] else None
-        integ = found["integrity"][0] if found["integrity"] else None
-        if proto == "IKE" and integ is None and found.get("PRF") and enc and str(enc).endswith("gcm"):
-            integ = found["PRF"][0]  # AEAD IKE proposals name the PRF instead
-        dh = found["key exchange"][0] if found["key exchange"] else None
-        if proto == "IKE":
-            out.proposals.append(Proposal(encryption=enc, integrity=integ, dh_group=dh, raw=raw))
+            integs = []
+        if proto == "IKE" and not integs and encs and all(c is not None and str(c).endswith("gcm") for c, _ in encs):
+            integs = found["PRF"]  # AEAD IKE proposals name the PRF instead
+        kes = found["key exchange"]
+        kinds = {"encryption": encs, "integrity": integs, "key exchange": kes}
+        if version == 1:
+            for kind, items in kinds.items():
+                if len(items) > 1:
+                    ctx.note(
+                        "IGNORED",
+                        f"{key} '{raw}' offers several {kind} algorithms ({', '.join(t for _, t in items)}); "
+                        "IKEv1 uses only the first of each kind (strongSwan strips the rest)",
+                        line,
+                        "info",
+                        path,
+                    )
+                    items[1:] = []
+        if proto == "ESP":
+            if kes:
+                out.kes.extend(kes)
+            else:
+                out.kes.append((None, None))
+            combos = product(encs or [(None, "")], integs or [(None, "")])
+            props = [Proposal(encryption=e[0], integrity=i[0], raw=_raw(raw, (e, i), encs, integs)) for e, i in combos]
         else:
-            out.proposals.append(Proposal(encryption=enc, integrity=integ, raw=raw))
-        out.dh.append((dh, dh_raw))
+            combos3 = product(encs or [(None, "")], integs or [(None, "")], kes or [(None, "")])
+            props = [
+                Proposal(
+                    encryption=e[0],
+                    integrity=i[0],
+                    dh_group=k[0] if k[0] in model_groups else None,
+                    raw=_raw(raw, (e, i, k), encs, integs, kes),
+                )
+                for e, i, k in combos3
+            ]
+        for p in props:
+            if p not in out.proposals:
+                out.proposals.append(p)
+    complete = any(
+        p.encryption
+        and (p.integrity or str(p.encryption).endswith("gcm"))
+        and (proto == "ESP" or p.dh_group is not None)
+        for p in out.proposals
+    )
+    for msg, decides_pfs in unknown:
+        ctx.note("UNSUPPORTED", msg, line, "error" if decides_pfs or not complete else "warning", path)
     return out
 
 
-def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props) -> None:
-    """PFS group = the first ESP proposal's key exchange."""
-    if not props.dh:
+def _raw(raw: str, combo: tuple[tuple[Any, str], ...], *kinds: list[tuple[Any, str]]) -> str:
+    """The proposal as written, or (one of several combinations) its tokens."""
+    if all(len(k) <= 1 for k in kinds):
+        return raw
+    return "-".join(tok for _, tok in combo if tok)
+
+
+def _default_proposals(ctx: _Ctx, what: str, proto: str, line: int | None, path: str, out: _Props) -> None:
+    sets = _defaults().get("proposals", [])
+    per = "; ".join(f"{s['releases']}: {s.get('esp_pfs')}" for s in sets if proto == "ESP" and s.get("esp_pfs"))
+    ctx.note(
+        "DEFAULT",
+        f"{what}: strongSwan's built-in default {proto} proposals apply (vendor.yaml defaults.proposals; "
+        "not read as algorithms" + (f"; their PFS by release: {per}" if per else "") + ")",
+        line,
+        "warning",
+        path,
+    )
+    out.proposals.append(Proposal(raw="default"))
+    out.kes.append(("default", None))
+
+
+def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props, line: int | None, path: str) -> None:
+    """PFS: the ESP proposals' key exchange when they all agree; a group the
+    model cannot hold stays unknown (its UNSUPPORTED finding is already there)."""
+    t.pfs = None
+    said = [(k, tok) for k, tok in props.kes if k != "default"]
+    if not said:
+        return  # only the built-in proposals: the DEFAULT finding says it
+    distinct = list(dict.fromkeys(k for k, _ in said))
+    if len(distinct) > 1 or len(said) < len(props.kes):
+        shown = list(dict.fromkeys(tok or "none" for _, tok in said))
+        if len(said) < len(props.kes):
+            shown.append("default")
+        t.extra["pfs_candidates"] = shown
+        ctx.note(
+            "AMBIGUOUS",
+            f"the ESP proposals disagree on PFS ({', '.join(shown)}): which one applies depends on the peer; "
+            "PFS is not read",
+            line,
+            "warning",
+            path,
+        )
         return
-    group, raw = props.dh[0]
-    t.pfs = group
-    if group is None and raw is not None:
-        t.extra["pfs_raw"] = raw
+    group = distinct[0]
+    tok = said[0][1]
+    if group is None:
+        return
+    if isinstance(group, int) and group in vendors()[VENDOR].keywords.get("pfs_group", {}):
+        t.pfs = group
+        return
+    t.extra["pfs_raw"] = tok
+    if isinstance(group, int):
+        t.extra["pfs_group"] = group
 
 
 # ================================================================ selectors
@@ -540,17 +596,17 @@ def _ts(ctx: _Ctx, item: str, own: str | None, what: str, line: int | None, path
         base, _, pp = s.partition("[")
         ctx.note(
             "IGNORED",
-            f"{what} {s}: the protocol/port restriction [{pp.rstrip(']')}] is not read",
+            f"{what} {_short(s)}: the protocol/port restriction [{_short(pp.rstrip(']'), 30)}] is not read",
             line,
             "warning",
             path,
         )
         s = base.strip()
     if s.lower() in ("dynamic", "%dynamic", ""):
-        if own is not None and _ipv4(own):
+        if own is not None and ipv4(own):
             return f"{own}/32"
         ctx.note(
-            "SELECTOR",
+            "SELECTORS",
             f"{what} is 'dynamic' (the tunnel end's own address), which is not a fixed address here: no selector",
             line,
             "warning",
@@ -558,18 +614,20 @@ def _ts(ctx: _Ctx, item: str, own: str | None, what: str, line: int | None, path
         )
         return None
     if "-" in s and "/" not in s:
-        ctx.note("SELECTOR", f"{what} {s} is an address range, not a subnet: not read", line, "warning", path)
+        ctx.note("SELECTORS", f"{what} {_short(s)} is an address range, not a subnet: not read", line, "warning", path)
         return None
     try:
         net = ipaddress.ip_network(s, strict=False)
     except ValueError:
-        ctx.note("SELECTOR", f"{what} {_short(s)} is not a subnet: not read", line, "warning", path)
+        ctx.note("SELECTORS", f"{what} {_short(s)} is not a subnet: not read", line, "warning", path)
         return None
     if net.version != 4:
-        ctx.note("SELECTOR", f"{what} {s} is IPv6, which the tunnel model cannot hold: not read", line, "warning", path)
+        ctx.note(
+            "SELECTORS", f"{what} {s} is IPv6, which the tunnel model cannot hold: not read", line, "warning", path
+        )
         return None
     if str(net) != s and "/" in s:
-        ctx.note("SELECTOR", f"{what} {s} has host bits set: read as {net}", line, "info", path)
+        ctx.note("SELECTORS", f"{what} {s} has host bits set: read as {net}", line, "info", path)
     return str(net)
 
 
@@ -592,7 +650,7 @@ def _pairs(
     pairs = [(a, b) for a in lnets for b in rnets]
     if version == 1 and (len(litems) > 1 or len(ritems) > 1):
         ctx.note(
-            "SELECTOR",
+            "SELECTORS",
             f"IKEv1 negotiates only the first {lkey}/{rkey} pair of a CHILD_SA; "
             f"{len(litems)} x {len(ritems)} listed: only the first pair is read",
             line,
@@ -650,13 +708,14 @@ class _SecretIndex:
                 self.by_id.setdefault(i, []).append(n)
 
     def best(self, mine: set[str], other: set[str]) -> tuple[list[_Secret], int]:
+        cand: list[int] | range
         if not other or not mine:
             cand = range(len(self.secrets))
         else:
             idx = set(self.wild)
             for i in mine | other:
                 idx.update(self.by_id.get(i, ()))
-            cand = sorted(idx)  # type: ignore[assignment]
+            cand = sorted(idx)
         best: list[_Secret] = []
         top = 0
         for n in cand:
@@ -697,7 +756,7 @@ def _attach_secret(
     if index is None or not index.secrets:
         t.psk_state = "missing"
         ctx.note(
-            "PSK",
+            "MISSING",
             "no pre-shared key for this tunnel in the text (no secrets section / ipsec.secrets entry)",
             t.line,
             "warning",
@@ -708,14 +767,14 @@ def _attach_secret(
     if not best:
         t.psk_state = "missing"
         ctx.note(
-            "PSK", "no pre-shared key entry matches this tunnel's identities or addresses", t.line, "warning", path
+            "MISSING", "no pre-shared key entry matches this tunnel's identities or addresses", t.line, "warning", path
         )
         return
     if len(best) > 1 and (not other or not mine) and len({s.value for s in best}) > 1:
         t.psk_state = "missing"
         t.extra["psk_candidates"] = [s.where for s in best]
         ctx.note(
-            "PSK",
+            "AMBIGUOUS",
             f"{len(best)} pre-shared keys could apply ({', '.join(s.where for s in best[:5])}): "
             "which one depends on the identity the peer presents",
             t.line,
@@ -727,13 +786,13 @@ def _attach_secret(
     t.extra["psk_source"] = s.where
     if s.value is None or s.value == "":
         t.psk_state = "missing"
-        ctx.note("PSK", f"the matching entry {s.where} has no secret", s.line, "warning", path)
+        ctx.note("MISSING", f"the matching entry {s.where} has no secret", s.line, "warning", path)
         return
     text, state, how = _decode_secret(s.value, allow_encoding=not s.quoted)
     t.psk, t.psk_state = text, state
     if s.single_quoted:
         ctx.note(
-            "PSK",
+            "KEY",
             f"the secret in {s.where} starts with a single quote: swanctl.conf has no single-quoted "
             "strings, so the quotes are part of the key",
             s.line,
@@ -742,7 +801,7 @@ def _attach_secret(
         )
     if how:
         ctx.note(
-            "PSK", f"the pre-shared key in {s.where} is {how}", s.line, "info" if state == "clear" else "warning", path
+            "KEY", f"the pre-shared key in {s.where} is {how}", s.line, "info" if state == "clear" else "warning", path
         )
 
 
@@ -766,9 +825,6 @@ class _Sec:
         self.kv: dict[str, _KV] = {}
         self.subs: dict[str, _Sec] = {}
         self.refs: list[tuple[str, int]] = []
-
-
-_MAX_DEPTH = 16  # swanctl.conf needs 4 (connections > conn > children > child)
 
 
 _WS = re.compile(r"[ \t\r\f\v]+")
@@ -908,7 +964,8 @@ class _Swanctl:
     def build(self) -> None:
         ctx = self.ctx
         stack: list[_Sec] = [self.root]
-        deep = _Sec("...", 0)  # stands for every section below _MAX_DEPTH
+        max_depth = int(_grammar().get("swanctl", {}).get("max_depth", 16))
+        deep = _Sec("...", 0)  # stands for every section below max_depth
         pending: tuple[str, int] | None = None
         refs: list[tuple[str, int]] | None = None  # collecting "name : ref, ref {"
 
@@ -947,9 +1004,9 @@ class _Swanctl:
                     pending = ("?", line)
                 name, nline = pending
                 parent = stack[-1]
-                if parent is deep or len(stack) > _MAX_DEPTH:
+                if parent is deep or len(stack) > max_depth:
                     if parent is not deep:
-                        syntax(f"sections nested deeper than {_MAX_DEPTH} levels are not read", nline)
+                        syntax(f"sections nested deeper than {max_depth} levels are not read", nline)
                     stack.append(deep)  # keep counting braces without building sections
                     pending, refs = None, None
                     continue
@@ -997,7 +1054,7 @@ class _Swanctl:
         if len(stack) > 1:
             open_ = _stack_path(stack, " > ")
             ctx.note(
-                "SYNTAX",
+                "UNCLOSED",
                 f"the file ends inside {open_}: {len(stack) - 1} '}}' missing (truncated file?); "
                 "what was read so far is reported",
                 last,
@@ -1023,7 +1080,11 @@ class _Swanctl:
             base = self._find(ref, parent)
             if base is None or base is sec:
                 self.ctx.note(
-                    "SYNTAX", f"section {sec.name} refers to '{ref}', which does not exist", line, "warning", sec.name
+                    "UNRESOLVED",
+                    f"section {_short(sec.name, 40)} refers to '{_short(ref, 40)}', which does not exist",
+                    line,
+                    "warning",
+                    sec.name,
                 )
                 continue
             _merge(out, self.effective(base, parent, depth + 1))
@@ -1035,7 +1096,7 @@ class _Swanctl:
         self.build()
         ctx = self.ctx
         for key, kv in self.root.kv.items():
-            ctx.ignored(key, kv.value, kv.line, "")
+            ctx.ignored(key, kv.line, "")
         secrets: list[_Secret] = []
         for name, sec in self.root.subs.items():
             if name == "connections":
@@ -1043,45 +1104,35 @@ class _Swanctl:
             if name == "secrets":
                 secrets = self.secrets(sec)
                 continue
-            ctx.note("IGNORED", f"section '{name}' is not read (not a connection or secret)", sec.line, "info", name)
+            ctx.note(
+                "IGNORED", f"section '{_short(name, 40)}' is not read (not a connection or secret)", sec.line, "info"
+            )
         index = _SecretIndex(secrets) if secrets else None
         conns = self.root.subs.get("connections")
         if conns is None:
             if secrets:
                 ctx.note(
-                    "PSK",
-                    f"secrets only ({len(secrets)} entries) and no 'connections' section: no tunnel",
-                    None,
-                    "warning",
+                    "NO-TUNNEL", f"secrets only ({len(secrets)} entries) and no 'connections' section: no tunnel", None
                 )
             return
         for key, kv in conns.kv.items():
-            ctx.ignored(key, kv.value, kv.line, "connections")
+            ctx.ignored(key, kv.line, "connections")
         if not conns.subs:
             ctx.note("SYNTAX", "the 'connections' section holds no connection", conns.line, "warning", "connections")
         for name, sec in conns.subs.items():
-            try:
-                self.connection(name, self.effective(sec, conns), index)
-            except Exception as exc:  # one odd connection must not hide the others
-                ctx.note(
-                    "PARSER-BUG",
-                    f"connection {name} could not be read ({type(exc).__name__})",
-                    sec.line,
-                    "error",
-                    f"connections.{name}",
-                )
+            self.connection(name, self.effective(sec, conns), index)
 
     def secrets(self, sec: _Sec) -> list[_Secret]:
         ctx = self.ctx
         out: list[_Secret] = []
         for key, kv in sec.kv.items():
-            ctx.ignored(key, None, kv.line, "secrets", show_value=False)
+            ctx.ignored(key, kv.line, "secrets")
         for name, sub in sec.subs.items():
             path = f"secrets.{name}"
             sub = self.effective(sub, sec)
             if not name.lower().startswith("ike"):
                 ctx.note(
-                    "IGNORED", f"secret section '{name}' is not a pre-shared IKE key: not read", sub.line, "info", path
+                    "IGNORED", "a secret section that is not a pre-shared IKE key (ike...): not read", sub.line, "info"
                 )
                 continue
             ids: list[str] = []
@@ -1093,9 +1144,9 @@ class _Swanctl:
                 elif key == "secret":
                     secret = kv
                 else:
-                    ctx.ignored(key, None, kv.line, path, show_value=False)
-            for sname, ssub in sub.subs.items():
-                ctx.note("IGNORED", f"subsection '{sname}' is not read", ssub.line, "info", path)
+                    ctx.ignored(key, kv.line, path)
+            for ssub in sub.subs.values():
+                ctx.note("IGNORED", "a subsection of a secret is not read", ssub.line, "info", path)
             out.append(
                 _Secret(
                     ids=ids,
@@ -1124,22 +1175,10 @@ class _Swanctl:
             k = sec.kv.get(key)
             return k.line if k else sec.line
 
-        known = {
-            "version",
-            "aggressive",
-            "local_addrs",
-            "remote_addrs",
-            "proposals",
-            "rekey_time",
-            "reauth_time",
-            "over_time",
-            "rand_time",
-            "dpd_delay",
-            "dpd_timeout",
-        }
+        known = set(_grammar().get("swanctl", {}).get("connection_keys", []))
         for key, k in sec.kv.items():
             if key not in known:
-                ctx.ignored(key, k.value, k.line, path)
+                ctx.ignored(key, k.line, path)
         # version / mode
         v = val("version")
         if v is None or v.strip() in ("0", ""):
@@ -1147,14 +1186,20 @@ class _Swanctl:
         elif v.strip() in ("1", "2"):
             t.ike_version = int(v.strip())
         else:
-            ctx.note("UNKNOWN-VALUE", f"version = {_short(v)} is not 0, 1 or 2", line("version"), "warning", path)
+            ctx.note(
+                "UNSUPPORTED",
+                f"version = {_short(v)} is not 0, 1 or 2: the IKE version is unknown",
+                line("version"),
+                "error",
+                path,
+            )
         ag = _bool(val("aggressive"))
         if kv("aggressive") and ag is None:
             ctx.note(
-                "UNKNOWN-VALUE",
-                f"aggressive = {_short(val('aggressive'))} is not a boolean",
+                "UNSUPPORTED",
+                f"aggressive = {_short(val('aggressive'))} is not a boolean: the mode is unknown",
                 line("aggressive"),
-                "warning",
+                "error",
                 path,
             )
         if ag:
@@ -1164,65 +1209,66 @@ class _Swanctl:
                 t.mode = "aggressive"
         version = t.ike_version
         # addresses
-        la = _address(val("local_addrs"), side="local")
-        ra = _address(val("remote_addrs"), side="remote")
-        t.local_address, t.peer_address = la.address, ra.address
+        la = _address(val("local_addrs"), side="local", remote=False)
+        ra = _address(val("remote_addrs"), side="remote", remote=True)
+        t.local_address, t.peer_address, t.backup_peers = la.address, ra.address, ra.backups
         if la.host:
             t.extra["local_host"] = la.host
         if ra.host:
             t.extra["peer_host"] = ra.host
-        if la.note:
-            ctx.note("ADDRESS", la.note, line("local_addrs"), "info", path)
-        if ra.note:
-            ctx.note(
-                "ADDRESS",
-                ra.note + ("" if ra.address else ": no fixed peer address"),
-                line("remote_addrs"),
-                "info" if ra.address else "warning",
-                path,
-            )
+        _note_addr(ctx, la, line("local_addrs"), path)
+        _note_addr(ctx, ra, line("remote_addrs"), path)
         # proposals
         ike = _proposals(ctx, val("proposals"), "IKE", version, line("proposals"), path, "proposals")
         t.ike_proposals = ike.proposals
         # IKE lifetime
         times: dict[str, int | None] = {}
+        bad = False
         for key in ("rekey_time", "reauth_time", "over_time", "rand_time"):
             tk = kv(key)
             times[key] = _time(tk.value) if tk else None
             if tk and times[key] is None:
-                ctx.note("UNKNOWN-VALUE", f"{key} = {_short(tk.value)} is not a time", tk.line, "warning", path)
+                bad = bad or key != "rand_time"
+                ctx.note("UNSUPPORTED", f"{key} = {_short(tk.value)} is not a time", tk.line, "error", path)
         rekey, reauth, over = times["rekey_time"], times["reauth_time"], times["over_time"]
-        if rekey is None and reauth is None:
-            rekey, reauth = 4 * 3600, 0  # vici default: rekey after 4h
-        rekey, reauth = rekey or 0, reauth or 0
-        if over is None:
-            over = max(rekey, reauth) // 10
-        if version == 1:
-            base = reauth or rekey
-            t.ike_lifetime = base + over if base else None
+        if bad:
+            t.ike_lifetime = None
         else:
-            t.ike_lifetime = rekey or reauth or None
-        if t.ike_lifetime is None:
-            ctx.note(
-                "LIFETIME",
-                "the IKE SA has neither rekey_time nor reauth_time: no IKE lifetime",
-                sec.line,
-                "warning",
-                path,
-            )
+            if rekey is None and reauth is None:
+                rekey, reauth = _default_time("swanctl", "rekey_time"), _default_time("swanctl", "reauth_time")
+                ctx.default(t, "ike_lifetime", "swanctl", "rekey_time", sec.line, path)
+            rekey, reauth = rekey or 0, reauth or 0
+            if over is None:
+                over = max(rekey, reauth) * int(_defaults()["swanctl"]["over_time_percent"]) // 100
+                if version == 1 and (reauth or rekey):
+                    ctx.default(t, "ike_lifetime", "swanctl", "over_time_percent", sec.line, path)
+            if version == 1:
+                base = reauth or rekey
+                t.ike_lifetime = base + over if base else None
+            else:
+                t.ike_lifetime = rekey or reauth or None
+            if t.ike_lifetime is None:
+                ctx.note(
+                    "UNSUPPORTED",
+                    "the IKE SA has neither rekey_time nor reauth_time: no IKE lifetime",
+                    sec.line,
+                    "warning",
+                    path,
+                )
         # DPD
-        delay = _time(val("dpd_delay")) if kv("dpd_delay") else 0
-        if delay is None:
-            ctx.note(
-                "UNKNOWN-VALUE",
-                f"dpd_delay = {_short(val('dpd_delay'))} is not a time",
-                line("dpd_delay"),
-                "warning",
-                path,
-            )
-            delay = 0
+        delay: int | None = 0
+        if kv("dpd_delay"):
+            delay = _time(val("dpd_delay"))
+            if delay is None:
+                ctx.note(
+                    "UNSUPPORTED",
+                    f"dpd_delay = {_short(val('dpd_delay'))} is not a time: DPD is unknown",
+                    line("dpd_delay"),
+                    "error",
+                    path,
+                )
         timeout = _time(val("dpd_timeout")) if kv("dpd_timeout") else None
-        if delay > 0:
+        if delay:
             t.dpd_enabled = True
             if version == 1 and timeout:
                 t.dpd_timeout = timeout
@@ -1230,26 +1276,26 @@ class _Swanctl:
                 t.dpd_timeout = delay * 3
                 if version == 1:
                     ctx.note(
-                        "DPD",
+                        "UNSUPPORTED",
                         "IKEv1 without dpd_timeout: strongSwan gives up after its IKE retransmission "
                         f"timeout; read as dpd_delay x 3 = {delay * 3} s",
                         line("dpd_delay"),
                         "info",
                         path,
                     )
-        elif version != 2 and timeout:
-            ctx.note("DPD", "dpd_timeout is set but dpd_delay is 0: DPD is off", line("dpd_timeout"), "info", path)
+        elif delay == 0 and version != 2 and timeout:
+            ctx.note("INACTIVE", "dpd_timeout is set but dpd_delay is 0: DPD is off", line("dpd_timeout"), "info", path)
         # authentication rounds
         self.auth(t, sec, path)
         # children
         children = sec.subs.get("children")
         for sname, ssub in sec.subs.items():
             if sname != "children" and not sname.lower().startswith(("local", "remote")):
-                ctx.note("IGNORED", f"subsection '{sname}' is not read", ssub.line, "info", path)
+                ctx.note("IGNORED", f"subsection '{_short(sname, 40)}' is not read", ssub.line, "info", path)
         first: dict[str, Any] | None = None
         if children is None or not children.subs:
             ctx.note(
-                "SELECTOR",
+                "SELECTORS",
                 "no children: the connection sets up no IPsec SA (no selectors, no ESP proposals)",
                 sec.line,
                 "warning",
@@ -1258,20 +1304,20 @@ class _Swanctl:
             t.esp_proposals = []
         else:
             for key, k in children.kv.items():
-                ctx.ignored(key, k.value, k.line, f"{path}.children")
+                ctx.ignored(key, k.line, f"{path}.children")
             for cname, csec in children.subs.items():
                 csec = self.effective(csec, children)
                 cpath = f"{path}.children.{cname}"
-                params = self.child(t, csec, cpath, version)
+                params = self.child(t, csec, cpath, version, first is None)
                 if first is None:
                     first = params
                     first["name"] = cname
                     continue
-                diff = [k for k in ("esp", "pfs", "life", "kb", "dpd_action", "mode") if params[k] != first[k]]
+                diff = [k for k in ("esp", "life", "kb", "dpd_action", "mode") if params[k] != first[k]]
                 if diff:
                     ctx.note(
-                        "CHILD",
-                        f"child {cname} differs from child {first['name']} in "
+                        "AMBIGUOUS",
+                        f"child {_short(cname, 40)} differs from child {_short(first['name'], 40)} in "
                         f"{', '.join(diff)}: the tunnel holds the first child's values",
                         csec.line,
                         "warning",
@@ -1279,7 +1325,7 @@ class _Swanctl:
                     )
             assert first is not None
             t.esp_proposals = first["props"].proposals
-            _pfs(ctx, t, first["props"])
+            _pfs(ctx, t, first["props"], first["esp_line"], first["path"])
             t.ipsec_lifetime_seconds, t.ipsec_lifetime_kb = first["life"], first["kb"]
             t.dpd_action = first["dpd_action"]
             if first["start_action"] is not None:
@@ -1299,16 +1345,20 @@ class _Swanctl:
 
             def round_no(item: tuple[str, _Sec]) -> int:
                 r = item[1].kv.get("round")
-                return _strtoul(r.value or "") or 0 if r else 0
+                return small_int((r.value or "").strip()) or 0 if r else 0
 
             rounds.sort(key=round_no)
             if not rounds:
-                if side == "local" and t.local_address and _ipv4(t.local_address):
+                if side == "local" and t.local_address and ipv4(t.local_address):
                     t.local_id = Ident("address", t.local_address)
                 classes[side] = "pubkey"
+                t.defaulted["auth"] = (
+                    f"strongSwan swanctl default auth = {_defaults()['swanctl']['auth']} (vendor.yaml defaults.swanctl)"
+                )
                 ctx.note(
-                    "AUTH",
-                    f"no {side} section: strongSwan's default authentication (pubkey) applies",
+                    "DEFAULT",
+                    f"no {side} section: strongSwan's default authentication "
+                    f"({_defaults()['swanctl']['auth']}) applies",
                     sec.line,
                     "warning",
                     path,
@@ -1316,19 +1366,23 @@ class _Swanctl:
                 continue
             for extra_name, extra in rounds[1:]:
                 ctx.note(
-                    "AUTH", f"further authentication round '{extra_name}' is not read", extra.line, "warning", path
+                    "IGNORED",
+                    f"further authentication round '{_short(extra_name, 40)}' is not read",
+                    extra.line,
+                    "warning",
+                    path,
                 )
             rname, rsec = rounds[0]
             rpath = f"{path}.{rname}"
             for key, k in rsec.kv.items():
                 if key not in ("auth", "id", "round"):
-                    ctx.ignored(key, k.value, k.line, rpath)
+                    ctx.ignored(key, k.line, rpath)
             for sname, ssub in rsec.subs.items():
-                ctx.note("IGNORED", f"subsection '{sname}' is not read", ssub.line, "info", rpath)
+                ctx.note("IGNORED", f"subsection '{_short(sname, 40)}' is not read", ssub.line, "info", rpath)
             idkv = rsec.kv.get("id")
             ident = _ident(idkv.value) if idkv else None
             if side == "local":
-                if ident is None and t.local_address and _ipv4(t.local_address):
+                if ident is None and t.local_address and ipv4(t.local_address):
                     ident = Ident("address", t.local_address)  # default: the local IP address
                 t.local_id = ident
             else:
@@ -1345,16 +1399,24 @@ class _Swanctl:
             a = (akv.value or "").strip().lower() if akv else ""
             if not a:
                 classes[side] = "pubkey"
+                t.defaulted["auth"] = (
+                    f"strongSwan swanctl default auth = {_defaults()['swanctl']['auth']} (vendor.yaml defaults.swanctl)"
+                )
                 ctx.note(
-                    "AUTH", f"{rname} has no auth: strongSwan's default (pubkey) applies", rsec.line, "warning", rpath
+                    "DEFAULT",
+                    f"{_short(rname, 40)} has no auth: strongSwan's default ({_defaults()['swanctl']['auth']}) applies",
+                    rsec.line,
+                    "warning",
+                    rpath,
                 )
             elif a == "psk":
                 classes[side] = "psk"
             elif a.startswith(("pubkey", "rsa", "ecdsa", "bliss", "ike:")):
                 classes[side] = "pubkey"
                 ctx.note(
-                    "AUTH",
-                    f"{rname}: auth = {_short(a)} is certificate/public-key authentication, not a pre-shared key",
+                    "UNSUPPORTED",
+                    f"{_short(rname, 40)}: auth = {_short(a)} is certificate/public-key authentication, "
+                    "not a pre-shared key",
                     akv.line if akv else rsec.line,
                     "warning",
                     rpath,
@@ -1362,8 +1424,8 @@ class _Swanctl:
             else:
                 classes[side] = "other"
                 ctx.note(
-                    "AUTH",
-                    f"{rname}: auth = {_short(a)} is neither psk nor public-key authentication",
+                    "UNSUPPORTED",
+                    f"{_short(rname, 40)}: auth = {_short(a)} is neither psk nor public-key authentication",
                     akv.line if akv else rsec.line,
                     "warning",
                     rpath,
@@ -1377,36 +1439,24 @@ class _Swanctl:
             t.auth = "unknown"
             if "psk" in vals:
                 ctx.note(
-                    "AUTH",
+                    "UNSUPPORTED",
                     f"mixed authentication (local {classes.get('local')}, remote {classes.get('remote')})",
                     sec.line,
                     "warning",
                     path,
                 )
 
-    def child(self, t: ParsedTunnel, c: _Sec, path: str, version: int | None) -> dict[str, Any]:
+    def child(self, t: ParsedTunnel, c: _Sec, path: str, version: int | None, first: bool) -> dict[str, Any]:
+        """One child's values; the defaults it takes are recorded for the first child only."""
         ctx = self.ctx
-        known = {
-            "local_ts",
-            "remote_ts",
-            "esp_proposals",
-            "mode",
-            "rekey_time",
-            "life_time",
-            "rand_time",
-            "rekey_bytes",
-            "life_bytes",
-            "rand_bytes",
-            "dpd_action",
-            "start_action",
-        }
+        known = set(_grammar().get("swanctl", {}).get("child_keys", []))
         for key, k in c.kv.items():
             if key == "ah_proposals":
                 ctx.note("IGNORED", "ah_proposals: AH is not read (the service uses ESP)", k.line, "warning", path)
             elif key not in known:
-                ctx.ignored(key, k.value, k.line, path)
+                ctx.ignored(key, k.line, path)
         for sname, ssub in c.subs.items():
-            ctx.note("IGNORED", f"subsection '{sname}' is not read", ssub.line, "info", path)
+            ctx.note("IGNORED", f"subsection '{_short(sname, 40)}' is not read", ssub.line, "info", path)
 
         def g(key: str) -> _KV | None:
             return c.kv.get(key)
@@ -1414,7 +1464,7 @@ class _Swanctl:
         mk = g("mode")
         mode = (mk.value or "tunnel").strip().lower() if mk else "tunnel"
         if mk is not None and mode != "tunnel":
-            ctx.note("MODE", f"mode = {_short(mode)}: not an IPsec tunnel", mk.line, "warning", path)
+            ctx.note("UNSUPPORTED", f"mode = {_short(mode)}: not an IPsec tunnel", mk.line, "warning", path)
         lts, rts = g("local_ts"), g("remote_ts")
         pairs = _pairs(
             ctx,
@@ -1430,44 +1480,50 @@ class _Swanctl:
         )
         t.selectors.extend(pairs)  # duplicates are dropped once all children are read
         ek = g("esp_proposals")
-        props = _proposals(
-            ctx, ek.value if ek else None, "ESP", version, ek.line if ek else c.line, path, "esp_proposals"
-        )
+        esp_line = ek.line if ek else c.line
+        props = _proposals(ctx, ek.value if ek else None, "ESP", version, esp_line, path, "esp_proposals")
+        bad: set[str] = set()
 
-        def num(key: str, parse: Any, default: int | None) -> int | None:
+        def num(key: str, parse: Any) -> int | None:
             k = g(key)
             if k is None:
-                return default
+                return None
             n = parse(k.value)
             if n is None:
-                ctx.note("UNKNOWN-VALUE", f"{key} = {_short(k.value)} is not a valid value", k.line, "warning", path)
-                return default
-            return int(n)
+                bad.add(key)
+                ctx.note("UNSUPPORTED", f"{key} = {_short(k.value)} is not a valid value", k.line, "error", path)
+            return None if n is None else int(n)
 
-        rekey = num("rekey_time", _time, 3600)  # vici default: 1h
-        life = num("life_time", _time, None)
-        if life is None:
-            life = (rekey or 0) * 110 // 100  # vici: hard lifetime = soft + 10%
-        rbytes = num("rekey_bytes", _bytes_value, 0)
-        lbytes = num("life_bytes", _bytes_value, None)
-        if lbytes is None:
-            lbytes = (rbytes or 0) * 110 // 100
+        pct = int(_defaults()["swanctl"]["child_life_percent"])
+        rekey = num("rekey_time", _time)
+        life = num("life_time", _time)
+        if life is None and rekey is None and not bad & {"rekey_time", "life_time"}:
+            rekey = _default_time("swanctl", "child_rekey_time")
+            if first:
+                ctx.default(t, "ipsec_lifetime_seconds", "swanctl", "child_rekey_time", c.line, path)
+        if life is None and not bad & {"rekey_time", "life_time"}:
+            life = (rekey or 0) * pct // 100  # hard lifetime = soft + 10 %
+        rbytes = num("rekey_bytes", _bytes_value)
+        lbytes = num("life_bytes", _bytes_value)
         kb: int | None = None
-        if lbytes:
-            kb = lbytes // 1024
-            if lbytes % 1024:
-                bk = g("life_bytes") or g("rekey_bytes")
-                ctx.note(
-                    "LIFETIME",
-                    f"IPsec SA volume {lbytes} bytes is not a whole number of KB: read as {kb} KB",
-                    bk.line if bk else c.line,
-                    "info",
-                    path,
-                )
-            if kb == 0:
-                kb = None
+        if not bad & {"rekey_bytes", "life_bytes"}:
+            if lbytes is None:
+                lbytes = (rbytes or 0) * pct // 100
+            if lbytes:
+                kb = lbytes // 1024
+                if lbytes % 1024:
+                    bk = g("life_bytes") or g("rekey_bytes")
+                    ctx.note(
+                        "UNSUPPORTED",
+                        f"IPsec SA volume {lbytes} bytes is not a whole number of KB: read as {kb} KB",
+                        bk.line if bk else c.line,
+                        "info",
+                        path,
+                    )
+                if kb == 0:
+                    kb = None
         dk = g("dpd_action")
-        dpd_action = "clear"
+        dpd_action: str | None = str(_defaults()["swanctl"]["dpd_action"])
         if dk is not None:
             a = (dk.value or "").strip().lower()
             dpd_action = {
@@ -1478,16 +1534,23 @@ class _Swanctl:
                 "trap": "trap",
                 "route": "trap",
                 "hold": "trap",
-            }.get(a, a)
-            if dpd_action not in ("restart", "clear", "trap"):
+            }.get(a)
+            if dpd_action is None:
                 ctx.note(
-                    "UNKNOWN-VALUE", f"dpd_action = {_short(a)} is not clear, trap or restart", dk.line, "warning", path
+                    "UNSUPPORTED",
+                    f"dpd_action = {_short(a)} is not clear, trap or restart: the DPD action is unknown",
+                    dk.line,
+                    "error",
+                    path,
                 )
+        elif first and t.dpd_enabled:
+            ctx.default(t, "dpd_action", "swanctl", "dpd_action", c.line, path)
         sk = g("start_action")
         return {
             "props": props,
             "esp": [p.raw for p in props.proposals],
-            "pfs": props.dh[0] if props.dh else None,
+            "esp_line": esp_line,
+            "path": path,
             "life": life or None,
             "kb": kb,
             "dpd_action": dpd_action,
@@ -1524,325 +1587,64 @@ def _addr_key(a: _Addr) -> str | None:
 
 
 # ============================================================ ipsec.conf
-@dataclass
-class _Conn:
-    name: str
-    line: int
-    kind: str  # conn, setup, ca
-    settings: dict[str, tuple[str | None, int]] = field(default_factory=dict)
-    also: list[tuple[str, int]] = field(default_factory=list)
-
-
-_SECRET_LINE = re.compile(
-    r"^(?P<ids>.*?)(?:^|(?<=\s)):[ \t]*(?P<type>PSK|RSA|ECDSA|BLISS|PKCS8|PKCS12|P12|PIN|EAP|NTLM|XAUTH|PPK|"
-    r"PRIVATE)\b(?P<rest>.*)$"
-)
-_SELECTOR_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
-_SETTING = re.compile(r"^[ \t]*(?P<key>[^\s=#\"]+)[ \t]*=(?P<value>.*)$")
-_CONF_KNOWN = {
-    "also",
-    "auto",
-    "type",
-    "keyexchange",
-    "aggressive",
-    "authby",
-    "leftauth",
-    "rightauth",
-    "left",
-    "right",
-    "leftid",
-    "rightid",
-    "leftsubnet",
-    "rightsubnet",
-    "ike",
-    "esp",
-    "ikelifetime",
-    "lifetime",
-    "keylife",
-    "lifebytes",
-    "dpddelay",
-    "dpdtimeout",
-    "dpdaction",
-    "rekeymargin",
-    "margintime",
-}
-_SUBNET_KEYS = {"leftsubnet", "rightsubnet", "auto"}
-
-
-_CONF_VALUE_TOKEN = re.compile(r'[ \t\r]+|(#.*)|"((?:[^"\\]|\\.)*)"|(")|([^ \t\r"#]+)', re.S)
-_ESCAPE = re.compile(r"\\(.)", re.S)
-
-
-def _conf_value(raw: str) -> tuple[str | None, bool]:
-    """An ipsec.conf value: words joined by one space, "..." kept whole (with
-    C escapes), a # outside quotes starts a comment. (value or None, ok)."""
-    parts: list[str] = []
-    for m in _CONF_VALUE_TOKEN.finditer(raw):
-        comment, quoted, stray, word = m.groups()
-        if comment is not None:
-            break
-        if stray is not None:
-            return None, False  # an unterminated "..."
-        if quoted is not None:
-            parts.append(_ESCAPE.sub(lambda e: {"n": "\n", "r": "\r", "t": "\t"}.get(e.group(1), e.group(1)), quoted))
-        elif word is not None:
-            parts.append(word)
-    return (" ".join(parts) if parts else None), True
-
-
 class _IpsecConf:
+    """strongSwan's meaning of the sections ``vpnconf.parsing.ipsecconf`` reads."""
+
     def __init__(self, ctx: _Ctx, text: str) -> None:
         self.ctx = ctx
-        self.text = text
-        self.conns: dict[str, _Conn] = {}
-        self.order: list[str] = []
-        self.others: list[_Conn] = []  # config setup, ca sections
-        self.secrets: list[_Secret] = []
+        self.g = ipsecconf.grammar(VENDOR)
+        self.doc = ipsecconf.read(text, VENDOR)
 
-    # ------------------------------------------------------------ lines
-    def read(self) -> None:
-        ctx = self.ctx
-        mode = "conf"
-        current: _Conn | None = None
-        for lineno, raw in enumerate(self.text.split("\n"), 1):
-            line = raw.rstrip("\r")
-            h = _RE_HEADER.match(line)
-            if h:
-                mode = "secrets" if "secrets" in h.group(1).lower() else "conf"
-                current = None
-                continue
-            stripped = line.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            if mode == "secrets":
-                self.secret_line(stripped, lineno)
-                continue
-            indented = line[0] in " \t"
-            sm = _SETTING.match(line) if indented else None
-            if not sm and _SECRET_LINE.match(stripped):
-                self.secret_line(stripped, lineno)
-                current = None if not indented else current
-                continue
-            if indented:
-                if sm is None:
-                    ctx.note(
-                        "SYNTAX", "a setting line without 'key=value'", lineno, "error", current.name if current else ""
-                    )
-                    continue
-                if current is None:
-                    ctx.note(
-                        "IGNORED",
-                        f"setting '{_short(sm.group('key'), 40)}' outside any section is not read",
-                        lineno,
-                        "info",
-                    )
-                    continue
-                value, ok = _conf_value(sm.group("value"))
-                if not ok:
-                    ctx.note("SYNTAX", f'{sm.group("key")}: unterminated "..." string', lineno, "error", current.name)
-                    continue
-                key = sm.group("key")
-                if key == "also":
-                    if value and value != "%default":
-                        current.also.append((value, lineno))
-                    continue
-                current.settings[key] = (value, lineno)
-                continue
-            words = stripped.split()
-            head = words[0]
-            if head == "conn":
-                cname = words[1] if len(words) > 1 and not words[1].startswith("#") else ""
-                if not cname:
-                    ctx.note("SYNTAX", "'conn' without a name", lineno, "error")
-                    current = None
-                    continue
-                if cname not in self.conns:
-                    self.conns[cname] = _Conn(cname, lineno, "conn")
-                    self.order.append(cname)
-                current = self.conns[cname]
-            elif head == "config":
-                current = _Conn("config setup", lineno, "setup")
-                self.others.append(current)
-            elif head == "ca":
-                current = _Conn(f"ca {words[1] if len(words) > 1 else ''}".strip(), lineno, "ca")
-                self.others.append(current)
-            elif head == "include":
-                ctx.note(
-                    "INCLUDE",
-                    f"'include {_short(' '.join(words[1:]))}' is not followed: the included files are not read",
-                    lineno,
-                    "warning",
-                )
-                current = None
-            elif head == "version":
-                continue  # legacy "version 2" line, ignored by strongSwan as well
-            else:
-                ctx.note(
-                    "SYNTAX",
-                    "a line that is neither a section header (conn, config setup, ca), an indented setting "
-                    "nor an ipsec.secrets entry",
-                    lineno,
-                    "error",
-                )
-                current = None
-
-    def secret_line(self, stripped: str, lineno: int) -> None:
-        ctx = self.ctx
-        if stripped.startswith("include ") or stripped == "include":
-            ctx.note("INCLUDE", "an include in ipsec.secrets is not followed", lineno, "warning", "ipsec.secrets")
-            return
-        m = _SECRET_LINE.match(stripped)
-        if not m:
-            ctx.note("SYNTAX", "not an ipsec.secrets entry ('[ids] : TYPE secret')", lineno, "error", "ipsec.secrets")
-            return
-        if m.group("type") != "PSK":
-            ctx.note(
-                "IGNORED",
-                f"{m.group('type')} entry in ipsec.secrets is not read (not a pre-shared key)",
-                lineno,
-                "info",
-                "ipsec.secrets",
-            )
-            return
-        ids = self.selectors(m.group("ids"))
-        rest = m.group("rest").strip()
-        where = f"ipsec.secrets line {lineno}"
-        if not rest:
-            ctx.note("SYNTAX", "PSK entry without a secret", lineno, "error", "ipsec.secrets")
-            self.secrets.append(_Secret(ids, None, False, lineno, where))
-            return
-        if rest[0] in "\"'":
-            q = rest[0]
-            end = rest.rfind(q)  # stroke_cred: up to the last delimiter on the line
-            if end <= 0:
-                ctx.note("SYNTAX", "PSK secret: missing closing quote", lineno, "error", "ipsec.secrets")
-                self.secrets.append(_Secret(ids, None, False, lineno, where))
-                return
-            value, quoted, tail = rest[1:end], True, rest[end + 1 :].strip()
-        else:
-            value, _, tail = rest.partition(" ")
-            quoted, tail = False, tail.strip()
-        if tail and not tail.startswith("#"):
-            ctx.note("SYNTAX", "unexpected text after the PSK secret", lineno, "warning", "ipsec.secrets")
-        self.secrets.append(_Secret(ids, value, quoted, lineno, where))
-
-    @staticmethod
-    def selectors(text: str) -> list[str]:
-        out: list[str] = []
-        for m in _SELECTOR_TOKEN.finditer(text):
-            tok = m.group(1) if m.group(1) is not None else m.group(2)
-            out.append(_id_key(tok))
-        return out
-
-    # ---------------------------------------------------------- resolve
-    def parents(self, name: str, memo: dict[str, list[str]], stack: list[str]) -> list[str]:
-        """starter's linearisation: later also= more important, each parent's
-        parents after it, duplicates keep their last occurrence; %default when
-        there is no also=."""
-        if name in memo:
-            return memo[name]
-        conn = self.conns[name]
-        chain: list[str] = []
-        if len(stack) > 64:
-            return chain
-        stack.append(name)
-        for target, line in reversed(conn.also):
-            if target not in self.conns:
-                self.ctx.note("SYNTAX", f"also={target}: no conn of that name", line, "warning", name)
-                continue
-            if target in stack:
-                self.ctx.note("SYNTAX", f"also={target} makes a loop", line, "warning", name)
-                continue
-            chain.append(target)
-            chain.extend(self.parents(target, memo, stack))
-        stack.pop()
-        if not chain and name != "%default" and "%default" in self.conns:
-            chain = ["%default"]
-        out: list[str] = []
-        for i, p in enumerate(chain):
-            if p not in chain[i + 1 :]:
-                out.append(p)
-        memo[name] = out
-        return out
-
-    def effective(self, name: str, memo: dict[str, list[str]]) -> dict[str, tuple[str, int]]:
-        eff: dict[str, tuple[str, int]] = {}
-        seen: set[str] = set()
-        for sec in [name, *self.parents(name, memo, [])]:
-            for key, (value, line) in self.conns[sec].settings.items():
-                if key in seen:
-                    continue
-                seen.add(key)
-                if value is not None:
-                    eff[key] = (value, line)
-        return eff
-
-    # -------------------------------------------------------------- run
     def run(self) -> None:
-        self.read()
-        ctx = self.ctx
-        for sec in self.others:
-            for key, (value, line) in sec.settings.items():
-                ctx.ignored(key, value, line, sec.name, sep="=")
-        for cname in self.order:
-            for key, (value, line) in self.conns[cname].settings.items():
-                if key not in _CONF_KNOWN:
-                    ctx.ignored(key, value, line, cname, sep="=")
-        index = _SecretIndex(self.secrets) if self.secrets else None
-        if not self.conns:
-            if self.secrets:
-                ctx.note(
-                    "PSK", f"ipsec.secrets only ({len(self.secrets)} entries) and no conn: no tunnel", None, "info"
-                )
-            return
+        ctx, doc, g = self.ctx, self.doc, self.g
+        for key, line, section in ipsecconf.unknown_keys(doc, g):
+            ctx.ignored(key, line, section)
+        secrets = [_Secret([_id_key(i) for i in s.ids], s.value, s.quoted, s.line, s.where) for s in doc.secrets]
+        index = _SecretIndex(secrets) if secrets else None
         memo: dict[str, list[str]] = {}
-        effs = {n: self.effective(n, memo) for n in self.order}
-        referenced = {target for c in self.conns.values() for target, _ in c.also}
-        groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
-        for n in self.order:
-            if n == "%default":
+        effs = {n: ipsecconf.effective(doc, g, n, memo) for n in doc.conns}
+        for rule, ln, sev, msg, path in doc.notes:
+            ctx.note(rule, msg, ln, sev, path)  # type: ignore[arg-type]
+        if not doc.conns:
+            if secrets:
+                ctx.note("NO-TUNNEL", f"ipsec.secrets only ({len(secrets)} entries) and no conn: no tunnel", None)
+            return
+        referenced = {target for c in doc.conns.values() for target, _ in c.also}
+        templates: set[str] = set()
+        for n, conn in doc.conns.items():
+            if n == g.default_section:
                 continue
-            auto = effs[n].get("auto", ("ignore", 0))[0].strip().lower()
+            auto = effs[n].get("auto", (str(_defaults()["ipsec.conf"]["auto"]), 0))[0].strip().lower()
             if auto == "ignore":
                 if n in referenced:
-                    continue  # a base conn (template) for also=
+                    templates.add(n)  # a base conn (template) for also=
+                    continue
                 ctx.note(
-                    "AUTO",
+                    "INACTIVE",
                     "auto=ignore (the default): strongSwan does not load this conn; read anyway",
-                    self.conns[n].line,
+                    conn.line,
                     "info",
                     n,
                 )
-            base = self.conns[n].also[0][0] if self.conns[n].also and self.conns[n].also[0][0] in self.conns else n
-            sig = tuple(sorted((k, v) for k, (v, _) in effs[n].items() if k not in _SUBNET_KEYS))
-            groups.setdefault((base, sig), []).append(n)
+        grouped = ipsecconf.groups(doc, g, effs, templates)
         names_used: dict[str, int] = {}
-        for base, _ in groups:
+        for base, _ in grouped:
             names_used[base] = names_used.get(base, 0) + 1
         taken: set[str] = set()
-        for (base, _), members in groups.items():
+        for (base, _), members in grouped.items():
             name = base
             if names_used[base] > 1 and base in taken:
                 name = members[0]
                 ctx.note(
-                    "GROUP",
-                    f"conns {', '.join(members)} share also={base} but differ in more than their "
-                    f"subnets: read as a separate tunnel {name}",
-                    self.conns[members[0]].line,
+                    "AMBIGUOUS",
+                    f"conns {_short(', '.join(members))} share also={_short(base, 40)} but differ in more than "
+                    f"their subnets: read as a separate tunnel {_short(name, 40)}",
+                    doc.conns[members[0]].line,
                     "info",
                     name,
                 )
             taken.add(name)
-            try:
-                self.tunnel(name, base, members, effs, index)
-            except Exception as exc:  # one odd conn must not hide the others
-                ctx.note(
-                    "PARSER-BUG",
-                    f"conn {name} could not be read ({type(exc).__name__})",
-                    self.conns[members[0]].line,
-                    "error",
-                    name,
-                )
+            self.tunnel(name, base, members, effs, index)
 
     def tunnel(
         self,
@@ -1853,12 +1655,14 @@ class _IpsecConf:
         index: _SecretIndex | None,
     ) -> None:
         ctx = self.ctx
+        conns = self.doc.conns
         eff = effs[members[0]]
         path = name
-        line0 = self.conns[base].line if base in self.conns else self.conns[members[0]].line
+        line0 = conns[base].line if base in conns else conns[members[0]].line
         t = ParsedTunnel(name=name, line=line0, variant="ipsec-conf")
         if len(members) > 1 or members[0] != name:
             t.extra["conns"] = list(members)
+        defaults = _defaults()["ipsec.conf"]
 
         def val(key: str) -> str | None:
             return eff[key][0] if key in eff else None
@@ -1866,17 +1670,17 @@ class _IpsecConf:
         def line(key: str) -> int:
             return eff[key][1] if key in eff else line0
 
-        kx = (val("keyexchange") or "ike").strip().lower()
+        kx = (val("keyexchange") or str(defaults["keyexchange"])).strip().lower()
         if kx == "ikev1":
             t.ike_version = 1
         elif kx == "ikev2":
             t.ike_version = 2
         elif kx != "ike":
             ctx.note(
-                "UNKNOWN-VALUE",
-                f"keyexchange={_short(kx)} is not ike, ikev1 or ikev2",
+                "UNSUPPORTED",
+                f"keyexchange={_short(kx)} is not ike, ikev1 or ikev2: the IKE version is unknown",
                 line("keyexchange"),
-                "warning",
+                "error",
                 path,
             )
         version = t.ike_version
@@ -1888,31 +1692,21 @@ class _IpsecConf:
                 t.mode = "aggressive"
         ttype = (val("type") or "tunnel").strip().lower()
         if ttype != "tunnel":
-            ctx.note("MODE", f"type={_short(ttype)}: not an IPsec tunnel", line("type"), "warning", path)
+            ctx.note("UNSUPPORTED", f"type={_short(ttype)}: not an IPsec tunnel", line("type"), "warning", path)
         # addresses and identities (left = this device, by convention)
-        la = _address(val("left"), side="local (left)")
-        ra = _address(val("right"), side="remote (right)")
-        t.local_address, t.peer_address = la.address, ra.address
+        la = _address(val("left"), side="local (left)", remote=False)
+        ra = _address(val("right"), side="remote (right)", remote=True)
+        t.local_address, t.peer_address, t.backup_peers = la.address, ra.address, ra.backups
         if la.host:
             t.extra["local_host"] = la.host
         if ra.host:
             t.extra["peer_host"] = ra.host
-        if la.note:
-            ctx.note("ADDRESS", la.note, line("left"), "info", path)
-        if ra.note:
-            ctx.note(
-                "ADDRESS",
-                ra.note + ("" if ra.address else ": no fixed peer address"),
-                line("right"),
-                "info" if ra.address else "warning",
-                path,
-            )
+        _note_addr(ctx, la, line("left"), path)
+        _note_addr(ctx, ra, line("right"), path)
         lid = val("leftid")
         rid = val("rightid")
-        t.local_id = (
-            _ident(lid) if lid else (Ident("address", la.address) if la.address and _ipv4(la.address) else None)
-        )
-        t.peer_id = _ident(rid) if rid else (Ident("address", ra.address) if ra.address and _ipv4(ra.address) else None)
+        t.local_id = _ident(lid) if lid else (Ident("address", la.address) if la.address else None)
+        t.peer_id = _ident(rid) if rid else (Ident("address", ra.address) if ra.address else None)
         for side, ident, key in (("local", t.local_id, "leftid"), ("remote", t.peer_id, "rightid")):
             if ident is not None and ident.type == "other":
                 ctx.note(
@@ -1924,7 +1718,7 @@ class _IpsecConf:
                 )
         # authentication
         classes = []
-        authby = (val("authby") or "pubkey").strip().lower()
+        authby = (val("authby") or str(defaults["authby"])).strip().lower()
         for key in ("leftauth", "rightauth"):
             a = (val(key) or "").strip().lower()
             if not a:
@@ -1944,11 +1738,14 @@ class _IpsecConf:
             else:
                 classes.append("other")
         if "authby" not in eff and "leftauth" not in eff:
-            ctx.note("AUTH", "no authby=: strongSwan's default (pubkey) applies", line0, "warning", path)
+            t.defaulted["auth"] = (
+                f"strongSwan ipsec.conf default authby = {defaults['authby']} (vendor.yaml defaults.ipsec.conf)"
+            )
+            ctx.note("DEFAULT", f"no authby=: {t.defaulted['auth']}", line0, "warning", path)
         if authby.startswith("xauth"):
             ctx.note(
-                "AUTH",
-                f"authby={authby}: XAUTH on top of IKEv1 authentication is not read",
+                "UNSUPPORTED",
+                f"authby={_short(authby)}: XAUTH on top of IKEv1 authentication is not read",
                 line("authby"),
                 "warning",
                 path,
@@ -1958,12 +1755,16 @@ class _IpsecConf:
         elif set(classes) == {"pubkey"}:
             t.auth = "certificate"
             ctx.note(
-                "AUTH", "public-key (certificate) authentication, not a pre-shared key", line("authby"), "warning", path
+                "UNSUPPORTED",
+                "public-key (certificate) authentication, not a pre-shared key",
+                line("authby"),
+                "warning",
+                path,
             )
         else:
             t.auth = "unknown"
             ctx.note(
-                "AUTH",
+                "UNSUPPORTED",
                 f"authentication {'/'.join(classes)} is not a plain pre-shared key",
                 line("authby"),
                 "warning",
@@ -1987,86 +1788,115 @@ class _IpsecConf:
                 t.ike_proposals = props.proposals
             else:
                 t.esp_proposals = props.proposals
-                _pfs(ctx, t, props)
-        # lifetimes (stroke: ikelifetime 3h, lifetime/keylife 1h by default)
-        ikelife = _time(val("ikelifetime")) if "ikelifetime" in eff else 3 * 3600
-        if ikelife is None:
-            ctx.note(
-                "UNKNOWN-VALUE",
-                f"ikelifetime={_short(val('ikelifetime'))} is not a time",
-                line("ikelifetime"),
-                "warning",
-                path,
-            )
-        t.ike_lifetime = ikelife or None
+                _pfs(ctx, t, props, line(key), path)
+        # lifetimes
+        if "ikelifetime" in eff:
+            t.ike_lifetime = _time(val("ikelifetime"))
+            if t.ike_lifetime is None:
+                ctx.note(
+                    "UNSUPPORTED",
+                    f"ikelifetime={_short(val('ikelifetime'))} is not a time",
+                    line("ikelifetime"),
+                    "error",
+                    path,
+                )
+        else:
+            t.ike_lifetime = _default_time("ipsec.conf", "ikelifetime")
+            ctx.default(t, "ike_lifetime", "ipsec.conf", "ikelifetime", line0, path)
+        t.ike_lifetime = t.ike_lifetime or None
         lkey = "lifetime" if "lifetime" in eff else "keylife"
-        life = _time(val(lkey)) if lkey in eff else 3600
-        if life is None:
-            ctx.note("UNKNOWN-VALUE", f"{lkey}={_short(val(lkey))} is not a time", line(lkey), "warning", path)
+        if lkey in eff:
+            life = _time(val(lkey))
+            if life is None:
+                ctx.note("UNSUPPORTED", f"{lkey}={_short(val(lkey))} is not a time", line(lkey), "error", path)
+        else:
+            life = _default_time("ipsec.conf", "lifetime")
+            ctx.default(t, "ipsec_lifetime_seconds", "ipsec.conf", "lifetime", line0, path)
         t.ipsec_lifetime_seconds = life or None
         if "lifebytes" in eff:
             lb = _strtoul(val("lifebytes") or "")
             if lb is None:
                 ctx.note(
-                    "UNKNOWN-VALUE",
+                    "UNSUPPORTED",
                     f"lifebytes={_short(val('lifebytes'))} is not a number",
                     line("lifebytes"),
-                    "warning",
+                    "error",
                     path,
                 )
             elif lb:
                 t.ipsec_lifetime_kb = lb // 1024 or None
                 if lb % 1024:
                     ctx.note(
-                        "LIFETIME",
+                        "UNSUPPORTED",
                         f"lifebytes={lb} is not a whole number of KB: read as {lb // 1024} KB",
                         line("lifebytes"),
                         "info",
                         path,
                     )
         # DPD
-        action = (val("dpdaction") or "none").strip().lower()
-        delay = _time(val("dpddelay")) if "dpddelay" in eff else 30
-        if delay is None:
-            ctx.note(
-                "UNKNOWN-VALUE", f"dpddelay={_short(val('dpddelay'))} is not a time", line("dpddelay"), "warning", path
-            )
-            delay = 0
+        action = (val("dpdaction") or str(defaults["dpdaction"])).strip().lower()
+        if "dpddelay" in eff:
+            delay = _time(val("dpddelay"))
+            if delay is None:
+                ctx.note(
+                    "UNSUPPORTED",
+                    f"dpddelay={_short(val('dpddelay'))} is not a time: DPD is unknown",
+                    line("dpddelay"),
+                    "error",
+                    path,
+                )
+        else:
+            delay = _default_time("ipsec.conf", "dpddelay")
         if action in ("clear", "hold", "restart"):
             t.dpd_action = "trap" if action == "hold" else action
-            if delay > 0:
+            if delay:
                 t.dpd_enabled = True
+                if "dpddelay" not in eff:
+                    ctx.default(t, "dpd_enabled", "ipsec.conf", "dpddelay", line("dpdaction"), path)
                 if version == 1:
-                    to = _time(val("dpdtimeout")) if "dpdtimeout" in eff else 150
-                    t.dpd_timeout = to or delay * 3
+                    if "dpdtimeout" in eff:
+                        to = _time(val("dpdtimeout"))
+                        if to is None:
+                            ctx.note(
+                                "UNSUPPORTED",
+                                f"dpdtimeout={_short(val('dpdtimeout'))} is not a time",
+                                line("dpdtimeout"),
+                                "error",
+                                path,
+                            )
+                    else:
+                        to = _default_time("ipsec.conf", "dpdtimeout")
+                        ctx.default(t, "dpd_timeout", "ipsec.conf", "dpdtimeout", line("dpdaction"), path)
+                    t.dpd_timeout = to
                 else:
                     t.dpd_timeout = delay * 3
         elif action != "none":
             ctx.note(
-                "UNKNOWN-VALUE",
-                f"dpdaction={_short(action)} is not none, clear, hold or restart",
+                "UNSUPPORTED",
+                f"dpdaction={_short(action)} is not none, clear, hold or restart: DPD is unknown",
                 line("dpdaction"),
-                "warning",
+                "error",
                 path,
             )
         # selectors (every member conn)
         for n in members:
             e = effs[n]
             ls, rs = e.get("leftsubnet"), e.get("rightsubnet")
-            cline = (ls or rs or ("", self.conns[n].line))[1]
-            for p in _pairs(
-                ctx,
-                ls[0] if ls else None,
-                rs[0] if rs else None,
-                la.address,
-                ra.address,
-                version,
-                cline,
-                n,
-                "leftsubnet",
-                "rightsubnet",
-            ):
-                t.selectors.append(p)
+            cline = (ls or rs or ("", conns[n].line))[1]
+            t.selectors.extend(
+                _pairs(
+                    ctx,
+                    ls[0] if ls else None,
+                    rs[0] if rs else None,
+                    la.address,
+                    ra.address,
+                    version,
+                    cline,
+                    n,
+                    "leftsubnet",
+                    "rightsubnet",
+                )
+            )
         t.selectors = list(dict.fromkeys(t.selectors))
         auto = val("auto")
         if auto:

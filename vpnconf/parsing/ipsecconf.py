@@ -1,0 +1,338 @@
+"""The ``ipsec.conf`` / ``ipsec.secrets`` family (the stroke/starter front
+end of strongSwan, Libreswan's pluto): sections of ``key=value`` settings and
+secrets lines, read the same way for every vendor of the family. What a key
+means stays in the vendor's parser; this module only reads the text.
+
+Grammar data (the vendor's vendor.yaml)::
+
+    grammar:
+      ipsec_conf:
+        sections: [conn, config, ca]   # section header words (first word of a flush-left line)
+        skip_lines: [version]          # flush-left lines read past without a finding
+        default_section: "%default"    # the conn every conn without also= inherits from
+        include: include               # the include directive (reported, never followed)
+        keys: [left, right, ...]       # conn keys the vendor reads (the rest: ``unknown_keys``)
+        per_selector_keys: [leftsubnet, rightsubnet]   # keys in which one tunnel's conns differ
+      ipsec_secrets:
+        types: [PSK, RSA, ...]         # entry types of ``[ids] : TYPE secret``
+        psk_types: [PSK]               # the pre-shared key types (others: IGNORED)
+        last_quote: true               # a quoted secret ends at the last quote on the line
+
+Reading rules (ipsec.conf(5), ipsec.secrets(5) of both daemons):
+
+* a section header starts flush left (``conn <name>``, ``config setup``,
+  ``ca <name>``); its settings are indented ``key=value`` lines. A value is
+  words joined by one space; ``"..."`` keeps a value whole (C escapes); ``#``
+  outside quotes starts a comment. ``also=<conn>`` is collected, not stored.
+* a secrets line is ``[ids] : TYPE secret``, flush left or not; vpnconf's own
+  ``# ==> <file> <==`` header switches to secrets (or back to conf) for a
+  pasted pair of files.
+* ``also=`` is resolved like starter: later ``also`` wins, each parent's
+  parents after it, the default section last; an empty value unsets a key.
+
+Findings come back as notes ``(rule, line, severity, message, path)``, never
+with a value of the secrets file in them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+Note = tuple[str, int | None, str, str, str]  # (rule, line, severity, message, path)
+
+_HEADER = re.compile(r"^# ==> (.+?) <==\s*$")
+_SETTING = re.compile(r"^[ \t]*(?P<key>[^\s=#\"]+)[ \t]*=(?P<value>.*)$")
+_VALUE_TOKEN = re.compile(r'[ \t\r]+|(#.*)|"((?:[^"\\]|\\.)*)"|(")|([^ \t\r"#]+)', re.S)
+_ESCAPE = re.compile(r"\\(.)", re.S)
+_ID_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+@dataclass
+class Section:
+    """One section: ``kind`` is its header word (conn, config, ca)."""
+
+    kind: str
+    name: str
+    line: int
+    settings: dict[str, tuple[str | None, int]] = field(default_factory=dict)
+    also: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class SecretEntry:
+    ids: list[str]  # the selectors as written (quotes removed); empty: matches everyone
+    type: str
+    value: str | None  # None: no secret on the line
+    quoted: bool
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"ipsec.secrets line {self.line}"
+
+
+@dataclass
+class Document:
+    conns: dict[str, Section] = field(default_factory=dict)  # conn name -> section, in file order
+    others: list[Section] = field(default_factory=list)  # config setup, ca ...
+    secrets: list[SecretEntry] = field(default_factory=list)  # entries of a pre-shared key type
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    sections: frozenset[str]
+    skip_lines: frozenset[str]
+    default_section: str
+    include: str
+    keys: frozenset[str]
+    per_selector_keys: frozenset[str]
+    secret_re: re.Pattern[str]
+    psk_types: frozenset[str]
+    last_quote: bool
+
+
+@cache
+def grammar(vendor_id: str) -> Grammar:
+    """The vendor's ``grammar.ipsec_conf`` / ``grammar.ipsec_secrets`` data, compiled once."""
+    from ..catalog import vendors
+
+    g = vendors()[vendor_id].grammar
+    conf, sec = g.get("ipsec_conf") or {}, g.get("ipsec_secrets") or {}
+    types = [str(t) for t in sec.get("types", ["PSK"])]
+    secret_re = re.compile(
+        r"^(?P<ids>.*?)(?:^|(?<=\s)):[ \t]*(?P<type>" + "|".join(map(re.escape, types)) + r")\b(?P<rest>.*)$"
+    )
+    return Grammar(
+        sections=frozenset(conf.get("sections", ["conn", "config", "ca"])),
+        skip_lines=frozenset(conf.get("skip_lines", [])),
+        default_section=str(conf.get("default_section", "%default")),
+        include=str(conf.get("include", "include")),
+        keys=frozenset(conf.get("keys", [])),
+        per_selector_keys=frozenset(conf.get("per_selector_keys", [])),
+        secret_re=secret_re,
+        psk_types=frozenset(sec.get("psk_types", ["PSK"])),
+        last_quote=bool(sec.get("last_quote", True)),
+    )
+
+
+def value(raw: str) -> tuple[str | None, bool]:
+    """A setting's value: words joined by one space, ``"..."`` kept whole
+    (with C escapes), ``#`` outside quotes starts a comment. (value or None, ok);
+    ok is False for an unterminated ``"..."``."""
+    parts: list[str] = []
+    for m in _VALUE_TOKEN.finditer(raw):
+        comment, quoted, stray, word = m.groups()
+        if comment is not None:
+            break
+        if stray is not None:
+            return None, False
+        if quoted is not None:
+            parts.append(_ESCAPE.sub(lambda e: {"n": "\n", "r": "\r", "t": "\t"}.get(e.group(1), e.group(1)), quoted))
+        elif word is not None:
+            parts.append(word)
+    return (" ".join(parts) if parts else None), True
+
+
+def _short(s: str, n: int = 40) -> str:
+    s = s.replace("\n", " ")
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def read(text: str, vendor_id: str) -> Document:
+    """Every section, setting and secrets entry of the text, with notes for
+    what could not be read (see the module doc)."""
+    g = grammar(vendor_id)
+    doc = Document()
+    notes = doc.notes
+    mode = "conf"
+    current: Section | None = None
+    for lineno, line in enumerate(text.split("\n"), 1):
+        h = _HEADER.match(line)
+        if h:
+            mode = "secrets" if "secrets" in h.group(1).lower() else "conf"
+            current = None
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if mode == "secrets":
+            _secret_line(doc, g, stripped, lineno)
+            continue
+        indented = line[0] in " \t"
+        sm = _SETTING.match(line) if indented else None
+        if sm is None and g.secret_re.match(stripped):
+            _secret_line(doc, g, stripped, lineno)
+            if not indented:
+                current = None
+            continue
+        if indented:
+            path = current.name if current else ""
+            if sm is None:
+                notes.append(("SYNTAX", lineno, "error", "a setting line without 'key=value'", path))
+                continue
+            key = sm.group("key")
+            if current is None:
+                notes.append(
+                    ("IGNORED", lineno, "info", f"setting '{_short(key)}' outside any section is not read", "")
+                )
+                continue
+            val, ok = value(sm.group("value"))
+            if not ok:
+                notes.append(("SYNTAX", lineno, "error", f'{_short(key)}: unterminated "..." string', path))
+                continue
+            if key == "also":
+                if val and val != g.default_section:
+                    current.also.append((val, lineno))
+                continue
+            current.settings[key] = (val, lineno)
+            continue
+        words = stripped.split()
+        head = words[0]
+        if head in g.sections:
+            name = words[1] if len(words) > 1 and not words[1].startswith("#") else ""
+            if head == "conn":
+                if not name:
+                    notes.append(("SYNTAX", lineno, "error", "'conn' without a name", ""))
+                    current = None
+                    continue
+                if name not in doc.conns:
+                    doc.conns[name] = Section("conn", name, lineno)
+                current = doc.conns[name]
+            else:
+                current = Section(head, f"{head} {name}".strip(), lineno)
+                doc.others.append(current)
+        elif head == g.include:
+            notes.append(
+                (
+                    "INCLUDE",
+                    lineno,
+                    "warning",
+                    f"'{g.include} {_short(' '.join(words[1:]))}' is not followed: the included files are not read",
+                    "",
+                )
+            )
+            current = None
+        elif head in g.skip_lines:
+            continue
+        else:
+            notes.append(
+                (
+                    "SYNTAX",
+                    lineno,
+                    "error",
+                    f"a line that is neither a section header ({', '.join(sorted(g.sections))}), "
+                    "an indented setting nor an ipsec.secrets entry",
+                    "",
+                )
+            )
+            current = None
+    return doc
+
+
+def _secret_line(doc: Document, g: Grammar, stripped: str, lineno: int) -> None:
+    """One ipsec.secrets entry. The secret itself never enters a note."""
+    notes = doc.notes
+    where = "ipsec.secrets"
+    if stripped.split()[0] == g.include:
+        notes.append(("INCLUDE", lineno, "warning", "an include in ipsec.secrets is not followed", where))
+        return
+    m = g.secret_re.match(stripped)
+    if not m:
+        notes.append(("SYNTAX", lineno, "error", "not an ipsec.secrets entry ('[ids] : TYPE secret')", where))
+        return
+    kind = m.group("type")
+    if kind not in g.psk_types:
+        notes.append(
+            ("IGNORED", lineno, "info", f"{kind} entry in ipsec.secrets is not read (not a pre-shared key)", where)
+        )
+        return
+    ids = [a if a is not None else b for a, b in _ID_TOKEN.findall(m.group("ids"))]
+    rest = m.group("rest").strip()
+    if not rest:
+        notes.append(("SYNTAX", lineno, "error", f"{kind} entry without a secret", where))
+        doc.secrets.append(SecretEntry(ids, kind, None, False, lineno))
+        return
+    if rest[0] in "\"'":
+        q = rest[0]
+        end = rest.rfind(q) if g.last_quote else rest.find(q, 1)
+        if end <= 0:
+            notes.append(("SYNTAX", lineno, "error", f"{kind} secret: missing closing quote", where))
+            doc.secrets.append(SecretEntry(ids, kind, None, False, lineno))
+            return
+        val, quoted, tail = rest[1:end], True, rest[end + 1 :].strip()
+    else:
+        val, _, tail = rest.partition(" ")
+        quoted, tail = False, tail.strip()
+    if tail and not tail.startswith("#"):
+        notes.append(("SYNTAX", lineno, "warning", f"unexpected text after the {kind} secret", where))
+    doc.secrets.append(SecretEntry(ids, kind, val, quoted, lineno))
+
+
+# ---------------------------------------------------------------- also=
+def parents(doc: Document, g: Grammar, name: str, memo: dict[str, list[str]], stack: list[str]) -> list[str]:
+    """starter's linearisation of ``also=``: later also= more important, each
+    parent's parents after it, duplicates keep their last occurrence; the
+    default section when there is no also=. Unknown targets and loops are notes."""
+    if name in memo:
+        return memo[name]
+    conn = doc.conns[name]
+    chain: list[str] = []
+    if len(stack) > 64:
+        return chain
+    stack.append(name)
+    for target, line in reversed(conn.also):
+        if target not in doc.conns:
+            doc.notes.append(("UNRESOLVED", line, "warning", f"also={_short(target)}: no conn of that name", name))
+            continue
+        if target in stack:
+            doc.notes.append(("SYNTAX", line, "warning", f"also={_short(target)} makes a loop", name))
+            continue
+        chain.append(target)
+        chain.extend(parents(doc, g, target, memo, stack))
+    stack.pop()
+    if not chain and name != g.default_section and g.default_section in doc.conns:
+        chain = [g.default_section]
+    out = [p for i, p in enumerate(chain) if p not in chain[i + 1 :]]
+    memo[name] = out
+    return out
+
+
+def effective(doc: Document, g: Grammar, name: str, memo: dict[str, list[str]]) -> dict[str, tuple[str, int]]:
+    """A conn's settings with everything it inherits; an empty value unsets."""
+    eff: dict[str, tuple[str, int]] = {}
+    seen: set[str] = set()
+    for sec in [name, *parents(doc, g, name, memo, [])]:
+        for key, (val, line) in doc.conns[sec].settings.items():
+            if key in seen:
+                continue
+            seen.add(key)
+            if val is not None:
+                eff[key] = (val, line)
+    return eff
+
+
+def unknown_keys(doc: Document, g: Grammar) -> list[tuple[str, int, str]]:
+    """(key, line, section) of every setting the vendor does not read: all of
+    ``config setup`` / ``ca``, and conn keys outside ``grammar.ipsec_conf.keys``."""
+    out = [(k, line, s.name) for s in doc.others for k, (_, line) in s.settings.items()]
+    for s in doc.conns.values():
+        out.extend((k, line, s.name) for k, (_, line) in s.settings.items() if k not in g.keys)
+    return sorted(out, key=lambda x: x[1])
+
+
+def groups(
+    doc: Document, g: Grammar, effs: dict[str, dict[str, tuple[str, int]]], skip: set[str]
+) -> dict[tuple[str, tuple[tuple[str, str], ...]], list[str]]:
+    """Conns that differ only in their per-selector keys, grouped under the
+    conn their first also= names (or their own name): one tunnel each."""
+    out: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+    for n, conn in doc.conns.items():
+        if n == g.default_section or n in skip:
+            continue
+        base = conn.also[0][0] if conn.also and conn.also[0][0] in doc.conns else n
+        sig = tuple(sorted((k, v) for k, (v, _) in effs[n].items() if k not in g.per_selector_keys))
+        out.setdefault((base, sig), []).append(n)
+    return out

@@ -290,3 +290,131 @@ def test_import_writes_0600_through_the_same_rules(vpnconf_bin, tmp_path):
     assert PSK in out.read_text()
     err = one_line_exit_2(run(vpnconf_bin, "import", req, "--into", into, "-o", out))
     assert "exists; use --force" in err
+
+
+# ------------------------------------------------------------ 5: the lab's files
+def _lab():
+    """tests/test_labnet.py's helpers, or a skip (a fail in CI) when the lab cannot run here."""
+    from vpnconf import labnet
+
+    problem = labnet.preflight()
+    if problem:
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail(f"lab prerequisite missing in CI: {problem}")
+        pytest.skip(f"labnet cannot run here: {problem}")
+    from tests import test_labnet
+
+    return labnet, test_labnet
+
+
+def _modes(root: Path) -> dict[str, int]:
+    """Mode of every folder and regular file under root (sockets left out)."""
+    out = {".": stat.S_IMODE(os.lstat(root).st_mode)}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = os.lstat(p)
+            if stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode):
+                out[str(p.relative_to(root))] = stat.S_IMODE(st.st_mode)
+    return out
+
+
+def _private(modes: dict[str, int], root: Path) -> None:
+    for rel, mode in modes.items():
+        want = 0o700 if (root / rel).is_dir() else 0o600
+        assert mode == want, f"{rel}: {oct(mode)} (want {oct(want)})"
+
+
+@pytest.mark.lab
+def test_lab_keep_copy_is_0600_files_0700_folders():
+    labnet, tl = _lab()
+    tag = tl._new_tag()
+    kept = Path(labnet._lab_dir(tag) + ".kept")
+    try:
+        result = tl.lab(*tl.ends(version=1), keep=True, tag=tag)  # also asserts nothing else is left
+        assert result.reason is None, tl.explain(result)
+        modes = _modes(kept)
+        assert "cloud/swanctl.conf" in modes and "cloud/charon.log" in modes, sorted(modes)
+        assert "Lab-PSK-0123456789" in (kept / "cloud" / "swanctl.conf").read_text()
+        _private(modes, kept)
+        assert not Path(labnet._lab_dir(tag) + ".keeping").exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(kept, ignore_errors=True)
+
+
+@pytest.mark.lab
+def test_lab_files_are_0600_while_it_runs():
+    labnet, tl = _lab()
+    tag = tl._new_tag()
+    proc = tl._start_lab_subprocess(tag)  # mid-negotiation: configs, logs, initiate output all there
+    try:
+        d = Path(labnet._lab_dir(tag))
+        modes = _modes(d)
+        for name in ("cloud/swanctl.conf", "cloud/strongswan.conf", "cloud/charon.log", "cloud/charon.stdout"):
+            assert name in modes, sorted(modes)
+        assert "cloud/initiate-net.out" in modes, sorted(modes)
+        _private({k: v for k, v in modes.items() if k != "owner"}, d)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)
+    assert labnet.cleanup(tag) == []
+
+
+_KILLED_WHILE_KEEPING = textwrap.dedent("""\
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from vpnconf import labnet
+    from tests.test_labnet import ends, run_lab, CLOUD_HOST, IDC_HOST
+    real = labnet._copy_private
+    def slow(src, dst):
+        real(src, dst)  # its subfolders come back through slow() too
+        if dst.endswith(".keeping"):
+            print(dst, flush=True)
+            time.sleep(60)
+    labnet._copy_private = slow
+    run_lab(*ends(version=1), connection="cloud-idc", children=["net"],
+            pings={{"net": (CLOUD_HOST, IDC_HOST)}}, tag={tag!r}, keep=True)
+    """)
+
+
+@pytest.mark.lab
+def test_lab_killed_while_keeping_leaves_nothing_the_next_run_keeps():
+    labnet, tl = _lab()
+    tag = tl._new_tag()
+    code = _KILLED_WHILE_KEEPING.format(root=str(ROOT), tag=tag)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        line = proc.stdout.readline().strip()
+        keeping = Path(labnet._lab_dir(tag) + ".keeping")
+        assert line == str(keeping), (line, proc.stderr.read() if proc.poll() is not None else "")
+        assert "Lab-PSK-0123456789" in (keeping / "cloud" / "swanctl.conf").read_text()
+        _private(_modes(keeping), keeping)
+    finally:
+        proc.kill()  # SIGKILL mid-keep: no finally, no teardown
+        proc.communicate(timeout=10)
+    left = labnet.leftovers(tag)
+    assert f"dir {keeping}" in left and f"dir {labnet._lab_dir(tag)}" in left, left
+    result = tl.lab(*tl.ends(version=1))  # the next run reaps the dead lab, key-bearing copy included
+    assert result.reason is None, tl.explain(result)
+    tl.assert_clean(tag)
+    assert not keeping.exists() and not Path(labnet._lab_dir(tag) + ".kept").exists()
+
+
+@pytest.mark.lab
+def test_lab_keeping_copy_without_its_lab_is_reaped():
+    labnet, tl = _lab()
+    tag = tl._new_tag()
+    keeping = Path(labnet._lab_dir(tag) + ".keeping")
+    (keeping / "cloud").mkdir(parents=True, mode=0o700)
+    (keeping / "cloud" / "swanctl.conf").write_text("secret = x")
+    assert tag in labnet.reap_stale()
+    assert not keeping.exists() and labnet.leftovers(tag) == []

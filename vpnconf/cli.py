@@ -54,12 +54,46 @@ def _emit(obj: Any, fmt: str, text: str) -> None:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
 
+# ------------------------------------------------- argument validation
+def _finite(kind: str, *, low: float, low_ok: bool) -> Callable[[str], float]:
+    """An argparse type: a finite number above ``low`` (or equal when ``low_ok``)."""
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < low or (value == low and not low_ok):
+            raise argparse.ArgumentTypeError(
+                f"must be a finite number of {kind}, {'0 or more' if low_ok else 'above 0'}"
+            )
+        return value
+
+    return parse
+
+
+def _profile_file(a: argparse.Namespace) -> Any:
+    """The profile given with ``--profile-file PATH``, or None."""
+    if not getattr(a, "profile_file", None):
+        return None
+    from .profiles import load_profile_file
+
+    return load_profile_file(a.profile_file)
+
+
+PROFILE_FILE_HELP = (
+    "a cloud profile file, given explicitly (replaces the site's `profile:`, which names a profile "
+    "of the profiles folder and is never a path)"
+)
+
+
 # ------------------------------------------------------------- commands
 def cmd_validate(a: argparse.Namespace) -> int:
     from .findings import has_errors
     from .io import load_site
 
-    site, findings = load_site(a.site)
+    site, findings = load_site(a.site, profile=_profile_file(a))
     ok = site is not None and not has_errors(findings)
     if a.format == "json":
         _emit({"file": a.site, "valid": ok, "findings": [f.as_dict() for f in findings]}, "json", "")
@@ -153,7 +187,7 @@ def cmd_render(a: argparse.Namespace) -> int:
     from .io import require_site
     from .renderer import join_files, render_files
 
-    site = require_site(a.site)
+    site = require_site(a.site, profile=_profile_file(a))
     if a.all:
         if not a.output:
             raise VpnconfError("--all writes one file per tunnel: give -o DIR (or -o - for stdout)")
@@ -201,6 +235,9 @@ def cmd_routes(a: argparse.Namespace) -> int:
     from .io import require_site
 
     site = require_site(a.site)
+    names = [t.name for t in site.tunnels]
+    if a.tunnel and a.tunnel not in names:
+        raise VpnconfError(f"{a.site}: no tunnel named {a.tunnel!r} (known: {', '.join(names)})")
     tunnels = [site.tunnel(a.tunnel)] if a.tunnel else site.tunnels
     cloud, idc = [], []
     for t in tunnels:
@@ -538,14 +575,19 @@ def _check_result(inp: Any, a: argparse.Namespace, profile: Any, peer: tuple[Any
 def cmd_check(a: argparse.Namespace) -> int:
     from .sources import plan, read_device
 
-    if not a.against and not a.peer:
-        raise VpnconfError("check needs --against PROFILE or --peer SITE|DEVICE")
+    if not a.against and not a.peer and not a.profile_file:
+        raise VpnconfError("check needs --against PROFILE, --profile-file PATH or --peer SITE|DEVICE")
+    if a.against and a.profile_file:
+        raise VpnconfError("check takes --against PROFILE or --profile-file PATH, not both")
     mode, paths = plan(a.device)
-    profile = None
+    profile = _profile_file(a)
     if a.against:
         from .profiles import get_profile
 
-        profile = get_profile(a.against)
+        try:
+            profile = get_profile(a.against)
+        except VpnconfError as exc:
+            raise VpnconfError(f"--against: {exc}") from None
     peer = _check_peer_end(a) if a.peer else None
     if mode == "fleet":
         return _fleet(a, paths, lambda inp: _check_result(inp, a, profile, peer))
@@ -664,6 +706,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("validate", "check a site file against every rule of the service")
     sp.add_argument("site")
+    sp.add_argument("--profile-file", metavar="PATH", help=PROFILE_FILE_HELP)
     sp.set_defaults(fn=cmd_validate)
 
     sp = add("render", "render a tunnel into the customer gateway's device config")
@@ -674,6 +717,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--platform")
     sp.add_argument("--software", help="software version, e.g. 15.4, 17.12, 9.16, 21.4, 7.2, 5.9")
     sp.add_argument("--variant")
+    sp.add_argument("--profile-file", metavar="PATH", help=PROFILE_FILE_HELP)
     sp.add_argument(
         "-o", "--output", help="file or directory (regular files only, written 0600; new folders 0700), - for stdout"
     )
@@ -705,7 +749,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", required=True, help='region id or name, any case: ap-guangzhou, Guangzhou, "hong kong", Virginia'
     )
     sp.add_argument("--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100")
-    sp.add_argument("--hours", type=float, default=1.0)
+    sp.add_argument("--hours", type=_finite("hours", low=0, low_ok=True), default=1.0)
     sp.set_defaults(fn=cmd_price)
 
     sp = add("import", "read Tencent API JSON or `terraform show -json` output into a site file")
@@ -730,7 +774,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("check", "check a device config against a cloud profile or against the other end")
     sp.add_argument("device", nargs="+", metavar="FILE|DIR", help=DEVICE_HELP)
     sp.add_argument("--vendor")
-    sp.add_argument("--against", metavar="PROFILE", help="tencent-classic, tencent, aws, azure, alibaba, gcp")
+    sp.add_argument(
+        "--against", metavar="PROFILE", help="a profile name: tencent-classic, tencent, aws, azure, alibaba, gcp"
+    )
+    sp.add_argument("--profile-file", metavar="PATH", help="check against this cloud profile file (not with --against)")
     sp.add_argument("--peer", metavar="SITE|DEVICE")
     sp.add_argument("--peer-vendor")
     sp.add_argument("--tunnel", help="the tunnel of the peer site (or peer device)")
@@ -756,7 +803,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--vendor", help="the device config's vendor (detected when omitted)")
     sp.add_argument("--against", metavar="SITE", help="play the device config against this site's tunnel")
     sp.add_argument("--tunnel")
-    sp.add_argument("--timeout", type=float, default=20.0)
+    sp.add_argument("--timeout", type=_finite("seconds", low=0, low_ok=False), default=20.0)
     sp.add_argument("--keep", action="store_true", help="keep configs and logs in /tmp/vpnlab-<tag>.kept")
     sp.set_defaults(fn=cmd_lab)
     return p

@@ -5,37 +5,40 @@ export of a tunnel as a CreateVpnConnection request."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-import yaml
 from pydantic import ValidationError
 
 from .findings import Finding, VpnconfError
 from .model import NAME_RULE, Site, Tunnel
+from .profiles import Profile, check_profile_name, get_profile
 from .rules import SCHEMA_RULES, check_site
+from .safeload import MAX_JSON_BYTES, Document, format_loc, load_text
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 Loc = tuple[str | int, ...]
 
 
 # ---------------------------------------------------------------- reading
-def read_text(path: str | os.PathLike[str]) -> str:
-    """A text file's content, or one clear VpnconfError."""
+def read_text(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> str:
+    """A text file's content (at most ``limit`` bytes), or one clear VpnconfError."""
     p = Path(path)
     try:
         size = p.stat().st_size
         if not p.is_file():
             raise VpnconfError(f"{p}: not a regular file")
-        if size > MAX_INPUT_BYTES:
-            raise VpnconfError(f"{p}: file is {size} bytes; the limit is {MAX_INPUT_BYTES}")
-        raw = p.read_bytes()
+        if size > limit:
+            raise VpnconfError(f"{p}: file is {size} bytes; the limit is {limit}")
+        with p.open("rb") as fh:
+            raw = fh.read(limit + 1)  # a file growing after stat() is still bounded
+        if len(raw) > limit:
+            raise VpnconfError(f"{p}: file is more than {limit} bytes; the limit is {limit}")
     except FileNotFoundError:
         raise VpnconfError(f"{p}: no such file") from None
     except PermissionError:
@@ -48,30 +51,6 @@ def read_text(path: str | os.PathLike[str]) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise VpnconfError(f"{p}: not UTF-8 text (byte {exc.start})") from None
-
-
-def _line_map(text: str) -> dict[Loc, int]:
-    """Map each key/item path of a YAML (or JSON) document to its 1-based line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    out: dict[Loc, int] = {}
-
-    def walk(node: yaml.Node, loc: Loc) -> None:
-        out.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = k.value
-                out[(*loc, key)] = k.start_mark.line + 1
-                walk(v, (*loc, key))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                walk(v, (*loc, i))
-
-    if root is not None:
-        walk(root, ())
-    return out
 
 
 def parse_path(path: str) -> Loc:
@@ -87,13 +66,6 @@ def parse_path(path: str) -> Loc:
     return tuple(out)
 
 
-def format_loc(loc: Loc) -> str:
-    s = ""
-    for p in loc:
-        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
-    return s
-
-
 def line_for(lines: dict[Loc, int], loc: Loc) -> int | None:
     for n in range(len(loc), -1, -1):
         if loc[:n] in lines:
@@ -102,22 +74,16 @@ def line_for(lines: dict[Loc, int], loc: Loc) -> int | None:
 
 
 def load_data(text: str, name: str) -> Any:
-    """YAML or JSON text to data; one-line VpnconfError when malformed."""
-    stripped = text.lstrip()
-    if not stripped:
-        raise VpnconfError(f"{name}: empty file")
-    if stripped[0] in "{[":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise VpnconfError(f"{name}:{exc.lineno}: malformed JSON: {exc.msg}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise VpnconfError(f"{name}{where}: malformed YAML: {problem}") from None
+    """YAML or JSON text to data, within the limits of :mod:`vpnconf.safeload`;
+    one-line VpnconfError when malformed or refused."""
+    return load_text(text, name).data
+
+
+def read_data(path: str | os.PathLike[str]) -> Document:
+    """A site, profile or API/Terraform JSON file, read and loaded within the
+    limits of :mod:`vpnconf.safeload` (size, nesting, aliases, numbers,
+    duplicate keys)."""
+    return load_text(read_text(path, MAX_JSON_BYTES), str(path))
 
 
 # ----------------------------------------------------------------- regions
@@ -129,9 +95,9 @@ def region_table() -> dict[str, Any]:
     """``vpnconf/pricing.yaml``: the price per region id and the region names."""
     from importlib import resources
 
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("vpnconf").joinpath("pricing.yaml").read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = load_text(
+        resources.files("vpnconf").joinpath("pricing.yaml").read_text(encoding="utf-8"), "vpnconf/pricing.yaml"
+    ).data
     return data
 
 
@@ -203,7 +169,23 @@ def _schema_findings(exc: ValidationError, name: str, lines: dict[Loc, int]) -> 
     return out
 
 
-def site_from_data(data: Any, name: str, lines: dict[Loc, int] | None = None) -> tuple[Site | None, list[Finding]]:
+def _site_profile(site: Site, name: str, lines: dict[Loc, int], given: Profile | None) -> Profile:
+    """The profile a site is checked against: the one given (``--profile-file``),
+    else the site's ``profile:`` name from the profiles folder. A name that is
+    not a profile name (a path, say) is refused, naming the file and line."""
+    try:
+        check_profile_name(site.profile)
+        return given or get_profile(site.profile)
+    except VpnconfError as exc:
+        line = line_for(lines, ("profile",))
+        raise VpnconfError(f"{name}{f':{line}' if line else ''}: profile: {exc}") from None
+
+
+def site_from_data(
+    data: Any, name: str, lines: dict[Loc, int] | None = None, *, profile: Profile | None = None
+) -> tuple[Site | None, list[Finding]]:
+    """Check site data: (site or None, every finding). ``profile`` replaces the
+    site's own ``profile:`` (a profile file given explicitly)."""
     lines = lines or {}
     if not isinstance(data, dict):
         raise VpnconfError(
@@ -220,7 +202,7 @@ def site_from_data(data: Any, name: str, lines: dict[Loc, int] | None = None) ->
             if f.path == "vpc.region" and isinstance(region, str):
                 f.message = unknown_region(region)
         return None, found
-    found = check_site(site)
+    found = check_site(site, _site_profile(site, name, lines, profile))
     located = [
         Finding(f.rule, f.severity, f.message, f.path, name, line_for(lines, parse_path(f.path)), f.extra)
         for f in found
@@ -228,23 +210,24 @@ def site_from_data(data: Any, name: str, lines: dict[Loc, int] | None = None) ->
     return site, located
 
 
-def load_site(path: str | os.PathLike[str]) -> tuple[Site | None, list[Finding]]:
-    """Read and check a site file: (site or None, every finding).
+def load_site(path: str | os.PathLike[str], *, profile: Profile | None = None) -> tuple[Site | None, list[Finding]]:
+    """Read and check a site file: (site or None, every finding); ``profile``
+    replaces the site's own (``--profile-file``).
 
-    Raises VpnconfError for unreadable or malformed files."""
+    Raises VpnconfError for unreadable, malformed or refused files."""
     name = str(path)
-    text = read_text(path)
-    data = load_data(text, name)
+    doc = read_data(path)
+    data = doc.data
     if isinstance(data, dict) and _looks_foreign(data):
-        data = import_foreign(data, name)
-        return site_from_data(data, name)
-    return site_from_data(data, name, _line_map(text))
+        data = import_foreign(data, name, lines=lambda: doc.lines)
+        return site_from_data(data, name, profile=profile)
+    return site_from_data(data, name, doc.lines, profile=profile)
 
 
-def require_site(path: str | os.PathLike[str]) -> Site:
+def require_site(path: str | os.PathLike[str], *, profile: Profile | None = None) -> Site:
     """A valid site or a VpnconfError naming the first error (for commands
     that need a valid site: render, routes, lab)."""
-    site, findings = load_site(path)
+    site, findings = load_site(path, profile=profile)
     errors = [f for f in findings if f.severity == "error"]
     if site is None or errors:
         first = errors[0]
@@ -268,6 +251,69 @@ def write_private(path: str | os.PathLike[str], text: str, *, force: bool = Fals
 _TC_IDENTITY = {"ADDRESS": "address", "FQDN": "fqdn"}
 
 
+class _Src:
+    """Where imported JSON comes from, for one-line messages naming the file,
+    line and field of a value of the wrong shape (never the value)."""
+
+    def __init__(self, name: str, lines: Callable[[], dict[Loc, int]] | None = None) -> None:
+        self.name = name
+        self._lines = lines
+
+    def refuse(self, loc: Loc, what: str) -> NoReturn:
+        line = line_for(self._lines(), loc) if self._lines else None
+        where = f"{self.name}:{line}" if line else self.name
+        raise VpnconfError(f"{where}: {format_loc(loc)}: {what}" if loc else f"{where}: {what}")
+
+    def obj(self, value: Any, loc: Loc) -> dict[str, Any]:
+        """An object (absent or null: empty)."""
+        if value is None or value == "":
+            return {}
+        if not isinstance(value, dict):
+            self.refuse(loc, f"expected a JSON object, found {_json_kind(value)}")
+        return value
+
+    def arr(self, value: Any, loc: Loc) -> list[Any]:
+        """An array (absent or null: empty)."""
+        if value is None or value == "":
+            return []
+        if not isinstance(value, list):
+            self.refuse(loc, f"expected a JSON array, found {_json_kind(value)}")
+        return value
+
+    def objs(self, value: Any, loc: Loc) -> list[dict[str, Any]]:
+        """An array of objects."""
+        return [self.obj(v, (*loc, i)) or {} for i, v in enumerate(self.arr(value, loc))]
+
+    def scalar(self, value: Any, loc: Loc) -> Any:
+        if isinstance(value, (dict, list)):
+            self.refuse(loc, f"expected a string or number, found {_json_kind(value)}")
+        return value
+
+    def whole(self, value: Any, loc: Loc, unit: str) -> int:
+        """A whole number given as a number or a string of digits."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", value):
+            return int(value)
+        self.refuse(loc, f"expected a whole number of {unit}, found {_json_kind(value)}")
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string that is not one"
+    if value is None:
+        return "null"
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__
+
+
 def _tc_identity(ike: dict[str, Any], side: str) -> dict[str, Any]:
     kind = str(ike.get(f"{side}Identity") or "ADDRESS").upper()
     ident: dict[str, Any] = {"type": _TC_IDENTITY.get(kind, kind)}
@@ -277,21 +323,35 @@ def _tc_identity(ike: dict[str, Any], side: str) -> dict[str, Any]:
     return ident
 
 
-def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
+def tunnel_from_tencent(conn: dict[str, Any], src: _Src | None = None, loc: Loc = ()) -> dict[str, Any]:
     """One CreateVpnConnection request or VpnConnectionSet item -> tunnel data
-    (the cloud's Local* is the VPN gateway, Remote* the customer gateway)."""
-    ike = conn.get("IKEOptionsSpecification") or {}
-    ipsec = conn.get("IPSECOptionsSpecification") or {}
-    spds = conn.get("SecurityPolicyDatabases") or conn.get("SecurityPolicyDatabaseSet") or []
+    (the cloud's Local* is the VPN gateway, Remote* the customer gateway).
+    A value of the wrong shape is one VpnconfError naming ``loc`` and the field."""
+    src = src or _Src("API JSON")
+    ike = src.obj(conn.get("IKEOptionsSpecification"), (*loc, "IKEOptionsSpecification"))
+    ipsec = src.obj(conn.get("IPSECOptionsSpecification"), (*loc, "IPSECOptionsSpecification"))
+    spd_key = "SecurityPolicyDatabases" if conn.get("SecurityPolicyDatabases") else "SecurityPolicyDatabaseSet"
+    spds = src.objs(conn.get(spd_key), (*loc, spd_key))
+    for key in ("VpnConnectionName", "VpnConnectionId", "VpnGatewayId", "CustomerGatewayId", "PreShareKey"):
+        src.scalar(conn.get(key), (*loc, key))
+    for part, opts in (("IKEOptionsSpecification", ike), ("IPSECOptionsSpecification", ipsec)):
+        for key, value in opts.items():
+            src.scalar(value, (*loc, part, key))
     t: dict[str, Any] = {
         "name": conn.get("VpnConnectionName") or conn.get("VpnConnectionId"),
         "vpn_gateway": conn.get("VpnGatewayId"),
         "customer_gateway": conn.get("CustomerGatewayId"),
         "pre_shared_key": conn.get("PreShareKey"),
-        "spd": [{"local": s.get("LocalCidrBlock"), "peers": s.get("RemoteCidrBlock")} for s in spds],
+        "spd": [
+            {
+                "local": src.scalar(s.get("LocalCidrBlock"), (*loc, spd_key, i, "LocalCidrBlock")),
+                "peers": s.get("RemoteCidrBlock"),
+            }
+            for i, s in enumerate(spds)
+        ],
     }
     ike_out: dict[str, Any] = {}
-    for src, dst in (
+    for api, dst in (
         ("IKEVersion", "version"),
         ("PropoEncryAlgorithm", "encryption"),
         ("PropoAuthenAlgorithm", "integrity"),
@@ -299,15 +359,15 @@ def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
         ("DhGroupName", "dh_group"),
         ("IKESaLifetimeSeconds", "lifetime_seconds"),
     ):
-        if ike.get(src) not in (None, ""):
-            ike_out[dst] = ike[src]
+        if ike.get(api) not in (None, ""):
+            ike_out[dst] = ike[api]
     if ike:
         # The site file takes the cloud's point of view, as the API does:
         # local = the VPN gateway, peer = the customer gateway (IDC).
         ike_out["local_id"] = _tc_identity(ike, "Local")
         ike_out["peer_id"] = _tc_identity(ike, "Remote")
     ipsec_out: dict[str, Any] = {}
-    for src, dst in (
+    for api, dst in (
         ("EncryptAlgorithm", "encryption"),
         ("IntegrityAlgorith", "integrity"),
         ("IntegrityAlgorithm", "integrity"),
@@ -315,17 +375,19 @@ def tunnel_from_tencent(conn: dict[str, Any]) -> dict[str, Any]:
         ("IPSECSaLifetimeSeconds", "lifetime_seconds"),
         ("IPSECSaLifetimeTraffic", "lifetime_kb"),
     ):
-        if ipsec.get(src) not in (None, ""):
-            ipsec_out[dst] = ipsec[src]
+        if ipsec.get(api) not in (None, ""):
+            ipsec_out[dst] = ipsec[api]
     if ike_out:
         t["ike"] = ike_out
     if ipsec_out:
         t["ipsec"] = ipsec_out
     dpd: dict[str, Any] = {}
+    for key in ("DpdEnable", "DpdAction", "RouteType", "NegotiationType"):
+        src.scalar(conn.get(key), (*loc, key))
     if conn.get("DpdEnable") is not None:
         dpd["enabled"] = str(conn["DpdEnable"]) in {"1", "True", "true"}
     if conn.get("DpdTimeout") not in (None, ""):
-        dpd["timeout_seconds"] = int(conn["DpdTimeout"])
+        dpd["timeout_seconds"] = src.whole(conn["DpdTimeout"], (*loc, "DpdTimeout"), "seconds")
     if conn.get("DpdAction"):
         dpd["action"] = conn["DpdAction"]
     if dpd:
@@ -348,8 +410,18 @@ def _gateways_from_ike(
     )
 
 
-def tunnel_from_terraform(values: dict[str, Any]) -> dict[str, Any]:
-    """A ``tencentcloud_vpn_connection`` resource's values -> tunnel data."""
+def tunnel_from_terraform(values: dict[str, Any], src: _Src | None = None, loc: Loc = ()) -> dict[str, Any]:
+    """A ``tencentcloud_vpn_connection`` resource's values -> the API's
+    connection fields (a value of the wrong shape: one VpnconfError naming the
+    Terraform field)."""
+    src = src or _Src("Terraform JSON")
+    for key, value in values.items():
+        if key != "security_group_policy":
+            src.scalar(value, (*loc, key))
+    for i, pol in enumerate(src.objs(values.get("security_group_policy"), (*loc, "security_group_policy"))):
+        src.scalar(pol.get("local_cidr_block"), (*loc, "security_group_policy", i, "local_cidr_block"))
+    if values.get("dpd_timeout") not in (None, ""):
+        src.whole(values["dpd_timeout"], (*loc, "dpd_timeout"), "seconds")
     conn = {
         "VpnConnectionName": values.get("name"),
         "VpnGatewayId": values.get("vpn_gateway_id"),
@@ -389,14 +461,18 @@ def tunnel_from_terraform(values: dict[str, Any]) -> dict[str, Any]:
     return conn
 
 
-def _terraform_resources(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        yield from module.get("resources") or []
-        for child in module.get("child_modules") or []:
-            yield from walk(child)
+def _terraform_resources(data: dict[str, Any], src: _Src) -> Iterator[tuple[dict[str, Any], Loc]]:
+    """Every resource of ``terraform show -json`` output with its path."""
 
-    values = data.get("values") or data.get("planned_values") or {}
-    yield from walk(values.get("root_module") or {})
+    def walk(module: dict[str, Any], loc: Loc) -> Iterator[tuple[dict[str, Any], Loc]]:
+        for i, r in enumerate(src.objs(module.get("resources"), (*loc, "resources"))):
+            yield r, (*loc, "resources", i)
+        for i, child in enumerate(src.objs(module.get("child_modules"), (*loc, "child_modules"))):
+            yield from walk(child, (*loc, "child_modules", i))
+
+    key = "values" if data.get("values") else "planned_values"
+    values = src.obj(data.get(key), (key,))
+    yield from walk(src.obj(values.get("root_module"), (key, "root_module")), (key, "root_module"))
 
 
 def _looks_foreign(data: dict[str, Any]) -> bool:
@@ -413,30 +489,49 @@ def _looks_foreign(data: dict[str, Any]) -> bool:
     )
 
 
-def import_foreign(data: dict[str, Any], name: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+def import_foreign(
+    data: dict[str, Any],
+    name: str,
+    base: dict[str, Any] | None = None,
+    *,
+    lines: Callable[[], dict[Loc, int]] | None = None,
+    base_name: str = "the --into site file",
+    base_lines: Callable[[], dict[Loc, int]] | None = None,
+) -> dict[str, Any]:
     """Tencent API JSON or ``terraform show -json`` output -> site data.
 
     Gateways come from the base site when given, else from the IKE
     Local/RemoteAddress fields. The VPC comes from the base site, else a
-    placeholder built from the SPD local ranges."""
+    placeholder built from the SPD local ranges. A value of the wrong shape
+    (a list where an object belongs, a DpdTimeout that is not a number ...)
+    is one VpnconfError naming the file, line (``lines``: the line of each
+    path, when known) and field."""
+    src = _Src(name, lines)
     conns: list[dict[str, Any]] = []
+    where: list[Loc] = []
     if "format_version" in data or "values" in data:
-        for r in _terraform_resources(data):
+        for r, rloc in _terraform_resources(data, src):
             if r.get("type") == "tencentcloud_vpn_connection":
-                conns.append(tunnel_from_terraform(r.get("values") or {}))
+                vloc = (*rloc, "values")
+                conns.append(tunnel_from_terraform(src.obj(r.get("values"), vloc), src, vloc))
+                where.append(())
         if not conns:
             raise VpnconfError(f"{name}: no tencentcloud_vpn_connection resource in the Terraform JSON")
     else:
-        resp = data.get("Response", data)
-        conns = list(resp.get("VpnConnectionSet") or []) or [resp]
+        resp_loc: Loc = ("Response",) if "Response" in data else ()
+        resp = src.obj(data.get("Response"), resp_loc) if resp_loc else data
+        set_loc = (*resp_loc, "VpnConnectionSet")
+        conns = src.objs(resp.get("VpnConnectionSet"), set_loc) or [resp]
+        where = [(*set_loc, i) for i in range(len(conns))] if resp.get("VpnConnectionSet") else [resp_loc]
     site: dict[str, Any] = dict(base) if base else {}
+    bsrc = _Src(base_name, base_lines)
     site.setdefault("profile", "tencent")
-    vpngws = {g["name"]: g for g in site.get("vpn_gateways", [])}
-    cgws = {g["name"]: g for g in site.get("customer_gateways", [])}
-    tunnels = list(site.get("tunnels", []))
+    vpngws = {g.get("name"): g for g in bsrc.objs(site.get("vpn_gateways"), ("vpn_gateways",))}
+    cgws = {g.get("name"): g for g in bsrc.objs(site.get("customer_gateways"), ("customer_gateways",))}
+    tunnels = list(bsrc.arr(site.get("tunnels"), ("tunnels",)))
     locals_: list[str] = []
-    for conn in conns:
-        t = tunnel_from_tencent(conn)
+    for conn, loc in zip(conns, where, strict=True):
+        t = tunnel_from_tencent(conn, src, loc)
         vg, cg = _gateways_from_ike(
             conn.get("IKEOptionsSpecification") or {}, t.get("vpn_gateway", ""), t.get("customer_gateway", "")
         )
@@ -445,7 +540,7 @@ def import_foreign(data: dict[str, Any], name: str, base: dict[str, Any] | None 
         if cg and cg["name"] not in cgws:
             cgws[cg["name"]] = cg
         tunnels.append(t)
-        locals_.extend(s["local"] for s in t.get("spd", []) if s.get("local"))
+        locals_.extend(s["local"] for s in t.get("spd", []) if isinstance(s.get("local"), str) and s["local"])
     site["vpn_gateways"] = list(vpngws.values())
     site["customer_gateways"] = list(cgws.values())
     site["tunnels"] = tunnels

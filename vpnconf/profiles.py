@@ -1,16 +1,30 @@
 """Cloud profiles: what a cloud's VPN gateway accepts. One YAML file per
-profile in ``profiles/``; profiles are discovered from the files."""
+profile in ``profiles/``; profiles are discovered from the files.
+
+A profile is named (``profile:`` in a site file, ``check --against``) only by
+its name, ``[a-z0-9_-]+``, from the profiles folder; a profile file anywhere
+else is given explicitly (``--profile-file PATH``, :func:`load_profile_file`),
+never through a site file."""
 
 from __future__ import annotations
 
+import os
+import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .findings import VpnconfError
 from .paths import data_dir
+from .safeload import MAX_JSON_BYTES, Document, format_loc, load_text
+
+PROFILE_NAME = re.compile(r"[a-z0-9_-]+")
+PROFILE_NAME_RULE = (
+    "a profile name is lower-case letters, digits, '_' and '-' ([a-z0-9_-]+), "
+    "naming a file of the profiles folder; give a profile file with --profile-file PATH"
+)
 
 
 class _P(BaseModel):
@@ -69,13 +83,54 @@ def profile_names() -> list[str]:
     return sorted(p.stem for p in data_dir("profiles").glob("*.yaml"))
 
 
+def check_profile_name(name: object) -> str:
+    """``name`` when it is a profile name; else one VpnconfError (the value is
+    not repeated: it may be a path or anything at all)."""
+    if not isinstance(name, str) or len(name) > 64 or not PROFILE_NAME.fullmatch(name):
+        raise VpnconfError(f"not a profile name: {PROFILE_NAME_RULE}")
+    return name
+
+
 @cache
 def get_profile(name: str) -> Profile:
+    """A profile of the profiles folder by name (never a path)."""
+    check_profile_name(name)
     path = data_dir("profiles") / f"{name}.yaml"
     if not path.is_file():
         raise VpnconfError(f"unknown cloud profile {name!r}; known: {', '.join(profile_names())}")
-    with path.open(encoding="utf-8") as fh:
-        return Profile.model_validate(yaml.safe_load(fh))
+    return _profile_from(path)
+
+
+def load_profile_file(path: str | os.PathLike[str]) -> Profile:
+    """A profile file given explicitly (``--profile-file``), read within the
+    limits of :mod:`vpnconf.safeload`; one VpnconfError line naming the file,
+    line and field when it is not a profile."""
+    return _profile_from(Path(path))
+
+
+def _profile_from(path: Path) -> Profile:
+    from .io import read_text
+
+    name = str(path)
+    doc = load_text(read_text(path, MAX_JSON_BYTES), name)
+    if not isinstance(doc.data, dict):
+        raise VpnconfError(f"{name}: a profile file is a mapping (name, description, ike, ipsec ...)")
+    try:
+        return Profile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise VpnconfError(_profile_error(exc, name, doc)) from None
+
+
+def _profile_error(exc: ValidationError, name: str, doc: Document) -> str:
+    errors = exc.errors(include_url=False, include_input=False)
+    err = errors[0]
+    loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+    line = doc.line(loc)
+    msg = {"extra_forbidden": "unknown field", "missing": "required field is missing"}.get(
+        err["type"], err["msg"].removeprefix("Value error, ")
+    )
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{name}{f':{line}' if line else ''}: {format_loc(loc)}: {msg}: not a cloud profile{more}"
 
 
 def ike_set(profile: Profile, version: int, field: str) -> list[Any]:

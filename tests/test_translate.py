@@ -110,3 +110,33 @@ def test_translate_never_writes_a_value_the_source_lacked(source, target, vpncon
     t = subprocess.run(cmd, capture_output=True, text=True)
     head, *items = t.stderr.strip().splitlines()
     assert head == f"loss report ({len(loss)} items):" and len(items) == len(loss), t.stderr
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_an_unknown_key_is_a_placeholder_no_device_takes(target):
+    """A masked or encrypted source key is never rendered as if it were the
+    key: the target gets a placeholder with quotes and spaces (no CLI takes it
+    as a key), and the target's own parser does not read a key from it."""
+    from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal
+    from vpnconf.renderer import PSK_PLACEHOLDER
+
+    t = ParsedTunnel(
+        name="masked",
+        local_address="202.108.22.5",
+        peer_address="203.195.147.82",
+        psk=None,
+        psk_state="masked",
+        ike_version=2,
+        ike_proposals=[Proposal("aes256", "sha256", 14)],
+        esp_proposals=[Proposal("aes256", "sha256")],
+        selectors=[("10.0.0.0/24", "192.168.10.0/24")],
+        local_id=Ident("address", "202.108.22.5"),
+    )
+    data, losses = to_site_data(ParsedDevice(vendor="any", file="src.cfg", tunnels=[t]))
+    assert any("placeholder the device refuses" in f.message for f in losses)
+    site = Site.model_validate(data)
+    text = render(site, "masked", target)
+    assert PSK_PLACEHOLDER in text and '"' in PSK_PLACEHOLDER and " " in PSK_PLACEHOLDER
+    if target in parser_modules():
+        back = parse_text(text, "out.cfg", target).tunnels
+        assert all(b.psk in (None, "") or " " in b.psk or '"' in b.psk or b.psk_state != "clear" for b in back), back

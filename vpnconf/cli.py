@@ -304,6 +304,10 @@ def cmd_import(a: argparse.Namespace) -> int:
         from .outfiles import check_target
 
         check_target(a.output, force=a.force)  # refused before any finding is printed
+    if a.output and a.output != "-":
+        from .outfiles import check_target
+
+        check_target(a.output, force=a.force)  # refused before any finding is printed
     data = load_data(read_text(a.file), a.file)
     if not isinstance(data, dict):
         raise VpnconfError(f"{a.file}: expected a JSON object")
@@ -611,6 +615,17 @@ def cmd_translate(a: argparse.Namespace) -> int:
 
     dev = _parse_device(a.device, a.vendor)
     data, losses = to_site_data(dev)
+    key = _given_psk(a.psk_file)
+    if key is not None:
+        from .model import UNKNOWN_PSK
+
+        dev.redactor.add(key)
+        for tun in data["tunnels"]:
+            if tun["pre_shared_key"] == UNKNOWN_PSK:
+                tun["pre_shared_key"] = key
+                losses.append(
+                    Finding("KEY", "info", f"tunnel {tun['name']}: the pre-shared key is the one given", file=a.device)
+                )
     report = [f for f in dev.findings if f.severity != "info" or f.rule == "IGNORED"] + losses
     if not data["tunnels"]:
         for f in report:
@@ -655,6 +670,29 @@ def cmd_translate(a: argparse.Namespace) -> int:
         if not report:
             sys.stderr.write("  nothing lost\n")
     return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
+
+
+def _given_psk(path: str | None) -> str | None:
+    """The key from --psk-file (its first line) or $VPNCONF_PSK, checked like a
+    site key; never echoed in an error."""
+    import os
+
+    from .model import PSK_RE
+
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                key = fh.readline(1025).rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise VpnconfError(f"{path}: cannot read the key file ({type(exc).__name__})") from None
+        where = path
+    elif os.environ.get("VPNCONF_PSK"):
+        key, where = os.environ["VPNCONF_PSK"], "$VPNCONF_PSK"
+    else:
+        return None
+    if not PSK_RE.fullmatch(key):
+        raise VpnconfError(f"{where}: the key is not 1-128 printable characters without spaces, quotes or backslash")
+    return key
 
 
 def cmd_status(a: argparse.Namespace) -> int:
@@ -790,6 +828,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", required=True)
     sp.add_argument("--variant")
     sp.add_argument("--software")
+    sp.add_argument(
+        "--psk-file",
+        help="the pre-shared key (first line of FILE) for tunnels whose key the source masks or encrypts "
+        "(else $VPNCONF_PSK; else a placeholder the device refuses)",
+    )
     sp.set_defaults(fn=cmd_translate)
 
     sp = add("status", "read operational output (show crypto ..., swanctl --list-sas ...) into tunnel status")

@@ -315,6 +315,10 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
 FQDN_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # Printable ASCII without whitespace, quotes, backslash or backtick: such a key
 # can be written inside every vendor's quoting without escapes.
+#: the site key of a tunnel whose key a parsed source did not give in clear
+#: (masked, encrypted, missing): the renderer writes an unmistakable placeholder
+UNKNOWN_PSK = "REPLACE-ME-unknown-key"
+
 PSK_RE = re.compile(r"^[!#-&(-\[\]-_a-~]{1,128}$")
 
 

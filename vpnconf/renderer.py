@@ -41,7 +41,7 @@ from .allowed import (
 )
 from .catalog import Software, Vendor, get_vendor
 from .findings import RenderError, VpnconfError
-from .model import IdentityType, Site, Tunnel
+from .model import UNKNOWN_PSK, IdentityType, Site, Tunnel
 from .paths import vendor_dirs
 
 
@@ -201,6 +201,11 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
 _UNSAFE = frozenset("\n\r\x00\"'`\\ \t")
 
 
+#: written where a key was not known (a masked or encrypted source key): quotes
+#: and spaces make the line one that no vendor's CLI or daemon accepts as a key
+PSK_PLACEHOLDER = '"<PRE-SHARED KEY NOT KNOWN: vpnconf translate --psk-file FILE>"'
+
+
 def _guard(site: Site, t: Tunnel) -> None:
     """Defence in depth: the model already rejects these characters in every
     user value that reaches a template; refuse to render if one slipped by
@@ -302,7 +307,7 @@ def build_context(
         # The IDC device is "local" in its own config; the cloud is "remote".
         "local": {"address": str(cgw.public_ip), "id": _identity(t.ike.peer_id, str(cgw.public_ip))},
         "remote": {"address": str(vpngw.public_ip), "id": _identity(t.ike.local_id, str(vpngw.public_ip))},
-        "psk": t.psk(),
+        "psk": PSK_PLACEHOLDER if t.psk() == UNKNOWN_PSK else t.psk(),
         # the same key in the encodings devices read unambiguously (a template
         # picks one where the plain text would be misread, e.g. a leading 0x)
         "psk_hex": t.psk().encode().hex(),

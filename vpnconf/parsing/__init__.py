@@ -315,6 +315,12 @@ def _ident(i: Ident | None, gw_ip: str) -> dict[str, Any]:
     return {"type": i.type, "value": i.value}
 
 
+def _unknown_psk() -> str:
+    from ..model import UNKNOWN_PSK
+
+    return UNKNOWN_PSK
+
+
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
@@ -359,7 +365,12 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             lose(t, "IKE version not pinned (both accepted): IKEv2 assumed")
         psk = t.psk if t.psk_state == "clear" else None
         if psk is None:
-            lose(t, f"pre-shared key is {t.psk_state}: a placeholder is used, fill it in", "warning")
+            lose(
+                t,
+                f"pre-shared key is {t.psk_state} in the source: the output holds a placeholder the device "
+                "refuses; give the key with --psk-file FILE (or $VPNCONF_PSK)",
+                "warning",
+            )
         vg = f"gw-{t.peer_address}"
         vpngws.setdefault(vg, {"name": vg, "public_ip": t.peer_address, "bandwidth_mbps": 5})
         cg_ip = t.local_address
@@ -407,7 +418,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             "name": t.name,
             "vpn_gateway": vg,
             "customer_gateway": cg,
-            "pre_shared_key": psk or "REPLACE-ME-unknown-key",
+            "pre_shared_key": psk or _unknown_psk(),
             "spd": [{"local": k, "peers": v} for k, v in spd.items()],
             "ike": ike_d,
             "ipsec": ipsec_d,

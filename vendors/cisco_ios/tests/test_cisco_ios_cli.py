@@ -180,3 +180,53 @@ def test_check_fleet_worst_is_an_error_finding(vpnconf_bin, tmp_path):
     assert r.returncode == 1
     assert "IKE SA establishes: yes" in r.stdout and "IKE SA establishes: no" in r.stdout
     assert r.stdout.splitlines()[-1].startswith("summary: 2 files, 1 tunnel; findings: 1 error")
+
+
+ENCRYPTED_KEY_ROUTER = """\
+hostname hq
+interface GigabitEthernet0/0
+ ip address 202.108.22.5 255.255.255.0
+ crypto map CM
+crypto isakmp policy 10
+ encryption aes 256
+ hash sha
+ authentication pre-share
+ group 14
+crypto isakmp key 6 FLgBaJHXdYY_AcHZZMgQ_RhTDJXHUBAAB address 203.195.147.82
+crypto ipsec transform-set TS esp-aes 256 esp-sha-hmac
+ mode tunnel
+ip access-list extended CRYPTO
+ permit ip 10.0.0.0 0.0.0.255 192.168.10.0 0.0.0.255
+crypto map CM 10 ipsec-isakmp
+ set peer 203.195.147.82
+ set transform-set TS
+ match address CRYPTO
+"""
+
+
+def test_translate_of_an_encrypted_key_needs_the_key(vpnconf_bin, tmp_path):
+    """A type 6 key (encrypted with the router's master key) is not the key:
+    translate writes a placeholder no device takes and says so; --psk-file or
+    $VPNCONF_PSK gives the real key, which never shows in the report."""
+    from vpnconf.catalog import vendors
+    from vpnconf.renderer import PSK_PLACEHOLDER
+
+    src = tmp_path / "hq.cfg"
+    src.write_text(ENCRYPTED_KEY_ROUTER)
+    keyfile = tmp_path / "psk.txt"
+    keyfile.write_text("Real-Key-42!\n")
+    for target in sorted(vendors()):
+        r = run(vpnconf_bin, "translate", src, "--to", target)
+        assert r.returncode == 0, r.stderr
+        assert PSK_PLACEHOLDER in r.stdout and "FLgBaJHX" not in r.stdout + r.stderr
+        assert "--psk-file" in r.stderr
+        r = run(vpnconf_bin, "translate", src, "--to", target, "--psk-file", keyfile)
+        assert r.returncode == 0 and PSK_PLACEHOLDER not in r.stdout and "Real-Key-42!" not in r.stderr
+        assert "Real-Key-42!" in r.stdout or "0x" in r.stdout or "0s" in r.stdout
+        env = {**os.environ, "VPNCONF_PSK": "Env-Key-7"}
+        r = run(vpnconf_bin, "translate", src, "--to", target, env=env)
+        assert r.returncode == 0 and "Env-Key-7" in r.stdout and "Env-Key-7" not in r.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_text("has a space\n")
+    r = run(vpnconf_bin, "translate", src, "--to", "cisco_ios", "--psk-file", bad)
+    assert r.returncode == 2 and "has a space" not in r.stderr and str(bad) in r.stderr

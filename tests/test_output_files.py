@@ -52,6 +52,17 @@ def import_inputs(vpnconf_bin, tmp_path) -> tuple[Path, Path]:
     return req, into
 
 
+def device_node(tmp_path: Path) -> Path:
+    """A character device to aim -o at: as root a private copy of /dev/null
+    (c 1 3) made with mknod, so that a regression replaces that and never the
+    system's /dev/null; otherwise /dev/null itself (a user cannot replace it)."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    dev = tmp_path / "null"
+    os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return dev
+
+
 def node(p) -> tuple[int, int, int]:
     st = os.lstat(p)
     return st.st_mode, st.st_ino, st.st_rdev
@@ -64,11 +75,12 @@ def test_quickstart_key_is_what_this_file_assumes(vpnconf_bin):
 
 # ------------------------------------------------------------ 1: regular files only
 @pytest.mark.parametrize("force", [False, True])
-def test_device_node_is_refused_and_untouched(vpnconf_bin, force):
-    before = node("/dev/null")
-    err = one_line_exit_2(render(vpnconf_bin, "/dev/null", *(["--force"] if force else [])))
-    assert "/dev/null" in err and "character device" in err and "regular files only" in err
-    assert node("/dev/null") == before and stat.S_ISCHR(before[0])
+def test_device_node_is_refused_and_untouched(vpnconf_bin, tmp_path, force):
+    dev = device_node(tmp_path)
+    before = node(dev)
+    err = one_line_exit_2(render(vpnconf_bin, dev, *(["--force"] if force else [])))
+    assert f"{dev}: is a character device; -o writes regular files only" in err
+    assert node(dev) == before and stat.S_ISCHR(before[0])
 
 
 @pytest.mark.parametrize("force", [False, True])
@@ -93,9 +105,10 @@ def test_socket_is_refused(vpnconf_bin, tmp_path):
 
 def test_import_refuses_a_device_node_too(vpnconf_bin, tmp_path):
     req, into = import_inputs(vpnconf_bin, tmp_path)
-    before = node("/dev/null")
-    err = one_line_exit_2(run(vpnconf_bin, "import", req, "--into", into, "-o", "/dev/null", "--force"))
-    assert "/dev/null" in err and node("/dev/null") == before
+    dev = device_node(tmp_path)
+    before = node(dev)
+    err = one_line_exit_2(run(vpnconf_bin, "import", req, "--into", into, "-o", dev, "--force"))
+    assert f"{dev}: is a character device" in err and node(dev) == before
     # `-o -` is stdout, keys redacted as without -o
     r = run(vpnconf_bin, "import", req, "--into", into, "-o", "-", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

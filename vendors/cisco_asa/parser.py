@@ -276,7 +276,7 @@ def parse_config(text: str, name: str) -> tuple[AsaConfig, ParsedDevice]:
     cfg = AsaConfig()
     text, notes = normalize(text, VENDOR)
     for rule, line, severity, message in notes:
-        dev.note(rule, message, line, severity)  # type: ignore[arg-type]
+        dev.note(rule, message, line, severity)
     m = _VERSION_RE.search(text)
     if m:
         cfg.release = m.group(1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-Note = tuple[str, int, str, str]  # (rule, line, severity, message)
+from .vocabulary import Note
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|/\*.*?(?:\*/|$)|#[^\n]*|[{};]|\n|[^\s{};"#]+', re.S)
 

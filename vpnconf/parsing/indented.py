@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-Note = tuple[str, int, str, str]  # (rule, line, severity, message)
+from .vocabulary import Note
 
 
 @dataclass

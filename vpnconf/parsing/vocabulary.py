@@ -10,6 +10,12 @@ an info when it changes nothing the model carries.
 
 from __future__ import annotations
 
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+#: what a tree builder reports, for its parser to turn into findings
+Note = tuple[str, int, Severity, str]  # (rule, line, severity, message)
+
 #: rule id -> what it means (one line each; vendors/README.md shows this table)
 RULES: dict[str, str] = {
     # reading the text

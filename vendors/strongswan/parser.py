@@ -1773,17 +1773,22 @@ class _IpsecConf:
         # proposals
         for key in ("ike", "esp"):
             v = val(key)
-            if v is not None and v.strip().endswith("!"):
+            strict = v is None or v.strip().endswith("!")
+            if v is not None and strict:
                 v = v.strip()[:-1]
             elif v is not None:
                 ctx.note(
                     "DEFAULT",
-                    f"{key}= does not end with '!': charon appends its default proposals to the list",
+                    f"{key}= does not end with '!': charon appends its default proposals to the list "
+                    "(kept as a 'default' proposal, not read as algorithms)",
                     line(key),
                     "info",
                     path,
                 )
             props = _proposals(ctx, v, "IKE" if key == "ike" else "ESP", version, line(key), path, f"{key}=")
+            if not strict and Proposal(raw="default") not in props.proposals:
+                props.proposals.append(Proposal(raw="default"))
+                props.kes.append(("default", None))
             if key == "ike":
                 t.ike_proposals = props.proposals
             else:

@@ -155,12 +155,16 @@ def _cases() -> list[Any]:
 def _case_text(vendor: str, case: dict[str, Any], path: Path) -> str:
     if "input" in case:
         return str(case["input"])
-    src = CORPUS / case["corpus"]
-    if not src.is_file():
-        if IN_CI:
-            pytest.fail(f"{path}: corpus file {src} missing: CI must run the corpus cases")
-        pytest.skip(f"shared corpus not here ({src})")
-    return src.read_text(encoding="utf-8", errors="replace")
+    names = case["corpus"] if isinstance(case["corpus"], list) else [case["corpus"]]
+    texts = []
+    for name in names:  # several files: one device, read together in this order
+        src = CORPUS / name
+        if not src.is_file():
+            if IN_CI:
+                pytest.fail(f"{path}: corpus file {src} missing: CI must run the corpus cases")
+            pytest.skip(f"shared corpus not here ({src})")
+        texts.append(src.read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(texts)
 
 
 def _proposal(p: Any) -> dict[str, Any]:
@@ -215,14 +219,16 @@ def test_parse_case(vendor: str, path: Path) -> None:
     for want in expect.get("findings", []):
         want = dict(want)
         contains = want.pop("contains", None)
+        count = want.pop("count", None)
         hits = [
             f
             for f in findings
             if all(f.get(k) == v for k, v in want.items()) and (contains is None or contains in f["message"])
         ]
-        assert hits, (
-            f"no finding {want} (contains {contains!r}); findings: {[(f['rule'], f['line'], f['message']) for f in findings]}"
-        )
+        seen = [(f["rule"], f["line"], f["message"]) for f in findings]
+        assert hits, f"no finding {want} (contains {contains!r}); findings: {seen}"
+        if count is not None:
+            assert len(hits) == count, f"{len(hits)} findings {want}, expected {count}: {seen}"
     for sev_or_rule in expect.get("no_findings", []):
         bad = [f for f in findings if sev_or_rule in (f["severity"], f["rule"])]
         assert not bad, f"unexpected {sev_or_rule} findings: {bad}"

@@ -65,7 +65,8 @@ class ParsedTunnel:
     local_id: Ident | None = None
     peer_id: Ident | None = None
     esp_proposals: list[Proposal] = field(default_factory=list)
-    pfs: int | None = None  # None: no PFS
+    pfs: int | None = None  # None: no PFS (unless pfs_unknown)
+    pfs_unknown: bool = False  # PFS is on but its group is not one the model holds (or not said)
     ipsec_lifetime_seconds: int | None = None
     ipsec_lifetime_kb: int | None = None
     selectors: list[tuple[str, str]] = field(default_factory=list)  # (local, remote), device view
@@ -361,6 +362,14 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if not t.selectors:
             lose(t, "no traffic selectors (route-based any/any): the SPD cannot be built", "error")
             continue
+        if t.pfs_unknown:
+            lose(t, "PFS is on but its group is unknown: the tunnel cannot be carried without guessing it", "error")
+            continue
+        if t.backup_peers:
+            lose(t, f"backup peer(s) {', '.join(t.backup_peers)} not carried (the model holds one peer per tunnel)")
+        for fld, where in sorted(t.defaulted.items()):
+            if fld not in ("ike_lifetime", "ipsec_lifetime_seconds", "ipsec_lifetime_kb"):
+                lose(t, f"{fld} is the device's default, not read from the config ({where})", "info")
         if t.ike_version is None:
             lose(t, "IKE version not pinned (both accepted): IKEv2 assumed")
         psk = t.psk if t.psk_state == "clear" else None

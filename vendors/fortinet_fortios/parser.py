@@ -67,9 +67,18 @@ def _words(s: str) -> frozenset[str]:
     return frozenset(s.split())
 
 
+@dataclass(frozen=True)
+class _Data:
+    """What this parser reads from vendor.yaml."""
+
+    grammar: dict[str, Any]  # keyword arguments of ``blocks.build``
+    defaults: dict[str, dict[str, dict[str, str]]]  # section -> key -> {value, source, differs}
+    benign: dict[str, frozenset[str]]  # section -> keys that carry nothing for the tunnel
+    must_be: dict[str, dict[str, tuple[str, ...]]]  # section -> key -> the value the model expects
+
+
 @cache
-def _vendor_data() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]]]]:
-    """(keyword arguments of ``blocks.build``, defaults by section and key) from vendor.yaml."""
+def _vendor_data() -> _Data:
     from vpnconf.catalog import vendors
 
     v = vendors()[VENDOR]
@@ -86,7 +95,13 @@ def _vendor_data() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]]]
         section: {str(k): {kk: str(vv) for kk, vv in d.items()} for k, d in (keys or {}).items()}
         for section, keys in v.defaults.items()
     }
-    return grammar, defaults
+    keys = g.get("keys") or {}
+    benign = {sec: frozenset(str(k) for k in (d or {}).get("benign", ())) for sec, d in keys.items()}
+    must_be = {
+        sec: {str(k): tuple(str(x) for x in vals) for k, vals in ((d or {}).get("must_be") or {}).items()}
+        for sec, d in keys.items()
+    }
+    return _Data(grammar, defaults, benign, must_be)
 
 
 def _stmt(verb: str) -> str:
@@ -106,72 +121,19 @@ def _safe_word(tok: str) -> str:
 _ADDR_TYPES = ("fqdn", "geography", "wildcard", "wildcard-fqdn", "dynamic", "mac", "route-tag", "interface-subnet")
 
 # ------------------------------------------------------------- key lists
-# Keys the parser maps, and keys it knows carry nothing for a site-to-site PSK
-# tunnel's negotiation with the cloud (routing, GUI, dial-up client, ADVPN,
-# HA, FEC, ...). Key names from the FortiOS CLI reference (phase1-interface /
-# phase2-interface tables).
+# Keys this parser reads (phase1-interface / phase2-interface tables); the keys
+# that carry nothing for the tunnel and those that must hold one value are
+# vendor data (vendor.yaml grammar.keys).
 _P1_READ = _words(
     "type interface ike-version mode peertype peerid proposal dhgrp remote-gw psksecret keylife localid "
     "localid-type dpd dpd-retryinterval dpd-retrycount authmethod local-gw ip-version remotegw-ddns "
     "auto-negotiate net-device"
 )
-_P1_BENIGN = _words(
-    """name comments wizard-type add-route add-gw-route distance priority keepalive nattraversal fragmentation
-    fragmentation-mtu ip-fragmentation negotiate-timeout rekey reauth npu-offload send-cert-chain
-    cert-id-validation certificate peer peergrp usrgrp monitor monitor-min monitor-hold-down-type
-    monitor-hold-down-delay monitor-hold-down-weekday monitor-hold-down-time tunnel-search passive-mode
-    exchange-interface-ip exchange-ip-addr4 exchange-ip-addr6 aggregate-member aggregate-weight
-    packet-redistribution default-gw default-gw-priority forticlient-enforcement save-password
-    client-auto-negotiate client-keep-alive unity-support include-local-lan dns-mode domain banner
-    ipv4-start-ip ipv4-end-ip ipv4-netmask ipv4-dns-server1 ipv4-dns-server2 ipv4-dns-server3
-    ipv4-wins-server1 ipv4-wins-server2 ipv4-split-include ipv4-split-exclude ipv4-name split-include-service
-    ipv6-start-ip ipv6-end-ip ipv6-prefix ipv6-dns-server1 ipv6-dns-server2 ipv6-dns-server3
-    ipv6-split-include ipv6-split-exclude ipv6-name ip-delay-interval assign-ip assign-ip-from
-    dhcp-ra-giaddr dhcp6-ra-linkaddr mode-cfg-allow-client-selector local-gw6 remote-gw6
-    auto-discovery-sender auto-discovery-receiver auto-discovery-forwarder auto-discovery-psk
-    auto-discovery-shortcuts auto-discovery-crossover auto-discovery-offer-interval encapsulation-address
-    encap-local-gw4 encap-local-gw6 encap-remote-gw4 encap-remote-gw6 vni esn childless-ike
-    azure-ad-autoconnect client-resume client-resume-interval digital-signature-auth signature-hash-alg
-    rsa-signature-format rsa-signature-hash-override enforce-unique-id fec-egress fec-send-timeout fec-base
-    fec-codec fec-redundant fec-ingress fec-receive-timeout fec-health-check fec-mapping-profile
-    network-overlay network-id dev-id-notification dev-id loopback-asymroute link-cost kms
-    exchange-fgt-device-id ipv6-auto-linklocal ems-sn-check remote-gw-match remote-gw-subnet
-    remote-gw-start-ip remote-gw-end-ip remote-gw-country remote-gw6-match remote-gw6-subnet
-    remote-gw6-start-ip remote-gw6-end-ip remote-gw6-country cert-peer-username-validation
-    cert-peer-username-strip cert-trust-store mesh-selector-type idle-timeout shared-idle-timeout
-    idle-timeoutinterval ha-sync-esp-seqno fgsp-sync inbound-dscp-copy acct-verify eap-identity
-    eap-exclude-peergrp eap-cert-auth authusrgrp group-authentication-secret authusr authpasswd
-    ppk-secret ppk-identity fortinet-esp auto-transport-threshold fallback-tcp-threshold
-    dpd-retryinterval-ms unity-support-kernel qkd-profile internal-domain-list backup-gateway
-    ipv4-exclude-range ipv6-exclude-range"""
-)
-# Keys that change the negotiation when not at their default: key -> default values
-_P1_MUST_BE: dict[str, tuple[str, ...]] = {
-    "xauthtype": ("disable",),
-    "mode-cfg": ("disable",),
-    "eap": ("disable",),
-    "ppk": ("disable",),
-    "suite-b": ("disable",),
-    "encapsulation": ("none",),
-    "group-authentication": ("disable",),
-    "qkd": ("disable",),
-    "transport": ("udp",),
-    "authmethod-remote": (),
-    "psksecret-remote": (),
-    **{f"addke{i}": ("0",) for i in range(1, 8)},
-}
 _P2_READ = _words(
     "phase1name proposal pfs dhgrp keylife-type keylifeseconds keylifekbs src-addr-type src-subnet "
     "src-start-ip src-end-ip src-name dst-addr-type dst-subnet dst-start-ip dst-end-ip dst-name protocol "
     "src-port dst-port encapsulation auto-negotiate"
 )
-_P2_BENIGN = _words(
-    """name comments dhcp-ipsec use-natip selector-match ipv4-df replay keepalive add-route inbound-dscp-copy
-    auto-discovery-sender auto-discovery-forwarder single-source route-overlap initiator-ts-narrow diffserv
-    diffservcode src-name6 src-start-ip6 src-end-ip6 src-subnet6 dst-name6 dst-start-ip6 dst-end-ip6
-    dst-subnet6"""
-)
-_P2_MUST_BE: dict[str, tuple[str, ...]] = {"l2tp": ("disable",), **{f"addke{i}": ("0",) for i in range(1, 8)}}
 
 
 # ---------------------------------------------------------------- values
@@ -315,8 +277,9 @@ _P1_PATHS = ("vpn ipsec phase1-interface", "vpn ipsec phase2-interface", "vpn ip
 class _Parser:
     def __init__(self, text: str, name: str) -> None:
         self.dev = ParsedDevice(vendor=VENDOR, file=name)
-        grammar, self.defaults = _vendor_data()
-        self.roots, self.notes = build(text, **grammar)
+        self.data = _vendor_data()
+        self.defaults = self.data.defaults
+        self.roots, self.notes = build(text, **self.data.grammar)
         self.interfaces: dict[str, ipaddress.IPv4Address] = {}
 
     def note(self, rule: str, msg: str, line: int | None, sev: Severity = "info") -> None:
@@ -389,9 +352,9 @@ class _Parser:
         for c in block.configs:
             self.note("IGNORED", f"'config {c.name}' directly under 'config {block.name}' not read", c.line)
 
-    def _entry_stray(
-        self, e: _Entry, what: str, read: frozenset[str], benign: frozenset[str], must_be: dict[str, tuple[str, ...]]
-    ) -> None:
+    def _entry_stray(self, e: _Entry, what: str, section: str, read: frozenset[str]) -> None:
+        benign = self.data.benign.get(section, frozenset())
+        must_be = self.data.must_be.get(section, {})
         for n in e.nodes:
             for st in n.other:
                 self.note("IGNORED", f"{what}: {_stmt(st.verb)} not read", st.line)
@@ -461,7 +424,7 @@ class _Parser:
         what = f"phase1 {p1.name!r}"
         t = ParsedTunnel(name=p1.name, line=p1.line, variant=variant)
         t.extra["section"] = p1_path
-        self._entry_stray(p1, what, _P1_READ, _P1_BENIGN, _P1_MUST_BE)
+        self._entry_stray(p1, what, "phase1", _P1_READ)
         used: list[str] = []
         notes: list[str] = []
 
@@ -608,7 +571,7 @@ class _Parser:
             self.note("KEY", f"{what}: psksecret is encrypted (ENC): the key itself is not in the text", s.line)
             return
         raw = " ".join(s.values)
-        if set(raw) == {"*"}:
+        if set(raw) == {"*"} and not (s.quoted and s.quoted[0]):  # `show` masks a key unquoted: ******
             t.psk_state = "masked"
             self.note("KEY", f"{what}: psksecret is masked: the key itself is not in the text", s.line, "warning")
             return
@@ -796,7 +759,7 @@ class _Parser:
         first: dict[str, Any] | None = None
         for p2 in p2s:
             what = f"phase2 {p2.name!r}"
-            self._entry_stray(p2, what, _P2_READ, _P2_BENIGN, _P2_MUST_BE)
+            self._entry_stray(p2, what, "phase2", _P2_READ)
             used: list[str] = []
             notes: list[str] = []
             # the first phase2 gives the tunnel's fields: its defaults are recorded on the tunnel

@@ -7,9 +7,11 @@ never lets one broken block swallow the blocks after it.
   line closes there (one SYNTAX finding; the setting is marked ``cut``),
   unless the setting is one the vendor lists as multi-line
   (``grammar.multiline``: comments, PEM certificates and keys): its value runs
-  on to the closing quote. A multi-line value whose quote is never closed
-  ends at the end of its first line too, and reading goes on with the next
-  line, so one stray quote never swallows the lines after it.
+  on to the closing quote. A multi-line value whose quote is not closed before
+  the end of the text, or before a line that is a statement (``next``,
+  ``end``, ``config x``, ``edit x``, ``set x``, ``unset x``: text and PEM
+  data hold none), ends at the end of its first line too, and reading goes on
+  with the next line, so one stray quote never swallows the lines after it.
 - Keys and ``config`` path words are lower-cased; edit names and values are
   kept as written.
 - A block left open is closed, with one UNCLOSED finding naming the block,
@@ -40,7 +42,8 @@ never lets one broken block swallow the blocks after it.
 The tree: ``Config`` (its path words, line, ``entries`` by edit in order,
 ``settings`` for tables without edits, nested ``configs``, ``other``
 statements) and ``Entry`` (name, line, ``settings``: key -> ``Setting``
-(values, line, cut), nested ``configs``, ``other``). ``closed`` is False on a
+(values, line, cut, quoted: which values were written in quotes), nested
+``configs``, ``other``). ``closed`` is False on a
 block that was closed by recovery rather than by its own ``next``/``end``.
 """
 
@@ -53,6 +56,8 @@ Note = tuple[str, int, str, str]  # (rule, line, severity, message)
 
 #: statements the builder reads itself
 _SETTERS = frozenset(("set", "unset", "append", "select", "unselect"))
+#: a line a multi-line value never holds: it ends the search for the closing quote
+_STATEMENT = re.compile(r"^[ ]*(?:next|end|(?:config|edit|set|unset)[ ]+\S.*)[ ]*$")
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Setting:
     values: list[str]
     line: int
     cut: bool = False  # a quote was left open on the line: the last value ends at the line's end
+    quoted: list[bool] = field(default_factory=list)  # per value: it was written in quotes
 
 
 @dataclass
@@ -102,9 +108,17 @@ class Config:
 def split_words(s: str) -> tuple[list[str], str | None]:
     """(words, open quote or None): quoted words lose their quotes,
     backslash escapes the next character."""
+    words, _, open_quote = split_quoted(s)
+    return words, open_quote
+
+
+def split_quoted(s: str) -> tuple[list[str], list[bool], str | None]:
+    """(words, whether each word began with a quote, open quote or None)."""
     if '"' not in s and "'" not in s and "\\" not in s:
-        return s.split(), None
+        plain = s.split()
+        return plain, [False] * len(plain), None
     words: list[str] = []
+    quoted: list[bool] = []
     i, n = 0, len(s)
     while i < n:
         ch = s[i]
@@ -113,6 +127,7 @@ def split_words(s: str) -> tuple[list[str], str | None]:
             continue
         buf: list[str] = []
         quote = None
+        quoted.append(ch in "\"'")
         while i < n:
             ch = s[i]
             if ch == "\\" and i + 1 < n:
@@ -133,8 +148,8 @@ def split_words(s: str) -> tuple[list[str], str | None]:
             i += 1
         words.append("".join(buf))
         if quote:
-            return words, quote
-    return words, None
+            return words, quoted, quote
+    return words, quoted, None
 
 
 def _what(blk: Config | Entry) -> str:
@@ -181,7 +196,7 @@ def build(
         if not s or s.startswith("#") or (skip is not None and skip.search(s)):
             continue
         indent = len(raw) - len(raw.lstrip(" "))
-        words, open_quote = split_words(s)
+        words, quoted, open_quote = split_quoted(s)
         cut = False
         if open_quote is not None:
             key = words[1].lower() if len(words) > 1 and words[0].lower() == "set" else ""
@@ -191,6 +206,8 @@ def build(
                     if _close_quote(lines[j], open_quote) >= 0:
                         closed_at = j
                         break
+                    if _STATEMENT.match(lines[j]):
+                        break  # a statement, not text: the quote was left open by mistake
             if closed_at >= 0:
                 parts = [words[-1]]
                 parts.extend(lines[i:closed_at])
@@ -199,8 +216,9 @@ def build(
                 parts.append(last[:k])
                 words[-1] = "\n".join(parts)
                 i = closed_at + 1
-                rest, _ = split_words(last[k + 1 :])
+                rest, rest_quoted, _ = split_quoted(last[k + 1 :])
                 words.extend(rest)
+                quoted.extend(rest_quoted)
             else:
                 cut = True
                 notes.append(
@@ -276,14 +294,18 @@ def build(
                 settings.pop(key, None)
             elif verb == "append" and key in settings:
                 settings[key].values.extend(words[2:])
+                settings[key].quoted.extend(quoted[2:])
                 settings[key].line = n
             elif verb == "unselect":
                 old = settings.get(key)
                 if old is not None:
-                    old.values = [v for v in old.values if v not in words[2:]]
+                    flags = old.quoted + [False] * (len(old.values) - len(old.quoted))
+                    keep = [(v, q) for v, q in zip(old.values, flags, strict=True) if v not in words[2:]]
+                    old.values = [v for v, _ in keep]
+                    old.quoted = [q for _, q in keep]
                     old.line = n
             else:
-                settings[key] = Setting(words[2:], n, cut)
+                settings[key] = Setting(words[2:], n, cut, quoted[2:])
         elif verb in verbs:
             if stack:
                 stack[-1].other.append(Statement(verb, n))

@@ -17,6 +17,7 @@ Grammar data (the vendor's vendor.yaml)::
         types: [PSK, RSA, ...]         # entry types of ``[ids] : TYPE secret``
         psk_types: [PSK]               # the pre-shared key types (others: IGNORED)
         last_quote: true               # a quoted secret ends at the last quote on the line
+        continuation: false            # an entry may go on over indented lines (selectors first)
 
 Reading rules (ipsec.conf(5), ipsec.secrets(5) of both daemons):
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 Note = tuple[str, int | None, str, str, str]  # (rule, line, severity, message, path)
 
@@ -92,6 +94,7 @@ class Grammar:
     secret_re: re.Pattern[str]
     psk_types: frozenset[str]
     last_quote: bool
+    continuation: bool
 
 
 @cache
@@ -99,7 +102,11 @@ def grammar(vendor_id: str) -> Grammar:
     """The vendor's ``grammar.ipsec_conf`` / ``grammar.ipsec_secrets`` data, compiled once."""
     from ..catalog import vendors
 
-    g = vendors()[vendor_id].grammar
+    return compile_grammar(vendors()[vendor_id].grammar)
+
+
+def compile_grammar(g: dict[str, Any]) -> Grammar:
+    """A ``grammar:`` mapping (its ``ipsec_conf`` and ``ipsec_secrets`` keys) compiled."""
     conf, sec = g.get("ipsec_conf") or {}, g.get("ipsec_secrets") or {}
     types = [str(t) for t in sec.get("types", ["PSK"])]
     secret_re = re.compile(
@@ -115,6 +122,7 @@ def grammar(vendor_id: str) -> Grammar:
         secret_re=secret_re,
         psk_types=frozenset(sec.get("psk_types", ["PSK"])),
         last_quote=bool(sec.get("last_quote", True)),
+        continuation=bool(sec.get("continuation", False)),
     )
 
 
@@ -141,14 +149,16 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
-def read(text: str, vendor_id: str) -> Document:
+def read(text: str, vendor: str | Grammar) -> Document:
     """Every section, setting and secrets entry of the text, with notes for
-    what could not be read (see the module doc)."""
-    g = grammar(vendor_id)
+    what could not be read (see the module doc). ``vendor``: a vendor id (its
+    grammar data) or a compiled ``Grammar``."""
+    g = grammar(vendor) if isinstance(vendor, str) else vendor
     doc = Document()
     notes = doc.notes
     mode = "conf"
     current: Section | None = None
+    pending: tuple[str, int] | None = None  # the selectors of a secrets entry that goes on
     for lineno, line in enumerate(text.split("\n"), 1):
         h = _HEADER.match(line)
         if h:
@@ -158,10 +168,25 @@ def read(text: str, vendor_id: str) -> Document:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if mode == "secrets":
-            _secret_line(doc, g, stripped, lineno)
-            continue
         indented = line[0] in " \t"
+        if pending is not None:
+            if indented:  # a continuation line (grammar.ipsec_secrets.continuation)
+                joined = f"{pending[0]} {stripped}"
+                if g.secret_re.match(joined):
+                    _secret_line(doc, g, joined, pending[1])
+                    pending = None
+                else:
+                    pending = (joined, pending[1])
+                continue
+            notes.append(_not_an_entry(pending[1]))
+            pending = None
+        first = stripped.split()[0]
+        if mode == "secrets":
+            if g.continuation and first != g.include and not g.secret_re.match(stripped):
+                pending = (stripped, lineno)
+            else:
+                _secret_line(doc, g, stripped, lineno)
+            continue
         sm = _SETTING.match(line) if indented else None
         if sm is None and g.secret_re.match(stripped):
             _secret_line(doc, g, stripped, lineno)
@@ -190,10 +215,9 @@ def read(text: str, vendor_id: str) -> Document:
             current.settings[key] = (val, lineno)
             continue
         words = stripped.split()
-        head = words[0]
-        if head in g.sections:
+        if first in g.sections:
             name = words[1] if len(words) > 1 and not words[1].startswith("#") else ""
-            if head == "conn":
+            if first == "conn":
                 if not name:
                     notes.append(("SYNTAX", lineno, "error", "'conn' without a name", ""))
                     current = None
@@ -202,9 +226,9 @@ def read(text: str, vendor_id: str) -> Document:
                     doc.conns[name] = Section("conn", name, lineno)
                 current = doc.conns[name]
             else:
-                current = Section(head, f"{head} {name}".strip(), lineno)
+                current = Section(first, f"{first} {name}".strip(), lineno)
                 doc.others.append(current)
-        elif head == g.include:
+        elif first == g.include:
             notes.append(
                 (
                     "INCLUDE",
@@ -215,8 +239,11 @@ def read(text: str, vendor_id: str) -> Document:
                 )
             )
             current = None
-        elif head in g.skip_lines:
+        elif first in g.skip_lines:
             continue
+        elif g.continuation:  # the selectors of a secrets entry that goes on below
+            pending = (stripped, lineno)
+            current = None
         else:
             notes.append(
                 (
@@ -229,7 +256,13 @@ def read(text: str, vendor_id: str) -> Document:
                 )
             )
             current = None
+    if pending is not None:
+        notes.append(_not_an_entry(pending[1]))
     return doc
+
+
+def _not_an_entry(line: int) -> Note:
+    return ("SYNTAX", line, "error", "not an ipsec.secrets entry ('[ids] : TYPE secret')", "ipsec.secrets")
 
 
 def _secret_line(doc: Document, g: Grammar, stripped: str, lineno: int) -> None:
@@ -249,7 +282,7 @@ def _secret_line(doc: Document, g: Grammar, stripped: str, lineno: int) -> None:
             ("IGNORED", lineno, "info", f"{kind} entry in ipsec.secrets is not read (not a pre-shared key)", where)
         )
         return
-    ids = [a if a is not None else b for a, b in _ID_TOKEN.findall(m.group("ids"))]
+    ids = [t.group(1) if t.group(1) is not None else t.group(2) for t in _ID_TOKEN.finditer(m.group("ids"))]
     rest = m.group("rest").strip()
     if not rest:
         notes.append(("SYNTAX", lineno, "error", f"{kind} entry without a secret", where))

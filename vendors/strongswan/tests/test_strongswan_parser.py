@@ -483,3 +483,26 @@ def test_pfs_unknown_is_not_carried_as_none() -> None:
     dev = parse(case_input("esp-aead-modp8192"))
     assert only(dev).pfs is None
     assert any(f.rule == "UNSUPPORTED" and f.severity == "error" and "modp8192" in f.message for f in dev.findings)
+
+
+def test_shared_ipsecconf_reader_takes_another_grammar() -> None:
+    """vpnconf.parsing.ipsecconf is parameterised, not strongSwan's: with a
+    grammar that lets a secrets entry go on over indented lines and knows a
+    PPKS type (Libreswan's ipsec.secrets), the corpus example reads without a
+    SYNTAX note; with strongSwan's grammar the same lines are SYNTAX findings."""
+    from vpnconf.parsing import ipsecconf
+
+    path = CORPUS.parent / "libreswan" / "configs-ipsec.secrets.example"
+    if not path.is_file():
+        corpus_text("x")
+    text = path.read_text(encoding="utf-8").replace("\t", " ")
+    other = ipsecconf.compile_grammar(
+        {"ipsec_secrets": {"types": ["PSK", "PPKS", "XAUTH", "RSA"], "continuation": True}}
+    )
+    doc = ipsecconf.read(text, other)
+    assert not [n for n in doc.notes if n[0] == "SYNTAX"], doc.notes
+    assert [s.ids for s in doc.secrets][-1] == ["www.xs4all.nl", "@www.kremvax.ru", "10.6.0.1", "10.7.0.1", "1.8.0.1"]
+    assert doc.secrets[0].ids == ["10.1.0.1", "10.2.0.1"]
+    assert doc.secrets[1].ids == ["10::1:0:1", "10::2:0:1"]  # quoted selectors lose their quotes
+    mine = ipsecconf.read(text, VENDOR)
+    assert [n[1] for n in mine.notes if n[0] == "SYNTAX"] == [15, 19]

@@ -3,7 +3,12 @@ own ``cisco_ios`` output, both variants: crypto map and static VTI).
 
 How it reads
 ------------
-One pass keeps only the top-level blocks that can hold VPN configuration
+First, when the text may need it (``_needs_normalize``: abbreviated
+commands such as ``int tunnel 1``, interface names such as ``Tunnel 1`` or
+``tu1``, sub-commands pasted flush left), the shared
+``vpnconf.parsing.indented.normalize`` writes it out as the device would
+print it (vendor.yaml ``grammar:``), keeping line N at line N; its notes
+become ABBREVIATED and REINDENTED findings. Then one pass keeps only the top-level blocks that can hold VPN configuration
 (``crypto ...``, ``ip access-list ...``, ``access-list ...``, ``interface
 ...``, ``ip route ...``, ``hostname``, ``ip domain name``) with their indented
 children and original line numbers: the text is cut at every line that starts
@@ -20,19 +25,20 @@ entry of two plain networks) and the usual crypto-map entry take short paths
 that give exactly what the general ones give. The cyclic garbage collector is
 paused while parsing (the parse makes many small objects and no garbage).
 Measured on a generated 100,000-line config with 4,000 crypto-map tunnels:
-~0.4x the time netutils' bare ``IOSConfigParser`` tree takes, ~50x faster
-than ciscoconfparse's tree (tests/test_parse_cisco_ios.py checks the first).
+~0.7x the time netutils' bare ``IOSConfigParser`` tree takes (the
+normalize gate included), ~30x faster than ciscoconfparse's tree
+(tests/test_cisco_ios_parser.py checks the first).
 
-Keywords go backwards through ``vendors/cisco_ios/vendor.yaml`` (``lookup``); the
-only spellings known here are the ones the table cannot hold because the
-running-config prints a second form for the same value (``encryption aes 128``
-= ``aes``, ``esp-aes 128`` = ``esp-aes``, legacy ``esp-256-aes``), listed in
-``_ALIASES``.
+Keywords go backwards through ``vendors/cisco_ios/vendor.yaml`` (``lookup``);
+second spellings the running-config prints for one value (``encryption aes
+128``, ``esp-aes 128``, legacy ``esp-256-aes``) are its ``spellings:``, and
+every default the parser fills is in its ``defaults:`` (README.md gives the
+sources), recorded in ``ParsedTunnel.defaulted`` with a DEFAULT finding.
 
 Decisions (the ones a reader would otherwise have to guess)
 ----------------------------------------------------------
 * Tunnels: one per static crypto-map entry; one per entry of a dynamic map
-  a crypto map references (no peer; finding DYNAMIC-MAP); one per tunnel
+  a crypto map references (no peer; MISSING warning); one per tunnel
   interface with ``tunnel protection ipsec profile`` (variant ``vti``).
 * Names: ``<map>-<seq>`` for crypto-map entries (``<map>-<seq>-<dynmap>-<seq>``
   for dynamic ones), the tunnel interface name for VTIs - unless the objects
@@ -41,15 +47,18 @@ Decisions (the ones a reader would otherwise have to guess)
   our own output round-trips its tunnel names.
 * IKEv1 proposals: every ``crypto isakmp policy`` whose authentication is
   ``pre-share`` (all of them when none is), in priority order, with the
-  hidden running-config defaults filled in (encryption des, hash sha,
-  authentication rsa-sig, group 1, lifetime 86400; recorded in
-  ``extra["defaults"]``). ``ike_lifetime`` is the first proposal's.
+  hidden running-config defaults filled in from vendor.yaml ``defaults:
+  isakmp_policy`` (DEFAULT finding per policy; ``defaulted["ike_proposals"]``
+  / ``["ike_lifetime"]`` on the tunnel). ``ike_lifetime`` is the first
+  proposal's.
+* Peers: the first ``set peer`` of an entry is the peer; further ones are
+  backup peers of the same tunnel (``backup_peers``, BACKUP-PEER finding).
 * IKEv2 proposals: one ``Proposal`` per (encryption, integrity-or-prf,
   group) combination of each ``crypto ikev2 proposal``, in the order the
   device offers them (encryption outermost), for the ``crypto ikev2 policy``
   that matches the tunnel's local address (else the policies without
   ``match address local``). Without any policy the device's smart defaults
-  apply: not listed, finding.
+  apply: their contents are not in the sources, nothing is filled (MISSING).
 * Keys: type 0 / no type -> ``clear``; type 6 (AES, needs the device's
   master key) -> ``encrypted``, ``psk`` None; type 7 (Cisco's documented
   reversible XOR obfuscation) -> decoded here -> ``clear`` with
@@ -60,7 +69,8 @@ Decisions (the ones a reader would otherwise have to guess)
 * DPD: ``keepalive N retry R`` / ``crypto isakmp keepalive N R`` / ikev2
   ``dpd N R`` -> enabled, timeout = 3 * N (the inverse of the renderer's
   interval = max(10, timeout // 3)); N, R and periodic/on-demand are kept
-  in ``extra["dpd"]``. IOS's DPD action (delete the SAs) is not a setting:
+  in ``extra["dpd"]`` (retry None when not written; the mode's default is
+  vendor.yaml ``defaults: dpd_mode``). IOS's DPD action (delete the SAs) is not a setting:
   ``dpd_action`` stays None.
 * Local address: ``crypto map M local-address IF``, else the ``ip address``
   of the interface holding the map (VTI: ``tunnel source``), else the isakmp
@@ -68,22 +78,26 @@ Decisions (the ones a reader would otherwise have to guess)
   address local`` of the ikev2 policies/profile; else None (finding).
 * Local identity: ``self-identity fqdn`` (or ``crypto isakmp identity
   hostname``) sends ``<hostname>.<ip domain name>``: read from those lines
-  when present, else None with a LOCAL-ID warning (the FQDN is not in the
+  when present, else None with an IDENTITY warning (the FQDN is not in the
   config). ``identity local fqdn X`` (IKEv2) carries X.
 * VTI: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0; ``selectors`` stays
   empty and the networks routed into the tunnel (``ip route NET MASK
-  TunnelN``) go to ``extra["routes"]`` (finding VTI-SELECTORS).
+  TunnelN``) go to ``extra["routes"]`` (finding SELECTORS).
 * ACLs: ``permit ip`` lines become selectors (wildcards -> prefixes);
   ``deny``, other protocols, object groups and non-contiguous wildcards are
   not carried (finding UNSUPPORTED).
-* Findings: SYNTAX (error) for lines that cannot be read, IGNORED (info) for
-  lines inside VPN blocks that are not understood (both capped at 1,000 per
-  rule, then one TRUNCATED), warnings for what makes a tunnel incomplete or
-  not representable (NO-PEER, DYNAMIC-MAP, UNDEFINED, INCOMPLETE,
-  UNSUPPORTED, LOCAL-ID), infos for what is read but not carried (UNUSED,
-  UNBOUND, BACKUP-PEERS, VTI-SELECTORS, LOCAL-ADDRESS, SHUTDOWN,
-  GRE-OVER-IPSEC, KEY). ``parse`` never raises: an unexpected failure becomes
-  one INTERNAL error finding.
+* Findings, in the shared vocabulary (vpnconf/parsing/vocabulary.py; capped
+  by ParsedDevice.note): SYNTAX (error) for lines that cannot be read,
+  IGNORED (info) for lines inside VPN blocks that are not understood,
+  UNSUPPORTED as an error where a value the model cannot hold leaves a field
+  of a tunnel unknown (cipher, integrity, group, PFS group, peer host name,
+  transport mode, local identity), as a warning where an object no tunnel
+  uses holds one or a selector entry is left out, as an info for GRE over
+  IPsec; MISSING (a setting not in the text: peer, transform set, ACL,
+  policy, local address), UNRESOLVED (a name with no object), INACTIVE
+  (shut down, crypto map not applied), UNUSED, KEY, IDENTITY, SELECTORS,
+  BACKUP-PEER, DEFAULT, ABBREVIATED, REINDENTED. An unexpected failure
+  propagates: ``parse_text`` turns it into one INTERNAL finding.
 """
 
 from __future__ import annotations
@@ -91,90 +105,160 @@ from __future__ import annotations
 import gc
 import re
 from itertools import product
+from pathlib import Path
 from socket import inet_aton as _aton
 from struct import Struct
 from typing import TYPE_CHECKING, Any
 
+from vpnconf.catalog import vendors
 from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, lookup
+from vpnconf.parsing.indented import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from vpnconf.findings import Severity
 
-VENDOR = "cisco_ios"
+VENDOR = Path(__file__).resolve().parent.name  # the folder is the vendor id
 
-# Second spellings of values the table holds once (running-config vs typed).
-_ALIASES = {
-    "ike_encryption": {"aes 128": "aes"},
-    "esp_encryption": {
-        "esp-aes 128": "esp-aes",
-        "esp-gcm 128": "esp-gcm",
-        "esp-192-aes": "esp-aes 192",
-        "esp-256-aes": "esp-aes 256",
-    },
-}
 # Transforms that exist on IOS but have no canonical value: ESP ciphers the
 # model lacks, AH and compression.
 _ESP_OTHER = ("esp-gmac", "esp-seal")
 _KEY_SIZES = {"128", "192", "256"}
 
-# Running-config defaults (vendor-syntax.md section 2): not displayed.
-ISAKMP_DEFAULTS = {"encryption": "des", "hash": "sha", "authentication": "rsa-sig", "group": "1", "lifetime": 86400}
-IPSEC_LIFETIME_DEFAULT = 3600
-IPSEC_KB_DEFAULT = 4608000
-IKEV2_LIFETIME_DEFAULT = 86400
-
 _KEEP = ("crypto ", "ip access-list ", "access-list ", "interface ", "hostname ", "ip domain", "ip route ")
 _DROP = ("crypto pki", "crypto ca ")
 _DELIMITED = ("banner", "macro name ")  # bodies skipped up to their delimiter (_delimited_end)
 _TOP = re.compile(r"\n(?=\S)")  # a line starting in column 0 begins a new top-level chunk
-# line-level findings are listed up to this many per rule (a block of junk
-# must not turn into a million findings)
-_CAPPED = {"IGNORED": 1000, "SYNTAX": 1000, "UNSUPPORTED": 1000, "ACL-HOST-BITS": 1000}
 _SECRET_WORDS = {"key", "password", "pre-shared-key", "secret", "pre-share"}
 _BANNER_TYPES = {"motd", "login", "exec", "incoming", "slip-ppp", "prompt-timeout", "config-save"}
+
+
+class _Data:
+    """What this parser takes from vendors/cisco_ios/vendor.yaml: documented
+    defaults (``defaults:``), second spellings (``spellings:``) and, from the
+    ``grammar:`` data, the regular expressions that tell whether ``normalize``
+    has anything to do (see ``_needs_normalize``). Built once."""
+
+    def __init__(self) -> None:
+        v = vendors()[VENDOR]
+        d = v.defaults
+        pol = d["isakmp_policy"]
+        self.isakmp = {k: (int(x) if k == "lifetime" else str(x)) for k, x in pol["values"].items()}
+        self.isakmp_src = str(pol["source"])
+        sa = d["ipsec_sa_lifetime"]
+        self.sa_seconds, self.sa_kb, self.sa_src = int(sa["seconds"]), int(sa["kilobytes"]), str(sa["source"])
+        self.ike2_lifetime, self.ike2_src = int(d["ikev2_lifetime"]["seconds"]), str(d["ikev2_lifetime"]["source"])
+        self.pfs_kw, self.pfs_src = str(d["pfs_group"]["value"]), str(d["pfs_group"]["source"])
+        self.dpd_mode, self.dpd_src = str(d["dpd_mode"]["value"]), str(d["dpd_mode"]["source"])
+        self.smart = [str(x) for x in d["ikev2_smart_defaults"]["objects"]]
+        # spelling -> the table's own keyword for the same canonical value
+        self.spell: dict[str, dict[str, str]] = {}
+        for table, forms in v.spellings.items():
+            base = v.keywords.get(table) or v.keywords.get("ikev1", {}).get(table, {})
+            self.spell[table] = {str(form).lower(): str(base[canon]) for form, canon in forms.items() if canon in base}
+        self.needs = _needs_res(v.grammar)
+
+
+Needs = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+
+
+def _needs_res(g: dict[str, Any]) -> Needs:
+    """Scans that find every line ``normalize`` would change (and a few it
+    would not), run over the lower-cased text: (1) a listed command with an
+    abbreviated word, (2) an interface name abbreviated or followed by a space
+    on a line that names interfaces, (3) a flush-left line whose longest
+    sub-command phrase (of any block) is longer than its longest top-level
+    phrase; and (4, 5) interface names followed by a digit, canonical case
+    in the text and any case in the lower-cased text: when the counts differ,
+    some name is not written canonically. Each scan starts at a newline (the
+    text is searched with one in front) and every alternative with a literal,
+    case-sensitive: that is what keeps them fast (``^`` under re.M, re.I, or
+    an alternative opening with a lookahead cost a try at every line)."""
+    end = r"(?=[ ]|\n|$)"
+
+    def pre(word: str, short: str) -> str:
+        head, tail = re.escape(word[: len(short)]), ""
+        for ch in reversed(word[len(short) :]):
+            tail = f"(?:{re.escape(ch)}{tail})?"
+        return head + tail
+
+    def words_re(ws: list[str]) -> str:
+        return r"[ ]+".join(r"\S+" if w == "_" else re.escape(w) for w in ws)
+
+    # (1) first word a proper prefix of a command's first word; or the first
+    # word in full and the rest a proper abbreviation of the command's rest
+    firsts: dict[str, str] = {}
+    rests: list[str] = []
+    for phrase, shorts in (g.get("commands") or {}).items():
+        words = str(phrase).lower().split()
+        sh = [str(x).lower() for x in shorts]
+        if len(sh[0]) < len(words[0]):
+            firsts[words[0]] = min(firsts.get(words[0], sh[0]), sh[0], key=len)
+        if len(words) > 1:
+            full = r"[ ]+".join(re.escape(w) for w in words[1:])
+            abbr = r"[ ]+".join(pre(w, x) for w, x in zip(words[1:], sh[1:], strict=True))
+            rests.append(rf"{re.escape(words[0])}[ ]+(?!{full}(?:[ ]|\n|$)){abbr}{end}")
+    alts = [rf"{pre(w, x)}(?<!{re.escape(w)}){end}" for w, x in firsts.items()] + rests
+    abbrev = re.compile(r"\n[ ]*(?:" + "|".join(alts) + ")")
+    # (2) a listed interface type, any case, followed by a space or not written as canonical
+    types = {str(k): str(v).lower() for k, v in (g.get("interface_types") or {}).items()}
+    # (the word start is checked after the first letter: an alternative opening
+    # with a lookbehind would be tried at every character)
+    odd = "|".join(
+        rf"{re.escape(v[0])}(?<![\w/-]{re.escape(v[0])}){pre(k.lower(), v)[len(re.escape(v[0])) :]}"
+        rf"(?:[ ]+(?=\d)|(?<!{re.escape(k.lower())})(?=\d))"
+        for k, v in types.items()
+    )
+    refs = "|".join(words_re(str(r).lower().split()) for r in g.get("interface_refs", []))
+    iface = re.compile(rf"\n[ ]*(?:{refs})(?=[ ])[^\n]*?(?:{odd})")
+    # (3) a child phrase wins over the top-level phrases only when it is longer
+    children: set[str] = set()
+
+    def walk(bs: list[dict[str, Any]]) -> None:
+        for b in bs:
+            children.update(" ".join(str(c).lower().split()) for c in b.get("children", []))
+            children.update(" ".join(str(nb["opener"]).lower().split()) for nb in b.get("blocks", []))
+            walk(b.get("blocks", []))
+
+    walk(g.get("blocks", []))
+    tops = [str(t).lower().split() for t in g.get("top_level", [])]
+    kids = []
+    for c in sorted(children):
+        cw = c.split()
+        beaten = [
+            t for t in tops if len(t) >= len(cw) and all(a == b or "_" in (a, b) for a, b in zip(cw, t, strict=False))
+        ]
+        if any(len(t) == len(cw) for t in beaten):
+            continue  # a top-level command of the same length: never re-attached
+        kids.append(words_re(cw) + end + "".join(rf"(?![ ]+{words_re(t[len(cw) :])}(?:[ ]|\n|$))" for t in beaten))
+    child = re.compile(r"\n(?:" + "|".join(kids) + ")")
+    return abbrev, iface, child
+
+
+_DATA: _Data | None = None
+
+
+def _data() -> _Data:
+    global _DATA
+    if _DATA is None:
+        _DATA = _Data()
+    return _DATA
+
+
+def _needs_normalize(text: str) -> bool:
+    """Whether ``normalize`` could change this text (a superset: it may say
+    yes where normalize then finds nothing). Three C-level regex scans: a
+    well-formed running-config passes them in a few milliseconds, where
+    normalize walks every line in Python (see README.md, performance)."""
+    abbrev, iface, child = _data().needs
+    low = "\n" + text.lower()
+    return bool(abbrev.search(low) or iface.search(low) or child.search(low))
+
 
 # Cisco type 7: hex pairs XOR a fixed 53-character sequence, starting at the
 # offset given by the first two decimal digits.
 _T7 = b"dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
-
-_IOS_MARKS = re.compile(
-    r"^(?:crypto isakmp (?:policy \d+|profile \S+)[ \t]*\r?\n[ \t]+\S"
-    r"|crypto ikev2 (?:proposal|profile|keyring|policy) \S+[ \t]*\r?\n[ \t]+\S"
-    r"|crypto map \S+ \d+ ipsec-isakmp\b"
-    r"|crypto dynamic-map \S+ \d+[ \t]*\r?\n[ \t]+\S"
-    r"|crypto ipsec transform-set \S+ [^\n]*\n[ \t]+mode "
-    r"|crypto ipsec profile \S+[ \t]*\r?\n[ \t]+\S"
-    r"|crypto keyring \S+[^\n]*\n[ \t]+\S"
-    r"|crypto isakmp key \S+ (?:\S+ )?(?:address|hostname) )",
-    re.M,
-)
-_ASA_MARKS = re.compile(
-    r"^(?:crypto ikev1 |tunnel-group |crypto map \S+ \d+ (?:match|set) |crypto map \S+ interface "
-    r"|crypto ipsec ikev[12] |crypto isakmp enable |crypto ikev2 enable )",
-    re.M,
-)
-
-
-def detect(text: str) -> tuple[float, str]:
-    try:
-        if not isinstance(text, str):
-            return 0.0, "not text"
-        asa = _ASA_MARKS.search(text)
-        kinds = set()
-        for m in _IOS_MARKS.finditer(text[:2_000_000]):
-            w = m.group(0).split()
-            kinds.add(" ".join(w[:2] if w[1] in ("map", "dynamic-map", "keyring") else w[:3]))
-            if len(kinds) >= 4:
-                break
-        if asa:
-            return (0.15 if kinds else 0.05), f"ASA-style line {asa.group(0).strip()!r}"
-        if not kinds:
-            return 0.0, "no IOS crypto blocks"
-        return min(0.95, 0.6 + 0.1 * len(kinds)), "IOS-style indented crypto blocks: " + ", ".join(sorted(kinds))
-    except Exception:  # detection must never fail
-        return 0.0, "unreadable"
 
 
 def parse(text: str, name: str) -> ParsedDevice:
@@ -184,6 +268,14 @@ def parse(text: str, name: str) -> ParsedDevice:
     if not isinstance(text, str):
         dev.note("SYNTAX", "input is not text", severity="error")
         return dev
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _needs_normalize(text):
+        # abbreviations, interface names, lost indentation (vendor.yaml grammar:);
+        # line N stays line N
+        text, notes = normalize(text, VENDOR)
+        for rule, line, sev, msg in notes:
+            dev.note(rule, msg, line, sev)
     p = _Parser(text, dev)
     # The parse allocates many small objects and frees few: the cyclic garbage
     # collector's passes would cost ~25% of the time and find nothing.
@@ -191,8 +283,6 @@ def parse(text: str, name: str) -> ParsedDevice:
     gc.disable()
     try:
         p.run()
-    except Exception as exc:  # never raise; the message names no value from the config
-        dev.note("INTERNAL", f"parser failure ({type(exc).__name__}) near line {p.at}", p.at, "error")
     finally:
         if gc_was_on:
             gc.enable()
@@ -351,7 +441,7 @@ class _Parser:
         self.isakmp_keys: list[_Key] = []
         self.isakmp_keys_exact: dict[int, _Key] = {}
         self._ip_known: dict[str, int] = {}  # ASCII dotted quads read already (key addresses): their value
-        self.isakmp_keepalive: tuple[int, int, str, int] | None = None
+        self.isakmp_keepalive: tuple[int, int | None, str, int] | None = None
         self.isakmp_identity: str | None = None
         self.isakmp_peers: dict[int, dict[str, Any]] = {}
         self.keyrings: dict[str, dict[str, Any]] = {}
@@ -360,7 +450,7 @@ class _Parser:
         self.ike2_policies: dict[str, tuple[int, Kids]] = {}
         self.ike2_keyrings: dict[str, tuple[int, Kids]] = {}
         self.ike2_profiles: dict[str, tuple[int, Kids]] = {}
-        self.ike2_dpd: tuple[int, int, str, int] | None = None
+        self.ike2_dpd: tuple[int, int | None, str, int] | None = None
         self.transform_sets: dict[str, tuple[int, list[str], Kids]] = {}
         self.ipsec_profiles: dict[str, tuple[int, Kids]] = {}
         self.global_sa: dict[str, int | None] = {}
@@ -391,29 +481,18 @@ class _Parser:
         self._c_map: dict[str, tuple[str | None, str | None]] = {}
         self._c_pfs: dict[str, Any] = {}
         self._c_sel1: tuple[list[Proposal], list[int], bool, bool] | None = None
+        self._ike1_defaults: list[tuple[str, str]] = []  # per isakmp policy: defaulted proposal / lifetime
+        self._c_sel1_def: tuple[str | None, str | None] = (None, None)  # the selection's, for defaulted
         self._c_sel1_mixed = False  # the selected policies' lifetimes differ
         self._used_ts: set[str] = set()
         self._used_ipsec: set[str] = set()
         self._used_dyn: set[str] = set()
         self._iface_lc: dict[str, str] | None = None
         self._names: set[str] = set()
-        self._counts: dict[str, int] = {}
 
     # -------------------------------------------------------------- notes
     def note(self, rule: str, msg: str, line: int | None, sev: Severity = "info") -> None:
-        if rule in _CAPPED:
-            count = self._counts.get(rule, 0) + 1
-            self._counts[rule] = count
-            if count > _CAPPED[rule]:
-                if count == _CAPPED[rule] + 1:
-                    self.dev.note(
-                        "TRUNCATED",
-                        f"more than {_CAPPED[rule]} {rule} findings: the rest are not listed",
-                        line,
-                        "warning" if sev != "info" else "info",
-                    )
-                return
-        self.dev.note(rule, msg, line, sev)
+        self.dev.note(rule, msg, line, sev)  # (ParsedDevice.note caps each rule)
 
     def ignored(self, line: int, s: str, where: str) -> None:
         w = s.split()
@@ -745,14 +824,14 @@ class _Parser:
             return None, "masked"
         return raw, "clear"
 
-    def dpd_args(self, n: int, a: list[str], s: str) -> tuple[int, int, str, int] | None:
+    def dpd_args(self, n: int, a: list[str], s: str) -> tuple[int, int | None, str, int] | None:
         # N [R] [periodic|on-demand]  (profile form: N retry R)
         nums = [x for x in a if x.isdigit()]
         if not nums:
             self.syntax(n, f"cannot read DPD settings: {s[:60]}")
             return None
-        mode = "periodic" if "periodic" in a else "on-demand"
-        retry = int(nums[1]) if len(nums) > 1 else 2
+        mode = "periodic" if "periodic" in a else "on-demand" if "on-demand" in a else _data().dpd_mode
+        retry = int(nums[1]) if len(nums) > 1 else None  # (IOS's default retry: not in the sources)
         return int(nums[0]), retry, mode, n
 
     def global_lifetime(self, n: int, unit: str, value: str) -> None:
@@ -787,18 +866,22 @@ class _Parser:
             self.acls[w[1]] = (n, extended, [(n, w[2:], None)])
 
     # ------------------------------------------------------------ objects
-    def transform_set(self, name: str, ref: int) -> tuple[Proposal | None, str]:
+    def transform_set(self, name: str, ref: int, used: bool = True) -> tuple[Proposal | None, str]:
+        """``used``: a tunnel takes its values (a value the model cannot hold is
+        then an error: the tunnel's field stays unknown), else a warning."""
         """(proposal, mode) of a transform set; (None, '') if undefined."""
         if name in self._c_ts:
             return self._c_ts[name]
         ent = self.transform_sets.get(name)
         if ent is None:
-            self.note("UNDEFINED", f"transform-set {name} is not defined", ref, "warning")
+            self.note("UNRESOLVED", f"transform-set {name} is not defined", ref, "warning")
             self._c_ts[name] = (None, "")
             return self._c_ts[name]
         n, toks, kids = ent
         enc, integ, problems = self.esp_tokens(tuple(toks))
         for rule, sev, msg in problems:
+            if sev == "error" and rule == "UNSUPPORTED" and not used:
+                sev = "warning"
             self.note(rule, f"transform-set {name}: {msg}", n, sev)
         mode = "tunnel"
         for ln, raw in kids:
@@ -807,7 +890,7 @@ class _Parser:
                 mode = s.split()[1] if len(s.split()) > 1 else "tunnel"
                 if mode != "tunnel":
                     self.note(
-                        "UNSUPPORTED", f"transform-set {name}: mode {mode} (the model holds tunnel mode)", ln, "warning"
+                        "UNSUPPORTED", f"transform-set {name}: mode {mode} (the model holds tunnel mode)", ln, "error"
                     )
             elif s and s[0] != "!":
                 self.ignored(ln, s, f"transform-set {name}")
@@ -822,6 +905,7 @@ class _Parser:
             return hit
         enc = integ = None
         enc_seen = False
+        spell = _data().spell.get("esp_encryption", {})
         problems: list[tuple[str, Severity, str]] = []
         i = 0
         while i < len(toks):
@@ -831,7 +915,7 @@ class _Parser:
                 kw = f"{t} {toks[i + 1]}"
                 i += 1
             i += 1
-            kw = _ALIASES["esp_encryption"].get(kw, kw)
+            kw = spell.get(kw, kw)
             c = lookup(VENDOR, "esp_encryption", kw)
             if c is not None:
                 enc, enc_seen = c, True
@@ -842,15 +926,17 @@ class _Parser:
                 continue
             if t.startswith(_ESP_OTHER):
                 enc_seen = True
-                problems.append(("UNSUPPORTED", "warning", f"{kw} has no canonical value"))
+                problems.append(("UNSUPPORTED", "error", f"{kw} has no canonical value: ESP encryption unknown"))
             elif t.startswith("ah-"):
-                problems.append(("UNSUPPORTED", "warning", f"AH transform {kw} not carried (ESP only)"))
+                problems.append(
+                    ("UNSUPPORTED", "error", f"AH transform {kw} not carried (ESP only): ESP integrity unknown")
+                )
             elif t.startswith("comp-"):
                 problems.append(("IGNORED", "info", f"compression {kw} ignored"))
             else:
                 problems.append(("SYNTAX", "error", f"unknown transform {kw}"))
         if not enc_seen:
-            problems.append(("UNSUPPORTED", "warning", "no ESP encryption transform"))
+            problems.append(("UNSUPPORTED", "error", "no ESP encryption transform"))
         out = (enc, integ, problems)
         self._c_esp[toks] = out
         return out
@@ -879,7 +965,7 @@ class _Parser:
             out = None
         else:
             if a & m:
-                self.note("ACL-HOST-BITS", f"ACL address {ip} has bits inside wildcard {wc}: network used", line)
+                self.note("SELECTORS", f"ACL address {ip} has bits inside wildcard {wc}: network used", line)
             out = f"{_int_ip(a & ~m & 0xFFFFFFFF)}/{32 - m.bit_length()}"
         self._wc[key] = out
         return out
@@ -912,7 +998,7 @@ class _Parser:
             return c_acl[name]
         ent = self.acls.get(name)
         if ent is None:
-            self.note("UNDEFINED", f"access-list {name} is not defined: no selectors", ref, "warning")
+            self.note("UNRESOLVED", f"access-list {name} is not defined: no selectors", ref, "warning")
             c_acl[name] = None
             return None
         _, extended, parts = ent
@@ -1178,9 +1264,10 @@ class _Parser:
                         self.syntax(ln, f"crypto isakmp policy {prio}: cannot read {s[:40]}")
                     else:
                         self.ignored(ln, s, f"crypto isakmp policy {prio}")
-                defaults = [k for k in ISAKMP_DEFAULTS if k not in vals]
-                full = {**ISAKMP_DEFAULTS, **vals}
-                enc_kw = _ALIASES["ike_encryption"].get(full["encryption"], full["encryption"])
+                dd = _data()
+                defaults = [k for k in dd.isakmp if k not in vals]
+                full = {**dd.isakmp, **vals}
+                enc_kw = dd.spell.get("ike_encryption", {}).get(full["encryption"], full["encryption"])
                 enc = lookup(VENDOR, "ike_encryption", enc_kw, 1)
                 integ = lookup(VENDOR, "ike_integrity", full["hash"], 1)
                 grp = lookup(VENDOR, "dh_group", str(full["group"]), 1)
@@ -1192,9 +1279,11 @@ class _Parser:
                     if val is None:
                         self.note(
                             "UNSUPPORTED",
-                            f"crypto isakmp policy {prio}: {what} {kw} has no canonical value",
+                            f"crypto isakmp policy {prio}: {what} {kw} has no canonical value"
+                            + (" (the IOS default, not displayed)" if what in defaults else "")
+                            + ": the proposal's field stays unknown",
                             n,
-                            "warning",
+                            "error",
                         )
                 raw_txt = (
                     f"isakmp policy {prio}: encr {full['encryption']}, hash {full['hash']}, group "
@@ -1202,6 +1291,20 @@ class _Parser:
                 )
                 if defaults:
                     raw_txt += f" (defaults: {', '.join(defaults)})"
+                    self.note(
+                        "DEFAULT",
+                        f"crypto isakmp policy {prio}: "
+                        + ", ".join(f"{k} {dd.isakmp[k]}" for k in defaults)
+                        + f" not in the text: {dd.isakmp_src}",
+                        n,
+                    )
+                shown = [f"{k} {dd.isakmp[k]}" for k in defaults if k in ("encryption", "hash", "group")]
+                self._ike1_defaults.append(
+                    (
+                        f"policy {prio}: {', '.join(shown)}" if shown else "",
+                        f"policy {prio}: lifetime {dd.isakmp['lifetime']}" if "lifetime" in defaults else "",
+                    )
+                )
                 out.append((Proposal(enc, integ, grp, raw_txt), full["lifetime"], full["authentication"]))
             self._c_ike1 = out
         data = self._c_ike1
@@ -1215,7 +1318,7 @@ class _Parser:
         if prof_name:
             prof = self.isakmp_profile(prof_name)
             if prof is None:
-                self.note("UNDEFINED", f"isakmp profile {prof_name} is not defined", ref, "warning")
+                self.note("UNRESOLVED", f"isakmp profile {prof_name} is not defined", ref, "warning")
             else:
                 t.extra["isakmp_profile"] = prof_name
         if peer is None and t.peer_address:
@@ -1232,7 +1335,7 @@ class _Parser:
             for kr_name, kr_line in prof["keyrings"]:
                 kr = self.keyring(kr_name)
                 if kr is None:
-                    self.note("UNDEFINED", f"keyring {kr_name} is not defined", kr_line, "warning")
+                    self.note("UNRESOLVED", f"keyring {kr_name} is not defined", kr_line, "warning")
                     continue
                 if peer is not None:
                     k = _best(kr["keys"], peer)
@@ -1291,7 +1394,9 @@ class _Parser:
         elif kind == "address" and t.local_address:
             t.local_id = Ident("address", t.local_address)
         elif kind not in ("address",):
-            self.note("UNSUPPORTED", f"tunnel {t.name}: local identity {kind} not carried", ref, "warning")
+            self.note(
+                "UNSUPPORTED", f"tunnel {t.name}: local identity {kind} not carried: identity unknown", ref, "error"
+            )
         ka = prof["keepalive"] if prof and prof["keepalive"] else self.isakmp_keepalive
         if ka:
             self.set_dpd(t, ka)
@@ -1317,6 +1422,11 @@ class _Parser:
             t.ike_lifetime = lifetimes[0]
             if self._c_sel1_mixed:
                 t.extra["ike_lifetimes"] = lifetimes
+        prop_def, life_def = self._c_sel1_def
+        if prop_def:
+            t.defaulted["ike_proposals"] = prop_def
+        if life_def:
+            t.defaulted["ike_lifetime"] = life_def
 
     def ike1_selection(self, ref: int) -> tuple[list[Proposal], list[int], bool, bool]:
         """The isakmp policies a pre-shared-key tunnel can use (all when none is
@@ -1325,12 +1435,19 @@ class _Parser:
         props, lifetimes, auths = self.ike1_proposals()
         if not props:
             self.note(
-                "INCOMPLETE",
+                "MISSING",
                 "no crypto isakmp policy: the IKEv1 tunnels use the device's built-in default policies (not listed)",
                 ref,
                 "warning",
             )
         idx = [i for i, a in enumerate(auths) if a == "pre-share"] or list(range(len(props)))
+        src = _data().isakmp_src
+        parts = [self._ike1_defaults[i][0] for i in idx if self._ike1_defaults[i][0]]
+        first_life = self._ike1_defaults[idx[0]][1] if idx else ""
+        self._c_sel1_def = (
+            f"crypto isakmp {'; '.join(parts)}: {src}" if parts else None,
+            f"crypto isakmp {first_life}: {src}" if first_life else None,
+        )
         cert_only = bool(auths) and all(a.startswith(("rsa", "ecdsa")) for a in auths)
         return [props[i] for i in idx], [lifetimes[i] for i in idx], "pre-share" in auths, cert_only
 
@@ -1360,21 +1477,21 @@ class _Parser:
         elif self.hostname:
             t.local_id = Ident("other", self.hostname)
             self.note(
-                "LOCAL-ID",
+                "IDENTITY",
                 f"tunnel {t.name}: self-identity fqdn without 'ip domain name': the device sends its bare hostname",
                 line,
                 "warning",
             )
         else:
             self.note(
-                "LOCAL-ID",
+                "IDENTITY",
                 f"tunnel {t.name}: self-identity fqdn sends <hostname>.<ip domain name>, which "
                 "this config does not contain: local identity unknown",
                 line,
                 "warning",
             )
 
-    def set_dpd(self, t: ParsedTunnel, ka: tuple[int, int, str, int]) -> None:
+    def set_dpd(self, t: ParsedTunnel, ka: tuple[int, int | None, str, int]) -> None:
         interval, retry, mode, line = ka
         t.dpd_enabled = True
         t.dpd_timeout = interval * 3
@@ -1542,7 +1659,7 @@ class _Parser:
         ent = self.ike2_proposals.get(name)
         if ent is None:
             self.note(
-                "UNDEFINED",
+                "UNRESOLVED",
                 f"ikev2 proposal {name} is not defined"
                 + (" (the smart default proposal: not listed)" if name == "default" else ""),
                 ref,
@@ -1569,9 +1686,14 @@ class _Parser:
         for what, lst in (("encryption", encs), ("integrity", integs), ("group", groups)):
             for kw, c in lst:
                 if c is None:
-                    self.note("UNSUPPORTED", f"ikev2 proposal {name}: {what} {kw} has no canonical value", n, "warning")
+                    self.note(
+                        "UNSUPPORTED",
+                        f"ikev2 proposal {name}: {what} {kw} has no canonical value: the proposal's field stays unknown",
+                        n,
+                        "error",
+                    )
             if not lst:
-                self.note("INCOMPLETE", f"ikev2 proposal {name}: no {what}", n, "warning")
+                self.note("MISSING", f"ikev2 proposal {name}: no {what}", n, "warning")
         out = [
             Proposal(ce, ci, cg, f"ikev2 proposal {name}: {e}/{i}/{g}")
             for (e, ce), (i, ci), (g, cg) in product(encs, integs, groups)
@@ -1584,7 +1706,7 @@ class _Parser:
         t.extra["ikev2_profile"] = prof_name
         prof = self.ike2_profile(prof_name)
         if prof is None:
-            self.note("UNDEFINED", f"ikev2 profile {prof_name} is not defined", ref, "warning")
+            self.note("UNRESOLVED", f"ikev2 profile {prof_name} is not defined", ref, "warning")
             t.auth = "unknown"
             return
         peer = _ip_int(t.peer_address) if t.peer_address else None
@@ -1625,7 +1747,7 @@ class _Parser:
                 )
         else:
             t.auth = "unknown"
-            self.note("INCOMPLETE", f"ikev2 profile {prof_name}: no authentication method", prof["line"], "warning")
+            self.note("MISSING", f"ikev2 profile {prof_name}: no authentication method", prof["line"], "warning")
         found = None
         if prof["inline_key"] is not None:
             found = prof["inline_key"][:3]
@@ -1633,7 +1755,7 @@ class _Parser:
             kr_name, kr_line = prof["keyring"]
             peers = self.ike2_keyring(kr_name)
             if peers is None:
-                self.note("UNDEFINED", f"ikev2 keyring {kr_name} is not defined", kr_line, "warning")
+                self.note("UNRESOLVED", f"ikev2 keyring {kr_name} is not defined", kr_line, "warning")
             else:
                 t.extra["keyring"] = kr_name
                 best, best_len = None, -1
@@ -1669,9 +1791,14 @@ class _Parser:
             t.psk, t.psk_state = psk, state
             t.extra["psk_type"] = int(typ)
             t.extra["psk_line"] = line
-        t.ike_lifetime = prof["lifetime"] or IKEV2_LIFETIME_DEFAULT
         if prof["lifetime"] is None:
-            t.extra.setdefault("defaults", []).append("ike_lifetime")
+            dd = _data()
+            t.ike_lifetime = dd.ike2_lifetime
+            t.defaulted["ike_lifetime"] = (
+                f"crypto ikev2 profile {prof_name}: lifetime {dd.ike2_lifetime}: {dd.ike2_src}"
+            )
+        else:
+            t.ike_lifetime = prof["lifetime"]
         dpd = prof["dpd"] or self.ike2_dpd
         if dpd:
             self.set_dpd(t, dpd)
@@ -1679,7 +1806,7 @@ class _Parser:
         pols = self.ike2_policies_list()
         if not pols:
             self.note(
-                "INCOMPLETE",
+                "MISSING",
                 f"tunnel {t.name}: no crypto ikev2 policy; the smart default policy and proposal apply (not listed)",
                 ref,
                 "warning",
@@ -1691,7 +1818,7 @@ class _Parser:
             chosen = pols if loc is None else []
         if not chosen:
             self.note(
-                "INCOMPLETE",
+                "MISSING",
                 f"tunnel {t.name}: no crypto ikev2 policy matches local address {t.local_address}",
                 ref,
                 "warning",
@@ -1731,12 +1858,14 @@ class _Parser:
                 elif a == "transform-set" and nw >= 3:
                     ts, ts_line = w[2:], n
                 elif a == "pfs":
-                    kw = w[2] if nw > 2 else "group1"
+                    kw = w[2] if nw > 2 else ""
                     g = self._c_pfs.get(kw, _MISS)
                     if g is _MISS:
-                        g = self._c_pfs[kw] = lookup(VENDOR, "pfs_group", kw)
+                        g = self._c_pfs[kw] = lookup(VENDOR, "pfs_group", kw or _data().pfs_kw)
                     if g is None:
-                        self.note("UNSUPPORTED", f"{where}: PFS {kw} has no canonical value", n, "warning")
+                        self.note(
+                            "UNSUPPORTED", f"{where}: PFS {kw} has no canonical value: PFS group unknown", n, "error"
+                        )
                     pfs = (g, kw, n)
                 elif a == "security-association" and nw >= 5 and w[2] == "lifetime":
                     unit, val = w[3], w[4]
@@ -1766,9 +1895,9 @@ class _Parser:
         """Fill ESP proposals, PFS and lifetimes; returns the first transform set name."""
         _, ts, ts_line, pfs, sec, kb, kb_disabled, _, _, _ = r
         ex = t.extra
-        defaults = ex.setdefault("defaults", [])
+        dd = _data()
         if not ts:
-            self.note("INCOMPLETE", f"{where}: no transform-set", ref, "warning")
+            self.note("MISSING", f"{where}: no transform-set", ref, "warning")
         c_ts = self._c_ts
         for name in ts:
             self._used_ts.add(name)
@@ -1780,15 +1909,19 @@ class _Parser:
         ex["transform_sets"] = ts  # (read_sets made this list for this tunnel alone)
         if pfs is not None:
             t.pfs = pfs[0]
-            ex["pfs_keyword"] = pfs[1]
+            if pfs[1]:
+                ex["pfs_keyword"] = pfs[1]
+            else:  # `set pfs` alone
+                ex["pfs_keyword"] = dd.pfs_kw
+                t.defaulted["pfs"] = f"set pfs without a group (line {pfs[2]}): {dd.pfs_kw}: {dd.pfs_src}"
         gsa = self.global_sa
         if sec is not None:
             t.ipsec_lifetime_seconds = sec
         elif "seconds" in gsa:
             t.ipsec_lifetime_seconds = gsa["seconds"]
         else:
-            t.ipsec_lifetime_seconds = IPSEC_LIFETIME_DEFAULT
-            defaults.append("ipsec_lifetime_seconds")
+            t.ipsec_lifetime_seconds = dd.sa_seconds
+            t.defaulted["ipsec_lifetime_seconds"] = f"{dd.sa_seconds} s: {dd.sa_src}"
         if kb is not None:
             t.ipsec_lifetime_kb = kb
         elif kb_disabled:
@@ -1797,8 +1930,8 @@ class _Parser:
         elif "kb" in gsa:
             t.ipsec_lifetime_kb = gsa["kb"]
         else:
-            t.ipsec_lifetime_kb = IPSEC_KB_DEFAULT
-            defaults.append("ipsec_lifetime_kb")
+            t.ipsec_lifetime_kb = dd.sa_kb
+            t.defaulted["ipsec_lifetime_kb"] = f"{dd.sa_kb} KB: {dd.sa_src}"
         return ts[0] if ts else None
 
     def unique(self, name: str, fallback: str) -> str:
@@ -1851,7 +1984,7 @@ class _Parser:
                             self.ignored(ln, raw.strip(), f"crypto map {mname} {seq} (dynamic)")
                 entries = self.dynmaps.get(dyn)
                 if not entries:
-                    self.note("UNDEFINED", f"crypto map {mname} {seq}: dynamic-map {dyn} is not defined", n, "warning")
+                    self.note("UNRESOLVED", f"crypto map {mname} {seq}: dynamic-map {dyn} is not defined", n, "warning")
                     continue
                 for dseq, (dn, dkids) in sorted(entries.items()):
                     self.at = dn
@@ -1864,7 +1997,7 @@ class _Parser:
                 )
         for mname in {m for m, _ in self.cmap_entries} - set(bound):
             first = min(v[0] for (m, _), v in self.cmap_entries.items() if m == mname)
-            self.note("UNBOUND", f"crypto map {mname} is not applied to any interface", first)
+            self.note("INACTIVE", f"crypto map {mname} is not applied to any interface", first)
         for ifname, n, kids in vtis:
             self.at = n
             self.vti_tunnel(ifname, n, kids, routes.get(ifname, []))
@@ -1881,7 +2014,7 @@ class _Parser:
         for tsname, (n, _, _) in self.transform_sets.items():
             if tsname not in self._used_ts:
                 self.note("UNUSED", f"transform-set {tsname} is not used", n)
-                self.transform_set(tsname, n)  # report what it holds all the same
+                self.transform_set(tsname, n, used=False)  # report what it holds all the same
 
     def cmap_tunnel(
         self,
@@ -1930,20 +2063,28 @@ class _Parser:
                 if first.isascii():  # (_IPV4 takes any Unicode digit, inet_aton does not: ike1 finds out)
                     peer = _U32(_aton(first))[0]
             else:
-                self.note("UNSUPPORTED", f"{where}: peer {first} is a host name, not an address", pline, "warning")
+                self.note(
+                    "UNSUPPORTED", f"{where}: peer {first} is a host name, not an address: peer unknown", pline, "error"
+                )
                 ex["peer_hostname"] = first
             if len(peers) > 1:
-                ex["backup_peers"] = [p for p, _ in peers[1:]]
-                self.note("BACKUP-PEERS", f"{where}: {len(peers) - 1} backup peer(s) not carried", n)
+                t.backup_peers = [p for p, _ in peers[1:]]
+                for p, pl in peers[1:]:
+                    self.note(
+                        "BACKUP-PEER",
+                        f"{where}: set peer {p} is a backup peer of tunnel {name} (tried when {first} "
+                        "does not answer; the model holds one peer)",
+                        pl,
+                    )
         elif dyn is not None:
             self.note(
-                "DYNAMIC-MAP",
+                "MISSING",
                 f"{where} (used by crypto map {mname} {seq}): no fixed peer, answers any peer",
                 n,
                 "warning",
             )
         else:
-            self.note("NO-PEER", f"{where}: no set peer", n, "warning")
+            self.note("MISSING", f"{where}: no set peer", n, "warning")
         # selectors
         if acl:
             ex["acl"] = acl
@@ -1951,7 +2092,7 @@ class _Parser:
             if sels:
                 t.selectors = list(sels)
         else:
-            self.note("INCOMPLETE", f"{where}: no match address (crypto ACL)", n, "warning")
+            self.note("MISSING", f"{where}: no match address (crypto ACL)", n, "warning")
         # local address
         if ifaces:
             ex["interfaces"] = ifaces
@@ -1968,12 +2109,19 @@ class _Parser:
             self.ike1(t, self.cmap_profile.get(mname), n, peer)
         if t.local_address is None:
             self.note(
-                "LOCAL-ADDRESS",
+                "MISSING",
                 f"tunnel {t.name}: local address not in the config (the interface holding "
                 "the crypto map has no address here)",
                 n,
             )
+        self.defaults_note(t)
         self.dev.tunnels.append(t)
+
+    def defaults_note(self, t: ParsedTunnel) -> None:
+        if t.defaulted:
+            self.note(
+                "DEFAULT", f"tunnel {t.name}: not in the text, IOS defaults used: {', '.join(t.defaulted)}", t.line
+            )
 
     def map_local(self, mname: str, ifaces: list[str]) -> tuple[str | None, str | None]:
         """(local address, where it comes from) of a crypto map, cached."""
@@ -2039,36 +2187,41 @@ class _Parser:
         t.extra["tunnel_mode"] = vals["mode"] or "gre ip"
         if vals["mode"] is None or not vals["mode"].startswith("ipsec"):
             self.note(
-                "GRE-OVER-IPSEC",
+                "UNSUPPORTED",
                 f"interface {ifname}: tunnel mode {vals['mode'] or 'gre ip (default)'} with "
                 "tunnel protection: GRE inside IPsec",
                 n,
             )
         if vals["shutdown"]:
             t.extra["shutdown"] = True
-            self.note("SHUTDOWN", f"interface {ifname} is shut down", n)
+            self.note("INACTIVE", f"interface {ifname} is shut down", n)
         if vals["dst"]:
             d, dl = vals["dst"]
             if _is_ip(d):
                 t.peer_address = d
             else:
-                self.note("UNSUPPORTED", f"interface {ifname}: tunnel destination {d} is not an address", dl, "warning")
+                self.note(
+                    "UNSUPPORTED",
+                    f"interface {ifname}: tunnel destination {d} is not an address: peer unknown",
+                    dl,
+                    "error",
+                )
                 t.extra["peer_hostname"] = d
         else:
-            self.note("NO-PEER", f"interface {ifname}: no tunnel destination", n, "warning")
+            self.note("MISSING", f"interface {ifname}: no tunnel destination", n, "warning")
         if vals["src"]:
             t.local_address = self.addr_or_iface(vals["src"])
             t.extra["tunnel_source"] = vals["src"]
         t.extra["routes"] = list(routes)
         self.note(
-            "VTI-SELECTORS",
+            "SELECTORS",
             f"tunnel {name}: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0; the "
             f"{len(routes)} network(s) routed into {ifname} are in extra['routes']",
             n,
         )
         if ent is None:
             self.note(
-                "UNDEFINED",
+                "UNRESOLVED",
                 f"interface {ifname}: crypto ipsec profile {pname} is not defined"
                 + (" (the smart default profile: not listed)" if pname == "default" else ""),
                 pline,
@@ -2092,5 +2245,6 @@ class _Parser:
         else:
             self.ike1(t, isakmp[0] if isakmp else None, isakmp[1] if isakmp else ent[0], None)
         if t.local_address is None:
-            self.note("LOCAL-ADDRESS", f"tunnel {name}: local address not in the config", n)
+            self.note("MISSING", f"tunnel {name}: local address not in the config", n)
+        self.defaults_note(t)
         self.dev.tunnels.append(t)

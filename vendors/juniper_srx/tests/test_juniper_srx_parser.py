@@ -547,6 +547,18 @@ def test_psk_forms():
     assert psk_from(None, "plain")[:2] == (None, "masked")
 
 
+@pytest.mark.parametrize("key", ["*", "*****", "<SCRUBBED>", "<a>", "secret-data"])
+def test_keys_that_read_back_as_masked_are_refused_at_render(key):
+    from vpnconf.findings import RenderError
+
+    def m(d):
+        d["tunnels"][0]["pre_shared_key"] = key
+
+    with pytest.raises(RenderError, match="choose another key"):
+        render(make_site(m), "route")
+    assert psk_from("ascii-text", key)[:2] == (None, "masked")
+
+
 # ---------------------------------------------------------------- detection
 def test_detect_patterns():
     def score(text: str) -> float:

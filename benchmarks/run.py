@@ -2,7 +2,7 @@
 measured in the same run, on the same machine.
 
     python benchmarks/run.py            # all
-    python benchmarks/run.py render     # one: render | startup | lab
+    python benchmarks/run.py render     # one: render | startup | parse | check | spd | lab | differential
 """
 
 from __future__ import annotations
@@ -230,6 +230,102 @@ def bench_check(n: int = 10_000) -> None:
     print(f"check --peer: {n} random tunnel pairs in {dt:.3f} s = {n / dt:,.0f} pairs/s (target >= 10,000)")
 
 
+def spd_site(tunnels: int, peers: int, seed: int = 11) -> tuple[dict, list[list[tuple[int, int]]]]:
+    """A site of `tunnels` tunnels, each with one SPD policy of `peers` peer
+    networks: distinct generated /24s from 10.0.0.0/8 in random order, none
+    overlapping the policy's local /24 or the VPC. Returns the site data and
+    the same ranges as lists of integer intervals that must not overlap: per
+    policy, its local range with its peers, and the VPC blocks with its peers."""
+    import ipaddress
+    import random
+
+    rng = random.Random(seed)
+    base = yaml.safe_load((ROOT / "samples" / "quickstart.yaml").read_text())
+    d = copy.deepcopy(base)
+    d["vpc"]["cidr_blocks"] = ["192.168.0.0/16", "172.31.0.0/16"]
+    d["tunnels"] = []
+
+    def span(cidr: str) -> tuple[int, int]:
+        n = ipaddress.IPv4Network(cidr)
+        return int(n.network_address), int(n.broadcast_address)
+
+    blocks = [span(b) for b in d["vpc"]["cidr_blocks"]]
+    intervals = []
+    for i in range(tunnels):
+        t = copy.deepcopy(base["tunnels"][0])
+        t["name"] = f"conn{i}"
+        t["pre_shared_key"] = f"Key-{i:06d}-x"
+        local = f"192.168.{i % 256}.0/24"
+        nets = [f"10.{x >> 8}.{x & 255}.0/24" for x in rng.sample(range(1 << 16), peers)]
+        t["spd"] = [{"local": local, "peers": nets}]
+        d["tunnels"].append(t)
+        spans = [span(p) for p in nets]
+        intervals += [[span(local), *spans], [*blocks, *spans]]
+    return d, intervals
+
+
+def _sweep_overlaps(intervals: list[tuple[int, int]]) -> int:
+    """The baseline: sort (start, end) and sweep, counting the ranges that
+    overlap an earlier one (pure Python, no model)."""
+    hits = 0
+    reach = -1
+    for start, end in sorted(intervals):
+        if start <= reach:
+            hits += 1
+        if end > reach:
+            reach = end
+    return hits
+
+
+def bench_spd(tunnels: int = 100, sizes: tuple[int, ...] = (400, 1600), runs: int = 3) -> None:
+    """SPD overlap validation at scale: `vpnconf validate FILE --format json` as
+    a user runs it (the whole process, median of `runs`), against a sorted-interval
+    sweep over the same intervals in pure Python."""
+    import json
+    import tempfile
+
+    exe = Path(sys.executable).parent / "vpnconf"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "vpnconf.cli"]
+    print(
+        f"spd: `vpnconf validate FILE --format json`, {tunnels} tunnels x N peer /24s (one policy each, "
+        f"none overlapping), median wall time of {runs} runs; baseline = sort + sweep over the same integer "
+        "intervals in pure Python (no model), median of 5"
+    )
+    print(f"  {'peers':>6} {'lines':>8} {'validate':>10} {'baseline':>10} {'ratio':>8}")
+    times: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            data, intervals = spd_site(tunnels, n)
+            path = Path(tmp) / f"spd-{tunnels}x{n}.yaml"
+            path.write_text(yaml.safe_dump(data, sort_keys=False))
+            cmd = [*cli, "validate", str(path), "--format", "json"]
+            walls = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                proc = subprocess.run(cmd, capture_output=True, text=True)
+                walls.append(time.perf_counter() - t0)
+            assert proc.returncode in (0, 1), proc.stderr
+            spd = [f for f in json.loads(proc.stdout)["findings"] if f["rule"].startswith("SPD-")]
+            assert not spd, spd[:3]  # non-overlapping by construction
+            base = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                hits = sum(_sweep_overlaps(iv) for iv in intervals)
+                base.append(time.perf_counter() - t0)
+            assert hits == 0
+            times[n] = wall = statistics.median(walls)
+            bare = statistics.median(base)
+            lines = path.read_text().count("\n")
+            print(f"  {n:>6} {lines:>8} {wall:>9.3f}s {bare * 1000:>8.1f}ms {wall / bare:>7.0f}x")
+    if len(sizes) >= 2:
+        lo, hi = sizes[0], sizes[-1]
+        growth = times[hi] / times[lo]
+        print(
+            f"  growth: time at {hi} / time at {lo} = {growth:.2f} for {hi / lo:.0f}x the peers "
+            f"(target <= {hi / lo * 1.25:.0f})"
+        )
+
+
 def bench_differential(pairs: int = 200, seed: int = 7) -> None:
     from vpnconf.differential import main as diff_main
     from vpnconf.labnet import preflight
@@ -245,6 +341,7 @@ BENCHES = {
     "startup": bench_startup,
     "parse": bench_parse,
     "check": bench_check,
+    "spd": bench_spd,
     "lab": bench_lab,
     "differential": bench_differential,
 }

@@ -321,3 +321,212 @@ def test_local_overlap_rule_agrees_with_netaddr(locals_):
         if any(_overlap_netaddr(locals_[i], locals_[j]) for i in range(j))
     }
     assert got == want
+
+
+# ------------------------------------ the sweep vs the pairwise definition
+def _pairwise_spd(site) -> list[tuple[str, str, str, str]]:
+    """The SPD rules as first written: every pair compared with ipaddress
+    (O(n^2)). The reference the sorted-interval sweep in vpnconf.rules must
+    match finding for finding, in the same order."""
+    out = []
+
+    def f(rule, message, path, severity="error"):
+        out.append((rule, severity, message, path))
+
+    tunnels = [(f"tunnels[{i}]", t) for i, t in enumerate(site.tunnels)]
+    for tp, t in tunnels:
+        for j, p in enumerate(t.spd):
+            for k, peer in enumerate(p.peers):
+                if p.local.overlaps(peer):
+                    f(
+                        "SPD-LOCAL-PEER-OVERLAP",
+                        f"peer range {peer} overlaps the policy's local range {p.local}",
+                        f"{tp}.spd[{j}].peers[{k}]",
+                    )
+    for tp, t in tunnels:
+        for j, p in enumerate(t.spd):
+            for i in range(j):
+                if t.spd[i].local.overlaps(p.local):
+                    f(
+                        "SPD-LOCAL-OVERLAP",
+                        f"local range {p.local} overlaps local range {t.spd[i].local} of spd[{i}]",
+                        f"{tp}.spd[{j}].local",
+                    )
+    for tp, t in tunnels:
+        for j, p in enumerate(t.spd):
+            for k, peer in enumerate(p.peers):
+                for i in range(k):
+                    if p.peers[i].overlaps(peer):
+                        f(
+                            "SPD-PEER-OVERLAP",
+                            f"peer range {peer} overlaps peer range {p.peers[i]} of the same policy",
+                            f"{tp}.spd[{j}].peers[{k}]",
+                        )
+    for tp, t in tunnels:
+        for j, p in enumerate(t.spd):
+            for k, peer in enumerate(p.peers):
+                for block in site.vpc.cidr_blocks:
+                    if block.overlaps(peer):
+                        f(
+                            "SPD-PEER-IN-VPC",
+                            f"peer range {peer} overlaps the VPC CIDR block {block}",
+                            f"{tp}.spd[{j}].peers[{k}]",
+                        )
+    for tp, t in tunnels:
+        for j, p in enumerate(t.spd):
+            if not any(p.local.subnet_of(b) for b in site.vpc.cidr_blocks):
+                f(
+                    "SPD-LOCAL-OUTSIDE-VPC",
+                    f"local range {p.local} is not inside the VPC CIDR blocks "
+                    f"({', '.join(map(str, site.vpc.cidr_blocks))}): no VPC subnet can use it",
+                    f"{tp}.spd[{j}].local",
+                    "warning",
+                )
+    return out
+
+
+def _spd_findings(site) -> list[tuple[str, str, str, str]]:
+    from vpnconf.rules import check_site
+
+    return [(f.rule, f.severity, f.message, f.path) for f in check_site(site) if f.rule.startswith("SPD-")]
+
+
+# Ranges packed into a small space (10.0.0.0/24 and its neighbours, plus the
+# extremes) so that duplicates, nested ranges and adjacent ranges are common.
+_EDGES = [
+    "0.0.0.0/0",
+    "0.0.0.0/32",
+    "255.255.255.255/32",
+    "10.0.0.0/8",
+    "10.0.0.0/23",
+    "10.0.1.0/24",
+    "9.255.255.255/32",
+    "9.255.255.0/24",
+]
+small_nets = st.one_of(
+    st.builds(
+        lambda off, plen: str(ipaddress.IPv4Network((0x0A000000 + off, plen), strict=False)),
+        st.integers(0, 255),
+        st.integers(24, 32),
+    ),
+    st.sampled_from(_EDGES),
+)
+
+
+@st.composite
+def small_sites(draw):
+    pool = draw(st.lists(small_nets, min_size=1, max_size=5))
+    net = st.one_of(st.sampled_from(pool), small_nets)  # reuse: duplicates
+    d = copy.deepcopy(BASE)
+    d["vpc"]["cidr_blocks"] = draw(st.lists(net, min_size=1, max_size=3))
+    tunnels = []
+    for i in range(draw(st.integers(1, 3))):
+        t = copy.deepcopy(T(BASE))
+        t["name"] = f"t{i}"
+        t["spd"] = [
+            {"local": draw(net), "peers": draw(st.lists(net, min_size=1, max_size=7))}
+            for _ in range(draw(st.integers(1, 4)))
+        ]
+        tunnels.append(t)
+    d["tunnels"] = tunnels
+    from vpnconf.model import Site
+
+    return Site.model_validate(d)
+
+
+@settings(max_examples=400, deadline=None)
+@given(site=small_sites())
+def test_spd_sweep_reports_what_the_pairwise_rules_report(site):
+    assert _spd_findings(site) == _pairwise_spd(site)
+
+
+def test_spd_sweep_on_duplicates_nesting_and_adjacency():
+    d = copy.deepcopy(BASE)
+    d["vpc"]["cidr_blocks"] = ["10.0.0.0/16", "10.0.0.0/16", "10.0.0.0/24", "10.1.0.0/16"]
+    T(d)["spd"] = [
+        {"local": "10.0.0.0/24", "peers": ["10.0.1.0/24", "10.0.0.128/25", "10.0.0.128/25", "10.0.0.0/25"]},
+        {"local": "10.0.0.0/25", "peers": ["10.2.0.0/24", "10.1.255.255/32", "10.2.1.0/24", "10.2.0.0/23"]},
+        {"local": "10.0.0.0/24", "peers": ["10.2.0.0/24"]},
+        {"local": "10.0.1.0/24", "peers": ["10.3.0.0/24"]},  # adjacent to spd[0].local: no overlap
+    ]
+    from vpnconf.model import Site
+
+    site = Site.model_validate(d)
+    got = _spd_findings(site)
+    assert got == _pairwise_spd(site)
+    assert [(r, p) for r, _, _, p in got if r == "SPD-LOCAL-OVERLAP"] == [
+        ("SPD-LOCAL-OVERLAP", "tunnels[0].spd[1].local"),
+        ("SPD-LOCAL-OVERLAP", "tunnels[0].spd[2].local"),
+        ("SPD-LOCAL-OVERLAP", "tunnels[0].spd[2].local"),
+    ]
+    # one finding per overlapping pair: the duplicate is reported once, against its earlier copy
+    peer_pairs = [m for r, _, m, p in got if r == "SPD-PEER-OVERLAP" and p == "tunnels[0].spd[0].peers[2]"]
+    assert peer_pairs == ["peer range 10.0.0.128/25 overlaps peer range 10.0.0.128/25 of the same policy"]
+
+
+def test_spd_sweep_reports_every_pair_of_many_identical_ranges():
+    from vpnconf.rules import _earlier_overlaps
+
+    n = 300
+    earlier = _earlier_overlaps([(10, 20)] * n)
+    assert earlier == {j: list(range(j)) for j in range(1, n)}
+    # a chain of intervals each overlapping only its neighbours, in shuffled order
+    import random
+
+    spans = [(i * 10, i * 10 + 10) for i in range(n)]
+    order = list(range(n))
+    random.Random(3).shuffle(order)
+    got = _earlier_overlaps([spans[i] for i in order])
+    pos = {o: i for i, o in enumerate(order)}
+    want: dict[int, list[int]] = {}
+    for a in range(n - 1):
+        i, j = sorted((pos[a], pos[a + 1]))
+        want.setdefault(j, []).append(i)
+    assert got == {j: sorted(v) for j, v in want.items()}
+
+
+def test_spd_rules_on_a_large_policy():
+    """5,000 generated peer /24s in one policy, four of them planted to overlap."""
+    import random
+
+    rng = random.Random(7)
+    peers = [f"10.{x >> 8}.{x & 255}.0/24" for x in rng.sample(range(1 << 16), 5000)]
+    first, second = peers[10], peers[4000]
+    peers += [
+        first,  # duplicate of peers[10]
+        second.replace(".0/24", ".128/25"),  # nested in peers[4000]
+        "192.168.7.0/24",  # inside the VPC and the local range
+        "172.16.0.0/24",  # adjacent to nothing, outside everything
+    ]
+    d = copy.deepcopy(BASE)
+    d["vpc"]["cidr_blocks"] = ["192.168.0.0/16"]
+    T(d)["spd"] = [{"local": "192.168.7.0/24", "peers": peers}]
+    from vpnconf.model import Site
+
+    got = _spd_findings(Site.model_validate(d))
+    assert got == [
+        (
+            "SPD-LOCAL-PEER-OVERLAP",
+            "error",
+            "peer range 192.168.7.0/24 overlaps the policy's local range 192.168.7.0/24",
+            "tunnels[0].spd[0].peers[5002]",
+        ),
+        (
+            "SPD-PEER-OVERLAP",
+            "error",
+            f"peer range {first} overlaps peer range {first} of the same policy",
+            "tunnels[0].spd[0].peers[5000]",
+        ),
+        (
+            "SPD-PEER-OVERLAP",
+            "error",
+            f"peer range {second.replace('.0/24', '.128/25')} overlaps peer range {second} of the same policy",
+            "tunnels[0].spd[0].peers[5001]",
+        ),
+        (
+            "SPD-PEER-IN-VPC",
+            "error",
+            "peer range 192.168.7.0/24 overlaps the VPC CIDR block 192.168.0.0/16",
+            "tunnels[0].spd[0].peers[5002]",
+        ),
+    ]

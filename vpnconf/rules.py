@@ -9,9 +9,12 @@ reports every problem, not the first.
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from heapq import heappop, heappush
+from itertools import accumulate
 
 from .allowed import (
     DH_GROUP,
@@ -84,12 +87,84 @@ def _tunnels(site: Site) -> Iterator[tuple[str, Tunnel]]:
 
 
 # ----------------------------------------------------------------- SPD rules
+# The overlap rules see each range as an integer interval [start, end], sort the
+# intervals once and sweep them: O(n log n + k) for n ranges and k overlapping
+# pairs, where comparing every pair was O(n^2). A rule still reports one finding
+# per overlapping pair, with the text, path and order the pairwise definition
+# gives (tests/test_rules.py keeps that definition as the reference).
+Span = tuple[int, int]
+
+
+def _span(net: ipaddress.IPv4Network) -> Span:
+    start = int(net.network_address)
+    return start, start | ((1 << (32 - net.prefixlen)) - 1)
+
+
+def _earlier_overlaps(spans: Sequence[Span]) -> dict[int, list[int]]:
+    """For each index j whose interval overlaps an earlier one: the indexes
+    i < j of those earlier intervals, ascending.
+
+    Sweep in order of start with the intervals still open in a heap keyed by
+    end: once the ones ending before the current start are dropped, every
+    interval left in the heap overlaps the current one (it started no later
+    and has not ended), and none that was dropped can overlap a later one."""
+    later: dict[int, list[int]] = {}  # i -> the j > i overlapping it, in sweep order
+    open_: list[tuple[int, int]] = []  # (end, index)
+    for j in sorted(range(len(spans)), key=spans.__getitem__):
+        start, end = spans[j]
+        while open_ and open_[0][0] < start:
+            heappop(open_)
+        for _, i in open_:
+            lo, hi = (i, j) if i < j else (j, i)
+            later.setdefault(lo, []).append(hi)
+        heappush(open_, (end, j))
+    # Bucket by the smaller index, read the buckets in index order: each j's
+    # list of earlier indexes comes out ascending without a sort (O(n + k)).
+    earlier: dict[int, list[int]] = {}
+    for i in sorted(later):
+        for j in later[i]:
+            earlier.setdefault(j, []).append(i)
+    return earlier
+
+
+def _crossing_overlaps(items: Sequence[Span], blocks: Sequence[Span]) -> dict[int, list[int]]:
+    """For each index of ``items`` whose interval overlaps one of ``blocks``:
+    the indexes of those blocks, ascending. The same sweep over both lists at
+    once, pairing an item only with blocks and a block only with items."""
+    events = sorted(
+        [(s, e, 0, i) for i, (s, e) in enumerate(items)] + [(s, e, 1, b) for b, (s, e) in enumerate(blocks)]
+    )
+    open_items: list[tuple[int, int]] = []
+    open_blocks: list[tuple[int, int]] = []
+    by_block: dict[int, list[int]] = {}
+    for start, end, side, x in events:
+        while open_items and open_items[0][0] < start:
+            heappop(open_items)
+        while open_blocks and open_blocks[0][0] < start:
+            heappop(open_blocks)
+        if side == 0:
+            for _, b in open_blocks:
+                by_block.setdefault(b, []).append(x)
+            heappush(open_items, (end, x))
+        else:
+            if open_items:
+                by_block.setdefault(x, []).extend(i for _, i in open_items)
+            heappush(open_blocks, (end, x))
+    hits: dict[int, list[int]] = {}
+    for b in sorted(by_block):
+        for i in by_block[b]:
+            hits.setdefault(i, []).append(b)
+    return hits
+
+
 @rule("SPD-LOCAL-PEER-OVERLAP", "a policy's local range and its peer ranges do not overlap")
 def spd_local_peer(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
+            ls, le = _span(p.local)
             for k, peer in enumerate(p.peers):
-                if p.local.overlaps(peer):
+                ps, pe = _span(peer)
+                if ps <= le and ls <= pe:
                     yield _f(
                         "SPD-LOCAL-PEER-OVERLAP",
                         f"peer range {peer} overlaps the policy's local range {p.local}",
@@ -100,53 +175,64 @@ def spd_local_peer(site: Site, profile: Profile) -> Iterator[Finding]:
 @rule("SPD-LOCAL-OVERLAP", "the local ranges of a tunnel's policies do not overlap")
 def spd_local_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
-        for j, p in enumerate(t.spd):
-            for i in range(j):
-                if t.spd[i].local.overlaps(p.local):
-                    yield _f(
-                        "SPD-LOCAL-OVERLAP",
-                        f"local range {p.local} overlaps local range {t.spd[i].local} of spd[{i}]",
-                        f"{tp}.spd[{j}].local",
-                    )
+        earlier = _earlier_overlaps([_span(p.local) for p in t.spd])
+        for j in sorted(earlier):
+            for i in earlier[j]:
+                yield _f(
+                    "SPD-LOCAL-OVERLAP",
+                    f"local range {t.spd[j].local} overlaps local range {t.spd[i].local} of spd[{i}]",
+                    f"{tp}.spd[{j}].local",
+                )
 
 
 @rule("SPD-PEER-OVERLAP", "the peer ranges of one local range do not overlap")
 def spd_peer_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
-            for k, peer in enumerate(p.peers):
-                for i in range(k):
-                    if p.peers[i].overlaps(peer):
-                        yield _f(
-                            "SPD-PEER-OVERLAP",
-                            f"peer range {peer} overlaps peer range {p.peers[i]} of the same policy",
-                            f"{tp}.spd[{j}].peers[{k}]",
-                        )
+            earlier = _earlier_overlaps([_span(peer) for peer in p.peers])
+            for k in sorted(earlier):
+                for i in earlier[k]:
+                    yield _f(
+                        "SPD-PEER-OVERLAP",
+                        f"peer range {p.peers[k]} overlaps peer range {p.peers[i]} of the same policy",
+                        f"{tp}.spd[{j}].peers[{k}]",
+                    )
 
 
 @rule("SPD-PEER-IN-VPC", "no peer range overlaps the VPC's CIDR blocks")
 def spd_peer_in_vpc(site: Site, profile: Profile) -> Iterator[Finding]:
-    for tp, t in _tunnels(site):
-        for j, p in enumerate(t.spd):
-            for k, peer in enumerate(p.peers):
-                for block in site.vpc.cidr_blocks:
-                    if block.overlaps(peer):
-                        yield _f(
-                            "SPD-PEER-IN-VPC",
-                            f"peer range {peer} overlaps the VPC CIDR block {block}",
-                            f"{tp}.spd[{j}].peers[{k}]",
-                        )
+    blocks = site.vpc.cidr_blocks
+    where = [
+        (tp, j, k, peer) for tp, t in _tunnels(site) for j, p in enumerate(t.spd) for k, peer in enumerate(p.peers)
+    ]
+    hits = _crossing_overlaps([_span(w[3]) for w in where], [_span(b) for b in blocks])
+    for n in sorted(hits):
+        tp, j, k, peer = where[n]
+        for b in hits[n]:
+            yield _f(
+                "SPD-PEER-IN-VPC",
+                f"peer range {peer} overlaps the VPC CIDR block {blocks[b]}",
+                f"{tp}.spd[{j}].peers[{k}]",
+            )
 
 
 @rule("SPD-LOCAL-OUTSIDE-VPC", "a policy's local range lies inside the VPC (warning)")
 def spd_local_outside(site: Site, profile: Profile) -> Iterator[Finding]:
+    # A range lies inside some block when, among the blocks starting at or
+    # before it, the furthest end reaches its end: blocks sorted by start, a
+    # running maximum of their ends, one bisection per local range.
+    blocks = sorted(_span(b) for b in site.vpc.cidr_blocks)
+    starts = [s for s, _ in blocks]
+    reach = list(accumulate((e for _, e in blocks), max))
+    listed = ", ".join(map(str, site.vpc.cidr_blocks))
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
-            if not any(p.local.subnet_of(b) for b in site.vpc.cidr_blocks):
+            ls, le = _span(p.local)
+            n = bisect_right(starts, ls)
+            if not (n and reach[n - 1] >= le):
                 yield _f(
                     "SPD-LOCAL-OUTSIDE-VPC",
-                    f"local range {p.local} is not inside the VPC CIDR blocks "
-                    f"({', '.join(map(str, site.vpc.cidr_blocks))}): no VPC subnet can use it",
+                    f"local range {p.local} is not inside the VPC CIDR blocks ({listed}): no VPC subnet can use it",
                     f"{tp}.spd[{j}].local",
                     "warning",
                 )

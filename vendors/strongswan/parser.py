@@ -575,6 +575,7 @@ def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props, line: int | None, path: str)
             "warning",
             path,
         )
+        t.pfs_unknown = True
         return
     group = distinct[0]
     tok = said[0][1]
@@ -584,6 +585,7 @@ def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props, line: int | None, path: str)
         t.pfs = group
         return
     t.extra["pfs_raw"] = tok
+    t.pfs_unknown = True  # on, with a group the model cannot hold: never "no PFS"
     if isinstance(group, int):
         t.extra["pfs_group"] = group
 

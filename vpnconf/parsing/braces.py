@@ -61,6 +61,10 @@ def build(text: str, statement_per_line: bool = True) -> tuple[Node, list[Note]]
             line += 1
             continue
         if tok.startswith("/*") or tok.startswith("#"):
+            if tok.startswith("/*") and not tok.endswith("*/"):
+                notes.append(
+                    ("UNCLOSED", line, "warning", "a /* comment is never closed: the rest of the text is not read")
+                )
             line += tok.count("\n")
             continue
         if tok == ";":

@@ -27,9 +27,12 @@ never lets one broken block swallow the blocks after it.
   * ``next`` comes while a nested ``config`` of the entry is open (the
     nested block's ``end`` is lost);
   * in an indented text, a ``config``/``edit``/``set``... line is indented no
-    deeper than an open block's opener, and that block's own lines were
-    indented deeper than it (indentation is trusted only where the text shows
-    it: a flush-left script relies on the statements alone);
+    deeper than the open block's opener (whose own lines were indented deeper
+    than it) and exactly as the lines of an outer block that can hold it (a
+    table for ``edit``; the top level too for ``config``): the blocks above
+    that one are closed. Indentation is trusted only where the text shows it:
+    a flush-left script relies on the statements alone, and a line that lost
+    its indentation is read where it stands;
   * the text ends.
 - ``end`` inside an ``edit`` closes the entry and its table, as the CLI does
   (no finding). ``end``/``next`` with nothing to close is a SYNTAX finding.
@@ -172,6 +175,7 @@ def build(
     stack: list[Config | Entry] = []
     lines = text.split("\n")
     i = 0
+    root_indent: int | None = None  # the indentation of the first statement
 
     def close(upto: int, why: str) -> None:
         while len(stack) > upto:
@@ -232,18 +236,24 @@ def build(
         if not words:
             continue
         verb = words[0].lower()
+        if root_indent is None:
+            root_indent = indent
         if verb not in ("next", "end"):
-            # indentation: a line no deeper than an open block's opener closes it,
-            # where that block's own lines showed indentation
-            while stack:
-                top = stack[-1]
-                if top.child_indent is None:
-                    top.child_indent = indent
-                    break
-                if top.child_indent > top.indent and indent <= top.indent:
-                    close(len(stack) - 1, f"closed at line {n}, which is indented no deeper than it")
-                    continue
-                break
+            # indentation: a line no deeper than an open block's opener, indented
+            # exactly as the lines of an outer block where it can stand, closes the
+            # blocks above that one (only blocks whose own lines showed indentation)
+            top = stack[-1] if stack else None
+            if top is not None and top.child_indent is None:
+                top.child_indent = indent
+            elif (
+                top is not None
+                and top.child_indent is not None
+                and top.indent < top.child_indent
+                and indent <= top.indent
+            ):
+                d = _home(stack, verb, indent, root_indent)
+                if d is not None:
+                    close(d, f"closed at line {n}, which is indented as the lines around it")
         if verb == "config":
             path = [w.lower() for w in words[1:]]
             if len(path) >= 2 and path[0] in top_sections and stack:
@@ -315,6 +325,21 @@ def build(
             notes.append(("SYNTAX", n, "warning", "a line that is not a statement of this syntax"))
     close(0, "the text ends")
     return roots, notes
+
+
+def _home(stack: list[Config | Entry], verb: str, indent: int, root_indent: int) -> int | None:
+    """How many blocks stay open for a line of ``verb`` at ``indent``: the
+    innermost outer block whose lines are indented so and that can hold such a
+    line (an ``edit`` a table, a ``config`` anything, the top level included;
+    other statements a table or an entry), or None (no such block: the line
+    is read where it stands)."""
+    for d in range(len(stack) - 2, -1, -1):
+        blk = stack[d]
+        if blk.child_indent == indent and (verb != "edit" or isinstance(blk, Config)):
+            return d + 1
+    if verb == "config" and indent == root_indent:
+        return 0
+    return None
 
 
 def _close_quote(s: str, quote: str) -> int:

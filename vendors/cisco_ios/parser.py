@@ -111,7 +111,7 @@ from struct import Struct
 from typing import TYPE_CHECKING, Any
 
 from vpnconf.catalog import vendors
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, lookup
+from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipv4, lookup, small_int
 from vpnconf.parsing.indented import normalize
 
 if TYPE_CHECKING:
@@ -323,8 +323,9 @@ def _int_ip(v: int) -> str:
     return f"{v >> 24}.{(v >> 16) & 255}.{(v >> 8) & 255}.{v & 255}"
 
 
-def _is_ip(s: str) -> bool:
-    return _IPV4(s) is not None
+def _isip(s: str) -> bool:
+    """A dotted quad (the shared ``ipv4``: ASCII digits, no leading zeros)."""
+    return ipv4(s) is not None
 
 
 # contiguous wildcard masks -> prefix length
@@ -483,6 +484,7 @@ class _Parser:
         self._c_sel1: tuple[list[Proposal], list[int], bool, bool] | None = None
         self._ike1_defaults: list[tuple[str, str]] = []  # per isakmp policy: defaulted proposal / lifetime
         self._c_sel1_def: tuple[str | None, str | None] = (None, None)  # the selection's, for defaulted
+        self._c_auth_def: str | None = None  # certificate authentication read from hidden defaults only
         self._c_sel1_mixed = False  # the selected policies' lifetimes differ
         self._used_ts: set[str] = set()
         self._used_ipsec: set[str] = set()
@@ -660,8 +662,8 @@ class _Parser:
         k = w[1] if len(w) > 1 else ""
         a = w[2] if len(w) > 2 else ""
         if k == "isakmp":
-            if a == "policy" and len(w) == 4 and w[3].isdigit():
-                self.isakmp_policies.append((int(w[3]), n, kids))
+            if a == "policy" and len(w) == 4 and (prio := small_int(w[3])) is not None:
+                self.isakmp_policies.append((prio, n, kids))
             elif a == "key":
                 self.isakmp_key(n, w)
             elif a == "profile" and len(w) == 4:
@@ -670,7 +672,7 @@ class _Parser:
                 self.isakmp_keepalive = self.dpd_args(n, w[3:], " ".join(w))
             elif a == "identity" and len(w) == 4:
                 self.isakmp_identity = w[3]
-            elif a == "peer" and len(w) >= 5 and w[3] == "address" and _is_ip(w[4]):
+            elif a == "peer" and len(w) >= 5 and w[3] == "address" and _isip(w[4]):
                 self.isakmp_peers[_ip_int(w[4]) or 0] = {"line": n, "kids": kids}
             elif a in ("policy", "profile", "peer", "identity"):
                 self.syntax(n, f"cannot read {' '.join(w[:3])} line")
@@ -708,8 +710,8 @@ class _Parser:
                 self.syntax(n, f"cannot read crypto ipsec {a} line")
             else:
                 self.ignored(n, " ".join(w), "crypto ipsec")
-        elif k == "dynamic-map" and len(w) == 4 and w[3].isdigit():
-            self.dynmaps.setdefault(w[2], {}).setdefault(int(w[3]), (n, []))[1].extend(kids)
+        elif k == "dynamic-map" and len(w) == 4 and (dseq := small_int(w[3])) is not None:
+            self.dynmaps.setdefault(w[2], {}).setdefault(dseq, (n, []))[1].extend(kids)
         elif k in ("dynamic-map", "keyring"):
             self.syntax(n, f"cannot read crypto {k} line")
         else:
@@ -730,7 +732,8 @@ class _Parser:
             self.syntax(n, "crypto map line without map name and sequence number")
             return
         name, seq = w[2], w[3]
-        if not seq.isdigit():
+        num = small_int(seq)
+        if num is None:
             if seq == "local-address" and nw == 5:
                 self.cmap_local[name] = (w[4], n)
             elif seq == "isakmp-profile" and nw == 5:
@@ -745,7 +748,7 @@ class _Parser:
                 dyn = w[6]
             else:
                 self.ignored(n, " ".join(w), "crypto map")
-        key = (name, int(seq))
+        key = (name, num)
         if key in self.cmap_entries:
             self.cmap_entries[key][3].append(blk)
             return
@@ -826,23 +829,26 @@ class _Parser:
 
     def dpd_args(self, n: int, a: list[str], s: str) -> tuple[int, int | None, str, int] | None:
         # N [R] [periodic|on-demand]  (profile form: N retry R)
-        nums = [x for x in a if x.isdigit()]
+        nums = [v for v in map(small_int, a) if v is not None]
         if not nums:
             self.syntax(n, f"cannot read DPD settings: {s[:60]}")
             return None
         mode = "periodic" if "periodic" in a else "on-demand" if "on-demand" in a else _data().dpd_mode
-        retry = int(nums[1]) if len(nums) > 1 else None  # (IOS's default retry: not in the sources)
-        return int(nums[0]), retry, mode, n
+        retry = nums[1] if len(nums) > 1 else None  # (IOS's default retry: not in the sources)
+        return nums[0], retry, mode, n
 
     def global_lifetime(self, n: int, unit: str, value: str) -> None:
-        if unit == "seconds" and value.isdigit():
-            self.global_sa["seconds"] = int(value)
-        elif unit == "kilobytes" and value.isdigit():
-            self.global_sa["kb"] = int(value)
+        v = small_int(value)
+        if unit == "seconds" and v is not None:
+            self.global_sa["seconds"] = v
+        elif unit == "kilobytes" and v is not None:
+            self.global_sa["kb"] = v
         elif unit == "kilobytes" and value == "disable":
             self.global_sa["kb"] = None
-        elif unit == "days" and value.isdigit():
-            self.global_sa["seconds"] = int(value) * 86400
+        elif unit == "days" and v is not None:
+            self.global_sa["seconds"] = v * 86400
+        elif unit in ("seconds", "kilobytes", "days"):
+            self.syntax(n, f"crypto ipsec security-association lifetime {unit}: cannot read {value[:20]}")
         else:
             self.ignored(n, f"crypto ipsec security-association lifetime {unit} {value}", "crypto ipsec")
 
@@ -979,7 +985,7 @@ class _Parser:
         if t == "any":
             return "0.0.0.0/0", i + 1, True
         if t == "host" and i + 1 < len(w):
-            if not _is_ip(w[i + 1]):
+            if not _isip(w[i + 1]):
                 self.syntax(line, "ACL host is not an IPv4 address")
                 return None, i + 2, False
             return f"{w[i + 1]}/32", i + 2, True
@@ -1100,7 +1106,7 @@ class _Parser:
             s = raw.strip()
             if s.startswith("ip address "):
                 w = s.split()
-                if len(w) >= 4 and _is_ip(w[2]) and "secondary" not in w and addr is None:
+                if len(w) >= 4 and _isip(w[2]) and "secondary" not in w and addr is None:
                     addr = w[2]
             elif s.startswith("ip unnumbered "):
                 unnumbered = s.split()[2] if len(s.split()) > 2 else None
@@ -1116,7 +1122,7 @@ class _Parser:
         return out
 
     def addr_or_iface(self, v: str) -> str | None:
-        return v if _is_ip(v) else self.iface_addr(v)
+        return v if _isip(v) else self.iface_addr(v)
 
     # -------------------------------------------------------------- IKEv1
     def isakmp_profile(self, name: str) -> dict[str, Any] | None:
@@ -1146,9 +1152,9 @@ class _Parser:
             if k == "keyring" and len(w) == 2:
                 p["keyrings"].append((w[1], n))
             elif k == "match" and len(w) >= 4 and w[1] == "identity":
-                if w[2] == "address" and _is_ip(w[3]):
+                if w[2] == "address" and _isip(w[3]):
                     # no mask: one host, except 0.0.0.0 which matches any peer
-                    m = w[4] if len(w) > 4 and _is_ip(w[4]) else "0.0.0.0" if w[3] == "0.0.0.0" else "255.255.255.255"
+                    m = w[4] if len(w) > 4 and _isip(w[4]) else "0.0.0.0" if w[3] == "0.0.0.0" else "255.255.255.255"
                     p["ids"].append(("address", w[3], m, n))
                 elif w[2] == "host" and len(w) == 4:
                     p["ids"].append(("fqdn", w[3], "", n))
@@ -1258,8 +1264,8 @@ class _Parser:
                         vals["authentication"] = w[1]
                     elif k == "group" and len(w) == 2:
                         vals["group"] = w[1]
-                    elif k == "lifetime" and len(w) == 2 and w[1].isdigit():
-                        vals["lifetime"] = int(w[1])
+                    elif k == "lifetime" and len(w) == 2 and (lt := small_int(w[1])) is not None:
+                        vals["lifetime"] = lt
                     elif k in ("encr", "encryption", "hash", "authentication", "group", "lifetime"):
                         self.syntax(ln, f"crypto isakmp policy {prio}: cannot read {s[:40]}")
                     else:
@@ -1409,6 +1415,8 @@ class _Parser:
             t.auth = "psk"
         elif chosen:
             t.auth = "certificate" if key is None and cert_only else "psk"
+            if t.auth == "certificate" and self._c_auth_def and not (prof and prof["cert"]):
+                t.defaulted["auth"] = self._c_auth_def
         else:
             t.auth = "psk" if key is not None or (prof and prof["keyrings"]) else "unknown"
         if prof and prof["cert"] and key is None:
@@ -1449,6 +1457,9 @@ class _Parser:
             f"crypto isakmp {first_life}: {src}" if first_life else None,
         )
         cert_only = bool(auths) and all(a.startswith(("rsa", "ecdsa")) for a in auths)
+        hidden = [p.raw.split(":")[0] for p in props if "authentication" in p.raw.partition("(defaults:")[2]]
+        if cert_only and hidden:
+            self._c_auth_def = f"{', '.join(hidden)}: authentication {_data().isakmp['authentication']}: {src}"
         return [props[i] for i in idx], [lifetimes[i] for i in idx], "pre-share" in auths, cert_only
 
     def peer_block_key(self, peer: int, t: ParsedTunnel) -> _Key | None:
@@ -1525,15 +1536,15 @@ class _Parser:
             w = s.split()
             k = w[0]
             if k == "match" and len(w) >= 4 and w[1] == "identity" and w[2] == "remote":
-                if w[3] == "address" and len(w) >= 5 and _is_ip(w[4]):
-                    m = w[5] if len(w) > 5 and _is_ip(w[5]) else "0.0.0.0" if w[4] == "0.0.0.0" else "255.255.255.255"
+                if w[3] == "address" and len(w) >= 5 and _isip(w[4]):
+                    m = w[5] if len(w) > 5 and _isip(w[5]) else "0.0.0.0" if w[4] == "0.0.0.0" else "255.255.255.255"
                     p["remote"].append(("address", w[4], m))
                 elif w[3] == "fqdn" and len(w) == 5:
                     p["remote"].append(("fqdn", w[4], ""))
                 else:
                     p["remote"].append(("other", " ".join(w[3:]), ""))
             elif k == "match" and len(w) >= 4 and w[1] == "address" and w[2] == "local":
-                if _is_ip(w[3]):
+                if _isip(w[3]):
                     p["local"].append(w[3])
                 elif w[3] == "interface" and len(w) > 4:
                     a = self.iface_addr(w[4])
@@ -1542,7 +1553,7 @@ class _Parser:
             elif k == "identity" and len(w) >= 3 and w[1] == "local":
                 typ = w[2]
                 val = w[3] if len(w) > 3 else ""
-                if typ == "address" and _is_ip(val):
+                if typ == "address" and _isip(val):
                     p["local_id"] = Ident("address", val)
                 elif typ == "fqdn" and val:
                     p["local_id"] = Ident("fqdn", val)
@@ -1560,8 +1571,8 @@ class _Parser:
                     p["keyring"] = (w[1], n)
                 else:
                     self.note("UNSUPPORTED", f"{where}: keyring {w[1]} (AAA) not read", n, "warning")
-            elif k == "lifetime" and len(w) == 2 and w[1].isdigit():
-                p["lifetime"] = int(w[1])
+            elif k == "lifetime" and len(w) == 2 and (lt := small_int(w[1])) is not None:
+                p["lifetime"] = lt
             elif k == "dpd":
                 p["dpd"] = self.dpd_args(n, w[1:], s)
             elif k == "description":
@@ -1642,7 +1653,7 @@ class _Parser:
                     w = s.split()
                     if w[0] == "proposal" and len(w) == 2:
                         props.append(w[1])
-                    elif w[:3] == ["match", "address", "local"] and len(w) == 4 and _is_ip(w[3]):
+                    elif w[:3] == ["match", "address", "local"] and len(w) == 4 and _isip(w[3]):
                         locs.append(_ip_int(w[3]) or 0)
                     elif w[0] in ("description", "match"):
                         if w[0] == "match":
@@ -1807,7 +1818,8 @@ class _Parser:
         if not pols:
             self.note(
                 "MISSING",
-                f"tunnel {t.name}: no crypto ikev2 policy; the smart default policy and proposal apply (not listed)",
+                f"tunnel {t.name}: no crypto ikev2 policy: the device's smart defaults apply "
+                f"({', '.join(_data().smart[:2])}), whose contents are not in the sources: no IKE proposal",
                 ref,
                 "warning",
             )
@@ -1869,12 +1881,13 @@ class _Parser:
                     pfs = (g, kw, n)
                 elif a == "security-association" and nw >= 5 and w[2] == "lifetime":
                     unit, val = w[3], w[4]
-                    if unit == "seconds" and val.isdigit():
-                        sec = int(val)
-                    elif unit == "days" and val.isdigit():
-                        sec = int(val) * 86400
-                    elif unit == "kilobytes" and val.isdigit():
-                        kb = int(val)
+                    v = small_int(val)
+                    if unit == "seconds" and v is not None:
+                        sec = v
+                    elif unit == "days" and v is not None:
+                        sec = v * 86400
+                    elif unit == "kilobytes" and v is not None:
+                        kb = v
                     elif unit == "kilobytes" and val == "disable":
                         kb_disabled = True
                     else:
@@ -1897,7 +1910,12 @@ class _Parser:
         ex = t.extra
         dd = _data()
         if not ts:
-            self.note("MISSING", f"{where}: no transform-set", ref, "warning")
+            self.note(
+                "MISSING",
+                f"{where}: no transform-set (the device's default transform set is not in the sources: no ESP proposal)",
+                ref,
+                "warning",
+            )
         c_ts = self._c_ts
         for name in ts:
             self._used_ts.add(name)
@@ -2149,7 +2167,7 @@ class _Parser:
             if len(w) < 3:
                 continue
             a, m = _ip_int(w[0]), _ip_int(w[1])
-            if a is None or m is None or _mask_len(m) is None or _is_ip(w[2]):
+            if a is None or m is None or _mask_len(m) is None or _isip(w[2]):
                 continue
             ifn = self.iface(w[2]) or w[2]
             out.setdefault(ifn, []).append(f"{_int_ip(a & m)}/{_mask_len(m)}")
@@ -2197,7 +2215,7 @@ class _Parser:
             self.note("INACTIVE", f"interface {ifname} is shut down", n)
         if vals["dst"]:
             d, dl = vals["dst"]
-            if _is_ip(d):
+            if _isip(d):
                 t.peer_address = d
             else:
                 self.note(
@@ -2223,7 +2241,11 @@ class _Parser:
             self.note(
                 "UNRESOLVED",
                 f"interface {ifname}: crypto ipsec profile {pname} is not defined"
-                + (" (the smart default profile: not listed)" if pname == "default" else ""),
+                + (
+                    f" (the smart default {_data().smart[2]}: its contents are not in the sources)"
+                    if pname == "default"
+                    else ""
+                ),
                 pline,
                 "warning",
             )

@@ -1,4 +1,4 @@
-"""The ``config / edit / set / next / end`` family (FortiOS): a tree builder
+r"""The ``config / edit / set / next / end`` family (FortiOS): a tree builder
 that recovers from what pasting and hand editing do to such configs, and
 never lets one broken block swallow the blocks after it.
 
@@ -13,7 +13,9 @@ never lets one broken block swallow the blocks after it.
   data hold none), ends at the end of its first line too, and reading goes on
   with the next line, so one stray quote never swallows the lines after it.
 - Keys and ``config`` path words are lower-cased; edit names and values are
-  kept as written.
+  kept as written. ``set``/``select`` write a setting, ``append`` adds values
+  to it, ``unselect`` removes values, ``unset`` removes the setting (its
+  default applies).
 - A block left open is closed, with one UNCLOSED finding naming the block,
   the line it began on and the line where it was closed, when:
 
@@ -46,8 +48,18 @@ The tree: ``Config`` (its path words, line, ``entries`` by edit in order,
 ``settings`` for tables without edits, nested ``configs``, ``other``
 statements) and ``Entry`` (name, line, ``settings``: key -> ``Setting``
 (values, line, cut, quoted: which values were written in quotes), nested
-``configs``, ``other``). ``closed`` is False on a
-block that was closed by recovery rather than by its own ``next``/``end``.
+``configs``, ``other``). ``closed`` is False on a block that was closed by
+recovery rather than by its own ``next``/``end``; ``indent`` is its opener's
+indentation, ``child_indent`` that of its first line.
+
+Grammar data (vendor.yaml, passed in by the parser)::
+
+    grammar:
+      top_sections: [system, firewall, vpn, router, ...]
+      wrappers: [vdom, global]
+      multiline: [comments, certificate, private-key, ...]
+      verbs: [delete, purge, rename, move, clone, abort, show, get, ...]
+      skip: '^(?:\S+(?:[ ]\([^)]*\))?[ ]#(?:[ ]|$)|--More--)'   # prompts, pager
 """
 
 from __future__ import annotations

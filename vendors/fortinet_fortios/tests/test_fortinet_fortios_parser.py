@@ -206,6 +206,7 @@ def test_show_interface_encrypted_key_becomes_a_placeholder():
     Site.model_validate(data)
     # the ENC blob is never taken for the key: the site holds the model's placeholder
     assert dev.tunnels[0].psk is None
+    assert [p.raw for p in dev.tunnels[0].esp_proposals] == ["aes256-sha256"]
     assert "kB3xZc2W9mEXAMPLE" not in data["tunnels"][0]["pre_shared_key"]
     assert any("encrypted" in f.message for f in losses)
 
@@ -214,6 +215,8 @@ def test_full_configuration_one_ignored_key_and_the_model():
     dev = parse(case_text("full-configuration-policy-aggressive"), "branch.conf")
     ignored = _rules(dev, "IGNORED")
     assert len(ignored) == 1 and "some-future-knob" in ignored[0].message
+    assert [p.raw for p in dev.tunnels[0].ike_proposals] == ["aes128-sha1 dhgrp 14"]
+    assert [p.raw for p in dev.tunnels[1].ike_proposals] == ["3des-md5 dhgrp 2"]
     data, losses = to_site_data(dev)
     site = Site.model_validate(data)
     (tun,) = site.tunnels

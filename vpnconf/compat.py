@@ -51,7 +51,7 @@ from .allowed import (
     outside_set,
 )
 from .findings import Finding
-from .model import IdentityType, Site, Tunnel
+from .model import IdentityType, Site, Tunnel, is_aead
 from .parsing import Ident, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set
 
@@ -261,7 +261,7 @@ def _proposals(
     bad: list[tuple[Proposal, list[str]]] = []
     good = 0
     for p in props:
-        aead = kind == "ESP" and (p.encryption or "").endswith("gcm")
+        aead = kind == "ESP" and is_aead(p.encryption or "")
         why = []
         for key, fld, attr in _PROPOSAL_FIELDS[kind]:
             value = getattr(p, attr)

@@ -63,8 +63,17 @@ class Encryption(_AliasEnum):
     aes128gcm = "aes128gcm"
     aes192gcm = "aes192gcm"
     aes256gcm = "aes256gcm"
+    chacha20poly1305 = "chacha20poly1305"
     sm4 = "sm4"
     null = "null"
+
+
+#: ciphers that carry their own integrity (no integrity algorithm beside them)
+AEAD = frozenset({"aes128gcm", "aes192gcm", "aes256gcm", "chacha20poly1305"})
+
+
+def is_aead(encryption: object) -> bool:
+    return str(getattr(encryption, "value", encryption)) in AEAD
 
 
 class Integrity(_AliasEnum):
@@ -94,10 +103,16 @@ class DhGroup(IntEnum):
     g14 = 14
     g15 = 15
     g16 = 16
+    g17 = 17  # modp6144
+    g18 = 18  # modp8192
     g19 = 19
     g20 = 20
     g21 = 21
-    g24 = 24
+    g22 = 22  # modp1024s160
+    g23 = 23  # modp2048s224
+    g24 = 24  # modp2048s256
+    g31 = 31  # curve25519 (x25519)
+    g32 = 32  # curve448 (x448)
 
 
 class Mode(_AliasEnum):
@@ -123,8 +138,12 @@ class Encapsulation(_AliasEnum):
 
 
 class RouteType(_AliasEnum):
+    """policy: SPD selectors; static: route-based, routes into the tunnel;
+    bgp: route-based, routes learnt over BGP inside the tunnel."""
+
     policy = "policy"
     static = "static"
+    bgp = "bgp"
 
 
 class DpdAction(_AliasEnum):
@@ -172,6 +191,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "aes256gcm": "aes256gcm",
         "aes256gcm128": "aes256gcm",
         "gcmaes256": "aes256gcm",
+        "chacha20poly1305": "chacha20poly1305",
+        "chacha20-poly1305": "chacha20poly1305",
         "sm4": "sm4",
         "sm4-cbc": "sm4",
         "null": "null",
@@ -197,7 +218,7 @@ ALIASES: dict[str, dict[str, str]] = {
     "auth_method": {"psk": "psk", "pre-share": "psk", "pre-shared-key": "psk", "preshared-key": "psk"},
     "protocol": {"esp": "esp"},
     "encapsulation": {"tunnel": "tunnel"},
-    "route_type": {"static": "static", "staticroute": "static", "route": "static", "policy": "policy"},
+    "route_type": {"static": "static", "staticroute": "static", "route": "static", "policy": "policy", "bgp": "bgp"},
 }
 
 
@@ -313,12 +334,12 @@ ModeField = Mode
 # --------------------------------------------------------------------------
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
 FQDN_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-# Printable ASCII without whitespace, quotes, backslash or backtick: such a key
-# can be written inside every vendor's quoting without escapes.
 #: the site key of a tunnel whose key a parsed source did not give in clear
 #: (masked, encrypted, missing): the renderer writes an unmistakable placeholder
 UNKNOWN_PSK = "REPLACE-ME-unknown-key"
 
+# Printable ASCII without whitespace, quotes, backslash or backtick: such a key
+# can be written inside every vendor's quoting without escapes.
 PSK_RE = re.compile(r"^[!#-&(-\[\]-_a-~]{1,128}$")
 
 

@@ -41,7 +41,7 @@ from .allowed import (
 )
 from .catalog import Software, Vendor, get_vendor
 from .findings import RenderError, VpnconfError
-from .model import UNKNOWN_PSK, IdentityType, Site, Tunnel
+from .model import UNKNOWN_PSK, IdentityType, Site, Tunnel, is_aead
 from .paths import vendor_dirs
 
 
@@ -154,7 +154,7 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
         or outside_set(PFS_GROUP, None if pfs is None else int(pfs), algs.pfs_groups, verb=SUPPORTED, by=by)
     ):
         raise RenderError(f"{_release(vendor, sw)}: {msg}")
-    needs_prf = t.ike.encryption.value.endswith("gcm") and "ike_prf" in vendor.keywords
+    needs_prf = is_aead(t.ike.encryption) and "ike_prf" in vendor.keywords
     if needs_prf and vendor.keyword("ike_prf", t.ike.integrity, v) is None:
         prfs = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
         raise RenderError(
@@ -280,7 +280,7 @@ def build_context(
         "customer_gateway": cgw,
         "ike": {
             "version": v,
-            "aead": t.ike.encryption.value.endswith("gcm"),
+            "aead": is_aead(t.ike.encryption),
             "aggressive": t.ike.mode.value == "aggressive",
             "mode": t.ike.mode.value,
             "encryption": _kw(vendor, "ike_encryption", t.ike.encryption, v),
@@ -292,7 +292,7 @@ def build_context(
             f"{t.ike.integrity.value}/DH{int(t.ike.dh_group)} {t.ike.lifetime_seconds}s",
         },
         "esp": {
-            "aead": t.ipsec.encryption.value.endswith("gcm"),
+            "aead": is_aead(t.ipsec.encryption),
             "encryption": _kw(vendor, "esp_encryption", t.ipsec.encryption, v),
             "integrity": _kw(vendor, "esp_integrity", t.ipsec.integrity, v),
             "pfs": pfs,

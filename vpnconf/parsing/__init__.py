@@ -322,6 +322,12 @@ def _unknown_psk() -> str:
     return UNKNOWN_PSK
 
 
+def is_aead(encryption: object) -> bool:
+    from ..model import is_aead as _aead
+
+    return _aead(encryption)
+
+
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
@@ -344,7 +350,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error")
             continue
         ike = next((p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group), None)
-        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or p.encryption.endswith("gcm"))), None)
+        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or is_aead(p.encryption))), None)
         if ike is None or esp is None:
             lose(
                 t,

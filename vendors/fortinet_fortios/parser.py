@@ -413,9 +413,14 @@ class _Parser:
         if d.get("differs"):
             notes.append(f"{key}: {d['differs']}")
         if t is not None and fld is not None:
-            where = f"vendor.yaml defaults.{section}.{key} = {value} ({d.get('source', 'no source given')})"
-            t.defaulted[fld] = f"{t.defaulted[fld]}; {where}" if fld in t.defaulted else where
+            self._defaulted(t, fld, section, key)
         return Setting(value.split(), e.line)
+
+    def _defaulted(self, t: ParsedTunnel, fld: str, section: str, key: str) -> None:
+        """Record that ``t.<fld>`` comes from the default ``defaults.<section>.<key>``."""
+        d = self.defaults[section][key]
+        where = f"vendor.yaml defaults.{section}.{key} = {d['value']} ({d.get('source', 'no source given')})"
+        t.defaulted[fld] = f"{t.defaulted[fld]}; {where}" if fld in t.defaulted else where
 
     # ----------------------------------------------------------- phase1
     def _tunnel(
@@ -660,7 +665,8 @@ class _Parser:
                 )
 
     def _ids(self, t: ParsedTunnel, p1: _Entry, what: str, get: Any) -> None:
-        lt = get("localid-type", "local_id")
+        lt_given = p1.get("localid-type") is not None
+        lt = get("localid-type", None)  # recorded below where the default decides the local ID
         ltype = _word(lt) or "auto"
         lid = p1.get("localid")
         lval = " ".join(lid.values) if lid and lid.values else ""
@@ -693,7 +699,10 @@ class _Parser:
                 "warning",
             )
 
-        pt = get("peertype", "peer_id")
+        if not lt_given and t.local_id is not None and "localid-type" in self.defaults.get("phase1", {}):
+            self._defaulted(t, "local_id", "phase1", "localid-type")
+
+        pt = get("peertype", None)  # `any` leaves the peer ID unchecked: no field is filled
         ptype = _word(pt) or "any"
         pid = p1.get("peerid")
         pval = " ".join(pid.values) if pid and pid.values else ""

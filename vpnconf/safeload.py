@@ -37,7 +37,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .findings import VpnconfError
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
-MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_YAML_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 1000
 MAX_ALIAS_VALUES = 100_000
@@ -365,30 +365,42 @@ class _Loader(yaml.SafeLoader):
                 self.vpn_path.pop()
 
 
-def _expanded_size(root: Node, name: str) -> tuple[int, int]:
-    """(values once aliases are expanded, distinct nodes); refuses recursive aliases."""
-    memo: dict[int, int] = {}
-    busy: set[int] = set()
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
-    def size(node: Node, loc: Loc) -> int:
+
+def _expanded(root: Node, name: str) -> tuple[int, int, int]:
+    """(values once aliases are expanded, distinct nodes, nesting levels once
+    expanded), without recursion and visiting each distinct node once;
+    refuses a recursive alias (a node containing an alias to itself)."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_: set[int] = set()  # the nodes on the current path
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
         key = id(node)
-        if key in memo:
-            return memo[key]
-        if key in busy:
-            _refuse(name, node.start_mark.line + 1, loc, "a YAML alias refers to a node containing it (recursive)")
-        busy.add(key)
-        n = 1
-        if isinstance(node, MappingNode):
-            for k, v in node.value:
-                n += size(k, loc) + size(v, (*loc, str(k.value)) if isinstance(k, ScalarNode) else loc)
-        elif isinstance(node, SequenceNode):
-            for i, v in enumerate(node.value):
-                n += size(v, (*loc, i))
-        busy.discard(key)
-        memo[key] = n
-        return n
-
-    return size(root, ()), len(memo)
+        kids = _children(node)
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in kids)
+            collection = isinstance(node, (MappingNode, SequenceNode))
+            height[key] = int(collection) + max((height[id(c)] for c in kids), default=0)
+            continue
+        if key in size:
+            continue
+        open_.add(key)
+        stack.append((node, True))
+        for c in kids:
+            if id(c) in open_:
+                _refuse(name, node.start_mark.line + 1, (), "a YAML alias refers to a node containing it (recursive)")
+            if id(c) not in size:
+                stack.append((c, False))
+    return size[id(root)], len(size), height[id(root)]
 
 
 def _int_digits(value: str) -> int:
@@ -399,8 +411,10 @@ def _int_digits(value: str) -> int:
 
 
 def _check_nodes(root: Node, name: str) -> dict[Loc, int]:
-    """Walk each distinct node once: the line map, and refuse duplicate keys,
-    unknown tags and over-long integers, naming line and field."""
+    """Walk each distinct node once, in document order (so an anchored node is
+    walked where it is written, before any alias to it: paths stay as long as
+    the nesting): the line map, and refuse duplicate keys, unknown tags and
+    over-long integers, naming line and field."""
     lines: dict[Loc, int] = {}
     seen: set[int] = set()
     stack: list[tuple[Node, Loc]] = [(root, ())]
@@ -423,6 +437,7 @@ def _check_nodes(root: Node, name: str) -> dict[Loc, int]:
                 _refuse(name, line, loc, f"an integer of more than {MAX_INT_DIGITS} digits")
         elif isinstance(node, MappingNode):
             first: dict[tuple[str, str], int] = {}
+            kids: list[tuple[Node, Loc]] = []
             for k, v in node.value:
                 kline = k.start_mark.line + 1
                 if isinstance(k, ScalarNode):
@@ -439,31 +454,54 @@ def _check_nodes(root: Node, name: str) -> dict[Loc, int]:
                                 "a key may appear once in a mapping",
                             )
                         first[ident] = kline
-                    stack.append((v, kloc))
+                    kids.append((v, kloc))
                 else:
-                    stack.append((k, loc))
-                    stack.append((v, loc))
+                    kids += [(k, loc), (v, loc)]
+            stack.extend(reversed(kids))
         elif isinstance(node, SequenceNode):
-            for i, v in enumerate(node.value):
-                stack.append((v, (*loc, i)))
+            stack.extend(reversed([(v, (*loc, i)) for i, v in enumerate(node.value)]))
     return lines
+
+
+def _key_on_line(text: str, line: int | None, column: int | None) -> str | None:
+    """The key a ``key: value`` line starts with, when the error is in the value
+    (after the colon): a field name, never text of the value."""
+    if not line or column is None:
+        return None
+    lines = text.splitlines()
+    m = re.match(
+        r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]{0,63})\s*:(?:\s|$)", lines[line - 1] if line <= len(lines) else ""
+    )
+    return m.group(1) if m and column >= m.end() else None
 
 
 def load_yaml(text: str, name: str) -> Document:
     if len(text) > MAX_YAML_BYTES:
         raise VpnconfError(f"{name}: {len(text)} characters; the limit for a YAML file is {MAX_YAML_BYTES}")
-    loader = _Loader(text, name)
+    try:
+        loader = _Loader(text, name)
+    except yaml.reader.ReaderError as exc:  # the whole text is checked up front
+        pos = max(int(exc.position), 0)
+        bad = text.count("\n", 0, pos) + 1
+        field = _key_on_line(text, bad, pos - (text.rfind("\n", 0, pos) + 1))
+        _refuse(
+            name,
+            bad,
+            (field,) if field else (),
+            "malformed YAML: a control or other non-printable character YAML does not allow "
+            "(write it as an escape in a double-quoted string)",
+        )
     try:
         try:
             root = loader.get_single_node()
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            _refuse(
-                name,
-                mark.line + 1 if mark is not None else None,
-                loader.vpn_loc(loader.vpn_error_path or []),
-                f"malformed YAML: {_problem(exc)}",
-            )
+            at = _mark_line(mark)
+            loc = loader.vpn_loc(loader.vpn_error_path or [])
+            key = _key_on_line(text, at, getattr(mark, "column", None))
+            if key and (not loc or loc[-1] != key):
+                loc = (*loc, key)  # the error is after the key was read: name it
+            _refuse(name, at, loc, f"malformed YAML: {_problem(exc)}")
         if root is None:
             return Document(None, dict)
         lines = _check_nodes(root, name)
@@ -478,19 +516,23 @@ def load_yaml(text: str, name: str) -> Document:
                     f"and is dropped from the value: {_QUOTE})",
                 )
         if loader.vpn_used:
-            total, distinct = _expanded_size(root, name)
+            total, distinct, levels = _expanded(root, name)
             if total - distinct > MAX_ALIAS_VALUES:
                 raise VpnconfError(
                     f"{name}: YAML aliases expand the document by more than {MAX_ALIAS_VALUES} values "
                     "(an alias bomb?); write the values out or use fewer aliases"
                 )
+            if levels > MAX_DEPTH:
+                raise VpnconfError(
+                    f"{name}: YAML aliases nest the document more than {MAX_DEPTH} levels deep "
+                    "(the limit for data files)"
+                )
         try:
             data = loader.construct_document(root)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            loc = max((k for k, v in lines.items() if v == line), key=len, default=())
-            _refuse(name, line, loc, f"malformed YAML: {_problem(exc)}")
+            at = _mark_line(getattr(exc, "problem_mark", None))
+            loc = max((k for k, v in lines.items() if v == at), key=len, default=())
+            _refuse(name, at, loc, f"malformed YAML: {_problem(exc)}")
         except (ValueError, TypeError) as exc:
             raise VpnconfError(f"{name}: malformed YAML: a value cannot be read ({type(exc).__name__})") from None
     finally:

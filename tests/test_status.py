@@ -117,17 +117,22 @@ def test_crlf_cr_and_bom_read_like_plain_text(tmp_path):
     )
 
 
-def test_two_outputs_in_one_file_are_flagged():
+def test_two_outputs_in_one_file_are_read_part_by_part():
     by_vendor = {vid: local_samples(vid) for vid in STATUS_VENDORS}
     pairs = [(vid, s) for vid, s in by_vendor.items() if len({c for _, c in s}) > 1]
     if not pairs:
         pytest.skip("no vendor has samples of two commands")
     for vid, samples in pairs:
         (a, cmd_a), (b, cmd_b) = next((x, y) for i, x in enumerate(samples) for y in samples[i + 1 :] if x[1] != y[1])
+        one_a = read_status(a.read_text(encoding="utf-8"), vid, "a.txt")
+        one_b = read_status(b.read_text(encoding="utf-8"), vid, "b.txt")
         text = a.read_text(encoding="utf-8") + b.read_text(encoding="utf-8")
         result = read_status(text, vid, "both.txt")
-        assert result["command"] in {cmd_a, cmd_b}, vid
-        assert "status.ambiguous-command" in rules(result), vid
+        assert [p["command"] for p in result["parts"]] == [cmd_a, cmd_b], vid
+        assert result["command"] == f"{cmd_a} + {cmd_b}"
+        assert result["tunnels"] == one_a["tunnels"] + one_b["tunnels"], vid
+        assert [p["tunnels"] for p in result["parts"]] == [len(one_a["tunnels"]), len(one_b["tunnels"])]
+        assert "status.ambiguous-command" not in rules(result), vid
 
 
 # ------------------------------------------------------------------ text report

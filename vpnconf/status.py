@@ -83,6 +83,47 @@ _P1_FIRST = ("state", "established", "version")
 _P2_FIRST = ("local_ts", "remote_ts", "state", "established")
 
 
+#: The one set of field names for what the commands print (vendors/README.md, "Status").
+#: Templates name their Values after these (P1_/P2_ prefixes) or declare a ``# Map:``.
+SCHEMA: dict[str, dict[str, str]] = {
+    "tunnel": {
+        "name": "the tunnel/connection name the device prints",
+        "peer": "the peer's outer address",
+        "local": "this device's outer address",
+        "peer_port": "the peer's IKE/NAT-T port",
+        "local_port": "this device's IKE/NAT-T port",
+        "uptime_seconds": "how long the session has been up",
+    },
+    "phase1": {
+        "state": "the IKE SA's state as printed",
+        "version": "IKE version, 1 or 2",
+        "spi_i": "initiator SPI/cookie",
+        "spi_r": "responder SPI/cookie",
+        "local_id": "this device's IKE identity",
+        "remote_id": "the peer's IKE identity",
+        "uptime_seconds": "seconds since the IKE SA was established",
+        "lifetime_remaining_seconds": "seconds until the IKE SA expires or rekeys",
+    },
+    "phase2": {
+        "state": "the CHILD/IPsec SA's state as printed",
+        "local_ts": "local traffic selector (CIDR)",
+        "remote_ts": "remote traffic selector (CIDR)",
+        "spi_in": "inbound SPI, 0x + 8 hex digits",
+        "spi_out": "outbound SPI, 0x + 8 hex digits",
+        "bytes_in": "bytes decrypted",
+        "bytes_out": "bytes encrypted",
+        "packets_in": "packets decrypted",
+        "packets_out": "packets encrypted",
+        "uptime_seconds": "seconds since the SA was installed",
+        "lifetime_remaining_seconds": "seconds until the SA expires or rekeys",
+        "lifetime_remaining_kb": "kilobytes until the SA expires",
+        "active_sas": "a count of installed SAs (more than 0 is up)",
+        "direction": "in/out (</>) for outputs that print one row per direction",
+        "id": "an entry id that joins the in and out rows of one SA",
+    },
+}
+
+
 # ------------------------------------------------------------------ templates
 @dataclass(frozen=True)
 class StatusTemplate:
@@ -95,13 +136,26 @@ class StatusTemplate:
     defaults: dict[str, dict[str, Any]] = field(default_factory=dict)  # phase -> field -> value
     notes: tuple[str, ...] = ()
     values: tuple[str, ...] = ()  # the template's Value names
+    skip: tuple[re.Pattern[str], ...] = ()  # "# Skip:" lines that carry no data
+    data: tuple[re.Pattern[str], ...] = ()  # "# Data:" lines that must be read (none: every line)
+    mapping: dict[str, str] = field(default_factory=dict)  # natural Value name -> internal name
+    indent: str = "tolerant"  # "# Indent: strict" turns indentation tolerance off
+
+    @property
+    def declares_lines(self) -> bool:
+        """A template with ``Skip``/``Data`` lines has every unread data line
+        reported; one without (not yet converted) only when it reads no row."""
+        return bool(self.skip or self.data)
 
     def shows(self, phase: str) -> bool:
         prefix = "P1_" if phase == "phase1" else "P2_"
-        return any(v.startswith(prefix) for v in self.values) or bool(self.defaults.get(phase))
+        names = [self.mapping.get(v, v) for v in self.values]
+        return any(v.startswith(prefix) for v in names) or bool(self.defaults.get(phase))
 
 
-_DIRECTIVE = re.compile(r"^#\s*(Command|Detect|Phase([12])-up|Phase1-version|Note):\s*(.*?)\s*$", re.I)
+_DIRECTIVE = re.compile(
+    r"^#\s*(Command|Detect|Phase([12])-up|Phase1-version|Note|Skip|Data|Map|Indent):\s*(.*?)\s*$", re.I
+)
 _VALUE_LINE = re.compile(r"^Value\s+(?:\S+\s+)?(\w+)\s+\(")
 
 
@@ -116,6 +170,10 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
     defaults: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
     values: list[str] = []
+    skip: list[re.Pattern[str]] = []
+    data: list[re.Pattern[str]] = []
+    mapping: dict[str, str] = {}
+    indent = "tolerant"
     for line in text.splitlines():
         if m := _VALUE_LINE.match(line):
             values.append(m.group(1))
@@ -140,7 +198,48 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
             defaults.setdefault("phase1", {})["version"] = int(arg)
         elif key == "note":
             notes.append(arg)
-    return StatusTemplate(vendor, path, command, text, detect, up, defaults, tuple(notes), tuple(values))
+        elif key in ("skip", "data"):
+            try:
+                (skip if key == "skip" else data).append(re.compile(arg))
+            except re.error as exc:
+                raise VpnconfError(f"{path}: bad {m.group(1)} regex: {exc}") from None
+        elif key == "map":
+            mapping.update(_parse_map(path, arg))
+        elif key == "indent":
+            if arg.lower() not in ("strict", "tolerant"):
+                raise VpnconfError(f"{path}: Indent is 'strict' or 'tolerant', not {arg!r}")
+            indent = arg.lower()
+    unknown = sorted(set(mapping) - set(values))
+    if unknown:
+        raise VpnconfError(f"{path}: Map names no Value of the template: {', '.join(unknown)}")
+    return StatusTemplate(
+        vendor,
+        path,
+        command,
+        text,
+        detect,
+        up,
+        defaults,
+        tuple(notes),
+        tuple(values),
+        tuple(skip),
+        tuple(data),
+        mapping,
+        indent,
+    )
+
+
+def _parse_map(path: Path, arg: str) -> dict[str, str]:
+    """``# Map: NATURAL=phase1.uptime_seconds OTHER=phase2.bytes_in`` -> internal Value names."""
+    out = {}
+    for part in arg.split():
+        natural, _, target = part.partition("=")
+        where, _, fname = target.partition(".")
+        if where not in SCHEMA or fname not in SCHEMA[where]:
+            known = ", ".join(f"{w}.{f}" for w, fs in SCHEMA.items() for f in fs)
+            raise VpnconfError(f"{path}: Map target {target!r} is not in the status schema (known: {known})")
+        out[natural] = {"tunnel": "", "phase1": "P1_", "phase2": "P2_"}[where] + fname.upper()
+    return out
 
 
 @cache
@@ -164,20 +263,61 @@ def _all_status_templates() -> list[StatusTemplate]:
     return [t for vid in ids for t in status_templates(vid)]
 
 
-def _run(tpl: StatusTemplate, text: str) -> list[dict[str, Any]]:
+_INDENTED_RULE = re.compile(r"^(\s+)\^(?:\\s\+|\\s\{\d+(?:,\d*)?\}| +)")
+
+
+def _tolerant_text(text: str) -> str:
+    """The template with every rule's leading-indentation requirement (``^\\s+``,
+    ``^  ``, ``^\\s{2}``) relaxed to ``^\\s*``: what reads a flush-left paste."""
+    out = []
+    in_states = False
+    for line in text.split("\n"):
+        if not in_states and re.match(r"^[A-Za-z]\w*\s*$", line):
+            in_states = True
+        if in_states and (m := _INDENTED_RULE.match(line)):
+            line = f"{m.group(1)}^\\s*{line[m.end() :]}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _fsm(tpl: StatusTemplate, tolerant: bool) -> Any:
     try:
         import textfsm
     except ImportError:  # pragma: no cover - a dependency of the package
         raise VpnconfError("the textfsm package is missing (pip install textfsm)") from None
     try:
-        fsm = textfsm.TextFSM(io.StringIO(tpl.text))
+        return textfsm.TextFSM(io.StringIO(_tolerant_text(tpl.text) if tolerant else tpl.text))
     except textfsm.TextFSMTemplateError as exc:
         raise VpnconfError(f"{tpl.path}: invalid TextFSM template: {exc}") from None
+
+
+def _run(tpl: StatusTemplate, text: str, *, tolerant: bool = False) -> list[dict[str, Any]]:
+    return _run_fsm(tpl, _fsm(tpl, tolerant), text)
+
+
+def _run_fsm(tpl: StatusTemplate, fsm: Any, text: str) -> list[dict[str, Any]]:
+    import textfsm
+
     try:
         rows = fsm.ParseText(text)
     except textfsm.TextFSMError as exc:
         raise VpnconfError(f"{tpl.path}: {exc}") from None
-    return [dict(zip(fsm.header, row, strict=True)) for row in rows]
+    header = [tpl.mapping.get(h, h) for h in fsm.header]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def _unread(tpl: StatusTemplate, fsm: Any, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The data lines no rule of the template (in any state) and no ``Skip`` reads."""
+    regexes = [r.regex_obj for rules in fsm.states.values() for r in rules] + list(tpl.skip)
+    out = []
+    for n, line in lines:
+        if not line.strip():
+            continue
+        if tpl.data and not any(d.search(line) for d in tpl.data):
+            continue
+        if not any(r.match(line) for r in regexes):
+            out.append((n, line))
+    return out
 
 
 # ------------------------------------------------------------------ values
@@ -250,9 +390,33 @@ def _version(v: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)", re.I)
+_UNIT = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def _duration(v: str) -> int | None:
+    """Seconds from what devices print: ``3185``, ``3185s``, ``00:12:34``, ``2d03h``,
+    ``1w2d``, ``3d 04:05:06``; None when it is none of these."""
+    s = v.strip().lower()
+    if s.isdigit():
+        return int(s)
+    days = 0
+    if m := re.fullmatch(r"(?:(\d+)\s*d(?:ays?)?[ ,]*)?(\d+):(\d\d)(?::(\d\d))?", s):
+        d, a, b, c = m.groups()
+        days = int(d or 0)
+        h, mi, sec = (int(a), int(b), int(c)) if c is not None else (int(a), int(b), 0)
+        return days * 86400 + h * 3600 + mi * 60 + sec
+    if re.fullmatch(r"(?:\d+\s*[wdhms]\s*)+", s):
+        return sum(int(n) * _UNIT[u] for n, u in _DURATION_PART.findall(s))
+    return None
+
+
 def _convert(key: str, v: Any) -> Any:
     if isinstance(v, str) and v.isdigit() and _NUMERIC.search(key):
         return int(v)
+    if isinstance(v, str) and key in ("uptime_seconds", "lifetime_remaining_seconds"):
+        secs = _duration(v)
+        return v if secs is None else secs
     return v
 
 
@@ -264,8 +428,12 @@ class _Read:
     tpl: StatusTemplate
     findings: list[Finding] = field(default_factory=list)
 
-    def note(self, rule: str, message: str, severity: Severity = "info", path: str = "") -> None:
-        self.findings.append(Finding(rule=rule, severity=severity, message=message, path=path, file=self.file))
+    def note(
+        self, rule: str, message: str, severity: Severity = "info", path: str = "", line: int | None = None
+    ) -> None:
+        self.findings.append(
+            Finding(rule=rule, severity=severity, message=message, path=path, file=self.file, line=line)
+        )
 
 
 def _split(rec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -513,14 +681,215 @@ def _looks_like(text: str, vendor_id: str, *, with_records: bool = False) -> str
     return ""
 
 
+# ------------------------------------------------------------------ pasted noise and parts
+# paging markers as terminals leave them, with the backspaces/CR that erased them
+_PAGING = re.compile(
+    r"(?m)^\r?[ \t]*(?:-{2,}[ \t]*\(?[ \t]*more(?:[ \t]+\d+%)?[ \t]*\)?[ \t]*-{2,}|<-+[ \t]*more[ \t]*-+>)"
+    r"[ \t]*(?:[ \x08\r]*[\x08\r])?",
+    re.I,
+)
+# a CLI prompt at the start of a line, and what was typed after it
+_PROMPT = re.compile(
+    r"^(?:\{[\w:-]+\}\s*)?"  # Junos {primary:node0}
+    r"(?:\[~?\*?[\w.@/-]+\]\s*>?"  # [~HUAWEI]  [admin@MikroTik] >
+    r"|<~?\*?[\w.@/-]+>"  # <H3C>
+    r"|[\w.-]+@[\w.-]+:[^\s$#]*[$#]"  # vyos@vyos:~$
+    r"|[\w.-]+@[\w.-]+[>#%]"  # user@srx>
+    r"|[\w.-]+(?:\s?\([\w./:-]+\))?\s?[#>]"  # router#  R1>  FGT #  FGT (vdom) #  asa(config)#
+    r")\s*(?P<cmd>.*?)\s*$"
+)
+
+
+@dataclass
+class _Part:
+    typed: str | None  # the command typed after the prompt, if any
+    line: int  # the line it starts at (1-based)
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "\n".join(t for _, t in self.lines) + "\n"
+
+    def blank(self) -> bool:
+        return not any(t.strip() for _, t in self.lines)
+
+
+def clean_output(text: str, name: str = "<input>") -> str:
+    """Operational output as pasted -> plain text: paging markers (``--More--``,
+    ``---(more)---``, ``-- More --`` and the backspaces/CRs that erased them) removed,
+    then BOM, CRLF/CR and tabs as ``vpnconf.parsing.text.decode`` does. Line N of
+    the result is line N of the input."""
+    from .parsing.text import decode
+
+    if "\x00" in text:
+        raise VpnconfError(f"{name}: binary data (NUL byte), not command output")
+    text = _PAGING.sub("", text)
+    text = re.sub(r"[^\n\r]?\x08", "", text)  # stray backspaces erase what they follow
+    return decode(text, name)[0]
+
+
+def split_parts(text: str, templates: Iterable[StatusTemplate] = ()) -> list[_Part]:
+    """The outputs pasted into one text: a new part at every prompt line (its
+    command kept), and, in a part without a typed command, where a line that only
+    one template's ``Detect`` matches belongs to another template than before."""
+    parts: list[_Part] = []
+    cur = _Part(None, 1)
+    for n, line in enumerate(text.split("\n"), 1):
+        if m := _PROMPT.match(line):
+            if cur.typed is not None or not cur.blank():
+                parts.append(cur)
+            cur = _Part(m.group("cmd") or None, n)
+            continue
+        cur.lines.append((n, line))
+    if cur.typed is not None or not cur.blank():
+        parts.append(cur)
+    heads = [t for t in templates if t.detect is not None]
+    if not heads:
+        return parts
+    out: list[_Part] = []
+    for part in parts:
+        if part.typed is not None:
+            out.append(part)
+            continue
+        current: StatusTemplate | None = None
+        piece = _Part(None, part.line)
+        for n, line in part.lines:
+            hits = {t.path for t in heads if t.detect and t.detect.search(line)}
+            if len(hits) == 1:
+                hit = next(t for t in heads if t.path in hits)
+                if current is not None and hit.path != current.path and not piece.blank():
+                    out.append(piece)
+                    piece = _Part(None, n)
+                current = hit
+            piece.lines.append((n, line))
+        out.append(piece)
+    return out
+
+
+def _command_match(typed: str | None, command: str) -> int:
+    """2: the typed command is this one (words abbreviated or not); 1: a shorter
+    form of it (``show crypto ipsec sa`` for ``... detail``); 0: another."""
+    if not typed:
+        return 0
+    t = typed.split("|")[0].lower().split()
+    if t[:1] == ["sudo"]:
+        t = t[1:]
+    c = command.lower().split()
+    if not t or len(t) > len(c) or not all(cw.startswith(tw) for tw, cw in zip(t, c, strict=False)):
+        return 0
+    return 2 if len(t) == len(c) else 1
+
+
+# ------------------------------------------------------------------ reading one part
+@dataclass
+class _Candidate:
+    tpl: StatusTemplate
+    records: list[dict[str, Any]]
+    headed: bool
+    typed: int
+    unread: list[tuple[int, str]]
+    tolerant: bool
+
+    def key(self) -> tuple[int, bool, bool, int, int]:
+        return (self.typed, bool(self.records), self.headed, -len(self.unread), len(self.records))
+
+
+def _try(tpl: StatusTemplate, part: _Part) -> _Candidate:
+    text = part.text()
+    headed = bool(tpl.detect and tpl.detect.search(text))
+    typed = _command_match(part.typed, tpl.command)
+    fsm = _fsm(tpl, False)
+    best = _Candidate(tpl, _run_fsm(tpl, fsm, text), headed, typed, _unread(tpl, fsm, part.lines), False)
+    if tpl.indent == "tolerant" and (best.unread or not best.records):
+        fsm = _fsm(tpl, True)
+        alt = _Candidate(tpl, _run_fsm(tpl, fsm, text), headed, typed, _unread(tpl, fsm, part.lines), True)
+        if (len(alt.unread), -len(alt.records)) < (len(best.unread), -len(best.records)):
+            best = alt
+    return best
+
+
+def _read_part(
+    part: _Part, templates: tuple[StatusTemplate, ...], vid: str, name: str, local: set[str], many: bool
+) -> tuple[StatusTemplate, list[dict[str, Any]], _Read]:
+    known = ", ".join(f"'{t.command}'" for t in templates)
+    tries = [_try(tpl, part) for tpl in templates]
+    found = sorted((c for c in tries if c.records or c.headed or c.typed), key=_Candidate.key, reverse=True)
+    if not found:
+        where = f"{name}:{part.line}" if many else name
+        what = f" ('{part.typed}')" if part.typed else ""
+        raise VpnconfError(
+            f"{where}: not a {vid} status output that vpnconf reads{what} (tried {known})"
+            f"{_looks_like(part.text(), vid)}"
+        )
+    best = found[0]
+    tpl, records = best.tpl, best.records
+    rd = _Read(vid, name, tpl)
+    if not best.typed and not best.headed:
+        rd.note("status.detected-by-records", f"no '{tpl.command}' header found; read as that command by its rows")
+    if not best.typed:
+        others = [f"'{c.tpl.command}'" for c in found[1:] if c.records and c.headed == best.headed]
+        if others:
+            rd.note(
+                "status.ambiguous-command",
+                f"the input also reads as {', '.join(others)} output, not read: give one command's output per file",
+                "warning",
+            )
+    if best.tolerant:
+        rd.note(
+            "status.reindented",
+            f"the '{tpl.command}' output had lost its indentation: read with indentation-tolerant rules",
+            line=part.line,
+        )
+    for note in tpl.notes:
+        rd.note("status.not-shown", note)
+    if best.unread and (tpl.declares_lines or not records):
+        n, line = best.unread[0]
+        more = len(best.unread) - 1
+        shown = line.strip()
+        shown = shown if len(shown) <= 120 else shown[:117] + "..."
+        rd.note(
+            "status.unread",
+            f"{name}:{n}: a line the '{tpl.command}' template ({tpl.path.name}) does not read: {shown!r}"
+            + (f" (and {more} more unread line{'s' if more > 1 else ''})" if more else "")
+            + "; the rows it holds are missing from this result",
+            "error",
+            line=n,
+        )
+    tunnels = _build(records, rd, local)
+    if not tunnels:
+        if records:
+            raise VpnconfError(f"{name}: '{tpl.command}' output with no tunnel peer in it")
+        if hint := _looks_like(part.text(), vid, with_records=True):
+            raise VpnconfError(f"{name}: no {vid} '{tpl.command}' rows read{hint}")
+        if not best.unread:
+            if best.headed:
+                rd.note("status.no-sas", f"'{tpl.command}' lists no security associations")
+            else:
+                rd.note(
+                    "status.unread",
+                    f"{name}:{part.line}: '{part.typed}' printed nothing vpnconf recognises as its output",
+                    "error",
+                    line=part.line,
+                )
+    _report_down(tunnels, rd)
+    return tpl, tunnels, rd
+
+
+def _shift(path: str, offset: int) -> str:
+    if not offset:
+        return path
+    return re.sub(r"^tunnels\[(\d+)\]", lambda m: f"tunnels[{int(m.group(1)) + offset}]", path)
+
+
 def read_status(text: str, vendor: str, name: str, *, local_addresses: Iterable[str] = ()) -> dict[str, Any]:
-    """Tunnel status from one command's output (see the module doc for the shape).
+    """Tunnel status from one file of operational output (see the module doc for the shape).
 
     ``vendor`` is a vendor id or alias; ``name`` names the input in messages and
     findings. ``local_addresses`` (optional) are the device's own addresses, used
     only where the output does not say which end of an SA the device is.
-    Raises VpnconfError (one line, naming ``name``) when no status template of
-    the vendor reads the text."""
+    Prompts and paging markers are dropped; several commands pasted one after
+    another are read part by part (``parts`` lists each part's command).
+    Raises VpnconfError (one line, naming ``name``) when a part is no output
+    that a status template of the vendor reads."""
     from .catalog import get_vendor
 
     vid = get_vendor(vendor).id
@@ -529,52 +898,50 @@ def read_status(text: str, vendor: str, name: str, *, local_addresses: Iterable[
         raise VpnconfError(f"vendor {vid} has no status templates (vendors/{vid}/status/*.textfsm)")
     if not isinstance(text, str):
         raise VpnconfError(f"{name}: expected text, got {type(text).__name__}")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = clean_output(text, name)
     known = ", ".join(f"'{t.command}'" for t in templates)
     if not text.strip():
         raise VpnconfError(f"{name}: empty input; expected the output of {known}")
-    if "\x00" in text:
-        raise VpnconfError(f"{name}: binary data (NUL byte), not command output")
-
-    results = []
-    for tpl in templates:
-        records = _run(tpl, text)
-        headed = bool(tpl.detect and tpl.detect.search(text))
-        if records or headed:
-            results.append((bool(records), headed, len(records), tpl, records))
-    if not results:
-        raise VpnconfError(
-            f"{name}: not a {vid} status output that vpnconf reads (tried {known}){_looks_like(text, vid)}"
+    parts = split_parts(text, templates)
+    findings: list[dict[str, Any]] = []
+    empty = [p for p in parts if p.blank()]
+    parts = [p for p in parts if not p.blank()]
+    if not parts:
+        raise VpnconfError(f"{name}: empty input (prompts only); expected the output of {known}")
+    tunnels: list[dict[str, Any]] = []
+    part_docs: list[dict[str, Any]] = []
+    local = {str(a) for a in local_addresses}
+    for part in parts:
+        tpl, got, rd = _read_part(part, templates, vid, name, local, len(parts) > 1)
+        offset = len(tunnels)
+        tunnels.extend(got)
+        doc: dict[str, Any] = {"command": tpl.command, "line": part.line, "tunnels": len(got)}
+        if part.typed:
+            doc["typed"] = part.typed
+        doc["shows"] = [ph for ph in ("phase1", "phase2") if tpl.shows(ph)]
+        part_docs.append(doc)
+        for f in rd.findings:
+            d = f.as_dict()
+            d["path"] = _shift(str(d.get("path") or ""), offset)
+            findings.append(d)
+    for p in empty:
+        findings.append(
+            Finding(
+                rule="status.empty-output",
+                severity="warning",
+                message=f"{name}:{p.line}: '{p.typed}' is followed by no output",
+                file=name,
+                line=p.line,
+            ).as_dict()
         )
-    # records first, then a matching header, then more records
-    results.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-    has_records, headed, _, tpl, records = results[0]
-    rd = _Read(vid, name, tpl)
-    if not headed:
-        rd.note("status.detected-by-records", f"no '{tpl.command}' header found; read as that command by its rows")
-    others = [f"'{r[3].command}'" for r in results[1:] if r[0] and r[1] == headed]
-    if others:
-        rd.note(
-            "status.ambiguous-command",
-            f"the input also reads as {', '.join(others)} output, not read: give one command's output per file",
-            "warning",
-        )
-    for note in tpl.notes:
-        rd.note("status.not-shown", note)
-    tunnels = _build(records, rd, {str(a) for a in local_addresses})
-    if not tunnels:
-        if has_records:
-            raise VpnconfError(f"{name}: '{tpl.command}' output with no tunnel peer in it")
-        if hint := _looks_like(text, vid, with_records=True):
-            raise VpnconfError(f"{name}: no {vid} '{tpl.command}' rows read{hint}")
-        rd.note("status.no-sas", f"'{tpl.command}' lists no security associations")
-    _report_down(tunnels, rd)
+    commands = list(dict.fromkeys(d["command"] for d in part_docs))
     return {
         "vendor": vid,
-        "command": tpl.command,
+        "command": " + ".join(commands),
         "file": name,
         "tunnels": tunnels,
-        "findings": [f.as_dict() for f in rd.findings],
+        "parts": part_docs,
+        "findings": findings,
     }
 
 

@@ -468,7 +468,7 @@ def test_spd_sweep_reports_every_pair_of_many_identical_ranges():
     from vpnconf.rules import _earlier_overlaps
 
     n = 300
-    earlier = _earlier_overlaps([(10, 20)] * n)
+    earlier = _earlier_overlaps([10] * n, [20] * n)
     assert earlier == {j: list(range(j)) for j in range(1, n)}
     # a chain of intervals each overlapping only its neighbours, in shuffled order
     import random
@@ -476,7 +476,7 @@ def test_spd_sweep_reports_every_pair_of_many_identical_ranges():
     spans = [(i * 10, i * 10 + 10) for i in range(n)]
     order = list(range(n))
     random.Random(3).shuffle(order)
-    got = _earlier_overlaps([spans[i] for i in order])
+    got = _earlier_overlaps([spans[i][0] for i in order], [spans[i][1] for i in order])
     pos = {o: i for i, o in enumerate(order)}
     want: dict[int, list[int]] = {}
     for a in range(n - 1):

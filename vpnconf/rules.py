@@ -92,17 +92,24 @@ def _tunnels(site: Site) -> Iterator[tuple[str, Tunnel]]:
 # pairs, where comparing every pair was O(n^2). A rule still reports one finding
 # per overlapping pair, with the text, path and order the pairwise definition
 # gives (tests/test_rules.py keeps that definition as the reference).
-Span = tuple[int, int]
+_HOST_BITS = tuple((1 << (32 - n)) - 1 for n in range(33))  # by prefix length
 
 
-def _span(net: ipaddress.IPv4Network) -> Span:
+def _span(net: ipaddress.IPv4Network) -> tuple[int, int]:
+    """The first and last address of a network, as integers."""
     start = int(net.network_address)
-    return start, start | ((1 << (32 - net.prefixlen)) - 1)
+    return start, start | _HOST_BITS[net.prefixlen]
 
 
-def _earlier_overlaps(spans: Sequence[Span]) -> dict[int, list[int]]:
-    """For each index j whose interval overlaps an earlier one: the indexes
-    i < j of those earlier intervals, ascending.
+def _bounds(nets: Sequence[ipaddress.IPv4Network]) -> tuple[list[int], list[int]]:
+    """The first and last addresses of each network, as integers."""
+    starts = [int(n.network_address) for n in nets]
+    return starts, [s | _HOST_BITS[n.prefixlen] for s, n in zip(starts, nets, strict=True)]
+
+
+def _earlier_overlaps(starts: list[int], ends: list[int]) -> dict[int, list[int]]:
+    """For each index j whose interval [starts[j], ends[j]] overlaps an earlier
+    one: the indexes i < j of those earlier intervals, ascending.
 
     Sweep in order of start with the intervals still open in a heap keyed by
     end: once the ones ending before the current start are dropped, every
@@ -110,14 +117,20 @@ def _earlier_overlaps(spans: Sequence[Span]) -> dict[int, list[int]]:
     and has not ended), and none that was dropped can overlap a later one."""
     later: dict[int, list[int]] = {}  # i -> the j > i overlapping it, in sweep order
     open_: list[tuple[int, int]] = []  # (end, index)
-    for j in sorted(range(len(spans)), key=spans.__getitem__):
-        start, end = spans[j]
-        while open_ and open_[0][0] < start:
+    reach = -1  # the furthest end so far
+    for j in sorted(range(len(starts)), key=starts.__getitem__):
+        start, end = starts[j], ends[j]
+        if start > reach:  # everything open has ended (the common case)
+            open_ = [(end, j)]
+            reach = end
+            continue
+        while open_[0][0] < start:
             heappop(open_)
         for _, i in open_:
             lo, hi = (i, j) if i < j else (j, i)
             later.setdefault(lo, []).append(hi)
         heappush(open_, (end, j))
+        reach = max(reach, end)
     # Bucket by the smaller index, read the buckets in index order: each j's
     # list of earlier indexes comes out ascending without a sort (O(n + k)).
     earlier: dict[int, list[int]] = {}
@@ -127,29 +140,30 @@ def _earlier_overlaps(spans: Sequence[Span]) -> dict[int, list[int]]:
     return earlier
 
 
-def _crossing_overlaps(items: Sequence[Span], blocks: Sequence[Span]) -> dict[int, list[int]]:
-    """For each index of ``items`` whose interval overlaps one of ``blocks``:
-    the indexes of those blocks, ascending. The same sweep over both lists at
-    once, pairing an item only with blocks and a block only with items."""
-    events = sorted(
-        [(s, e, 0, i) for i, (s, e) in enumerate(items)] + [(s, e, 1, b) for b, (s, e) in enumerate(blocks)]
-    )
-    open_items: list[tuple[int, int]] = []
+def _crossing_overlaps(items: tuple[list[int], list[int]], blocks: tuple[list[int], list[int]]) -> dict[int, list[int]]:
+    """For each index of ``items`` (starts, ends) whose interval overlaps one of
+    ``blocks`` (starts, ends): the indexes of those blocks, ascending. The same
+    sweep over both at once, pairing an item only with blocks and a block only
+    with items."""
+    n = len(items[0])
+    starts, ends = items[0] + blocks[0], items[1] + blocks[1]  # blocks are n, n + 1, ...
+    open_items: list[tuple[int, int]] = []  # (end, index)
     open_blocks: list[tuple[int, int]] = []
     by_block: dict[int, list[int]] = {}
-    for start, end, side, x in events:
+    for x in sorted(range(len(starts)), key=starts.__getitem__):
+        start = starts[x]
         while open_items and open_items[0][0] < start:
             heappop(open_items)
         while open_blocks and open_blocks[0][0] < start:
             heappop(open_blocks)
-        if side == 0:
+        if x < n:
             for _, b in open_blocks:
-                by_block.setdefault(b, []).append(x)
-            heappush(open_items, (end, x))
+                by_block.setdefault(b - n, []).append(x)
+            heappush(open_items, (ends[x], x))
         else:
             if open_items:
-                by_block.setdefault(x, []).extend(i for _, i in open_items)
-            heappush(open_blocks, (end, x))
+                by_block.setdefault(x - n, []).extend(i for _, i in open_items)
+            heappush(open_blocks, (ends[x], x))
     hits: dict[int, list[int]] = {}
     for b in sorted(by_block):
         for i in by_block[b]:
@@ -162,9 +176,9 @@ def spd_local_peer(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
             ls, le = _span(p.local)
+            starts, ends = _bounds(p.peers)
             for k, peer in enumerate(p.peers):
-                ps, pe = _span(peer)
-                if ps <= le and ls <= pe:
+                if starts[k] <= le and ls <= ends[k]:
                     yield _f(
                         "SPD-LOCAL-PEER-OVERLAP",
                         f"peer range {peer} overlaps the policy's local range {p.local}",
@@ -175,7 +189,7 @@ def spd_local_peer(site: Site, profile: Profile) -> Iterator[Finding]:
 @rule("SPD-LOCAL-OVERLAP", "the local ranges of a tunnel's policies do not overlap")
 def spd_local_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
-        earlier = _earlier_overlaps([_span(p.local) for p in t.spd])
+        earlier = _earlier_overlaps(*_bounds([p.local for p in t.spd]))
         for j in sorted(earlier):
             for i in earlier[j]:
                 yield _f(
@@ -189,7 +203,7 @@ def spd_local_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
 def spd_peer_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
     for tp, t in _tunnels(site):
         for j, p in enumerate(t.spd):
-            earlier = _earlier_overlaps([_span(peer) for peer in p.peers])
+            earlier = _earlier_overlaps(*_bounds(p.peers))
             for k in sorted(earlier):
                 for i in earlier[k]:
                     yield _f(
@@ -202,17 +216,18 @@ def spd_peer_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
 @rule("SPD-PEER-IN-VPC", "no peer range overlaps the VPC's CIDR blocks")
 def spd_peer_in_vpc(site: Site, profile: Profile) -> Iterator[Finding]:
     blocks = site.vpc.cidr_blocks
-    where = [
-        (tp, j, k, peer) for tp, t in _tunnels(site) for j, p in enumerate(t.spd) for k, peer in enumerate(p.peers)
-    ]
-    hits = _crossing_overlaps([_span(w[3]) for w in where], [_span(b) for b in blocks])
+    policies = [(tp, j, p) for tp, t in _tunnels(site) for j, p in enumerate(t.spd)]
+    peers = [peer for _, _, p in policies for peer in p.peers]
+    first = list(accumulate((len(p.peers) for _, _, p in policies), initial=0))  # of each policy in peers
+    hits = _crossing_overlaps(_bounds(peers), _bounds(blocks))
     for n in sorted(hits):
-        tp, j, k, peer = where[n]
+        q = bisect_right(first, n) - 1
+        tp, j, _ = policies[q]
         for b in hits[n]:
             yield _f(
                 "SPD-PEER-IN-VPC",
-                f"peer range {peer} overlaps the VPC CIDR block {blocks[b]}",
-                f"{tp}.spd[{j}].peers[{k}]",
+                f"peer range {peers[n]} overlaps the VPC CIDR block {blocks[b]}",
+                f"{tp}.spd[{j}].peers[{n - first[q]}]",
             )
 
 

@@ -52,6 +52,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vpnconf.model import is_aead
 from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
 from vpnconf.parsing.blocks import Config, Entry, Setting, build
 
@@ -639,11 +640,11 @@ class _Parser:
             integ = None
             if hash_kw.lower().startswith("prf"):
                 integ = lookup(VENDOR, "ike_prf", hash_kw, ver)
-                if enc is not None and not str(enc).endswith("gcm"):
+                if enc is not None and not is_aead(enc):
                     enc = integ = None  # a PRF pairs only with AEAD ciphers
             else:
                 integ = lookup(VENDOR, "ike_integrity", hash_kw, ver)
-                if enc is not None and str(enc).endswith("gcm"):
+                if enc is not None and is_aead(enc):
                     integ = None  # GCM names a PRF, never a hash
             if not hash_kw:
                 self.note(
@@ -811,17 +812,17 @@ class _Parser:
             enc = lookup(VENDOR, "esp_encryption", enc_kw, ver)
             if not dash:  # AEAD alone: aes128gcm, aes256gcm, chacha20poly1305
                 integ = None
-                if enc is not None and not str(enc).endswith("gcm"):
+                if enc is not None and not is_aead(enc):
                     enc = None
                     self.note(
                         "SYNTAX",
-                        f"{what}: a phase2 proposal is neither an enc-hash pair nor AES-GCM",
+                        f"{what}: a phase2 proposal is neither an enc-hash pair nor an AEAD cipher",
                         ps.line if ps else p2.line,
                         "warning",
                     )
             else:
                 integ = lookup(VENDOR, "esp_integrity", hash_kw, ver)
-                if enc is not None and str(enc).endswith("gcm"):
+                if enc is not None and is_aead(enc):
                     enc = integ = None
             esp.append(Proposal(encryption=enc, integrity=integ, raw=tok))
         pfs_s = get("pfs", "pfs")

@@ -55,8 +55,9 @@ def _emit(obj: Any, fmt: str, text: str) -> None:
 
 
 # ------------------------------------------------- argument validation
-def _finite(kind: str, *, low: float, low_ok: bool) -> Callable[[str], float]:
-    """An argparse type: a finite number above ``low`` (or equal when ``low_ok``)."""
+def _finite(kind: str, *, low: float, low_ok: bool, high: float = 1e12) -> Callable[[str], float]:
+    """An argparse type: a finite number above ``low`` (or equal when ``low_ok``),
+    at most ``high``."""
     import math
 
     def parse(text: str) -> float:
@@ -64,9 +65,9 @@ def _finite(kind: str, *, low: float, low_ok: bool) -> Callable[[str], float]:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or value < low or (value == low and not low_ok):
+        if not math.isfinite(value) or value < low or (value == low and not low_ok) or value > high:
             raise argparse.ArgumentTypeError(
-                f"must be a finite number of {kind}, {'0 or more' if low_ok else 'above 0'}"
+                f"must be a finite number of {kind}, {'0 or more' if low_ok else 'above 0'}, at most {high:g}"
             )
         return value
 
@@ -846,7 +847,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--vendor", help="the device config's vendor (detected when omitted)")
     sp.add_argument("--against", metavar="SITE", help="play the device config against this site's tunnel")
     sp.add_argument("--tunnel")
-    sp.add_argument("--timeout", type=_finite("seconds", low=0, low_ok=False), default=20.0)
+    sp.add_argument("--timeout", type=_finite("seconds", low=0, low_ok=False, high=86400), default=20.0)
     sp.add_argument("--keep", action="store_true", help="keep configs and logs in /tmp/vpnlab-<tag>.kept")
     sp.set_defaults(fn=cmd_lab)
     return p

@@ -191,3 +191,262 @@ def test_format_status_of_every_sample_has_a_line_per_tunnel_and_finding():
                 assert any(f" peer {t['peer']}" in line for line in lines), (sample, t["peer"])
             for f in result["findings"]:
                 assert f"  {f['severity']} {f['rule']}: {f['message']}" in lines
+
+
+# ------------------------------------------------------------------ conventions, on templates of the test's own
+# A made-up command ("show widget ...") read through templates written here: the
+# behaviour of status.py itself, whatever the vendor folders hold.
+WIDGET_SA = r"""# Command: show widget sa
+# Detect: ^\s*Widget SA table\s*$
+# Phase1-up: state=UP
+# Phase2-up: state=INSTALLED
+# Skip: ^\s*Total:
+# Map: AGE=phase1.uptime_seconds LEFT=phase2.lifetime_remaining_seconds
+Value Filldown,Required PEER (\S+)
+Value Filldown LOCAL (\S+)
+Value Filldown P1_STATE (\S+)
+Value Filldown AGE (\S+)
+Value P2_LOCAL_TS (\S+)
+Value P2_REMOTE_TS (\S+)
+Value P2_STATE (\S+)
+Value P2_SPI_IN (\S+)
+Value P2_SPI_OUT (\S+)
+Value LEFT (\S+)
+
+Start
+  ^\s*Widget SA table\s*$$
+  ^peer -> Continue.Record
+  ^peer -> Continue.Clearall
+  ^peer\s+${PEER}\s+local\s+${LOCAL}\s+ike\s+${P1_STATE}\s+age\s+${AGE}\s*$$
+  ^\s+child\s+${P2_LOCAL_TS}\s+${P2_REMOTE_TS}\s+${P2_STATE}\s+in\s+${P2_SPI_IN}\s+out\s+${P2_SPI_OUT}\s+left\s+${LEFT}\s*$$ -> Record
+"""
+WIDGET_IKE = r"""# Command: show widget ike
+# Detect: ^\s*Widget IKE table\s*$
+# Phase1-up: state=UP
+# Data: .
+Value PEER (\S+)
+Value P1_STATE (\S+)
+
+Start
+  ^\s*Widget IKE table\s*$$
+  ^\s+ike\s+${PEER}\s+${P1_STATE}\s*$$ -> Record
+"""
+SA_OUT = """Widget SA table
+peer 203.0.113.10 local 198.51.100.2 ike UP age 1h2m3s
+   child 10.1.0.0/24 172.16.1.0/24 INSTALLED in 0xA1 out 0xB2 left 00:59:00
+   child 10.1.1.0/24 172.16.1.0/24 INSTALLED in 0xA3 out 0xB4 left 3000
+peer 192.0.2.7 local 198.51.100.2 ike CONNECTING age 0s
+Total: 2
+"""
+IKE_OUT = """Widget IKE table
+   ike 203.0.113.10 UP
+   ike 192.0.2.7 DOWN
+"""
+
+
+@pytest.fixture
+def widget(tmp_path, monkeypatch):
+    """The first discovered vendor, its status templates replaced by the widget ones."""
+    vid = STATUS_VENDORS[0]
+    folder = tmp_path / vid / "status"
+    folder.mkdir(parents=True)
+
+    def load(**texts: str) -> None:
+        paths = []
+        for stem, text in texts.items():
+            (folder / f"{stem}.textfsm").write_text(text, encoding="utf-8")
+            paths.append(folder / f"{stem}.textfsm")
+        tpls = tuple(status_mod._load_template(vid, p) for p in paths)
+        monkeypatch.setattr(status_mod, "status_templates", lambda _vid: tpls)
+
+    load(show_widget_sa=WIDGET_SA, show_widget_ike=WIDGET_IKE)
+    return vid, load
+
+
+def tunnels_of(result: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (t["peer"], t["phase1"] and t["phase1"]["state"], [(e["local_ts"], e["spi_in"]) for e in t["phase2"] or []])
+        for t in result["tunnels"]
+    ]
+
+
+def test_widget_output_reads_with_the_schema_names_and_seconds(widget):
+    vid, _ = widget
+    r = read_status(SA_OUT, vid, "w.txt")
+    assert r["command"] == "show widget sa" and [p["command"] for p in r["parts"]] == ["show widget sa"]
+    t0, t1 = r["tunnels"]
+    assert (t0["peer"], t0["local"], t0["phase1"]["uptime_seconds"], t0["phase1"]["established"]) == (
+        "203.0.113.10",
+        "198.51.100.2",
+        3723,
+        True,
+    )
+    assert "age" not in t0 and "age" not in t0["phase1"]  # mapped, not kept twice
+    assert [(e["local_ts"], e["spi_in"], e["spi_out"], e["lifetime_remaining_seconds"]) for e in t0["phase2"]] == [
+        ("10.1.0.0/24", "0x000000a1", "0x000000b2", 3540),
+        ("10.1.1.0/24", "0x000000a3", "0x000000b4", 3000),
+    ]
+    assert t1["phase1"]["established"] is False and t1["phase2"] == []
+    assert rules(r) == ["status.phase1-down"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["router#", "R1>", "user@srx> ", "FGT # ", "FGT (root) # ", "[admin@MikroTik] > ", "vyos@vyos:~$ ", "<H3C>",
+     "[~HUAWEI]", "asa(config)# ", "{primary:node0}\nroot@srx> "],
+)  # fmt: skip
+def test_prompts_are_dropped_and_keep_the_typed_command(widget, prompt):
+    vid, _ = widget
+    plain = read_status(SA_OUT, vid, "w.txt")
+    r = read_status(f"{prompt}show widget sa\n{SA_OUT}{prompt.splitlines()[-1].strip()}\n", vid, "w.txt")
+    assert tunnels_of(r) == tunnels_of(plain)
+    assert r["parts"][0]["typed"] == "show widget sa" and rules(r) == rules(plain)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["--More--", " --More-- ", "---(more)---", "---(more 45%)---", "-- More --",
+     " --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b", "--More--\r        \r"],
+)  # fmt: skip
+def test_paging_markers_and_crlf_are_dropped(widget, marker):
+    vid, _ = widget
+    plain = read_status(SA_OUT, vid, "w.txt")
+    lines = SA_OUT.splitlines()
+    pasted = "\r\n".join([*lines[:3], marker + lines[3], *lines[4:]]) + "\r\n"
+    r = read_status(pasted, vid, "w.txt")
+    assert tunnels_of(r) == tunnels_of(plain) and rules(r) == rules(plain)
+
+
+def test_an_unread_row_is_an_error_naming_file_line_and_text(widget):
+    vid, _ = widget
+    text = SA_OUT.replace("peer 192.0.2.7", "peer 192.0.2.9 local 198.51.100.2 ike UP uptime 5s\npeer 192.0.2.7")
+    r = read_status(text, vid, "w.txt")
+    bad = [f for f in r["findings"] if f["rule"] == "status.unread"]
+    assert len(bad) == 1 and bad[0]["severity"] == "error" and bad[0]["line"] == 5
+    assert (
+        "w.txt:5:" in bad[0]["message"] and "'peer 192.0.2.9 local 198.51.100.2 ike UP uptime 5s'" in bad[0]["message"]
+    )
+    assert "192.0.2.9" not in [t["peer"] for t in r["tunnels"]]
+
+
+def test_a_recognised_header_with_rows_no_rule_reads_is_never_a_silent_no_sas(widget):
+    vid, _ = widget
+    r = read_status("Widget SA table\n203.0.113.10 UP 0xa1 0xb2\n", vid, "w.txt")
+    assert r["tunnels"] == [] and "status.no-sas" not in rules(r)
+    (f,) = [f for f in r["findings"] if f["rule"] == "status.unread"]
+    assert f["severity"] == "error" and "w.txt:2:" in f["message"] and "203.0.113.10 UP 0xa1 0xb2" in f["message"]
+    empty = read_status("Widget SA table\nTotal: 0\n", vid, "w.txt")
+    assert empty["tunnels"] == [] and rules(empty) == ["status.no-sas"]
+
+
+def test_a_template_without_skip_or_data_is_checked_only_when_it_reads_no_row(widget):
+    vid, load = widget
+    legacy = WIDGET_SA.replace("# Skip: ^\\s*Total:\n", "")
+    load(show_widget_sa=legacy)
+    assert not status_mod.status_templates(vid)[0].declares_lines
+    r = read_status(SA_OUT + "something else\n", vid, "w.txt")
+    assert "status.unread" not in rules(r) and len(r["tunnels"]) == 2
+    r = read_status("Widget SA table\n203.0.113.10 UP\n", vid, "w.txt")
+    assert [f["severity"] for f in r["findings"] if f["rule"] == "status.unread"] == ["error"]
+
+
+def test_flush_left_paste_reads_through_indentation_tolerant_rules(widget):
+    vid, load = widget
+    plain = read_status(SA_OUT, vid, "w.txt")
+    flush = "".join(line.lstrip(" ") for line in SA_OUT.splitlines(keepends=True))
+    r = read_status(flush, vid, "w.txt")
+    assert tunnels_of(r) == tunnels_of(plain)
+    assert "status.reindented" in rules(r) and "status.unread" not in rules(r)
+    load(show_widget_sa=WIDGET_SA.replace("# Skip:", "# Indent: strict\n# Skip:"))
+    strict = read_status(flush, vid, "w.txt")
+    assert "status.unread" in rules(strict) and "status.reindented" not in rules(strict)
+
+
+def test_tolerant_text_relaxes_only_leading_indentation():
+    got = status_mod._tolerant_text("Value X (\\S+)\n\nStart\n  ^\\s+a -> B\n  ^  b\n  ^\\s{2,}c\n  ^d\\s+e\n")
+    assert got == "Value X (\\S+)\n\nStart\n  ^\\s*a -> B\n  ^\\s*b\n  ^\\s*c\n  ^d\\s+e\n"
+
+
+def test_several_commands_in_one_file_are_split_at_prompts_and_headers(widget):
+    vid, _ = widget
+    with_prompts = f"R1#show widget ike\n{IKE_OUT}R1#sh widg sa\n{SA_OUT}R1#\n"
+    r = read_status(with_prompts, vid, "w.txt")
+    assert [(p["command"], p["line"], p.get("typed"), p["tunnels"]) for p in r["parts"]] == [
+        ("show widget ike", 1, "show widget ike", 2),
+        ("show widget sa", 5, "sh widg sa", 2),
+    ]
+    assert r["command"] == "show widget ike + show widget sa" and len(r["tunnels"]) == 4
+    assert [f["path"] for f in r["findings"]] == ["tunnels[1].phase1", "tunnels[3].phase1"]  # paths of the whole result
+    bare = read_status(IKE_OUT + SA_OUT, vid, "w.txt")
+    assert [p["command"] for p in bare["parts"]] == ["show widget ike", "show widget sa"]
+    assert bare["tunnels"] == r["tunnels"]
+
+
+def test_a_part_that_is_no_known_command_is_refused_naming_it(widget):
+    vid, _ = widget
+    text = f"R1#show widget ike\n{IKE_OUT}R1#show clock\n*10:00:00.000 UTC Sun Dec 6 2026\n"
+    with pytest.raises(VpnconfError) as exc:
+        read_status(text, vid, "w.txt")
+    msg = str(exc.value)
+    assert msg.startswith("w.txt:5: not a ") and "('show clock')" in msg
+    assert "'show widget sa'" in msg and "'show widget ike'" in msg and "\n" not in msg
+
+
+def test_a_typed_command_with_no_output_is_a_warning(widget):
+    vid, _ = widget
+    r = read_status(f"R1#show widget sa\nR1#show widget ike\n{IKE_OUT}", vid, "w.txt")
+    assert [p["command"] for p in r["parts"]] == ["show widget ike"]
+    assert "status.empty-output" in rules(r)
+
+
+@pytest.mark.parametrize(
+    ("directive", "expected"),
+    [
+        ("# Map: AGE=phase1.age_seconds", "not in the status schema"),
+        ("# Map: NOPE=phase1.uptime_seconds", "Map names no Value"),
+        ("# Skip: ([", "bad Skip regex"),
+        ("# Indent: sideways", "Indent is"),
+    ],
+)
+def test_bad_directives_are_one_clear_error(tmp_path, directive, expected):
+    p = tmp_path / "x.textfsm"
+    p.write_text(WIDGET_SA.replace("# Command:", f"{directive}\n# Command:"), encoding="utf-8")
+    with pytest.raises(VpnconfError, match=expected) as exc:
+        status_mod._load_template(STATUS_VENDORS[0], p)
+    assert str(exc.value).startswith(str(p)) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("3185", 3185), ("3185s", 3185), ("00:12:34", 754), ("2d03h", 183600), ("1w2d", 777600),
+     ("3d 04:05:06", 273906), ("1h2m3s", 3723), ("12:34", 45240), ("soon", None)],
+)  # fmt: skip
+def test_durations(text, seconds):
+    assert status_mod._duration(text) == seconds
+
+
+def test_schema_is_documented_in_the_vendors_readme():
+    readme = (Path(status_mod.__file__).resolve().parent.parent / "vendors" / "README.md").read_text(encoding="utf-8")
+    for where, fields in status_mod.SCHEMA.items():
+        for f in fields:
+            assert f"`{f}`" in readme, (where, f)
+
+
+# ------------------------------------------------------------------ every vendor's samples, as pasted
+def test_every_sample_reads_the_same_with_paging_markers_and_crlf():
+    for vid in STATUS_VENDORS:
+        for sample, _ in local_samples(vid):
+            text = sample.read_text(encoding="utf-8")
+            plain = read_status(text, vid, sample.name)
+            lines = text.splitlines()
+            mid = len(lines) // 2
+            pasted = "\r\n".join(
+                [
+                    *lines[:mid],
+                    " --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b" + lines[mid],
+                    *lines[mid + 1 :],
+                ]
+            )
+            r = read_status(pasted, vid, sample.name)
+            assert r["tunnels"] == plain["tunnels"], sample
+            assert rules(r) == rules(plain), sample

@@ -30,7 +30,7 @@ EXAMPLES = {
     "parse": "vpnconf parse router.cfg --format json",
     "check": "vpnconf check router.cfg --peer samples/quickstart.yaml --tunnel TomVPNConn",
     "translate": "vpnconf translate router.cfg --to fortigate --variant policy",
-    "status": "vpnconf status --vendor ios show-crypto-session-detail.txt",
+    "status": "vpnconf status --vendor ios show-crypto-session-detail.txt --config router.cfg",
 }
 
 
@@ -638,6 +638,24 @@ def cmd_translate(a: argparse.Namespace) -> int:
     _, rule_findings = site_from_data(data, a.device)
     report += [f for f in rule_findings if f.severity == "error"]
     target = get_vendor(a.to)
+    if not target.proposal_lists:  # the target's templates write one proposal per phase: keep the first
+        kept = []
+        for t in site.tunnels:
+            for phase, opts in (("ike", t.ike), ("ipsec", t.ipsec)):
+                if len(opts.proposals) > 1:
+                    report.append(
+                        Finding(
+                            "NOT-CARRIED",
+                            "warning",
+                            f"tunnel {t.name}: {len(opts.proposals) - 1} further {phase} proposal(s) not written: "
+                            f"the {target.name} templates write one (the first)",
+                            file=a.device,
+                            extra={"field": f"{phase}.proposals"},
+                        )
+                    )
+                    t = t.model_copy(update={phase: opts.model_copy(update={"proposals": []})})
+            kept.append(t)
+        site = site.model_copy(update={"tunnels": kept})
     texts = []
     for t in site.tunnels:
         try:
@@ -697,13 +715,28 @@ def _given_psk(path: str | None) -> str | None:
 
 
 def cmd_status(a: argparse.Namespace) -> int:
-    from .status import format_status, read_status_file
+    """Exit 0: all shown (or, with --config, all configured) tunnels up; 1: some down
+    or half-up; 2: unreadable (an error, or a line of the output no rule reads)."""
+    from .status import format_join, format_status, join_config, read_status_file
 
-    doc = read_status_file(a.output, a.vendor)
-    _emit(doc, a.format, format_status(doc))
-    # like a monitor: exit 1 when a tunnel shown is down
-    down = any(str(f.get("rule", "")).endswith("-down") or f.get("severity") == "error" for f in doc["findings"])
-    return 1 if down else 0
+    docs = [read_status_file(path, a.vendor) for path in a.output]
+    unreadable = any(f.get("severity") == "error" for d in docs for f in d["findings"])
+    text = "".join(format_status(d) for d in docs)
+    if not a.config:
+        _emit(docs[0] if len(docs) == 1 else {"outputs": docs}, a.format, text)
+        if unreadable:
+            return 2
+        down = any(str(f.get("rule", "")).endswith("-down") for d in docs for f in d["findings"])
+        return 1 if down else 0
+    from .io import read_text
+    from .parsing import parse_text
+
+    devices = [parse_text(read_text(path), path, a.config_vendor or docs[0]["vendor"]) for path in a.config]
+    joined = join_config(docs, devices)
+    _emit({"outputs": docs, **joined}, a.format, text + format_join(joined))
+    if unreadable:
+        return 2
+    return 0 if joined["all_up"] else 1
 
 
 def cmd_lab(a: argparse.Namespace) -> int:
@@ -837,8 +870,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(fn=cmd_translate)
 
     sp = add("status", "read operational output (show crypto ..., swanctl --list-sas ...) into tunnel status")
-    sp.add_argument("output")
+    sp.add_argument("output", nargs="+", help="files of command output (several commands in one file are fine)")
     sp.add_argument("--vendor", required=True)
+    sp.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="DEVICE_CONFIG",
+        help="the device's config: join the SAs to its tunnels (up, down, half-up); "
+        "exit 0 all up, 1 some not, 2 unreadable",
+    )
+    sp.add_argument("--config-vendor", help="the config's vendor when it is not --vendor")
     sp.set_defaults(fn=cmd_status)
 
     sp = add("lab", "prove a tunnel with two real strongSwan daemons in network namespaces (root)")

@@ -65,7 +65,18 @@ from .paths import vendor_dirs
 if TYPE_CHECKING:
     from .findings import Severity
 
-__all__ = ["StatusTemplate", "format_status", "read_status", "read_status_file", "status_templates"]
+__all__ = [
+    "SCHEMA",
+    "StatusTemplate",
+    "clean_output",
+    "format_join",
+    "format_status",
+    "join_config",
+    "read_status",
+    "read_status_file",
+    "split_parts",
+    "status_templates",
+]
 
 # values that mean "nothing here"
 _EMPTY = {"", "(none)", "none", "-", "n/a", "unlim"}  # unlim: no kB limit
@@ -307,8 +318,11 @@ def _run_fsm(tpl: StatusTemplate, fsm: Any, text: str) -> list[dict[str, Any]]:
 
 
 def _unread(tpl: StatusTemplate, fsm: Any, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The data lines no rule of the template (in any state) and no ``Skip`` reads."""
-    regexes = [r.regex_obj for rules in fsm.states.values() for r in rules] + list(tpl.skip)
+    """The data lines no rule of the template (in any state; ``Continue`` rules do
+    not count) and no ``Skip`` reads."""
+    # a Continue rule only triggers (Record, Clearall): the line must also be read by another
+    regexes = [r.regex_obj for rules in fsm.states.values() for r in rules if r.line_op != "Continue"]
+    regexes += list(tpl.skip)
     out = []
     for n, line in lines:
         if not line.strip():
@@ -685,7 +699,7 @@ def _looks_like(text: str, vendor_id: str, *, with_records: bool = False) -> str
 # paging markers as terminals leave them, with the backspaces/CR that erased them
 _PAGING = re.compile(
     r"(?m)^\r?[ \t]*(?:-{2,}[ \t]*\(?[ \t]*more(?:[ \t]+\d+%)?[ \t]*\)?[ \t]*-{2,}|<-+[ \t]*more[ \t]*-+>)"
-    r"[ \t]*(?:[ \x08\r]*[\x08\r])?",
+    r" ?(?:[ \x08\r]*[\x08\r])?",
     re.I,
 )
 # a CLI prompt at the start of a line, and what was typed after it
@@ -698,6 +712,9 @@ _PROMPT = re.compile(
     r"|[\w.-]+(?:\s?\([\w./:-]+\))?\s?[#>]"  # router#  R1>  FGT #  FGT (vdom) #  asa(config)#
     r")\s*(?P<cmd>.*?)\s*$"
 )
+
+
+_BANNER = re.compile(r"^\{[\w:-]+\}\s*$")  # Junos {primary:node0} above the prompt
 
 
 @dataclass
@@ -734,6 +751,9 @@ def split_parts(text: str, templates: Iterable[StatusTemplate] = ()) -> list[_Pa
     parts: list[_Part] = []
     cur = _Part(None, 1)
     for n, line in enumerate(text.split("\n"), 1):
+        if _BANNER.match(line):  # a line the CLI prints around prompts, no output
+            cur.lines.append((n, ""))
+            continue
         if m := _PROMPT.match(line):
             if cur.typed is not None or not cur.blank():
                 parts.append(cur)
@@ -950,6 +970,154 @@ def read_status_file(path: str, vendor: str, *, local_addresses: Iterable[str] =
     from .io import read_text
 
     return read_status(read_text(path), vendor, str(path), local_addresses=local_addresses)
+
+
+# ------------------------------------------------------------------ joined to the configuration
+def _net(v: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(str(v), strict=False)
+    except ValueError:
+        return None
+
+
+def _within(sa_ts: Any, conf: str) -> bool:
+    """An SA selector proves a configured one when it is that range or inside it
+    (a narrowed CHILD SA); a selector the output does not show proves any."""
+    if sa_ts is None:
+        return True
+    a, b = _net(sa_ts), _net(conf)
+    if a is None or b is None or a.version != b.version:
+        return str(sa_ts) == str(conf)
+    return a.subnet_of(b)  # type: ignore[arg-type]
+
+
+def _sa_ref(doc: dict[str, Any], i: int) -> str:
+    return f"{doc['file']}:tunnels[{i}]"
+
+
+def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any]:
+    """Each configured tunnel (``ParsedDevice.tunnels`` of ``devices``) joined to
+    the SAs of ``docs`` (``read_status`` results) by peer address and selectors:
+
+    ``up``: an established IKE SA (or an output that shows none) and an established
+    CHILD SA for every configured selector pair; ``half-up``: an established IKE SA
+    but a selector pair without an established CHILD SA; ``down``: neither;
+    ``unknown``: an IKE SA is up but no output given shows CHILD SAs. Each tunnel
+    names the SAs that prove its state (``file:tunnels[i]``); SAs that match no
+    configured tunnel are listed in ``unmatched``."""
+    shows_p2 = any("phase2" in p.get("shows", ()) for d in docs for p in d.get("parts", ()))
+    sas = [(d, i, t) for d in docs for i, t in enumerate(d["tunnels"])]
+    used: set[tuple[str, int]] = set()
+    out = []
+    for dev in devices:
+        for ct in dev.tunnels:
+            mine = [
+                (d, i, t)
+                for d, i, t in sas
+                if (ct.peer_address and t.get("peer") == ct.peer_address)
+                or (not ct.peer_address and t.get("name") == ct.name)
+            ]
+            ike = [(d, i, t) for d, i, t in mine if t.get("phase1") is not None]
+            ike_up = [(d, i, t) for d, i, t in ike if t["phase1"].get("established") is True]
+            pairs = [tuple(p) for p in ct.selectors] or [(None, None)]
+            proofs: list[dict[str, Any]] = []
+            missing = []
+            for loc, rem in pairs:
+                hit = None
+                for d, i, t in mine:
+                    for j, e in enumerate(t.get("phase2") or []):
+                        if e.get("established") is not True:
+                            continue
+                        if loc is not None and not (
+                            _within(e.get("local_ts"), loc) and _within(e.get("remote_ts"), rem)
+                        ):
+                            continue
+                        hit = (d, i, j, e)
+                        break
+                    if hit:
+                        break
+                if hit is None:
+                    missing.append([loc, rem] if loc is not None else None)
+                    continue
+                d, i, j, e = hit
+                used.add((d["file"], i))
+                proofs.append(
+                    {
+                        "sa": f"{_sa_ref(d, i)}.phase2[{j}]",
+                        "command": d["command"],
+                        **{k: e[k] for k in ("local_ts", "remote_ts", "state", "spi_in", "spi_out") if e.get(k)},
+                    }
+                )
+            for d, i, _ in mine:
+                used.add((d["file"], i))
+            if not missing and proofs:
+                state = "up"
+                why = "CHILD SA established for every selector pair" + (
+                    "" if ike_up or not ike else " (no established IKE SA shown: it may have expired, as IKEv1 allows)"
+                )
+            elif ike_up and not shows_p2:
+                state, why = "unknown", "IKE SA established; no output given shows CHILD SAs"
+            elif ike_up:
+                state, why = "half-up", "IKE SA established without a CHILD SA for every selector pair"
+            elif proofs:
+                state, why = "half-up", "CHILD SA for some selector pairs only, and no established IKE SA"
+            else:
+                state, why = "down", "no established SA" if mine else "no SA with this peer"
+            entry: dict[str, Any] = {
+                "name": ct.name,
+                "config": dev.file,
+                "peer": ct.peer_address,
+                "selectors": [list(p) for p in ct.selectors],
+                "state": state,
+                "reason": why,
+            }
+            if ike_up:
+                d, i, t = ike_up[0]
+                entry["ike"] = {
+                    "sa": f"{_sa_ref(d, i)}.phase1",
+                    "command": d["command"],
+                    **{k: t["phase1"][k] for k in ("state", "version") if t["phase1"].get(k) is not None},
+                }
+            elif ike:
+                d, i, t = ike[0]
+                entry["ike"] = {
+                    "sa": f"{_sa_ref(d, i)}.phase1",
+                    "command": d["command"],
+                    "state": t["phase1"].get("state"),
+                }
+            entry["child"] = proofs
+            if missing and ct.selectors:
+                entry["missing"] = missing
+            out.append(entry)
+    unmatched = [
+        {
+            "sa": _sa_ref(d, i),
+            "command": d["command"],
+            "peer": t.get("peer"),
+            **({"name": t["name"]} if t.get("name") else {}),
+        }
+        for d, i, t in sas
+        if (d["file"], i) not in used
+    ]
+    return {"tunnels": out, "unmatched": unmatched, "all_up": bool(out) and all(t["state"] == "up" for t in out)}
+
+
+def format_join(joined: dict[str, Any]) -> str:
+    lines = []
+    for t in joined["tunnels"]:
+        line = f"{t['state'].upper():8} {t['name']} peer {t['peer'] or '?'} ({t['config']}): {t['reason']}"
+        lines.append(line)
+        if t.get("ike"):
+            lines.append(f"    ike   {t['ike']['sa']} ({t['ike']['command']}) state {t['ike'].get('state')}")
+        for c in t["child"]:
+            lines.append(f"    child {c['sa']} {c.get('local_ts', '?')} === {c.get('remote_ts', '?')}")
+        for m in t.get("missing", []):
+            lines.append(f"    no CHILD SA for {m[0]} === {m[1]}")
+    if not joined["tunnels"]:
+        lines.append("no tunnel configured in the given config(s)")
+    for u in joined["unmatched"]:
+        lines.append(f"unmatched SA {u['sa']} peer {u['peer']}" + (f" ({u['name']})" if u.get("name") else ""))
+    return "\n".join(lines) + "\n"
 
 
 def format_status(result: dict[str, Any]) -> str:

@@ -211,8 +211,11 @@ def test_yaml_error_names_file_line_field_never_the_key(vpnconf_bin, tmp_path, v
 
 def test_render_and_import_refuse_the_same_way(vpnconf_bin, tmp_path):
     p = site(tmp_path, f"!{SECRET}")
-    one_line(run(vpnconf_bin, "render", p, "--vendor", "strongswan"), p)
-    one_line(run(vpnconf_bin, "import", tmp_path / "none.json", "--into", p), None)
+    assert "YAML tag" in one_line(run(vpnconf_bin, "render", p, "--vendor", "strongswan"), p)
+    req = tmp_path / "req.json"
+    req.write_text(json.dumps(api_request(vpnconf_bin)))
+    assert "YAML tag" in one_line(run(vpnconf_bin, "import", req, "--into", p), p)
+    assert "YAML tag" in one_line(run(vpnconf_bin, "export", p), p)
 
 
 # ------------------------------------------------- 3. import of API JSON

@@ -450,3 +450,82 @@ def test_every_sample_reads_the_same_with_paging_markers_and_crlf():
             r = read_status(pasted, vid, sample.name)
             assert r["tunnels"] == plain["tunnels"], sample
             assert rules(r) == rules(plain), sample
+
+
+# ------------------------------------------------------------------ joined to the configuration
+def device(*tunnels: tuple[str, str | None, list[tuple[str, str]]]) -> Any:
+    from vpnconf.parsing import ParsedDevice, ParsedTunnel
+
+    return ParsedDevice(
+        vendor=STATUS_VENDORS[0],
+        file="dev.cfg",
+        tunnels=[ParsedTunnel(name=n, peer_address=p, selectors=list(s)) for n, p, s in tunnels],
+    )
+
+
+def test_join_config_gives_each_configured_tunnel_its_state_and_proof(widget):
+    from vpnconf.status import format_join, join_config
+
+    vid, _ = widget
+    sa = read_status(SA_OUT, vid, "sa.txt")
+    ike = read_status(IKE_OUT, vid, "ike.txt")
+    dev = device(
+        ("both", "203.0.113.10", [("10.1.0.0/16", "172.16.1.0/24")]),  # a narrowed SA proves it
+        ("half", "203.0.113.10", [("10.1.0.0/24", "172.16.1.0/24"), ("10.9.0.0/24", "172.16.9.0/24")]),
+        ("connecting", "192.0.2.7", [("10.2.0.0/24", "172.16.2.0/24")]),
+        ("gone", "192.0.2.99", []),
+    )
+    j = join_config([ike, sa], [dev])
+    states = {t["name"]: t["state"] for t in j["tunnels"]}
+    assert states == {"both": "up", "half": "half-up", "connecting": "down", "gone": "down"}
+    both = j["tunnels"][0]
+    assert both["ike"]["sa"] == "ike.txt:tunnels[0].phase1" and both["ike"]["state"] == "UP"
+    assert [c["sa"] for c in both["child"]] == ["sa.txt:tunnels[0].phase2[0]"]
+    assert j["tunnels"][1]["missing"] == [["10.9.0.0/24", "172.16.9.0/24"]]
+    assert j["tunnels"][3]["reason"] == "no SA with this peer"
+    assert j["unmatched"] == [] and j["all_up"] is False
+    text = format_join(j)
+    assert "UP       both peer 203.0.113.10" in text and "no CHILD SA for 10.9.0.0/24 === 172.16.9.0/24" in text
+    only = join_config([ike], [device(("x", "203.0.113.10", [("10.1.0.0/24", "172.16.1.0/24")]))])
+    assert only["tunnels"][0]["state"] == "unknown"  # IKE up, but no output shows CHILD SAs
+    stray = join_config([sa], [device(("x", "198.51.100.200", []))])
+    assert [u["peer"] for u in stray["unmatched"]] == ["203.0.113.10", "192.0.2.7"]
+
+
+def test_status_cli_exit_codes_for_monitoring(widget, tmp_path, monkeypatch, capsys):
+    import json
+
+    import vpnconf.parsing as parsing
+    from vpnconf.cli import main
+
+    vid, _ = widget
+    out = tmp_path / "out.txt"
+    out.write_text(f"R1#show widget sa\n{SA_OUT}", encoding="utf-8")
+    cfg = tmp_path / "dev.cfg"
+    cfg.write_text("config\n", encoding="utf-8")
+    seen: list[tuple[str, str | None]] = []
+
+    def fake_parse(text: str, name: str, vendor: str | None = None) -> Any:
+        seen.append((name, vendor))
+        return device(("t", "203.0.113.10", [("10.1.0.0/24", "172.16.1.0/24")]))
+
+    monkeypatch.setattr(parsing, "parse_text", fake_parse)
+    assert main(["status", "--vendor", vid, str(out), "--config", str(cfg), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["all_up"] is True and doc["tunnels"][0]["state"] == "up" and seen == [(str(cfg), vid)]
+    assert [u["peer"] for u in doc["unmatched"]] == ["192.0.2.7"]
+
+    monkeypatch.setattr(parsing, "parse_text", lambda *a, **k: device(("t", "192.0.2.7", [])))
+    assert main(["status", "--vendor", vid, str(out), "--config", str(cfg)]) == 1
+    assert "DOWN     t peer 192.0.2.7" in capsys.readouterr().out
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Widget SA table\n203.0.113.10 UP\n", encoding="utf-8")
+    assert main(["status", "--vendor", vid, str(bad), "--config", str(cfg)]) == 2
+    assert main(["status", "--vendor", vid, str(bad)]) == 2
+    capsys.readouterr()
+    junk = tmp_path / "junk.txt"
+    junk.write_text("show clock\n", encoding="utf-8")
+    assert main(["status", "--vendor", vid, str(junk), "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -25,9 +25,10 @@ entry of two plain networks) and the usual crypto-map entry take short paths
 that give exactly what the general ones give. The cyclic garbage collector is
 paused while parsing (the parse makes many small objects and no garbage).
 Measured on a generated 100,000-line config with 4,000 crypto-map tunnels:
-~0.7x the time netutils' bare ``IOSConfigParser`` tree takes (the
-normalize gate included), ~30x faster than ciscoconfparse's tree
-(tests/test_cisco_ios_parser.py checks the first).
+~0.5-0.7x the time netutils' bare ``IOSConfigParser`` tree takes (the
+normalize gate included; tests/test_cisco_ios_parser.py checks <= 1.5x);
+ciscoconfparse was not installed here to measure against (README.md,
+performance).
 
 Keywords go backwards through ``vendors/cisco_ios/vendor.yaml`` (``lookup``);
 second spellings the running-config prints for one value (``encryption aes
@@ -157,83 +158,115 @@ class _Data:
         for table, forms in v.spellings.items():
             base = v.keywords.get(table) or v.keywords.get("ikev1", {}).get(table, {})
             self.spell[table] = {str(form).lower(): str(base[canon]) for form, canon in forms.items() if canon in base}
-        self.needs = _needs_res(v.grammar)
+        self.needs = Needs(v.grammar)
 
 
-Needs = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+class Needs:
+    """The scans of ``_needs_normalize``, compiled once from the grammar data.
 
+    Every scan starts with a literal word (``int``, ``crypto``, ``ip route``,
+    ``\nip`` ...) and runs over the lower-cased text, case-sensitive: the
+    regular-expression engine then jumps from one occurrence of the literal to
+    the next instead of trying the pattern at every line (a pattern opening
+    with ``^``, ``[ ]*``, a lookaround or under re.I is tried at every line or
+    character: 3-10x slower on a 100,000-line config).
 
-def _needs_res(g: dict[str, Any]) -> Needs:
-    """Scans that find every line ``normalize`` would change (and a few it
-    would not), run over the lower-cased text: (1) a listed command with an
-    abbreviated word, (2) an interface name abbreviated or followed by a space
-    on a line that names interfaces, (3) a flush-left line whose longest
-    sub-command phrase (of any block) is longer than its longest top-level
-    phrase; and (4, 5) interface names followed by a digit, canonical case
-    in the text and any case in the lower-cased text: when the counts differ,
-    some name is not written canonically. Each scan starts at a newline (the
-    text is searched with one in front) and every alternative with a literal,
-    case-sensitive: that is what keeps them fast (``^`` under re.M, re.I, or
-    an alternative opening with a lookahead cost a try at every line)."""
-    end = r"(?=[ ]|\n|$)"
+    - ``anywhere``: (first word, regex) pairs matched where the word starts a
+      line, whatever its indentation (checked per hit): an abbreviated
+      command (the first word a proper prefix of the command's, or the first
+      word in full and a later word abbreviated), and an interface name
+      abbreviated or followed by a space on a line that names interfaces;
+    - ``flush``: first word -> regex of the sub-command phrases beginning with
+      it that win over every top-level phrase on a flush-left line (a child
+      phrase is re-attached only when longer than the longest top-level
+      phrase the line starts with), tried only when some flush-left line
+      starts with that word.
+    """
 
-    def pre(word: str, short: str) -> str:
-        head, tail = re.escape(word[: len(short)]), ""
-        for ch in reversed(word[len(short) :]):
-            tail = f"(?:{re.escape(ch)}{tail})?"
-        return head + tail
+    def __init__(self, g: dict[str, Any]) -> None:
+        end = r"(?=[ \n]|$)"
 
-    def words_re(ws: list[str]) -> str:
-        return r"[ ]+".join(r"\S+" if w == "_" else re.escape(w) for w in ws)
+        def pre(word: str, short: str) -> str:
+            # every prefix of ``word`` from ``short`` on, the longest taken for good
+            # (an atomic group: no backtracking into shorter prefixes, which could
+            # only be followed by the word's next letter)
+            head, tail = re.escape(word[: len(short)]), ""
+            for ch in reversed(word[len(short) :]):
+                tail = f"(?:{re.escape(ch)}{tail})?"
+            return head + (f"(?>{tail})" if tail else "")
 
-    # (1) first word a proper prefix of a command's first word; or the first
-    # word in full and the rest a proper abbreviation of the command's rest
-    firsts: dict[str, str] = {}
-    rests: list[str] = []
-    for phrase, shorts in (g.get("commands") or {}).items():
-        words = str(phrase).lower().split()
-        sh = [str(x).lower() for x in shorts]
-        if len(sh[0]) < len(words[0]):
-            firsts[words[0]] = min(firsts.get(words[0], sh[0]), sh[0], key=len)
-        if len(words) > 1:
-            full = r"[ ]+".join(re.escape(w) for w in words[1:])
-            abbr = r"[ ]+".join(pre(w, x) for w, x in zip(words[1:], sh[1:], strict=True))
-            rests.append(rf"{re.escape(words[0])}[ ]+(?!{full}(?:[ ]|\n|$)){abbr}{end}")
-    alts = [rf"{pre(w, x)}(?<!{re.escape(w)}){end}" for w, x in firsts.items()] + rests
-    abbrev = re.compile(r"\n[ ]*(?:" + "|".join(alts) + ")")
-    # (2) a listed interface type, any case, followed by a space or not written as canonical
-    types = {str(k): str(v).lower() for k, v in (g.get("interface_types") or {}).items()}
-    # (the word start is checked after the first letter: an alternative opening
-    # with a lookbehind would be tried at every character)
-    odd = "|".join(
-        rf"{re.escape(v[0])}(?<![\w/-]{re.escape(v[0])}){pre(k.lower(), v)[len(re.escape(v[0])) :]}"
-        rf"(?:[ ]+(?=\d)|(?<!{re.escape(k.lower())})(?=\d))"
-        for k, v in types.items()
-    )
-    refs = "|".join(words_re(str(r).lower().split()) for r in g.get("interface_refs", []))
-    iface = re.compile(rf"\n[ ]*(?:{refs})(?=[ ])[^\n]*?(?:{odd})")
-    # (3) a child phrase wins over the top-level phrases only when it is longer
-    children: set[str] = set()
+        def words_re(ws: list[str]) -> str:
+            return r"[ ]+".join(r"\S+" if w == "_" else re.escape(w) for w in ws)
 
-    def walk(bs: list[dict[str, Any]]) -> None:
-        for b in bs:
-            children.update(" ".join(str(c).lower().split()) for c in b.get("children", []))
-            children.update(" ".join(str(nb["opener"]).lower().split()) for nb in b.get("blocks", []))
-            walk(b.get("blocks", []))
+        def at_word(lit: str) -> str:  # the literal, preceded by a line start or a space
+            return rf"{re.escape(lit)}(?<![^\n ]{re.escape(lit)})"
 
-    walk(g.get("blocks", []))
-    tops = [str(t).lower().split() for t in g.get("top_level", [])]
-    kids = []
-    for c in sorted(children):
-        cw = c.split()
-        beaten = [
-            t for t in tops if len(t) >= len(cw) and all(a == b or "_" in (a, b) for a, b in zip(cw, t, strict=False))
-        ]
-        if any(len(t) == len(cw) for t in beaten):
-            continue  # a top-level command of the same length: never re-attached
-        kids.append(words_re(cw) + end + "".join(rf"(?![ ]+{words_re(t[len(cw) :])}(?:[ ]|\n|$))" for t in beaten))
-    child = re.compile(r"\n(?:" + "|".join(kids) + ")")
-    return abbrev, iface, child
+        anywhere: list[re.Pattern[str]] = []
+        # (1) abbreviated commands
+        firsts: dict[str, str] = {}
+        rests: dict[str, list[str]] = {}
+        for phrase, shorts in (g.get("commands") or {}).items():
+            words = str(phrase).lower().split()
+            sh = [str(x).lower() for x in shorts]
+            if len(sh[0]) < len(words[0]):
+                firsts[words[0]] = min(firsts.get(words[0], sh[0]), sh[0], key=len)
+            if len(words) > 1:
+                full = r"[ ]+".join(re.escape(w) for w in words[1:])
+                abbr = r"[ ]+".join(pre(w, x) for w, x in zip(words[1:], sh[1:], strict=True))
+                rests.setdefault(words[0], []).append(rf"(?!{full}(?:[ \n]|$)){abbr}{end}")
+        for w, short in firsts.items():
+            anywhere.append(
+                re.compile(at_word(short) + pre(w, short)[len(re.escape(short)) :] + rf"(?<!{re.escape(w)}){end}")
+            )
+        for w, alts in rests.items():
+            anywhere.append(re.compile(at_word(w) + r"[ ]+(?:" + "|".join(alts) + ")"))
+        # (2) interface names not written canonically on the lines that name interfaces
+        types = {str(k): str(v).lower() for k, v in (g.get("interface_types") or {}).items()}
+        odd = "|".join(
+            rf"{re.escape(v[0])}(?<![\w/-]{re.escape(v[0])}){pre(k.lower(), v)[len(re.escape(v[0])) :]}"
+            rf"(?:[ ]+(?=\d)|(?<!{re.escape(k.lower())})(?=\d))"
+            for k, v in types.items()
+        )
+        for r in g.get("interface_refs", []):
+            ws = str(r).lower().split()
+            # (the names are tried at word starts only)
+            anywhere.append(
+                re.compile(
+                    at_word(ws[0])
+                    + "".join(rf"[ ]+{re.escape(x)}" for x in ws[1:])
+                    + rf"[ ]+(?:[^ \n]+[ ]+)*?(?:{odd})"
+                )
+            )
+        self.anywhere = anywhere
+        # (3) flush-left sub-commands
+        children: set[str] = set()
+
+        def walk(bs: list[dict[str, Any]]) -> None:
+            for b in bs:
+                children.update(" ".join(str(c).lower().split()) for c in b.get("children", []))
+                children.update(" ".join(str(nb["opener"]).lower().split()) for nb in b.get("blocks", []))
+                walk(b.get("blocks", []))
+
+        walk(g.get("blocks", []))
+        tops = [str(t).lower().split() for t in g.get("top_level", [])]
+        kids: dict[str, list[str]] = {}
+        for c in sorted(children):
+            cw = c.split()
+            beaten = [
+                t
+                for t in tops
+                if len(t) >= len(cw) and all(a == b or "_" in (a, b) for a, b in zip(cw, t, strict=False))
+            ]
+            if any(len(t) == len(cw) for t in beaten):
+                continue  # a top-level command of the same length: never re-attached
+            rest = words_re(cw[1:])
+            kids.setdefault(cw[0], []).append(
+                (rf"[ ]+{rest}" if rest else "")
+                + end
+                + "".join(rf"(?![ ]+{words_re(t[len(cw) :])}(?:[ \n]|$))" for t in beaten)
+            )
+        self.flush = {w: re.compile(rf"\n{re.escape(w)}(?:" + "|".join(alts) + ")") for w, alts in kids.items()}
+        self.flush_words = re.compile(r"\n([^ \n!]+)")
 
 
 _DATA: _Data | None = None
@@ -248,12 +281,18 @@ def _data() -> _Data:
 
 def _needs_normalize(text: str) -> bool:
     """Whether ``normalize`` could change this text (a superset: it may say
-    yes where normalize then finds nothing). Three C-level regex scans: a
-    well-formed running-config passes them in a few milliseconds, where
-    normalize walks every line in Python (see README.md, performance)."""
-    abbrev, iface, child = _data().needs
+    yes where normalize then finds nothing): see ``Needs``. A well-formed
+    running-config passes in a few literal scans, where normalize walks every
+    line in Python (README.md, performance)."""
+    needs = _data().needs
     low = "\n" + text.lower()
-    return bool(abbrev.search(low) or iface.search(low) or child.search(low))
+    for rx in needs.anywhere:
+        for m in rx.finditer(low):
+            # only spaces between the line start and the hit
+            if not low[low.rfind("\n", 0, m.start()) + 1 : m.start()].strip(" "):
+                return True
+    firsts = set(needs.flush_words.findall(low))
+    return any(needs.flush[w].search(low) for w in firsts if w in needs.flush)
 
 
 # Cisco type 7: hex pairs XOR a fixed 53-character sequence, starting at the
@@ -485,6 +524,8 @@ class _Parser:
         self._ike1_defaults: list[tuple[str, str]] = []  # per isakmp policy: defaulted proposal / lifetime
         self._c_sel1_def: tuple[str | None, str | None] = (None, None)  # the selection's, for defaulted
         self._c_auth_def: str | None = None  # certificate authentication read from hidden defaults only
+        # (field, where the default comes from) -> tunnels (name, line) that take it
+        self._defaulted: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
         self._c_sel1_mixed = False  # the selected policies' lifetimes differ
         self._used_ts: set[str] = set()
         self._used_ipsec: set[str] = set()
@@ -2019,6 +2060,7 @@ class _Parser:
         for ifname, n, kids in vtis:
             self.at = n
             self.vti_tunnel(ifname, n, kids, routes.get(ifname, []))
+        self.defaults_findings()
         for dname, entries in self.dynmaps.items():
             if dname not in self._used_dyn:
                 self.note(
@@ -2136,9 +2178,23 @@ class _Parser:
         self.dev.tunnels.append(t)
 
     def defaults_note(self, t: ParsedTunnel) -> None:
-        if t.defaulted:
+        """Collect the tunnel's defaulted fields; ``defaults_findings`` reports
+        them once per (field, default), not once per tunnel: a config of
+        thousands of tunnels that all leave the same setting out is one finding."""
+        for field, where in t.defaulted.items():
+            hit = self._defaulted.get((field, where))
+            if hit is None:
+                self._defaulted[(field, where)] = [(t.name, t.line)]
+            else:
+                hit.append((t.name, t.line))
+
+    def defaults_findings(self) -> None:
+        for (field, where), tunnels in self._defaulted.items():
+            names = ", ".join(name for name, _ in tunnels[:5]) + (", ..." if len(tunnels) > 5 else "")
             self.note(
-                "DEFAULT", f"tunnel {t.name}: not in the text, IOS defaults used: {', '.join(t.defaulted)}", t.line
+                "DEFAULT",
+                f"{field} not in the text for {len(tunnels)} tunnel(s) ({names}): {where}",
+                tunnels[0][1],
             )
 
     def map_local(self, mname: str, ifaces: list[str]) -> tuple[str | None, str | None]:

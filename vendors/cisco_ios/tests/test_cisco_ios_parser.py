@@ -343,6 +343,8 @@ def test_every_corpus_file_has_a_case_that_detects_it_and_finds_no_error():
         assert f in by_file, f"{f}: no case"
         assert by_file[f].get("detect") is True and "error" in by_file[f]["expect"]["no_findings"], f
         assert detect((CORPUS / f).read_text())[0] >= 0.6, f
+        for t in parse((CORPUS / f).read_text(), f).tunnels:
+            assert t.line is not None and t.name, f
 
 
 def test_cases_exact_finding_sets():
@@ -358,6 +360,7 @@ def test_cases_exact_finding_sets():
         warned = {f.message.split(":")[0] for f in dev.findings if f.rule == "UNSUPPORTED"}
         assert warned == {f"transform-set ts{i}" for i in (2, 3, 6, 7, 8)}  # AH, esp-gmac, esp-seal
         dev = parse_case("corpus-crypto-map-dynamic-map-and-vtis")
+        assert "isakmp_profile_matched_by" not in by_name(dev)["mymap-10"].extra  # set isakmp-profile
         assert sum("no fixed peer" in f.message and f.severity == "warning" for f in dev.findings) == 2
         # what to_site_data makes of it: the dynamic entries have no peer and the VTIs no SPD
         data, losses = to_site_data(dev)

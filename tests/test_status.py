@@ -529,3 +529,13 @@ def test_status_cli_exit_codes_for_monitoring(widget, tmp_path, monkeypatch, cap
     assert main(["status", "--vendor", vid, str(junk), "--config", str(cfg)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_skip_lines_are_indentation_tolerant_like_the_rules(widget):
+    vid, load = widget
+    load(show_widget_sa=WIDGET_SA.replace("# Skip: ^\\s*Total:", "# Skip: ^\\s+Total:"))
+    indented = SA_OUT.replace("Total: 2", "   Total: 2")
+    assert "status.unread" not in rules(read_status(indented, vid, "w.txt"))
+    flush = "".join(line.lstrip(" ") for line in indented.splitlines(keepends=True))
+    r = read_status(flush, vid, "w.txt")
+    assert "status.unread" not in rules(r) and "status.reindented" in rules(r)

@@ -317,12 +317,24 @@ def _run_fsm(tpl: StatusTemplate, fsm: Any, text: str) -> list[dict[str, Any]]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-def _unread(tpl: StatusTemplate, fsm: Any, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The data lines no rule of the template (in any state; ``Continue`` rules do
-    not count) and no ``Skip`` reads."""
-    # a Continue rule only triggers (Record, Clearall): the line must also be read by another
-    regexes = [r.regex_obj for rules in fsm.states.values() for r in rules if r.line_op != "Continue"]
-    regexes += list(tpl.skip)
+_LEADING = re.compile(r"^\^(?:\\s\+|\\s\{\d+(?:,\d*)?\}| +)")
+
+
+def _relaxed(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """A Skip pattern with its leading indentation relaxed, as the rules are."""
+    return re.compile(_LEADING.sub(lambda _: "^\\s*", rx.pattern, count=1))
+
+
+def _unread(
+    tpl: StatusTemplate, fsm: Any, lines: list[tuple[int, str]], tolerant: bool = False
+) -> list[tuple[int, str]]:
+    """The data lines no rule of the template (in any state; a ``Continue`` rule
+    without a Value does not count) and no ``Skip`` reads."""
+    # a Continue rule that captures nothing only triggers (Record, Clearall): not a reading
+    regexes = [
+        r.regex_obj for rules in fsm.states.values() for r in rules if r.line_op != "Continue" or "${" in r.match
+    ]
+    regexes += [_relaxed(r) for r in tpl.skip] if tolerant else list(tpl.skip)
     out = []
     for n, line in lines:
         if not line.strip():
@@ -821,7 +833,7 @@ def _try(tpl: StatusTemplate, part: _Part) -> _Candidate:
     best = _Candidate(tpl, _run_fsm(tpl, fsm, text), headed, typed, _unread(tpl, fsm, part.lines), False)
     if tpl.indent == "tolerant" and (best.unread or not best.records):
         fsm = _fsm(tpl, True)
-        alt = _Candidate(tpl, _run_fsm(tpl, fsm, text), headed, typed, _unread(tpl, fsm, part.lines), True)
+        alt = _Candidate(tpl, _run_fsm(tpl, fsm, text), headed, typed, _unread(tpl, fsm, part.lines, True), True)
         if (len(alt.unread), -len(alt.records)) < (len(best.unread), -len(best.records)):
             best = alt
     return best

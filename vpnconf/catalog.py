@@ -150,7 +150,8 @@ class Vendor(_Data):
         "defaults": {},  # documented defaults per release, for settings a config leaves out
         "spellings": {},  # second spellings the device prints for one canonical value, per table
         "proposal_sets": {},  # predefined proposal sets (Junos standard/compatible, ...)
-        "lab": None,  # {variant, file}: the daemon the lab runs is this vendor's, rendered so
+        "lab": None,
+        "proposal_lists": False,  # its templates write every proposal of ike/ipsec.proposals  # {variant, file}: the daemon the lab runs is this vendor's, rendered so
     }
     id: str
     name: str
@@ -175,6 +176,7 @@ class Vendor(_Data):
     spellings: dict[str, Any]
     proposal_sets: dict[str, Any]
     lab: dict[str, str] | None
+    proposal_lists: bool
 
     def __init__(self, data: dict[str, Any], where: str) -> None:
         super().__init__(data, where)

@@ -391,6 +391,50 @@ class Identity(_Model):
         return self
 
 
+PfsField = Annotated[DhGroup | None, PlainValidator(_pfs_plain, json_schema_input_type=int | str | None)]
+
+_SAME: dict[str, Any] = {
+    "encryption": lambda v: canonical("encryption", v),
+    "integrity": lambda v: canonical("integrity", v),
+    "dh_group": canonical_dh,
+    "pfs": canonical_pfs,
+}
+
+
+class IkeProposal(_Model):
+    encryption: EncryptionField
+    integrity: IntegrityField = Integrity.sha1
+    dh_group: DhField
+
+
+class EspProposal(_Model):
+    encryption: EncryptionField
+    integrity: IntegrityField = Integrity.sha1  # not used with an AEAD cipher
+    pfs: PfsField = None
+
+    @field_serializer("pfs")
+    def _pfs_out(self, v: DhGroup | None) -> int | str:
+        return "none" if v is None else int(v)
+
+
+def _first_proposal(data: Any, fields: tuple[str, ...], where: str) -> Any:
+    """``proposals`` is the whole ordered list; the single-proposal fields are
+    its first entry. Given only the list, the fields are taken from it; given
+    both, they must agree."""
+    if not isinstance(data, dict) or not data.get("proposals"):
+        return data
+    first = data["proposals"][0]
+    if not isinstance(first, dict):
+        return data
+    data = dict(data)
+    for f in fields:
+        if f in first:
+            if f in data and _SAME[f](data[f]) != _SAME[f](first[f]):
+                raise ValueError(f"{where}.{f} ({data[f]}) differs from {where}.proposals[0].{f} ({first[f]})")
+            data.setdefault(f, first[f])
+    return data
+
+
 class IkeOptions(_Model):
     version: Literal[1, 2] = 1
     auth_method: AuthMethod = AuthMethod.psk
@@ -401,6 +445,20 @@ class IkeOptions(_Model):
     lifetime_seconds: int = Field(86400, ge=1)
     local_id: Identity = Identity()
     peer_id: Identity = Identity()
+    # the IKE proposals offered, in order (the device side may offer several;
+    # a cloud profile says how many it takes); empty: the one above
+    proposals: list[IkeProposal] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _proposals_in(cls, data: Any) -> Any:
+        return _first_proposal(data, ("encryption", "integrity", "dh_group"), "ike")
+
+    def offers(self) -> list[IkeProposal]:
+        """Every proposal, in order (at least the single one)."""
+        return list(self.proposals) or [
+            IkeProposal(encryption=self.encryption, integrity=self.integrity, dh_group=self.dh_group)
+        ]
 
     @field_validator("version", mode="before")
     @classmethod
@@ -419,9 +477,18 @@ class IpsecOptions(_Model):
     encapsulation: Encapsulation = Encapsulation.tunnel
     encryption: EncryptionField = Encryption.aes128
     integrity: IntegrityField = Integrity.sha1
-    pfs: Annotated[DhGroup | None, PlainValidator(_pfs_plain, json_schema_input_type=int | str | None)] = None
+    pfs: PfsField = None
     lifetime_seconds: int = Field(3600, ge=1)
     lifetime_kb: int = Field(1843200, ge=1)
+    proposals: list[EspProposal] = Field(default_factory=list)  # in order; empty: the one above
+
+    @model_validator(mode="before")
+    @classmethod
+    def _proposals_in(cls, data: Any) -> Any:
+        return _first_proposal(data, ("encryption", "integrity", "pfs"), "ipsec")
+
+    def offers(self) -> list[EspProposal]:
+        return list(self.proposals) or [EspProposal(encryption=self.encryption, integrity=self.integrity, pfs=self.pfs)]
 
     @field_serializer("pfs")
     def _pfs_out(self, v: DhGroup | None) -> int | str:
@@ -515,6 +582,46 @@ class SpdPolicy(_Model):
     peers: list[StrictNet] = Field(min_length=1)
 
 
+class Route(_Model):
+    """A static route into a route-based tunnel (Tencent CreateVpnConnRoute):
+    the cloud sends ``destination`` (an IDC range) through the tunnel; of two
+    tunnels with the same destination the one with priority 0 is preferred."""
+
+    destination: StrictNet
+    priority: int = 0  # 0 or 100 (rule ROUTE-PRIORITY)
+    description: str | None = Field(None, max_length=100, pattern=r"^[A-Za-z0-9 _.,:/()-]*$")
+
+
+class BgpConfig(_Model):
+    """BGP inside a route-based tunnel (Tencent BgpConfig): the tunnel's inside
+    /30 in 169.254.0.0/16, the cloud's and the IDC's inside addresses (the
+    cloud's point of view: ``local_ip`` is the VPN gateway's end), timers."""
+
+    tunnel_cidr: StrictNet
+    local_ip: IPv4Addr
+    peer_ip: IPv4Addr
+    hold_time: int = Field(90, ge=3, le=65535)
+    keepalive: int = Field(30, ge=1, le=21845)
+
+
+class HealthCheck(_Model):
+    """The VPN gateway's tunnel health check (NQA probes between two addresses
+    in 169.254.128.0/17)."""
+
+    enabled: bool = False
+    local_ip: IPv4Addr | None = None
+    remote_ip: IPv4Addr | None = None
+
+
+class TunnelPair(_Model):
+    """Two tunnels of one customer gateway to two cloud endpoints: primary and
+    backup (by route priority or BGP preference) or both active."""
+
+    name: ObjName
+    tunnels: list[ObjName] = Field(min_length=2, max_length=2)
+    mode: Literal["active-standby", "active-active"] = "active-standby"
+
+
 class VendorRef(_Model):
     name: str
     platform: str | None = None
@@ -536,12 +643,14 @@ class VpnGateway(_Model):
     name: ObjName
     public_ip: IPv4Addr
     bandwidth_mbps: int = 5
+    bgp_asn: int | None = None  # the cloud side's ASN, for BGP tunnels
 
 
 class CustomerGateway(_Model):
     name: ObjName
     public_ip: IPv4Addr
     vendor: VendorRef | None = None
+    bgp_asn: int | None = None  # the IDC side's ASN, for BGP tunnels
 
 
 class Tunnel(_Model):
@@ -549,12 +658,21 @@ class Tunnel(_Model):
     vpn_gateway: ObjName
     customer_gateway: ObjName
     pre_shared_key: SecretStr
-    spd: list[SpdPolicy] = Field(min_length=1)
+    # policy-based: the SPD (rule SPD-REQUIRED); route-based: empty = any/any
+    # selectors, or narrowed selectors the tunnel negotiates
+    spd: list[SpdPolicy] = Field(default_factory=list)
     ike: IkeOptions = IkeOptions()
     ipsec: IpsecOptions = IpsecOptions()
     dpd: Dpd = Dpd()
     route_type: RouteType = RouteType.policy
     negotiation_type: Literal["active", "passive", "flowTrigger"] = "active"
+    routes: list[Route] = Field(default_factory=list)  # route_type static
+    bgp: BgpConfig | None = None  # route_type bgp
+    health_check: HealthCheck | None = None
+
+    @property
+    def route_based(self) -> bool:
+        return self.route_type is not RouteType.policy
 
     @field_validator("pre_shared_key", mode="before")
     @classmethod
@@ -582,6 +700,7 @@ class Site(_Model):
     vpn_gateways: list[VpnGateway] = Field(default_factory=list)
     customer_gateways: list[CustomerGateway] = Field(default_factory=list)
     tunnels: list[Tunnel] = Field(default_factory=list)
+    pairs: list[TunnelPair] = Field(default_factory=list)
 
     def vpn_gateway(self, name: str) -> VpnGateway:
         for g in self.vpn_gateways:

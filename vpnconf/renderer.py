@@ -144,16 +144,30 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
     algs = sw.algorithms(v)
     assert algs is not None
     by = "with IKEv1" if v == 1 else "with IKEv2"
-    pfs = t.ipsec.pfs
-    if msg := (
-        outside_set(IKE_ENCRYPTION, t.ike.encryption.value, algs.ike_encryption, verb=SUPPORTED, by=by)
-        or outside_set(IKE_INTEGRITY, t.ike.integrity.value, algs.ike_integrity, verb=SUPPORTED, by=by)
-        or outside_set(DH_GROUP, int(t.ike.dh_group), algs.dh_groups, verb=SUPPORTED, by=by)
-        or outside_set(IPSEC_ENCRYPTION, t.ipsec.encryption.value, algs.esp_encryption, verb=SUPPORTED, by=by)
-        or outside_set(IPSEC_INTEGRITY, t.ipsec.integrity.value, algs.esp_integrity, verb=SUPPORTED, by=by)
-        or outside_set(PFS_GROUP, None if pfs is None else int(pfs), algs.pfs_groups, verb=SUPPORTED, by=by)
-    ):
-        raise RenderError(f"{_release(vendor, sw)}: {msg}")
+    n_ike, n_esp = len(t.ike.proposals) or 1, len(t.ipsec.proposals) or 1
+    if (n_ike > 1 or n_esp > 1) and not vendor.proposal_lists:
+        raise RenderError(
+            f"{vendor.id}: its templates write one IKE and one ESP proposal; the tunnel offers {n_ike} and {n_esp}"
+        )
+    for ip in t.ike.offers():
+        if msg := (
+            outside_set(IKE_ENCRYPTION, ip.encryption.value, algs.ike_encryption, verb=SUPPORTED, by=by)
+            or outside_set(IKE_INTEGRITY, ip.integrity.value, algs.ike_integrity, verb=SUPPORTED, by=by)
+            or outside_set(DH_GROUP, int(ip.dh_group), algs.dh_groups, verb=SUPPORTED, by=by)
+        ):
+            raise RenderError(f"{_release(vendor, sw)}: {msg}")
+    for ep in t.ipsec.offers():
+        pfs = ep.pfs
+        if msg := (
+            outside_set(IPSEC_ENCRYPTION, ep.encryption.value, algs.esp_encryption, verb=SUPPORTED, by=by)
+            or (
+                None
+                if is_aead(ep.encryption)
+                else outside_set(IPSEC_INTEGRITY, ep.integrity.value, algs.esp_integrity, verb=SUPPORTED, by=by)
+            )
+            or outside_set(PFS_GROUP, None if pfs is None else int(pfs), algs.pfs_groups, verb=SUPPORTED, by=by)
+        ):
+            raise RenderError(f"{_release(vendor, sw)}: {msg}")
     needs_prf = is_aead(t.ike.encryption) and "ike_prf" in vendor.keywords
     if needs_prf and vendor.keyword("ike_prf", t.ike.integrity, v) is None:
         prfs = ", ".join(str(k) for k in vendor.keywords["ike_prf"])

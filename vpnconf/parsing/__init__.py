@@ -322,6 +322,13 @@ def _unknown_psk() -> str:
     return UNKNOWN_PSK
 
 
+@cache
+def _model_groups() -> frozenset[int]:
+    from ..model import DhGroup
+
+    return frozenset(int(g) for g in DhGroup)
+
+
 def is_aead(encryption: object) -> bool:
     from ..model import is_aead as _aead
 
@@ -349,8 +356,11 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.auth != "psk":
             lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error")
             continue
-        ike = next((p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group), None)
-        esp = next((p for p in t.esp_proposals if p.encryption and (p.integrity or is_aead(p.encryption))), None)
+        groups = _model_groups()
+        ikes = [p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group in groups]
+        esps = [p for p in t.esp_proposals if p.encryption and (p.integrity or is_aead(p.encryption))]
+        ike = ikes[0] if ikes else None
+        esp = esps[0] if esps else None
         if ike is None or esp is None:
             lose(
                 t,
@@ -359,12 +369,13 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 "error",
             )
             continue
-        if len(t.ike_proposals) > 1:
-            extra_ike = [p.raw for p in t.ike_proposals if p is not ike]
-            lose(t, f"further IKE proposals not carried (the model holds one): {', '.join(extra_ike)}")
-        if len(t.esp_proposals) > 1:
-            extra_esp = [p.raw for p in t.esp_proposals if p is not esp]
-            lose(t, f"further ESP proposals not carried (the model holds one): {', '.join(extra_esp)}")
+        # every proposal made of values the model knows is carried, in order;
+        # the others are named
+        unknown = [p.raw or "?" for p in t.ike_proposals if p not in ikes] + [
+            p.raw or "?" for p in t.esp_proposals if p not in esps
+        ]
+        if unknown:
+            lose(t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}")
         if not t.selectors:
             lose(t, "no traffic selectors (route-based any/any): the SPD cannot be built", "error")
             continue
@@ -411,6 +422,15 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             "encryption": ike.encryption,
             "integrity": ike.integrity,
             "dh_group": ike.dh_group,
+            **(
+                {
+                    "proposals": [
+                        {"encryption": p.encryption, "integrity": p.integrity, "dh_group": p.dh_group} for p in ikes
+                    ]
+                }
+                if len(ikes) > 1
+                else {}
+            ),
             "mode": t.mode,
             "local_id": _ident(t.peer_id, t.peer_address),
             "peer_id": _ident(t.local_id, cg_ip),
@@ -425,6 +445,12 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         ipsec_d: dict[str, Any] = {"encryption": esp.encryption, "pfs": t.pfs if t.pfs else "none"}
         if esp.integrity is not None:  # AEAD (GCM) carries none: the field stays unset and is never rendered
             ipsec_d["integrity"] = esp.integrity
+        if len(esps) > 1:
+            pfs = t.pfs if t.pfs else "none"
+            ipsec_d["proposals"] = [
+                {"encryption": p.encryption, "pfs": pfs, **({"integrity": p.integrity} if p.integrity else {})}
+                for p in esps
+            ]
         if t.ipsec_lifetime_seconds and "ipsec_lifetime_seconds" not in t.defaulted:
             ipsec_d["lifetime_seconds"] = t.ipsec_lifetime_seconds
         if t.ipsec_lifetime_kb and "ipsec_lifetime_kb" not in t.defaulted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 from conftest import QUICKSTART
@@ -20,5 +21,27 @@ def test_loss_report_names_what_was_not_carried(vpnconf_bin, tmp_path):
     )
     r = subprocess.run([*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert "further IKE proposals not carried" in r.stderr and "aes256-sha256-x25519" in r.stderr
+    assert "proposals with values the model does not hold not carried: aes256-sha256-x25519" in r.stderr
     assert "crypto isakmp policy" in r.stdout and "group 14" in r.stdout
+
+
+def test_a_proposal_list_is_carried_and_a_one_proposal_target_says_what_it_drops(vpnconf_bin, tmp_path):
+    """Two IKE proposals the model holds: both reach the model (ike.proposals);
+    a target whose templates write one keeps the first and names the field."""
+    from vpnconf.parsing import parse_text, to_site_data
+
+    cfg = tmp_path / "two.conf"
+    cfg.write_text(
+        render(require_site(QUICKSTART), "TomVPNConn", "strongswan").replace(
+            "proposals = aes128-sha1-modp2048", "proposals = aes128-sha1-modp2048,aes256-sha256-modp2048"
+        )
+    )
+    data, _ = to_site_data(parse_text(cfg.read_text(), "two.conf", "strongswan"))
+    assert [p["encryption"] for p in data["tunnels"][0]["ike"]["proposals"]] == ["aes128", "aes256"]
+    r = subprocess.run(
+        [*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios", "--format", "json"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    loss = json.loads(r.stderr)["loss_report"]
+    assert [x["field"] for x in loss if x.get("field") == "ike.proposals"] == ["ike.proposals"]
+    assert "encryption aes\n" in r.stdout or "encr aes\n" in r.stdout

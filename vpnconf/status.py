@@ -1135,6 +1135,10 @@ def format_join(joined: dict[str, Any]) -> str:
 def format_status(result: dict[str, Any]) -> str:
     """A short text report: one line per tunnel and one per phase 2 entry, then findings."""
     lines = [f"{result['file']}: {result['vendor']} '{result['command']}', {len(result['tunnels'])} tunnel(s)"]
+    parts = result.get("parts") or []
+    if len(parts) > 1:
+        for p in parts:
+            lines.append(f"  part at line {p['line']}: '{p['command']}', {p['tunnels']} tunnel(s)")
 
     def flag(v: bool | None) -> str:
         return {True: "up", False: "DOWN", None: "?"}[v]

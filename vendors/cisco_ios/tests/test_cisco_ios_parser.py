@@ -1,6 +1,8 @@
-"""Cisco IOS / IOS-XE parser (vendors/cisco_ios/parser.py): our own output read
-back (both variants, IKEv1 and IKEv2), the real-world corpus with values read
-from the files by hand, bad input, scale and speed."""
+"""Cisco IOS / IOS-XE parser (vendors/cisco_ios/parser.py): what cannot be
+parse cases (cases/*.yaml): our own rendered output read back (both variants,
+IKEv1 and IKEv2), detection against the other vendors' corpus, the exact
+finding sets of some cases, the normalize gate, the type 7 decoder, bad
+input, fuzzing, scale and speed."""
 
 from __future__ import annotations
 

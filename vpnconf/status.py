@@ -41,6 +41,18 @@ go to ``*_in``/``*_out`` of the entry with the same ``P2_ID``), ``P2_ACTIVE_SAS`
 SAs with one peer stay two tunnels). One record is one phase 2 entry (or one IKE
 SA); records of one tunnel are grouped by node, name and peer.
 
+More directives (vendors/README.md, "Status templates", is the reference):
+``# Skip: <regex>`` lines that carry no data, ``# Data: <regex>`` the lines that
+do, ``# Map: NATURAL=phase2.bytes_in`` a natural Value name to a ``SCHEMA`` field,
+``# Indent: strict`` no indentation tolerance. A data line no rule reads is an
+error finding ``status.unread`` (file:line and text), for a template that
+declares Skip/Data always, for one that does not when it reads no row.
+
+Before any template runs, ``clean_output`` drops paging markers, BOM, CRLF and
+tabs, and ``split_parts`` cuts the text at prompt lines (and at headers of
+another command): each part is read on its own and listed in ``parts``.
+``join_config`` joins the SAs to the tunnels of a parsed device config.
+
 Which command an output is: every template of the vendor is tried; the one
 whose records come out (its ``Detect`` header breaking ties) wins, and its
 ``Command`` is reported. An output that no template reads is one clear
@@ -1007,6 +1019,16 @@ def _sa_ref(doc: dict[str, Any], i: int) -> str:
     return f"{doc['file']}:tunnels[{i}]"
 
 
+def _command_of(doc: dict[str, Any], i: int) -> str:
+    """The command of the part that gave tunnel ``i`` of a read_status result."""
+    n = 0
+    for p in doc.get("parts") or []:
+        n += p["tunnels"]
+        if i < n:
+            return str(p["command"])
+    return str(doc["command"])
+
+
 def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any]:
     """Each configured tunnel (``ParsedDevice.tunnels`` of ``devices``) joined to
     the SAs of ``docs`` (``read_status`` results) by peer address and selectors:
@@ -1056,7 +1078,7 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
                 proofs.append(
                     {
                         "sa": f"{_sa_ref(d, i)}.phase2[{j}]",
-                        "command": d["command"],
+                        "command": _command_of(d, i),
                         **{k: e[k] for k in ("local_ts", "remote_ts", "state", "spi_in", "spi_out") if e.get(k)},
                     }
                 )
@@ -1087,24 +1109,24 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
                 d, i, t = ike_up[0]
                 entry["ike"] = {
                     "sa": f"{_sa_ref(d, i)}.phase1",
-                    "command": d["command"],
+                    "command": _command_of(d, i),
                     **{k: t["phase1"][k] for k in ("state", "version") if t["phase1"].get(k) is not None},
                 }
             elif ike:
                 d, i, t = ike[0]
                 entry["ike"] = {
                     "sa": f"{_sa_ref(d, i)}.phase1",
-                    "command": d["command"],
+                    "command": _command_of(d, i),
                     "state": t["phase1"].get("state"),
                 }
             entry["child"] = proofs
-            if missing and ct.selectors:
+            if missing and ct.selectors and state == "half-up":
                 entry["missing"] = missing
             out.append(entry)
     unmatched = [
         {
             "sa": _sa_ref(d, i),
-            "command": d["command"],
+            "command": _command_of(d, i),
             "peer": t.get("peer"),
             **({"name": t["name"]} if t.get("name") else {}),
         }

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import QUICKSTART, ROOT
+from vpnconf.catalog import vendors
 from vpnconf.findings import VpnconfError
 from vpnconf.safeload import MAX_DEPTH, MAX_INT_DIGITS, MAX_JSON_BYTES, MAX_YAML_BYTES, load_text
 
@@ -211,7 +212,7 @@ def test_yaml_error_names_file_line_field_never_the_key(vpnconf_bin, tmp_path, v
 
 def test_render_and_import_refuse_the_same_way(vpnconf_bin, tmp_path):
     p = site(tmp_path, f"!{SECRET}")
-    assert "YAML tag" in one_line(run(vpnconf_bin, "render", p, "--vendor", "strongswan"), p)
+    assert "YAML tag" in one_line(run(vpnconf_bin, "render", p, "--vendor", sorted(vendors())[0]), p)
     req = tmp_path / "req.json"
     req.write_text(json.dumps(api_request(vpnconf_bin)))
     assert "YAML tag" in one_line(run(vpnconf_bin, "import", req, "--into", p), p)
@@ -318,7 +319,7 @@ def test_profile_file_is_given_explicitly(vpnconf_bin, tmp_path):
     prof.write_text((ROOT / "profiles" / "aws.yaml").read_text())
     r = run(vpnconf_bin, "validate", QUICKSTART, "--profile-file", prof)
     assert r.returncode == 1 and "accepted by profile aws" in r.stdout, r.stdout + r.stderr
-    r = run(vpnconf_bin, "render", QUICKSTART, "--vendor", "strongswan", "--profile-file", prof)
+    r = run(vpnconf_bin, "render", QUICKSTART, "--vendor", sorted(vendors())[0], "--profile-file", prof)
     assert r.returncode == 1 and "by profile aws" in r.stderr
     device = next((ROOT / "samples" / "mismatch").iterdir())
     r = run(vpnconf_bin, "check", device, "--profile-file", prof)

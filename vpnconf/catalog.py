@@ -313,13 +313,13 @@ def _load_raw(folder: Path) -> dict[str, Any]:
         return cached
     except (OSError, ValueError):
         pass
-    import yaml
+    from .safeload import MAX_YAML_BYTES, load_text
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw: dict[str, Any] = {}
-    for p in files:
-        with p.open(encoding="utf-8") as fh:
-            raw[str(p)] = yaml.load(fh, Loader=loader)  # CSafeLoader or SafeLoader
+    for p in files:  # bounded like every input: a vendor folder may come from $VPNCONF_VENDOR_PATH
+        if p.stat().st_size > MAX_YAML_BYTES:
+            raise VpnconfError(f"{p}: larger than {MAX_YAML_BYTES // 1024} KiB")
+        raw[str(p)] = load_text(p.read_text(encoding="utf-8"), str(p)).data
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")

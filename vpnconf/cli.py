@@ -305,10 +305,6 @@ def cmd_import(a: argparse.Namespace) -> int:
         from .outfiles import check_target
 
         check_target(a.output, force=a.force)  # refused before any finding is printed
-    if a.output and a.output != "-":
-        from .outfiles import check_target
-
-        check_target(a.output, force=a.force)  # refused before any finding is printed
     data = load_data(read_text(a.file), a.file)
     if not isinstance(data, dict):
         raise VpnconfError(f"{a.file}: expected a JSON object")

@@ -1464,6 +1464,14 @@ class _Parser:
             t.auth = "certificate"
         if t.auth == "certificate" and key is None:
             t.psk_state = "certificate"
+        elif key is None and t.peer_address:
+            self.note(
+                "MISSING",
+                f"tunnel {t.name}: no pre-shared key for peer {t.peer_address} "
+                "(no crypto isakmp key, keyring or isakmp peer entry covers it)",
+                ref,
+                "warning",
+            )
         props = t.ike_proposals = []
         for p in chosen:  # (a loop: cheaper than a comprehension for one or two)
             props.append(Proposal(p.encryption, p.integrity, p.dh_group, p.raw))
@@ -1838,6 +1846,13 @@ class _Parser:
                         )
         if found is None and t.auth == "certificate":
             t.psk_state = "certificate"
+        elif found is None and t.auth == "psk":
+            self.note(
+                "MISSING",
+                f"tunnel {t.name}: no pre-shared key for peer {t.peer_address or '(none)'} in ikev2 profile {prof_name}",
+                ref,
+                "warning",
+            )
         if found is not None:
             (psk, state), typ, line = found
             t.psk, t.psk_state = psk, state

@@ -474,7 +474,6 @@ class _Parser:
     def __init__(self, text: str, dev: ParsedDevice) -> None:
         self.text = text
         self.dev = dev
-        self.at: int | None = None
         self.hostname: str | None = None
         self.domain: str | None = None
         self.isakmp_policies: list[tuple[int, int, Kids]] = []
@@ -649,7 +648,6 @@ class _Parser:
             if chunk[1] == "n":  # "interface " (the one kept prefix with this second letter)
                 self.add_iface(blk)
                 continue
-            self.at = n
             nl = chunk.find("\n")
             w = (chunk if nl < 0 else chunk[:nl]).split()
             if not w:
@@ -677,7 +675,6 @@ class _Parser:
                     self.domain = w[3]
             elif c == "hostname" and len(w) == 2:
                 self.hostname = w[1]
-        self.at = None
         self.build()
 
     def add_iface(self, blk: list[Any]) -> None:
@@ -2041,7 +2038,6 @@ class _Parser:
         routes = self.vti_routes() if vtis else {}
         unbound: list[str] = []  # (read only)
         for (mname, seq), (n, kind, dyn, blks) in self.cmap_entries.items():
-            self.at = n
             if kind == "ipsec-isakmp" and dyn is None:
                 where = f"crypto map {mname} {seq}"
                 if len(blks) == 1 and blks[0][2] is None:  # one block, no comment in it: its lines as they come
@@ -2061,7 +2057,6 @@ class _Parser:
                     self.note("UNRESOLVED", f"crypto map {mname} {seq}: dynamic-map {dyn} is not defined", n, "warning")
                     continue
                 for dseq, (dn, dkids) in sorted(entries.items()):
-                    self.at = dn
                     where = f"crypto dynamic-map {dyn} {dseq}"
                     r = self.read_sets(dkids, where)
                     self.cmap_tunnel(mname, seq, dn, r, bound.get(mname, unbound), (dyn, dseq, n), where)
@@ -2073,7 +2068,6 @@ class _Parser:
             first = min(v[0] for (m, _), v in self.cmap_entries.items() if m == mname)
             self.note("INACTIVE", f"crypto map {mname} is not applied to any interface", first)
         for ifname, n, kids in vtis:
-            self.at = n
             self.vti_tunnel(ifname, n, kids, routes.get(ifname, []))
         self.defaults_findings()
         for dname, entries in self.dynmaps.items():

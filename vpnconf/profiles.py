@@ -61,6 +61,17 @@ class Limits(_P):
     tunnels_per_vpn_gateway: int | None = None
     spd_policies_per_tunnel: int | None = None
     peers_per_spd_policy: int | None = None
+    # local-remote SPD mappings (pairs) over all tunnels of one VPN gateway;
+    # past it the cloud tells users to go route-based
+    spd_mappings_per_vpn_gateway: int | None = None
+    proposals_per_phase: int | None = None  # how many IKE/ESP proposals a tunnel may offer
+
+
+class BgpSet(_P):
+    asn: tuple[int, int] = (1, 4294967295)
+    reserved_asns: list[int] = Field(default_factory=list)
+    inside_range: str = "169.254.0.0/16"  # where a tunnel's inside /30 must lie
+    health_check_range: str | None = None  # where health-check addresses must lie
 
 
 class Profile(_P):
@@ -70,6 +81,8 @@ class Profile(_P):
     ipsec: IpsecSet
     dpd: DpdSet | None = None
     limits: Limits = Field(default_factory=Limits)
+    bgp: BgpSet = Field(default_factory=BgpSet)
+    route_priorities: list[int] | None = None  # accepted static route priorities
     bandwidths_mbps: list[int] | None = None
     notes: list[str] = Field(default_factory=list)
     # per IKE version narrowing of the ike sets (e.g. GCP's fixed IKEv1 suite)

@@ -446,6 +446,194 @@ def ref_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
             )
 
 
+# ------------------------------------------ route-based, BGP, health check, pairs
+@rule("SPD-REQUIRED", "a policy-based tunnel has at least one SPD policy")
+def spd_required(site: Site, profile: Profile) -> Iterator[Finding]:
+    for tp, t in _tunnels(site):
+        if not t.route_based and not t.spd:
+            yield _f(
+                "SPD-REQUIRED",
+                "a policy-based tunnel needs at least one SPD policy (or route_type static/bgp: route-based, any/any)",
+                f"{tp}.spd",
+            )
+
+
+@rule("LIMIT-SPD-MAPPINGS", "a VPN gateway's tunnels form at most so many local-remote SPD mappings")
+def limit_spd_mappings(site: Site, profile: Profile) -> Iterator[Finding]:
+    limit = profile.limits.spd_mappings_per_vpn_gateway
+    if limit is None:
+        return
+    per_gw: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for tp, t in _tunnels(site):
+        per_gw[t.vpn_gateway] = per_gw.get(t.vpn_gateway, 0) + sum(len(p.peers) for p in t.spd)
+        first.setdefault(t.vpn_gateway, tp)
+    for gw, n in per_gw.items():
+        if n > limit:
+            yield _f(
+                "LIMIT-SPD-MAPPINGS",
+                f"the tunnels of VPN gateway {gw} form {n} local-remote SPD mappings; profile {profile.name} "
+                f"allows {limit}: use route-based tunnels (route_type static or bgp) for more networks",
+                f"{first[gw]}.spd",
+            )
+
+
+@rule("PROPOSALS", "a tunnel offers no more IKE/ESP proposals than the cloud takes")
+def proposals_count(site: Site, profile: Profile) -> Iterator[Finding]:
+    limit = profile.limits.proposals_per_phase
+    if limit is None:
+        return
+    for tp, t in _tunnels(site):
+        for phase, opts in (("ike", t.ike), ("ipsec", t.ipsec)):
+            if len(opts.proposals) > limit:
+                yield _f(
+                    "PROPOSALS",
+                    f"{len(opts.proposals)} {phase} proposals; profile {profile.name} takes {limit}",
+                    f"{tp}.{phase}.proposals",
+                )
+
+
+@rule("ROUTE-PRIORITY", "a static route's priority is one the cloud accepts (0 or 100)")
+def route_priority(site: Site, profile: Profile) -> Iterator[Finding]:
+    allowed = profile.route_priorities
+    for tp, t in _tunnels(site):
+        for j, r in enumerate(t.routes):
+            if allowed is not None and r.priority not in allowed:
+                yield _f(
+                    "ROUTE-PRIORITY",
+                    f"route priority {r.priority} is not accepted by profile {profile.name} "
+                    f"(accepted: {', '.join(map(str, allowed))})",
+                    f"{tp}.routes[{j}].priority",
+                )
+        if t.routes and t.route_type.value != "static":
+            yield _f(
+                "ROUTE-PRIORITY",
+                f"static routes on a {t.route_type.value} tunnel: routes belong to route_type static",
+                f"{tp}.routes",
+            )
+
+
+def _bgp_net(text: str) -> ipaddress.IPv4Network:
+    return ipaddress.IPv4Network(text)
+
+
+@rule("BGP-CONFIG", "a BGP tunnel has its inside addresses and both ASNs; only a BGP tunnel has them")
+def bgp_config(site: Site, profile: Profile) -> Iterator[Finding]:
+    vpngws = {g.name: g for g in site.vpn_gateways}
+    cgws = {g.name: g for g in site.customer_gateways}
+    for tp, t in _tunnels(site):
+        if t.route_type.value == "bgp":
+            if t.bgp is None:
+                yield _f("BGP-CONFIG", "a BGP tunnel needs bgp: tunnel_cidr, local_ip, peer_ip", f"{tp}.bgp")
+            vg, cg = vpngws.get(t.vpn_gateway), cgws.get(t.customer_gateway)
+            if vg is not None and vg.bgp_asn is None:
+                yield _f(
+                    "BGP-CONFIG",
+                    f"VPN gateway {vg.name} has no bgp_asn (needed by BGP tunnel {t.name})",
+                    f"{tp}.vpn_gateway",
+                )
+            if cg is not None and cg.bgp_asn is None:
+                yield _f(
+                    "BGP-CONFIG",
+                    f"customer gateway {cg.name} has no bgp_asn (needed by BGP tunnel {t.name})",
+                    f"{tp}.customer_gateway",
+                )
+        elif t.bgp is not None:
+            yield _f("BGP-CONFIG", f"bgp is set on a {t.route_type.value} tunnel: set route_type bgp", f"{tp}.bgp")
+
+
+@rule("BGP-ASN", "an ASN is inside the accepted range and not reserved")
+def bgp_asn(site: Site, profile: Profile) -> Iterator[Finding]:
+    lo, hi = profile.bgp.asn
+    reserved = set(profile.bgp.reserved_asns)
+    gws: list[tuple[str, int, int | None]] = [
+        *(("vpn_gateways", i, g.bgp_asn) for i, g in enumerate(site.vpn_gateways)),
+        *(("customer_gateways", i, g.bgp_asn) for i, g in enumerate(site.customer_gateways)),
+    ]
+    for kind, i, asn in gws:
+        if asn is None:
+            continue
+        if not lo <= asn <= hi:
+            yield _f("BGP-ASN", f"ASN {asn} is outside {lo}-{hi}", f"{kind}[{i}].bgp_asn")
+        elif asn in reserved:
+            yield _f(
+                "BGP-ASN",
+                f"ASN {asn} is reserved by profile {profile.name} ({', '.join(map(str, sorted(reserved)))})",
+                f"{kind}[{i}].bgp_asn",
+            )
+
+
+@rule("BGP-INSIDE", "a BGP tunnel's inside /30 lies in the inside range, holds both addresses, overlaps no other")
+def bgp_inside(site: Site, profile: Profile) -> Iterator[Finding]:
+    inside = _bgp_net(profile.bgp.inside_range)
+    seen: dict[str, list[tuple[ipaddress.IPv4Network, str]]] = {}
+    for tp, t in _tunnels(site):
+        b = t.bgp
+        if b is None:
+            continue
+        net, path = b.tunnel_cidr, f"{tp}.bgp.tunnel_cidr"
+        if net.prefixlen != 30 or not net.subnet_of(inside):
+            yield _f("BGP-INSIDE", f"inside range {net} is not a /30 within {inside}", path)
+            continue
+        hosts = set(net.hosts())
+        for fld in ("local_ip", "peer_ip"):
+            ip = getattr(b, fld)
+            if ip not in hosts:
+                yield _f("BGP-INSIDE", f"{fld} {ip} is not a usable address of {net}", f"{tp}.bgp.{fld}")
+        if b.local_ip == b.peer_ip:
+            yield _f("BGP-INSIDE", f"local_ip and peer_ip are both {b.local_ip}", f"{tp}.bgp.peer_ip")
+        for other, where in seen.get(t.vpn_gateway, []):
+            if net.overlaps(other):
+                yield _f("BGP-INSIDE", f"inside range {net} overlaps {other} of {where}", path)
+        seen.setdefault(t.vpn_gateway, []).append((net, tp))
+
+
+@rule("HEALTH-CHECK", "health-check addresses lie in the health-check range and differ")
+def health_check(site: Site, profile: Profile) -> Iterator[Finding]:
+    rng = profile.bgp.health_check_range
+    if rng is None:
+        return
+    allowed = _bgp_net(rng)
+    for tp, t in _tunnels(site):
+        h = t.health_check
+        if h is None or not h.enabled:
+            continue
+        for fld in ("local_ip", "remote_ip"):
+            ip = getattr(h, fld)
+            if ip is not None and ip not in allowed:
+                yield _f("HEALTH-CHECK", f"{fld} {ip} is not in {allowed}", f"{tp}.health_check.{fld}")
+        if h.local_ip is not None and h.local_ip == h.remote_ip:
+            yield _f("HEALTH-CHECK", f"local_ip and remote_ip are both {h.local_ip}", f"{tp}.health_check.remote_ip")
+
+
+@rule("PAIR", "a pair is two tunnels of one customer gateway to two VPN gateways")
+def pairs(site: Site, profile: Profile) -> Iterator[Finding]:
+    by_name = {t.name: t for t in site.tunnels}
+    for i, p in enumerate(site.pairs):
+        path = f"pairs[{i}].tunnels"
+        missing = [n for n in p.tunnels if n not in by_name]
+        if missing:
+            yield _f("PAIR", f"pair {p.name}: no tunnel named {', '.join(missing)}", path)
+            continue
+        a, b = (by_name[n] for n in p.tunnels)
+        if a.name == b.name:
+            yield _f("PAIR", f"pair {p.name}: the same tunnel twice", path)
+        elif a.customer_gateway != b.customer_gateway:
+            yield _f("PAIR", f"pair {p.name}: {a.name} and {b.name} start at different customer gateways", path)
+        elif a.vpn_gateway == b.vpn_gateway:
+            yield _f("PAIR", f"pair {p.name}: both tunnels end at VPN gateway {a.vpn_gateway} (no redundancy)", path)
+        elif p.mode == "active-standby" and a.route_type.value == "static" and b.route_type.value == "static":
+            pa = {r.destination: r.priority for r in a.routes}
+            pb = {r.destination: r.priority for r in b.routes}
+            for dest in sorted(set(pa) & set(pb), key=str):
+                if pa[dest] == pb[dest]:
+                    yield _f(
+                        "PAIR",
+                        f"pair {p.name} is active-standby but both tunnels route {dest} with priority {pa[dest]}",
+                        path,
+                    )
+
+
 # ------------------------------------------------------- profile value sets
 def _profile_rule(
     rule_id: str,

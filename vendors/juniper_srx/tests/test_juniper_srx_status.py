@@ -1,6 +1,6 @@
 """Juniper SRX status layouts beyond the samples (vendors/juniper_srx/status/samples,
 checked by tests/test_conformance_status.py): a chassis cluster's per-node tables, the
-older column orders, and both commands' output in one file."""
+older column orders, and both commands' output in one file (read part by part)."""
 
 from __future__ import annotations
 
@@ -39,12 +39,34 @@ Index   Remote Address  State  Initiator cookie  Responder cookie  Mode
     )
 
 
-def test_ike_and_ipsec_output_in_one_file_reads_the_one_with_more_rows():
+def test_ike_and_ipsec_output_in_one_file_is_read_part_by_part():
     text = (SAMPLES / "show-security-ike-security-associations.txt").read_text(encoding="utf-8")
     text += (SAMPLES / "show-security-ipsec-security-associations.txt").read_text(encoding="utf-8")
     result = read_status(text, "juniper_srx", "both.txt")
-    assert result["command"] == "show security ipsec security-associations"  # 6 rows, not 3
-    assert "status.ambiguous-command" in [f["rule"] for f in result["findings"]]
+    assert [p["command"] for p in result["parts"]] == [
+        "show security ike security-associations",
+        "show security ipsec security-associations",
+    ]
+    assert [p["tunnels"] for p in result["parts"]] == [3, 2]
+    ike, ipsec = result["tunnels"][:3], result["tunnels"][3:]
+    assert [t["peer"] for t in ike] == ["203.0.113.10", "203.0.113.20", "192.0.2.77"]
+    assert all(t["phase1"] is not None and t["phase2"] is None for t in ike)
+    assert [t["peer"] for t in ipsec] == ["203.0.113.10", "203.0.113.20"]
+    assert [len(t["phase2"]) for t in ipsec] == [2, 1]
+    rules = [f["rule"] for f in result["findings"]]
+    assert "status.ambiguous-command" not in rules
+    assert "status.unread" not in rules
+
+
+def test_cluster_separator_lines_are_no_data():
+    text = """node0:
+--------------------------------------------------------------------------
+Index   State  Initiator cookie  Responder cookie  Mode           Remote Address
+4325831 UP     8f2e1c0a9b3d4e5f  1a2b3c4d5e6f7081  IKEv2          203.0.113.10
+"""
+    result = read_status(text, "juniper_srx", "node0.txt")
+    assert [f["rule"] for f in result["findings"] if f["severity"] == "error"] == []
+    assert result["tunnels"][0]["node"] == "node0"
 
 
 def test_alias_srx_reads_as_juniper_srx():

@@ -227,8 +227,15 @@ class Needs:
             rf"(?:[ ]+(?=\d)|(?<!{re.escape(k.lower())})(?=\d))"
             for k, v in types.items()
         )
+        canon = "|".join(re.escape(k.lower()) for k in sorted(types, key=len, reverse=True))
         for r in g.get("interface_refs", []):
             ws = str(r).lower().split()
+            if ws == ["interface"]:
+                # the line that names one interface, the most frequent by far: only
+                # a name that is not a listed type written out in full before its
+                # number is looked at further (``odd_name``)
+                anywhere.append(re.compile(at_word("interface") + rf"[ ]+(?!(?:{canon})\d)[^ \n]+"))
+                continue
             # (the names are tried at word starts only)
             anywhere.append(
                 re.compile(
@@ -238,6 +245,8 @@ class Needs:
                 )
             )
         self.anywhere = anywhere
+        # a line flagged by the `interface` scan: an odd name on it
+        self.odd_name = re.compile(rf"[ ](?:{odd})")
         # (3) flush-left sub-commands
         children: set[str] = set()
 
@@ -288,9 +297,14 @@ def _needs_normalize(text: str) -> bool:
     low = "\n" + text.lower()
     for rx in needs.anywhere:
         for m in rx.finditer(low):
-            # only spaces between the line start and the hit
-            if not low[low.rfind("\n", 0, m.start()) + 1 : m.start()].strip(" "):
-                return True
+            start = low.rfind("\n", 0, m.start()) + 1
+            if low[start : m.start()].strip(" "):
+                continue  # not at the start of its line
+            if m.group(0).startswith("interface"):  # an unusual interface name: odd?
+                end = low.find("\n", m.end())
+                if not needs.odd_name.search(low, m.start(), end if end >= 0 else len(low)):
+                    continue
+            return True
     firsts = set(needs.flush_words.findall(low))
     return any(needs.flush[w].search(low) for w in firsts if w in needs.flush)
 

@@ -117,12 +117,17 @@ class Software(_Data):
 
 class Variant(_Data):
     REQUIRED = ("files", "description")
-    OPTIONAL = {"ike_versions": [1, 2]}
+    # serves: the tunnel kinds it writes faithfully: policy (SPD selectors as
+    # they are) and/or route (a tunnel interface: any/any, or the SPD as
+    # narrowed selectors); bgp: the templates write a BGP session over the tunnel
+    OPTIONAL = {"ike_versions": [1, 2], "serves": ["policy"], "bgp": False}
     # output file name -> template file (in vendors/<id>/templates/); one entry for
     # most variants, two for strongSwan's ipsec.conf + ipsec.secrets
     files: dict[str, str]
     description: str
     ike_versions: list[int]
+    serves: list[str]
+    bgp: bool
 
 
 class Platform(_Data):
@@ -240,7 +245,11 @@ class Vendor(_Data):
         known = "; ".join(s.range for s in entries)
         raise VpnconfError(f"{self.id} {plat.id} software {version} is not in the catalog (known ranges: {known})")
 
-    def variant(self, name: str | None) -> tuple[str, Variant]:
+    def variant(self, name: str | None, kind: str | None = None) -> tuple[str, Variant]:
+        """A variant by name; without one, the default, or for a tunnel of
+        ``kind`` (policy/route) the first variant of that kind."""
+        if name is None and kind is not None and kind not in self.variants[self.default_variant].serves:
+            name = next((k for k, v in self.variants.items() if kind in v.serves), None)
         key = name or self.default_variant
         if key not in self.variants:
             raise VpnconfError(f"vendor {self.id} has no variant {key!r}; known: {', '.join(self.variants)}")

@@ -602,6 +602,9 @@ class BgpConfig(_Model):
     peer_ip: IPv4Addr
     hold_time: int = Field(90, ge=3, le=65535)
     keepalive: int = Field(30, ge=1, le=21845)
+    # the IDC networks the customer gateway announces (rendered on the IDC side;
+    # the cloud learns them over BGP, so the API has no field for them)
+    advertise: list[StrictNet] = Field(default_factory=list)
 
 
 class HealthCheck(_Model):

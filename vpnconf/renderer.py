@@ -277,6 +277,27 @@ def build_context(
             pairs.append(Pair(len(pairs) + 1, 10 * (len(pairs) + 1), net(peer), net(pol.local)))
     local_nets = list(dict.fromkeys(p.local for p in pairs))
     remote_nets = list(dict.fromkeys(p.remote for p in pairs))
+    bgp = None
+    if t.route_based:
+        # route-based: without selectors the tunnel is any/any; the IDC routes
+        # the VPC's ranges into it and reaches the IDC ranges the cloud routes
+        if not remote_nets:
+            remote_nets = [net(n) for n in site.vpc.cidr_blocks]
+        idc = [r.destination for r in t.routes] + (list(t.bgp.advertise) if t.bgp else [])
+        local_nets = local_nets or [net(n) for n in dict.fromkeys(idc)]
+        if t.bgp is not None:
+            b = t.bgp
+            bgp = {
+                # the IDC device's view: its own inside address is the site's peer_ip
+                "local_ip": str(b.peer_ip),
+                "peer_ip": str(b.local_ip),
+                "cidr": net(b.tunnel_cidr),
+                "local_asn": cgw.bgp_asn,
+                "peer_asn": vpngw.bgp_asn,
+                "hold_time": b.hold_time,
+                "keepalive": b.keepalive,
+                "advertise": [net(n) for n in b.advertise],
+            }
     pfs = None if t.ipsec.pfs is None else _kw(vendor, "pfs_group", int(t.ipsec.pfs), v)
     ctx: dict[str, Any] = {
         "vendor": vendor,
@@ -335,6 +356,34 @@ def build_context(
         "pairs": pairs,
         "local_nets": local_nets,
         "remote_nets": remote_nets,
+        # policy | static | bgp; route_based: a tunnel interface, routes or BGP
+        "route_type": t.route_type.value,
+        "route_based": t.route_based,
+        "bgp": bgp,
+        "pair": _pair_role(site, t),
+        # every proposal, in the vendor's keywords (vendors with proposal_lists write them all)
+        "ike_offers": [
+            {
+                "encryption": _kw(vendor, "ike_encryption", p.encryption, v),
+                "integrity": _kw(vendor, "ike_integrity", p.integrity, v),
+                "dh": _kw(vendor, "dh_group", int(p.dh_group), v),
+                "aead": is_aead(p.encryption),
+            }
+            for p in t.ike.offers()
+        ]
+        if vendor.proposal_lists
+        else [],
+        "esp_offers": [
+            {
+                "encryption": _kw(vendor, "esp_encryption", p.encryption, v),
+                "integrity": None if is_aead(p.encryption) else _kw(vendor, "esp_integrity", p.integrity, v),
+                "pfs": None if p.pfs is None else _kw(vendor, "pfs_group", int(p.pfs), v),
+                "aead": is_aead(p.encryption),
+            }
+            for p in t.ipsec.offers()
+        ]
+        if vendor.proposal_lists
+        else [],
         # How the IDC end brings the tunnel up: on traffic when the cloud is
         # set to flowTrigger, otherwise at once.
         "start": "trap" if t.negotiation_type == "flowTrigger" else "start",
@@ -345,6 +394,18 @@ def build_context(
     if overrides:
         ctx.update(overrides)
     return ctx
+
+
+def _pair_role(site: Site, t: Tunnel) -> dict[str, Any] | None:
+    """The tunnel's place in a redundant pair: its pair's name and mode, and
+    whether it is the primary (first) or the backup (second) tunnel."""
+    for p in site.pairs:
+        if t.name in p.tunnels:
+            i = p.tunnels.index(t.name)
+            other = p.tunnels[1 - i]
+            role = "active" if p.mode == "active-active" else ("primary" if i == 0 else "backup")
+            return {"name": p.name, "mode": p.mode, "role": role, "other": other}
+    return None
 
 
 #: model fields a translation leaves out when its source did not have them
@@ -395,7 +456,20 @@ def render_files(
     t = site.tunnel(tunnel) if isinstance(tunnel, str) else tunnel
     _guard(site, t)
     v, sw = resolve_target(site, t, vendor, platform, software)
-    vname, var = v.variant(variant)
+    kind = "route" if t.route_based else "policy"
+    vname, var = v.variant(variant, kind)
+    if t.route_based and "route" not in var.serves:
+        routed = [k for k, x in v.variants.items() if "route" in x.serves]
+        raise RenderError(
+            f"{v.id}: tunnel {t.name} is route-based (route_type {t.route_type.value}) and variant {vname} is "
+            + (
+                f"policy-based (route-based: {', '.join(routed)})"
+                if routed
+                else f"policy-based; {v.name} has no route-based variant"
+            )
+        )
+    if t.route_type.value == "bgp" and not var.bgp:
+        raise RenderError(f"{v.id} variant {vname}: its templates do not write BGP yet (route_type bgp)")
     if _software_given(site, t, v, software):
         enforce_capabilities(v, sw, t, vname, var.ike_versions)
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
@@ -49,6 +50,21 @@ class Ident:
 
 
 @dataclass
+class ParsedBgp:
+    """A BGP session over a tunnel, from the device's point of view."""
+
+    local_asn: int | None = None
+    peer_asn: int | None = None
+    local_ip: str | None = None  # the device's inside address
+    peer_ip: str | None = None  # the neighbor (the cloud's inside address)
+    prefixlen: int | None = None  # of the tunnel interface's inside network
+    hold_time: int | None = None
+    keepalive: int | None = None
+    advertise: list[str] = field(default_factory=list)  # networks the device announces
+    line: int | None = None
+
+
+@dataclass
 class ParsedTunnel:
     name: str
     line: int | None = None
@@ -77,6 +93,11 @@ class ParsedTunnel:
     dpd_enabled: bool = False
     dpd_timeout: int | None = None
     dpd_action: str | None = None
+    # route-based: a tunnel interface (VTI, st0, interface mode, XFRM); the
+    # networks the device routes into it and a BGP session over it
+    route_based: bool = False
+    routes: list[str] = field(default_factory=list)
+    bgp: ParsedBgp | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def redacted(self, show_secrets: bool = False) -> dict[str, Any]:
@@ -335,6 +356,37 @@ def is_aead(encryption: object) -> bool:
     return _aead(encryption)
 
 
+def _route_based(
+    t: ParsedTunnel, vpngw: dict[str, Any], cgw: dict[str, Any], lose: Callable[..., None]
+) -> dict[str, Any]:
+    """A route-based tunnel's model fields (the cloud's view): BGP when the
+    device runs a complete session over the tunnel, else static routing."""
+    b = t.bgp
+    if b is not None:
+        missing = [n for n in ("local_asn", "peer_asn", "local_ip", "peer_ip") if getattr(b, n) is None]
+        if missing:
+            lose(t, f"BGP session without {', '.join(missing)}: carried as a static route-based tunnel")
+        else:
+            for gw, asn, who in ((vpngw, b.peer_asn, "peer"), (cgw, b.local_asn, "local")):
+                if gw.setdefault("bgp_asn", asn) != asn:
+                    lose(t, f"{who} ASN {asn} differs from {gw['bgp_asn']} of another tunnel of gateway {gw['name']}")
+            bgp: dict[str, Any] = {
+                "tunnel_cidr": str(ipaddress.IPv4Interface(f"{b.local_ip}/{b.prefixlen or 30}").network),
+                # the cloud's point of view: its end is the device's neighbor
+                "local_ip": b.peer_ip,
+                "peer_ip": b.local_ip,
+                "advertise": [_net(n) for n in b.advertise],
+            }
+            if b.prefixlen is None:
+                lose(t, "the tunnel interface's prefix length is not in the text: /30 assumed for tunnel_cidr")
+            for k in ("hold_time", "keepalive"):
+                if getattr(b, k) is not None:
+                    bgp[k] = getattr(b, k)
+            return {"route_type": "bgp", "bgp": bgp}
+    lose(t, "route-based: the cloud's routes to the IDC ranges are not in a device config (routes stay empty)", "info")
+    return {"route_type": "static"}
+
+
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
@@ -376,8 +428,8 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         ]
         if unknown:
             lose(t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}")
-        if not t.selectors:
-            lose(t, "no traffic selectors (route-based any/any): the SPD cannot be built", "error")
+        if not t.selectors and not t.route_based:
+            lose(t, "no traffic selectors and no tunnel interface: the SPD cannot be built", "error")
             continue
         if t.pfs_unknown:
             lose(t, "PFS is on but its group is unknown: the tunnel cannot be carried without guessing it", "error")
@@ -416,6 +468,9 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             elif loc not in peers:
                 peers.append(loc)
         vpc_nets.extend(spd)
+        route = _route_based(t, vpngws[vg], cgws[cg], lose) if t.route_based else {}
+        if t.route_based:
+            vpc_nets.extend(_net(r) for r in t.routes)
 
         ike_d: dict[str, Any] = {
             "version": t.ike_version or 2,
@@ -463,6 +518,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             "spd": [{"local": k, "peers": v} for k, v in spd.items()],
             "ike": ike_d,
             "ipsec": ipsec_d,
+            **route,
         }
         if t.dpd_enabled or t.dpd_timeout:
             tun["dpd"] = {

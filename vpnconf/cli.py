@@ -298,19 +298,24 @@ def cmd_import(a: argparse.Namespace) -> int:
     import yaml
 
     from .findings import has_errors
-    from .io import import_foreign, load_data, read_text, site_from_data
+    from .io import import_documents, load_data, read_text, site_from_data
     from .model import dump_site
 
     if a.output and a.output != "-":
         from .outfiles import check_target
 
         check_target(a.output, force=a.force)  # refused before any finding is printed
-    data = load_data(read_text(a.file), a.file)
-    if not isinstance(data, dict):
-        raise VpnconfError(f"{a.file}: expected a JSON object")
+    docs = []
+    for path in a.file:
+        data = load_data(read_text(path), path)
+        if not isinstance(data, dict):
+            raise VpnconfError(f"{path}: expected a JSON object")
+        docs.append((data, path, None))
     base = load_data(read_text(a.into), a.into) if a.into else None
-    merged = import_foreign(data, a.file, base)
-    site, findings = site_from_data(merged, a.file)
+    merged, notes = import_documents(docs, base)
+    site, findings = site_from_data(merged, ", ".join(a.file))
+    for note in notes:
+        sys.stderr.write(f"note: {note}\n")
     for f in findings:
         sys.stderr.write(f.text() + "\n")
     if site is None or has_errors(findings):
@@ -331,18 +336,28 @@ def cmd_import(a: argparse.Namespace) -> int:
 
 
 def cmd_export(a: argparse.Namespace) -> int:
-    from .io import require_site, tunnel_to_tencent
+    from .io import require_site, site_to_tencent, tunnel_to_tencent
 
     site = require_site(a.site)
     names = [a.tunnel] if a.tunnel else [t.name for t in site.tunnels]
-    reqs = []
+    tunnels = []
     for n in names:
         try:
-            t = site.tunnel(n)
+            tunnels.append(site.tunnel(n))
         except KeyError:
             raise VpnconfError(f"{a.site}: no tunnel named {n!r}") from None
-        reqs.append(tunnel_to_tencent(site, t, show_secrets=a.show_secrets))
-    _emit(reqs[0] if len(reqs) == 1 else reqs, "json", "")
+    losses: list[str] = []
+    if a.format == "terraform":
+        from .terraform import site_to_hcl
+
+        sys.stdout.write(site_to_hcl(site, tunnels, show_secrets=a.show_secrets, losses=losses))
+    elif a.format == "bundle":
+        _emit(site_to_tencent(site, tunnels, show_secrets=a.show_secrets, losses=losses), "json", "")
+    else:
+        reqs = [tunnel_to_tencent(site, t, show_secrets=a.show_secrets, losses=losses) for t in tunnels]
+        _emit(reqs[0] if len(reqs) == 1 else reqs, "json", "")
+    for loss in losses:
+        sys.stderr.write(f"not exported: {loss}\n")
     return 0
 
 
@@ -821,17 +836,32 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(fn=cmd_price)
 
     sp = add("import", "read Tencent API JSON or `terraform show -json` output into a site file")
-    sp.add_argument("file")
+    sp.add_argument(
+        "file",
+        nargs="+",
+        help="DescribeVpnConnections / CreateVpnConnection, DescribeVpnGateways, DescribeCustomerGateways, "
+        "DescribeVpnGatewayRoutes JSON, an `export --format bundle`, or `terraform show -json`; several are read together",
+    )
     sp.add_argument("--into", help="site file holding the VPC and gateways to merge into")
     sp.add_argument("-o", "--output", help="site file to write (regular file, 0600, keys included), - for stdout")
     sp.add_argument("--force", action="store_true", help="overwrite an existing regular file")
     sp.add_argument("--show-secrets", action="store_true")
     sp.set_defaults(fn=cmd_import)
 
-    sp = add("export", "print a tunnel as the CreateVpnConnection request JSON")
+    help_ = "print a tunnel as the CreateVpnConnection request JSON, every request (bundle) or Terraform HCL"
+    sp = sub.add_parser("export", help=help_, description=help_, epilog=f"example: {EXAMPLES['export']}")
+    sp.add_argument(
+        "--format",
+        choices=["json", "text", "api", "bundle", "terraform"],
+        default="api",
+        help="api (also json, text): CreateVpnConnection request(s); bundle: CreateVpnGateway, "
+        "CreateCustomerGateway, CreateVpnConnection and CreateVpnGatewayRoutes requests; terraform: HCL",
+    )
     sp.add_argument("site")
     sp.add_argument("--tunnel")
-    sp.add_argument("--show-secrets", action="store_true")
+    sp.add_argument(
+        "--show-secrets", action="store_true", help="write the pre-shared key (HCL: inline, not a variable)"
+    )
     sp.set_defaults(fn=cmd_export)
     sp = add("parse", "read a device config back into the model (a site fragment) with findings")
     sp.add_argument("device", nargs="+", metavar="FILE|DIR", help=DEVICE_HELP)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from .findings import Finding, VpnconfError
-from .model import NAME_RULE, Site, Tunnel
+from .model import NAME_RULE, Route, Site, Tunnel, canonical
 from .profiles import Profile, check_profile_name, get_profile
 from .rules import SCHEMA_RULES, check_site
 from .safeload import MAX_JSON_BYTES, Document, format_loc, load_text
@@ -323,6 +323,30 @@ def _tc_identity(ike: dict[str, Any], side: str) -> dict[str, Any]:
     return ident
 
 
+_ANY = "0.0.0.0/0"
+#: the API's RouteType for each model route type: ``StaticRoute`` is the value
+#: DescribeVpnConnections reports for destination routing and the one the
+#: Terraform provider treats as route-based (it reads no SPD for it);
+#: ``STATIC`` (the API's default) is accepted on import as an alias.
+TC_ROUTE_TYPE = {"policy": "Policy", "static": "StaticRoute", "bgp": "Bgp"}
+
+
+def _is_route_based(route_type: Any) -> bool:
+    return isinstance(route_type, str) and canonical("route_type", route_type) in {"static", "bgp"}
+
+
+def _tc_route(r: dict[str, Any], src: _Src, loc: Loc) -> dict[str, Any]:
+    """A CreateVpnConnRoute / VpnGatewayRoute -> route data."""
+    for key in ("DestinationCidrBlock", "Description"):
+        src.scalar(r.get(key), (*loc, key))
+    out: dict[str, Any] = {"destination": r.get("DestinationCidrBlock")}
+    if r.get("Priority") not in (None, ""):
+        out["priority"] = src.whole(r["Priority"], (*loc, "Priority"), "priority")
+    if r.get("Description"):
+        out["description"] = r["Description"]
+    return out
+
+
 def tunnel_from_tencent(conn: dict[str, Any], src: _Src | None = None, loc: Loc = ()) -> dict[str, Any]:
     """One CreateVpnConnection request or VpnConnectionSet item -> tunnel data
     (the cloud's Local* is the VPN gateway, Remote* the customer gateway).
@@ -337,18 +361,26 @@ def tunnel_from_tencent(conn: dict[str, Any], src: _Src | None = None, loc: Loc 
     for part, opts in (("IKEOptionsSpecification", ike), ("IPSECOptionsSpecification", ipsec)):
         for key, value in opts.items():
             src.scalar(value, (*loc, part, key))
+    for key in ("DpdEnable", "DpdAction", "RouteType", "NegotiationType", "EnableHealthCheck"):
+        src.scalar(conn.get(key), (*loc, key))
+    for key in ("HealthCheckLocalIp", "HealthCheckRemoteIp"):
+        src.scalar(conn.get(key), (*loc, key))
+    spd = [
+        {
+            "local": src.scalar(s.get("LocalCidrBlock"), (*loc, spd_key, i, "LocalCidrBlock")),
+            "peers": s.get("RemoteCidrBlock"),
+        }
+        for i, s in enumerate(spds)
+    ]
+    route_based = _is_route_based(conn.get("RouteType"))
+    if route_based and spd == [{"local": _ANY, "peers": [_ANY]}]:
+        spd = []  # any/any: what a route-based tunnel negotiates by default (the model's empty SPD)
     t: dict[str, Any] = {
         "name": conn.get("VpnConnectionName") or conn.get("VpnConnectionId"),
         "vpn_gateway": conn.get("VpnGatewayId"),
         "customer_gateway": conn.get("CustomerGatewayId"),
         "pre_shared_key": conn.get("PreShareKey"),
-        "spd": [
-            {
-                "local": src.scalar(s.get("LocalCidrBlock"), (*loc, spd_key, i, "LocalCidrBlock")),
-                "peers": s.get("RemoteCidrBlock"),
-            }
-            for i, s in enumerate(spds)
-        ],
+        "spd": spd,
     }
     ike_out: dict[str, Any] = {}
     for api, dst in (
@@ -382,9 +414,8 @@ def tunnel_from_tencent(conn: dict[str, Any], src: _Src | None = None, loc: Loc 
     if ipsec_out:
         t["ipsec"] = ipsec_out
     dpd: dict[str, Any] = {}
-    for key in ("DpdEnable", "DpdAction", "RouteType", "NegotiationType"):
-        src.scalar(conn.get(key), (*loc, key))
-    if conn.get("DpdEnable") is not None:
+    # DpdEnable is 0/1 (a CreateVpnConnection response shows -1: not set)
+    if conn.get("DpdEnable") not in (None, "", -1, "-1"):
         dpd["enabled"] = str(conn["DpdEnable"]) in {"1", "True", "true"}
     if conn.get("DpdTimeout") not in (None, ""):
         dpd["timeout_seconds"] = src.whole(conn["DpdTimeout"], (*loc, "DpdTimeout"), "seconds")
@@ -396,7 +427,44 @@ def tunnel_from_tencent(conn: dict[str, Any], src: _Src | None = None, loc: Loc 
         t["route_type"] = conn["RouteType"]
     if conn.get("NegotiationType"):
         t["negotiation_type"] = conn["NegotiationType"]
+    # Route: one CreateVpnConnRoute in the request; a list is taken too
+    rval = conn.get("Route")
+    rloc = (*loc, "Route")
+    rlist = (
+        [(src.obj(rval, rloc), rloc)]
+        if isinstance(rval, dict)
+        else [(r, (*rloc, i)) for i, r in enumerate(src.objs(rval, rloc))]
+    )
+    routes = [_tc_route(r, src, rl) for r, rl in rlist if r]
+    if routes:
+        t["routes"] = routes
+    bgp = src.obj(conn.get("BgpConfig"), (*loc, "BgpConfig"))
+    for key, value in bgp.items():
+        src.scalar(value, (*loc, "BgpConfig", key))
+    if any(bgp.get(k) not in (None, "") for k in ("TunnelCidr", "LocalBgpIp", "RemoteBgpIp")):
+        t["bgp"] = {
+            "tunnel_cidr": bgp.get("TunnelCidr"),
+            "local_ip": bgp.get("LocalBgpIp"),
+            "peer_ip": bgp.get("RemoteBgpIp"),
+        }
+    if conn.get("EnableHealthCheck") not in (None, ""):
+        hc: dict[str, Any] = {"enabled": str(conn["EnableHealthCheck"]).lower() in {"1", "true"}}
+        for api, dst in (("HealthCheckLocalIp", "local_ip"), ("HealthCheckRemoteIp", "remote_ip")):
+            if conn.get(api):
+                hc[dst] = conn[api]
+        t["health_check"] = hc
     return {k: v for k, v in t.items() if v is not None}
+
+
+def _bgp_asns(conn: dict[str, Any], src: _Src, loc: Loc) -> tuple[int | None, int | None]:
+    """BgpConfigAndAsn's LocalBgpAsn/RemoteBgpAsn (strings) as numbers."""
+    raw = conn.get("BgpConfig")
+    bgp: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    out: list[int | None] = []
+    for key in ("LocalBgpAsn", "RemoteBgpAsn"):
+        v = bgp.get(key)
+        out.append(None if v in (None, "", 0, "0") else src.whole(v, (*loc, "BgpConfig", key), "ASN"))
+    return out[0], out[1]
 
 
 def _gateways_from_ike(
@@ -410,20 +478,29 @@ def _gateways_from_ike(
     )
 
 
+#: Terraform attributes of tencentcloud_vpn_connection that hold objects or arrays
+_TF_NESTED = {"security_group_policy", "bgp_config", "health_check_config", "tags"}
+
+
 def tunnel_from_terraform(values: dict[str, Any], src: _Src | None = None, loc: Loc = ()) -> dict[str, Any]:
     """A ``tencentcloud_vpn_connection`` resource's values -> the API's
     connection fields (a value of the wrong shape: one VpnconfError naming the
     Terraform field)."""
     src = src or _Src("Terraform JSON")
     for key, value in values.items():
-        if key != "security_group_policy":
+        if key not in _TF_NESTED:
             src.scalar(value, (*loc, key))
     for i, pol in enumerate(src.objs(values.get("security_group_policy"), (*loc, "security_group_policy"))):
         src.scalar(pol.get("local_cidr_block"), (*loc, "security_group_policy", i, "local_cidr_block"))
     if values.get("dpd_timeout") not in (None, ""):
         src.whole(values["dpd_timeout"], (*loc, "dpd_timeout"), "seconds")
-    conn = {
+    bgps = src.objs(values.get("bgp_config"), (*loc, "bgp_config"))
+    src.obj(values.get("tags"), (*loc, "tags"))
+    src.objs(values.get("health_check_config"), (*loc, "health_check_config"))
+    conn: dict[str, Any] = {
+        "VpnConnectionId": values.get("id"),
         "VpnConnectionName": values.get("name"),
+        "VpcId": values.get("vpc_id"),
         "VpnGatewayId": values.get("vpn_gateway_id"),
         "CustomerGatewayId": values.get("customer_gateway_id"),
         "PreShareKey": values.get("pre_share_key"),
@@ -457,7 +534,17 @@ def tunnel_from_terraform(values: dict[str, Any], src: _Src | None = None, loc: 
         "DpdAction": values.get("dpd_action"),
         "RouteType": values.get("route_type"),
         "NegotiationType": values.get("negotiation_type"),
+        "EnableHealthCheck": values.get("enable_health_check"),
+        "HealthCheckLocalIp": values.get("health_check_local_ip"),
+        "HealthCheckRemoteIp": values.get("health_check_remote_ip"),
     }
+    if bgps:
+        b = bgps[0]
+        conn["BgpConfig"] = {
+            "TunnelCidr": b.get("tunnel_cidr"),
+            "LocalBgpIp": b.get("local_bgp_ip"),
+            "RemoteBgpIp": b.get("remote_bgp_ip"),
+        }
     return conn
 
 
@@ -475,18 +562,203 @@ def _terraform_resources(data: dict[str, Any], src: _Src) -> Iterator[tuple[dict
     yield from walk(src.obj(values.get("root_module"), (key, "root_module")), (key, "root_module"))
 
 
+#: top-level keys of the documents import reads: API responses and requests,
+#: an export bundle, Terraform JSON
+_FOREIGN_KEYS = (
+    "Response",
+    "VpnConnectionSet",
+    "IKEOptionsSpecification",
+    "SecurityPolicyDatabases",
+    "CreateVpnConnection",
+    "VpnGatewaySet",
+    "CustomerGatewaySet",
+    "format_version",
+    "values",
+)
+
+
 def _looks_foreign(data: dict[str, Any]) -> bool:
-    return any(
-        k in data
-        for k in (
-            "Response",
-            "VpnConnectionSet",
-            "IKEOptionsSpecification",
-            "SecurityPolicyDatabases",
-            "format_version",
-            "values",
-        )
+    return any(k in data for k in _FOREIGN_KEYS)
+
+
+class _Parts:
+    """What the imported documents say, gathered before the site is built:
+    connections (API-shaped, with where they came from), gateways by the
+    key connections use for them (API id, else name), gateway routes by the
+    connection they lead into, VPC route-table descriptions."""
+
+    def __init__(self) -> None:
+        self.conns: list[tuple[dict[str, Any], _Src, Loc]] = []
+        self.vpngws: dict[str, dict[str, Any]] = {}
+        self.cgws: dict[str, dict[str, Any]] = {}
+        self.gw_routes: list[tuple[str, dict[str, Any], _Src, Loc]] = []
+        self.descriptions: dict[tuple[str, str], str] = {}
+        self.vpc: str | None = None
+        self.notes: list[str] = []
+
+    def gateway(self, table: dict[str, dict[str, Any]], key: Any, **fields: Any) -> None:
+        if not isinstance(key, str) or not key:
+            return
+        g = table.setdefault(key, {"name": key})
+        for k, v in fields.items():
+            if v not in (None, "") and k not in g:
+                g[k] = v
+
+
+def _asn(value: Any, src: _Src, loc: Loc) -> int | None:
+    """A gateway's BgpAsn (0 or absent: none)."""
+    if value in (None, "", 0, "0"):
+        return None
+    return src.whole(value, loc, "ASN")
+
+
+def _collect_api_gateways(resp: dict[str, Any], src: _Src, loc: Loc, parts: _Parts) -> None:
+    for i, g in enumerate(src.objs(resp.get("VpnGatewaySet"), (*loc, "VpnGatewaySet"))):
+        gl = (*loc, "VpnGatewaySet", i)
+        _api_vpngw(g, src, gl, parts)
+    for i, g in enumerate(src.objs(resp.get("CustomerGatewaySet"), (*loc, "CustomerGatewaySet"))):
+        _api_cgw(g, src, (*loc, "CustomerGatewaySet", i), parts)
+
+
+def _api_vpngw(g: dict[str, Any], src: _Src, loc: Loc, parts: _Parts) -> None:
+    """A DescribeVpnGateways item or a CreateVpnGateway request."""
+    for key in ("VpnGatewayId", "VpnGatewayName", "PublicIpAddress", "VpcId"):
+        src.scalar(g.get(key), (*loc, key))
+    bw = g.get("InternetMaxBandwidthOut")
+    parts.gateway(
+        parts.vpngws,
+        g.get("VpnGatewayId") or g.get("VpnGatewayName"),
+        public_ip=g.get("PublicIpAddress"),
+        bandwidth_mbps=None if bw in (None, "") else src.whole(bw, (*loc, "InternetMaxBandwidthOut"), "Mbps"),
+        bgp_asn=_asn(g.get("BgpAsn"), src, (*loc, "BgpAsn")),
     )
+    if g.get("VpcId") and not parts.vpc:
+        parts.vpc = g["VpcId"]
+
+
+def _api_cgw(g: dict[str, Any], src: _Src, loc: Loc, parts: _Parts) -> None:
+    """A DescribeCustomerGateways item or a CreateCustomerGateway request."""
+    for key in ("CustomerGatewayId", "CustomerGatewayName", "IpAddress"):
+        src.scalar(g.get(key), (*loc, key))
+    parts.gateway(
+        parts.cgws,
+        g.get("CustomerGatewayId") or g.get("CustomerGatewayName"),
+        public_ip=g.get("IpAddress"),
+        bgp_asn=_asn(g.get("BgpAsn"), src, (*loc, "BgpAsn")),
+    )
+
+
+def _api_gw_routes(routes: Any, src: _Src, loc: Loc, parts: _Parts) -> None:
+    """VpnGatewayRoute items (DescribeVpnGatewayRoutes, CreateVpnGatewayRoutes):
+    the static ones into a VPN connection are the tunnel's routes."""
+    for i, r in enumerate(src.objs(routes, loc)):
+        rl = (*loc, i)
+        for key in ("InstanceType", "InstanceId", "Type", "Status"):
+            src.scalar(r.get(key), (*rl, key))
+        if str(r.get("InstanceType") or "VPNCONN").upper() != "VPNCONN":
+            continue
+        if str(r.get("Type") or "Static").lower() != "static":
+            continue  # VPC, CCN and BGP routes are learnt, not configured
+        parts.gw_routes.append((str(r.get("InstanceId") or ""), r, src, rl))
+
+
+def _collect_api(data: dict[str, Any], src: _Src, parts: _Parts) -> None:
+    resp_loc: Loc = ("Response",) if "Response" in data else ()
+    resp = src.obj(data.get("Response"), resp_loc) if resp_loc else data
+    found = False
+    if "CreateVpnConnection" in resp or "CreateVpnGateway" in resp:  # vpnconf's export bundle
+        for i, g in enumerate(src.objs(resp.get("CreateVpnGateway"), ("CreateVpnGateway",))):
+            _api_vpngw(g, src, ("CreateVpnGateway", i), parts)
+        for i, g in enumerate(src.objs(resp.get("CreateCustomerGateway"), ("CreateCustomerGateway",))):
+            _api_cgw(g, src, ("CreateCustomerGateway", i), parts)
+        for i, c in enumerate(src.objs(resp.get("CreateVpnConnection"), ("CreateVpnConnection",))):
+            parts.conns.append((c, src, ("CreateVpnConnection", i)))
+        for i, req in enumerate(src.objs(resp.get("CreateVpnGatewayRoutes"), ("CreateVpnGatewayRoutes",))):
+            _api_gw_routes(req.get("Routes"), src, ("CreateVpnGatewayRoutes", i, "Routes"), parts)
+        return
+    if resp.get("VpnGatewaySet") is not None or resp.get("CustomerGatewaySet") is not None:
+        _collect_api_gateways(resp, src, resp_loc, parts)
+        found = True
+    for key, fn in (("VpnGateway", _api_vpngw), ("CustomerGateway", _api_cgw)):  # Create* responses
+        if isinstance(resp.get(key), dict):
+            fn(resp[key], src, (*resp_loc, key), parts)
+            found = True
+    if "Routes" in resp:  # DescribeVpnGatewayRoutes, CreateVpnGatewayRoutes request
+        _api_gw_routes(resp.get("Routes"), src, (*resp_loc, "Routes"), parts)
+        found = True
+    if "VpnConnectionSet" in resp:
+        set_loc = (*resp_loc, "VpnConnectionSet")
+        for i, c in enumerate(src.objs(resp.get("VpnConnectionSet"), set_loc)):
+            parts.conns.append((c, src, (*set_loc, i)))
+        return
+    if isinstance(resp.get("VpnConnection"), dict):  # a CreateVpnConnection response
+        parts.conns.append((resp["VpnConnection"], src, (*resp_loc, "VpnConnection")))
+        return
+    if found:
+        return
+    if "PreShareKey" not in resp and ("CustomerGatewayName" in resp or "IpAddress" in resp):
+        _api_cgw(resp, src, resp_loc, parts)  # a CreateCustomerGateway request
+    elif "PreShareKey" not in resp and ("VpnGatewayName" in resp or "InternetMaxBandwidthOut" in resp):
+        _api_vpngw(resp, src, resp_loc, parts)  # a CreateVpnGateway request
+    else:
+        parts.conns.append((resp, src, resp_loc))  # a CreateVpnConnection request
+
+
+def _collect_terraform(data: dict[str, Any], src: _Src, parts: _Parts) -> None:
+    for r, rloc in _terraform_resources(data, src):
+        kind = r.get("type")
+        vloc = (*rloc, "values")
+        if kind not in _TF_TYPES:
+            continue
+        v = src.obj(r.get("values"), vloc)
+        if kind == "tencentcloud_vpn_connection":
+            parts.conns.append((tunnel_from_terraform(v, src, vloc), src, vloc))
+            continue
+        for field, value in v.items():
+            if field != "tags":
+                src.scalar(value, (*vloc, field))
+        key = v.get("id") or v.get("name")
+        if kind == "tencentcloud_vpn_gateway":
+            bw = v.get("bandwidth")
+            parts.gateway(
+                parts.vpngws,
+                key,
+                public_ip=v.get("public_ip_address"),
+                bandwidth_mbps=None if bw in (None, "") else src.whole(bw, (*vloc, "bandwidth"), "Mbps"),
+                bgp_asn=_asn(v.get("bgp_asn"), src, (*vloc, "bgp_asn")),
+            )
+            if v.get("vpc_id") and not parts.vpc:
+                parts.vpc = v["vpc_id"]
+        elif kind == "tencentcloud_vpn_customer_gateway":
+            parts.gateway(
+                parts.cgws,
+                key,
+                public_ip=v.get("public_ip_address"),
+                bgp_asn=_asn(v.get("bgp_asn"), src, (*vloc, "bgp_asn")),
+            )
+        elif kind == "tencentcloud_vpn_gateway_route":
+            route = {
+                "DestinationCidrBlock": v.get("destination_cidr_block"),
+                "InstanceType": v.get("instance_type"),
+                "InstanceId": v.get("instance_id"),
+                "Priority": v.get("priority"),
+                "Status": v.get("status"),
+                "Type": v.get("type"),
+            }
+            _api_gw_routes([route], src, vloc, parts)
+        elif kind == "tencentcloud_route_table_entry" and str(v.get("next_type") or "").upper() == "VPN":
+            dest, hub, desc = v.get("destination_cidr_block"), v.get("next_hub"), v.get("description")
+            if isinstance(dest, str) and isinstance(hub, str) and isinstance(desc, str) and desc:
+                parts.descriptions.setdefault((hub, dest), desc)
+
+
+_TF_TYPES = {
+    "tencentcloud_vpn_connection",
+    "tencentcloud_vpn_gateway",
+    "tencentcloud_vpn_customer_gateway",
+    "tencentcloud_vpn_gateway_route",
+    "tencentcloud_route_table_entry",
+}
 
 
 def import_foreign(
@@ -498,31 +770,49 @@ def import_foreign(
     base_name: str = "the --into site file",
     base_lines: Callable[[], dict[Loc, int]] | None = None,
 ) -> dict[str, Any]:
-    """Tencent API JSON or ``terraform show -json`` output -> site data.
+    """Tencent API JSON or ``terraform show -json`` output -> site data
+    (one document; :func:`import_documents` reads several)."""
+    site, _notes = import_documents([(data, name, lines)], base, base_name=base_name, base_lines=base_lines)
+    return site
 
-    Gateways come from the base site when given, else from the IKE
-    Local/RemoteAddress fields. The VPC comes from the base site, else a
-    placeholder built from the SPD local ranges. A value of the wrong shape
-    (a list where an object belongs, a DpdTimeout that is not a number ...)
-    is one VpnconfError naming the file, line (``lines``: the line of each
-    path, when known) and field."""
-    src = _Src(name, lines)
-    conns: list[dict[str, Any]] = []
-    where: list[Loc] = []
-    if "format_version" in data or "values" in data:
-        for r, rloc in _terraform_resources(data, src):
-            if r.get("type") == "tencentcloud_vpn_connection":
-                vloc = (*rloc, "values")
-                conns.append(tunnel_from_terraform(src.obj(r.get("values"), vloc), src, vloc))
-                where.append(())
-        if not conns:
-            raise VpnconfError(f"{name}: no tencentcloud_vpn_connection resource in the Terraform JSON")
-    else:
-        resp_loc: Loc = ("Response",) if "Response" in data else ()
-        resp = src.obj(data.get("Response"), resp_loc) if resp_loc else data
-        set_loc = (*resp_loc, "VpnConnectionSet")
-        conns = src.objs(resp.get("VpnConnectionSet"), set_loc) or [resp]
-        where = [(*set_loc, i) for i in range(len(conns))] if resp.get("VpnConnectionSet") else [resp_loc]
+
+def import_documents(
+    docs: Sequence[tuple[dict[str, Any], str, Callable[[], dict[Loc, int]] | None]],
+    base: dict[str, Any] | None = None,
+    *,
+    base_name: str = "the --into site file",
+    base_lines: Callable[[], dict[Loc, int]] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Tencent API JSON and ``terraform show -json`` documents -> (site data,
+    notes on what was left out).
+
+    Each document is one of: DescribeVpnConnections (or a CreateVpnConnection
+    request or response), DescribeVpnGateways / CreateVpnGateway,
+    DescribeCustomerGateways / CreateCustomerGateway, DescribeVpnGatewayRoutes /
+    CreateVpnGatewayRoutes, vpnconf's export bundle (``export --format
+    bundle``), or Terraform JSON with tencentcloud_vpn_connection,
+    tencentcloud_vpn_gateway, tencentcloud_vpn_customer_gateway,
+    tencentcloud_vpn_gateway_route and tencentcloud_route_table_entry
+    resources. Gateways come from the base site when given, else from the
+    gateway documents, else from the IKE Local/RemoteAddress fields; their
+    BGP ASNs from the gateways, else from a connection's BgpConfig. The VPC
+    comes from the base site, else a placeholder built from the SPD local
+    ranges. A value of the wrong shape (a list where an object belongs, a
+    DpdTimeout that is not a number ...) is one VpnconfError naming the file,
+    line (when known) and field."""
+    parts = _Parts()
+    for data, name, lines in docs:
+        src = _Src(name, lines)
+        if "format_version" in data or "values" in data:
+            before = len(parts.conns)
+            _collect_terraform(data, src, parts)
+            if len(docs) == 1 and len(parts.conns) == before:
+                raise VpnconfError(f"{name}: no tencentcloud_vpn_connection resource in the Terraform JSON")
+        else:
+            _collect_api(data, src, parts)
+    if not parts.conns:
+        names = ", ".join(n for _, n, _ in docs)
+        raise VpnconfError(f"{names}: no VPN connection (tunnel) in the imported JSON")
     site: dict[str, Any] = dict(base) if base else {}
     bsrc = _Src(base_name, base_lines)
     site.setdefault("profile", "tencent")
@@ -530,24 +820,68 @@ def import_foreign(
     cgws = {g.get("name"): g for g in bsrc.objs(site.get("customer_gateways"), ("customer_gateways",))}
     tunnels = list(bsrc.arr(site.get("tunnels"), ("tunnels",)))
     locals_: list[str] = []
-    for conn, loc in zip(conns, where, strict=True):
+    by_conn: dict[str, dict[str, Any]] = {}
+    gw_of: dict[int, str] = {}
+    imported: list[dict[str, Any]] = []
+    for conn, src, loc in parts.conns:
         t = tunnel_from_tencent(conn, src, loc)
-        vg, cg = _gateways_from_ike(
-            conn.get("IKEOptionsSpecification") or {}, t.get("vpn_gateway", ""), t.get("customer_gateway", "")
-        )
-        if vg and vg["name"] not in vpngws:
-            vpngws[vg["name"]] = {**vg, "bandwidth_mbps": 5}
-        if cg and cg["name"] not in cgws:
-            cgws[cg["name"]] = cg
+        ike = conn.get("IKEOptionsSpecification") or {}
+        vg_key, cg_key = t.get("vpn_gateway", ""), t.get("customer_gateway", "")
+        vg, cg = _gateways_from_ike(ike, vg_key, cg_key)
+        local_asn, remote_asn = _bgp_asns(conn, src, loc)
+        parts.gateway(parts.vpngws, vg_key, public_ip=(vg or {}).get("public_ip"), bgp_asn=local_asn)
+        parts.gateway(parts.cgws, cg_key, public_ip=(cg or {}).get("public_ip"), bgp_asn=remote_asn)
         tunnels.append(t)
+        imported.append(t)
+        gw_of[id(t)] = str(vg_key)
+        for key in (conn.get("VpnConnectionId"), conn.get("VpnConnectionName")):
+            if isinstance(key, str) and key:
+                by_conn.setdefault(key, t)
         locals_.extend(s["local"] for s in t.get("spd", []) if isinstance(s.get("local"), str) and s["local"])
+        if conn.get("VpcId") and not parts.vpc:
+            parts.vpc = conn["VpcId"]
+        if isinstance(conn.get("HealthCheckConfig"), dict) and any(conn["HealthCheckConfig"].values()):
+            parts.notes.append(f"{format_loc((*loc, 'HealthCheckConfig'))}: probe settings are not in the site model")
+    for inst, r, src, rl in parts.gw_routes:
+        into = by_conn.get(inst)
+        if into is None:
+            parts.notes.append(
+                f"{src.name}: {format_loc(rl)}: route into {inst!r}, not an imported connection: left out"
+            )
+            continue
+        route = _tc_route(r, src, rl)
+        have = into.setdefault("routes", [])
+        if any(
+            x.get("destination") == route["destination"] and x.get("priority", 0) == route.get("priority", 0)
+            for x in have
+        ):
+            continue  # the connection's own Route, listed again by the gateway
+        if str(r.get("Status") or "ENABLE").upper() == "DISABLE":
+            parts.notes.append(
+                f"{src.name}: {format_loc(rl)}: disabled route imported as a route (the model has no status)"
+            )
+        have.append(route)
+    for t in imported:
+        for route in t.get("routes") or []:
+            desc = parts.descriptions.get((gw_of.get(id(t), ""), str(route.get("destination"))))
+            if desc and not route.get("description"):
+                route["description"] = desc
+    for key, g in parts.vpngws.items():
+        if key not in vpngws:
+            vpngws[key] = {**g, "bandwidth_mbps": g.get("bandwidth_mbps", 5)}
+    for key, g in parts.cgws.items():
+        if key not in cgws:
+            cgws[key] = g
     site["vpn_gateways"] = list(vpngws.values())
     site["customer_gateways"] = list(cgws.values())
     site["tunnels"] = tunnels
     if "vpc" not in site:
-        vpc_id = next((c.get("VpcId") for c in conns if c.get("VpcId")), "imported-vpc")
-        site["vpc"] = {"name": vpc_id, "region": "ap-guangzhou", "cidr_blocks": locals_ or ["10.0.0.0/8"]}
-    return site
+        site["vpc"] = {
+            "name": parts.vpc or "imported-vpc",
+            "region": "ap-guangzhou",
+            "cidr_blocks": locals_ or ["10.0.0.0/8"],
+        }
+    return site, parts.notes
 
 
 # ------------------------------------------------------------------ export
@@ -587,8 +921,16 @@ TC_IKE_INTEGRITY = {
 TC_ESP_INTEGRITY = {**TC_IKE_INTEGRITY, "sha1": "SHA1"}
 
 
-def tunnel_to_tencent(site: Site, t: Tunnel, *, show_secrets: bool = False) -> dict[str, Any]:
-    """The CreateVpnConnection request for a tunnel (key redacted unless asked)."""
+def tunnel_to_tencent(
+    site: Site, t: Tunnel, *, show_secrets: bool = False, losses: list[str] | None = None
+) -> dict[str, Any]:
+    """The CreateVpnConnection request for a tunnel (key redacted unless asked).
+    What the request cannot say is appended to ``losses`` (one line each):
+    proposals beyond the first, BGP timers, routes beyond the first (they
+    go to CreateVpnGatewayRoutes, see :func:`site_to_tencent`)."""
+    losses = [] if losses is None else losses
+    ti = next((i for i, x in enumerate(site.tunnels) if x is t), 0)
+    tp = f"tunnels[{ti}]"
     ike = {
         "PropoEncryAlgorithm": TC_ENCRYPTION[t.ike.encryption.value],
         "PropoAuthenAlgorithm": TC_IKE_INTEGRITY[t.ike.integrity.value],
@@ -606,23 +948,104 @@ def tunnel_to_tencent(site: Site, t: Tunnel, *, show_secrets: bool = False) -> d
         "PfsDhGroup": "NULL" if t.ipsec.pfs is None else f"DH-GROUP{int(t.ipsec.pfs)}",
         "IPSECSaLifetimeTraffic": t.ipsec.lifetime_kb,
     }
-    return {
+    for part, opts in (("ike", t.ike), ("ipsec", t.ipsec)):
+        if len(opts.proposals) > 1:
+            losses.append(f"{tp}.{part}.proposals[1:]: Tencent takes one proposal; the first is exported")
+    req: dict[str, Any] = {
         "VpcId": site.vpc.name,
         "VpnGatewayId": t.vpn_gateway,
         "CustomerGatewayId": t.customer_gateway,
         "VpnConnectionName": t.name,
         "PreShareKey": t.psk() if show_secrets else "<redacted>",
-        "SecurityPolicyDatabases": [
-            {"LocalCidrBlock": str(p.local), "RemoteCidrBlock": [str(x) for x in p.peers]} for p in t.spd
-        ],
-        "IKEOptionsSpecification": ike,
-        "IPSECOptionsSpecification": ipsec,
-        "DpdEnable": 1 if t.dpd.enabled else 0,
-        "DpdTimeout": str(t.dpd.timeout_seconds),
-        "DpdAction": t.dpd.action.value,
-        "RouteType": "STATIC" if t.route_type == "static" else "Policy",
-        "NegotiationType": t.negotiation_type,
     }
+    if t.spd or not t.route_based:  # route-based without SPD: any/any, the API's default
+        req["SecurityPolicyDatabases"] = [
+            {"LocalCidrBlock": str(p.local), "RemoteCidrBlock": [str(x) for x in p.peers]} for p in t.spd
+        ]
+    req.update(
+        {
+            "IKEOptionsSpecification": ike,
+            "IPSECOptionsSpecification": ipsec,
+            "DpdEnable": 1 if t.dpd.enabled else 0,
+            "DpdTimeout": str(t.dpd.timeout_seconds),
+            "DpdAction": t.dpd.action.value,
+            "RouteType": TC_ROUTE_TYPE[t.route_type.value],
+            "NegotiationType": t.negotiation_type,
+        }
+    )
+    if t.routes:
+        req["Route"] = _tc_route_out(t.routes[0])
+        if len(t.routes) > 1:
+            losses.append(
+                f"{tp}.routes[1:]: CreateVpnConnection takes one Route; the others are CreateVpnGatewayRoutes "
+                "(export --format bundle)"
+            )
+    if t.bgp is not None:
+        req["BgpConfig"] = {
+            "TunnelCidr": str(t.bgp.tunnel_cidr),
+            "LocalBgpIp": str(t.bgp.local_ip),
+            "RemoteBgpIp": str(t.bgp.peer_ip),
+        }
+        if (t.bgp.hold_time, t.bgp.keepalive) != (90, 30):
+            losses.append(f"{tp}.bgp.hold_time/keepalive: the API has no BGP timers (Tencent's own apply)")
+    if t.health_check is not None:
+        req["EnableHealthCheck"] = t.health_check.enabled
+        if t.health_check.local_ip is not None:
+            req["HealthCheckLocalIp"] = str(t.health_check.local_ip)
+        if t.health_check.remote_ip is not None:
+            req["HealthCheckRemoteIp"] = str(t.health_check.remote_ip)
+    return req
+
+
+def _tc_route_out(r: Route) -> dict[str, Any]:
+    out: dict[str, Any] = {"DestinationCidrBlock": str(r.destination), "Priority": r.priority}
+    if r.description:
+        out["Description"] = r.description
+    return out
+
+
+def site_to_tencent(
+    site: Site, tunnels: list[Tunnel], *, show_secrets: bool = False, losses: list[str] | None = None
+) -> dict[str, Any]:
+    """Every request that builds ``tunnels`` from nothing, in call order:
+    CreateVpnGateway, CreateCustomerGateway, CreateVpnConnection and
+    CreateVpnGatewayRoutes (the routes after each tunnel's first). Gateway
+    and connection ids are the site's names (the API assigns the real ids:
+    replace them in call order). ``vpnconf import`` reads this bundle back."""
+    losses = [] if losses is None else losses
+    vgs = list(dict.fromkeys(t.vpn_gateway for t in tunnels))
+    cgs = list(dict.fromkeys(t.customer_gateway for t in tunnels))
+    out: dict[str, Any] = {"CreateVpnGateway": [], "CreateCustomerGateway": [], "CreateVpnConnection": []}
+    for name in vgs:
+        g = site.vpn_gateway(name)
+        req: dict[str, Any] = {
+            "VpcId": site.vpc.name,
+            "VpnGatewayName": g.name,
+            "InternetMaxBandwidthOut": g.bandwidth_mbps,
+        }
+        if g.bgp_asn is not None:
+            req["BgpAsn"] = g.bgp_asn
+        out["CreateVpnGateway"].append(req)
+    for name in cgs:
+        c = site.customer_gateway(name)
+        req = {"CustomerGatewayName": c.name, "IpAddress": str(c.public_ip)}
+        if c.bgp_asn is not None:
+            req["BgpAsn"] = c.bgp_asn
+        out["CreateCustomerGateway"].append(req)
+        if c.vendor is not None:
+            losses.append(f"customer gateway {c.name}: vendor: not part of the API's customer gateway")
+    routes: dict[str, list[dict[str, Any]]] = {}
+    for t in tunnels:
+        mine: list[str] = []
+        out["CreateVpnConnection"].append(tunnel_to_tencent(site, t, show_secrets=show_secrets, losses=mine))
+        losses.extend(x for x in mine if "routes[1:]" not in x)
+        for r in t.routes[1:]:
+            routes.setdefault(t.vpn_gateway, []).append(
+                {**_tc_route_out(r), "InstanceType": "VPNCONN", "InstanceId": t.name, "Status": "ENABLE"}
+            )
+    if routes:
+        out["CreateVpnGatewayRoutes"] = [{"VpnGatewayId": gw, "Routes": rs} for gw, rs in routes.items()]
+    return out
 
 
 def site_schema() -> dict[str, Any]:

@@ -3,7 +3,7 @@ own ``cisco_ios`` output, both variants: crypto map and static VTI).
 
 How it reads
 ------------
-First, when the text may need it (``_needs_normalize``: abbreviated
+First, when the text may need it (``vpnconf.parsing.indented.needs_normalize``: abbreviated
 commands such as ``int tunnel 1``, interface names such as ``Tunnel 1`` or
 ``tu1``, sub-commands pasted flush left), the shared
 ``vpnconf.parsing.indented.normalize`` writes it out as the device would
@@ -139,7 +139,7 @@ class _Data:
     """What this parser takes from vendors/cisco_ios/vendor.yaml: documented
     defaults (``defaults:``), second spellings (``spellings:``) and, from the
     ``grammar:`` data, the regular expressions that tell whether ``normalize``
-    has anything to do (see ``_needs_normalize``). Built once."""
+    has anything to do (see ``vpnconf.parsing.indented.needs_normalize``). Built once."""
 
     def __init__(self) -> None:
         v = vendors()[VENDOR]
@@ -158,124 +158,6 @@ class _Data:
         for table, forms in v.spellings.items():
             base = v.keywords.get(table) or v.keywords.get("ikev1", {}).get(table, {})
             self.spell[table] = {str(form).lower(): str(base[canon]) for form, canon in forms.items() if canon in base}
-        self.needs = Needs(v.grammar)
-
-
-class Needs:
-    """The scans of ``_needs_normalize``, compiled once from the grammar data.
-
-    Every scan starts with a literal word (``int``, ``crypto``, ``ip route``,
-    ``\nip`` ...) and runs over the lower-cased text, case-sensitive: the
-    regular-expression engine then jumps from one occurrence of the literal to
-    the next instead of trying the pattern at every line (a pattern opening
-    with ``^``, ``[ ]*``, a lookaround or under re.I is tried at every line or
-    character: 3-10x slower on a 100,000-line config).
-
-    - ``anywhere``: (first word, regex) pairs matched where the word starts a
-      line, whatever its indentation (checked per hit): an abbreviated
-      command (the first word a proper prefix of the command's, or the first
-      word in full and a later word abbreviated), and an interface name
-      abbreviated or followed by a space on a line that names interfaces;
-    - ``flush``: first word -> regex of the sub-command phrases beginning with
-      it that win over every top-level phrase on a flush-left line (a child
-      phrase is re-attached only when longer than the longest top-level
-      phrase the line starts with), tried only when some flush-left line
-      starts with that word.
-    """
-
-    def __init__(self, g: dict[str, Any]) -> None:
-        end = r"(?=[ \n]|$)"
-
-        def pre(word: str, short: str) -> str:
-            # every prefix of ``word`` from ``short`` on, the longest taken for good
-            # (an atomic group: no backtracking into shorter prefixes, which could
-            # only be followed by the word's next letter)
-            head, tail = re.escape(word[: len(short)]), ""
-            for ch in reversed(word[len(short) :]):
-                tail = f"(?:{re.escape(ch)}{tail})?"
-            return head + (f"(?>{tail})" if tail else "")
-
-        def words_re(ws: list[str]) -> str:
-            return r"[ ]+".join(r"\S+" if w == "_" else re.escape(w) for w in ws)
-
-        def at_word(lit: str) -> str:  # the literal, preceded by a line start or a space
-            return rf"{re.escape(lit)}(?<![^\n ]{re.escape(lit)})"
-
-        anywhere: list[re.Pattern[str]] = []
-        # (1) abbreviated commands
-        firsts: dict[str, str] = {}
-        rests: dict[str, list[str]] = {}
-        for phrase, shorts in (g.get("commands") or {}).items():
-            words = str(phrase).lower().split()
-            sh = [str(x).lower() for x in shorts]
-            if len(sh[0]) < len(words[0]):
-                firsts[words[0]] = min(firsts.get(words[0], sh[0]), sh[0], key=len)
-            if len(words) > 1:
-                full = r"[ ]+".join(re.escape(w) for w in words[1:])
-                abbr = r"[ ]+".join(pre(w, x) for w, x in zip(words[1:], sh[1:], strict=True))
-                rests.setdefault(words[0], []).append(rf"(?!{full}(?:[ \n]|$)){abbr}{end}")
-        for w, short in firsts.items():
-            anywhere.append(
-                re.compile(at_word(short) + pre(w, short)[len(re.escape(short)) :] + rf"(?<!{re.escape(w)}){end}")
-            )
-        for w, alts in rests.items():
-            anywhere.append(re.compile(at_word(w) + r"[ ]+(?:" + "|".join(alts) + ")"))
-        # (2) interface names not written canonically on the lines that name interfaces
-        types = {str(k): str(v).lower() for k, v in (g.get("interface_types") or {}).items()}
-        odd = "|".join(
-            rf"{re.escape(v[0])}(?<![\w/-]{re.escape(v[0])}){pre(k.lower(), v)[len(re.escape(v[0])) :]}"
-            rf"(?:[ ]+(?=\d)|(?<!{re.escape(k.lower())})(?=\d))"
-            for k, v in types.items()
-        )
-        canon = "|".join(re.escape(k.lower()) for k in sorted(types, key=len, reverse=True))
-        for r in g.get("interface_refs", []):
-            ws = str(r).lower().split()
-            if ws == ["interface"]:
-                # the line that names one interface, the most frequent by far: only
-                # a name that is not a listed type written out in full before its
-                # number is looked at further (``odd_name``)
-                anywhere.append(re.compile(at_word("interface") + rf"[ ]+(?!(?:{canon})\d)[^ \n]+"))
-                continue
-            # (the names are tried at word starts only)
-            anywhere.append(
-                re.compile(
-                    at_word(ws[0])
-                    + "".join(rf"[ ]+{re.escape(x)}" for x in ws[1:])
-                    + rf"[ ]+(?:[^ \n]+[ ]+)*?(?:{odd})"
-                )
-            )
-        self.anywhere = anywhere
-        # a line flagged by the `interface` scan: an odd name on it
-        self.odd_name = re.compile(rf"[ ](?:{odd})")
-        # (3) flush-left sub-commands
-        children: set[str] = set()
-
-        def walk(bs: list[dict[str, Any]]) -> None:
-            for b in bs:
-                children.update(" ".join(str(c).lower().split()) for c in b.get("children", []))
-                children.update(" ".join(str(nb["opener"]).lower().split()) for nb in b.get("blocks", []))
-                walk(b.get("blocks", []))
-
-        walk(g.get("blocks", []))
-        tops = [str(t).lower().split() for t in g.get("top_level", [])]
-        kids: dict[str, list[str]] = {}
-        for c in sorted(children):
-            cw = c.split()
-            beaten = [
-                t
-                for t in tops
-                if len(t) >= len(cw) and all(a == b or "_" in (a, b) for a, b in zip(cw, t, strict=False))
-            ]
-            if any(len(t) == len(cw) for t in beaten):
-                continue  # a top-level command of the same length: never re-attached
-            rest = words_re(cw[1:])
-            kids.setdefault(cw[0], []).append(
-                (rf"[ ]+{rest}" if rest else "")
-                + end
-                + "".join(rf"(?![ ]+{words_re(t[len(cw) :])}(?:[ \n]|$))" for t in beaten)
-            )
-        self.flush = {w: re.compile(rf"\n{re.escape(w)}(?:" + "|".join(alts) + ")") for w, alts in kids.items()}
-        self.flush_words = re.compile(r"\n([^ \n!]+)")
 
 
 _DATA: _Data | None = None
@@ -286,27 +168,6 @@ def _data() -> _Data:
     if _DATA is None:
         _DATA = _Data()
     return _DATA
-
-
-def _needs_normalize(text: str) -> bool:
-    """Whether ``normalize`` could change this text (a superset: it may say
-    yes where normalize then finds nothing): see ``Needs``. A well-formed
-    running-config passes in a few literal scans, where normalize walks every
-    line in Python (README.md, performance)."""
-    needs = _data().needs
-    low = "\n" + text.lower()
-    for rx in needs.anywhere:
-        for m in rx.finditer(low):
-            start = low.rfind("\n", 0, m.start()) + 1
-            if low[start : m.start()].strip(" "):
-                continue  # not at the start of its line
-            if m.group(0).startswith("interface"):  # an unusual interface name: odd?
-                end = low.find("\n", m.end())
-                if not needs.odd_name.search(low, m.start(), end if end >= 0 else len(low)):
-                    continue
-            return True
-    firsts = set(needs.flush_words.findall(low))
-    return any(needs.flush[w].search(low) for w in firsts if w in needs.flush)
 
 
 # Cisco type 7: hex pairs XOR a fixed 53-character sequence, starting at the
@@ -323,12 +184,11 @@ def parse(text: str, name: str) -> ParsedDevice:
         return dev
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _needs_normalize(text):
-        # abbreviations, interface names, lost indentation (vendor.yaml grammar:);
-        # line N stays line N
-        text, notes = normalize(text, VENDOR)
-        for rule, line, sev, msg in notes:
-            dev.note(rule, msg, line, sev)
+    # abbreviations, interface names, lost indentation (vendor.yaml grammar:);
+    # line N stays line N; a well-formed config passes normalize's literal scans
+    text, notes = normalize(text, VENDOR)
+    for rule, line, sev, msg in notes:
+        dev.note(rule, msg, line, sev)
     p = _Parser(text, dev)
     # The parse allocates many small objects and frees few: the cyclic garbage
     # collector's passes would cost ~25% of the time and find nothing.

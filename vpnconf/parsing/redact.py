@@ -48,13 +48,31 @@ def _near(word: str, keyword: str) -> bool:
 
 @cache
 def _keyword_re(keywords: tuple[str, ...], modifiers: tuple[str, ...]) -> re.Pattern[str]:
+    """Matched *at* a keyword's position (``.match(text, pos)``): the scan
+    finds the positions with ``str.find`` on the lower-cased text, at C speed,
+    instead of trying a case-insensitive pattern at every character."""
     kw = "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True))
     mod = "|".join(re.escape(m) for m in sorted(modifiers, key=len, reverse=True))
     mods = rf"(?:(?:{mod})\s+)*" if mod else ""
     return re.compile(
-        rf"(?<![\w-])(?:{kw})(?![\w-])[ \t]*(?:=[ \t]*)?{mods}(\"[^\"\n]*\"?|'[^'\n]*'?|[^\s;{{}}]+)",
+        rf"(?:{kw})(?![\w-])[ \t]*(?:=[ \t]*)?{mods}(\"[^\"\n]*\"?|'[^'\n]*'?|[^\s;{{}}]+)",
         re.IGNORECASE,
     )
+
+
+def _scan(text: str, keywords: tuple[str, ...], rx: re.Pattern[str]) -> list[str]:
+    """The value after every key keyword standing as a word in ``text``."""
+    low = text.lower()
+    found: list[str] = []
+    for k in keywords:
+        i = low.find(k)
+        while i >= 0:
+            if i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "_-"):
+                m = rx.match(text, i)
+                if m:
+                    found.append(m.group(1))
+            i = low.find(k, i + len(k))
+    return found
 
 
 class Redactor:
@@ -67,8 +85,8 @@ class Redactor:
         self._seen_lines: set[int] = set()
         self._re: re.Pattern[str] | None = None
         if text and self.keywords:
-            for m in _keyword_re(self.keywords, tuple(sorted(self.modifiers))).finditer(text):
-                self.add(m.group(1))
+            for value in _scan(text, self.keywords, _keyword_re(self.keywords, tuple(sorted(self.modifiers)))):
+                self.add(value)
 
     def add(self, secret: str | None) -> None:
         """A key to hide (quoted or not: both spellings are hidden)."""
@@ -115,6 +133,4 @@ class Redactor:
         if self._re is None:
             alts = "|".join(re.escape(s) for s in sorted(self.secrets, key=len, reverse=True))
             self._re = re.compile(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])")
-        if not any(s in message for s in self.secrets):
-            return message
         return self._re.sub(MASK, message)

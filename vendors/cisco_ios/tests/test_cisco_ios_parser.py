@@ -31,9 +31,11 @@ from vpnconf.parsing import (
     parser_module,
     to_site_data,
 )
+from vpnconf.parsing.indented import needs_normalize
 from vpnconf.renderer import render_files
 
-_mod = parser_module("cisco_ios")
+VENDOR = "cisco_ios"
+_mod = parser_module(VENDOR)
 parse, type7_decode = _mod.parse, _mod.type7_decode
 
 
@@ -389,7 +391,7 @@ def _words(text: str) -> list[list[str]]:
 
 
 def test_normalize_gate_is_a_superset_of_what_normalize_changes():
-    """The parser calls normalize only when ``_needs_normalize`` says it may
+    """The parser calls normalize only when ``needs_normalize`` says it may
     change the text: wherever it says no, normalize changes nothing but
     spacing and notes nothing (every case, corpus file, rendered output and
     the benchmark config)."""
@@ -404,11 +406,11 @@ def test_normalize_gate_is_a_superset_of_what_normalize_changes():
     texts["benchmark"] = generated_config(400, 10_000)
     for name, text in texts.items():
         text = text.replace("\r\n", "\n")
-        if not _mod._needs_normalize(text):
+        if not needs_normalize(text, VENDOR):
             new, notes = normalize(text, "cisco_ios")
             assert notes == [] and _words(new) == _words(text), name
     for name in NORMALIZE_CASES:
-        assert _mod._needs_normalize(case_text(name)), name
+        assert needs_normalize(case_text(name), VENDOR), name
 
 
 @pytest.mark.parametrize(
@@ -427,7 +429,7 @@ def test_normalize_gate_is_a_superset_of_what_normalize_changes():
 )
 def test_normalize_gate_finds_each_form(line):
     text = "hostname r\ninterface GigabitEthernet0/0\n ip address 192.0.2.1 255.255.255.0\n" + line + "\n"
-    assert _mod._needs_normalize(text)
+    assert needs_normalize(text, VENDOR)
     from vpnconf.parsing.indented import normalize
 
     new, notes = normalize(text, "cisco_ios")
@@ -449,7 +451,7 @@ def test_normalize_gate_leaves_top_level_commands_alone(line):
     """Top-level commands that begin like an interface's sub-commands are not
     re-attached to the interface above them."""
     text = "interface GigabitEthernet0/0\n ip address 192.0.2.1 255.255.255.0\n!\n" + line + "\n"
-    assert not _mod._needs_normalize(text), line
+    assert not needs_normalize(text, VENDOR), line
 
 
 def test_corpus_other_vendors_are_not_detected_as_ios():

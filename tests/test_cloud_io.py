@@ -352,3 +352,33 @@ def test_cli_export_terraform_and_bundle(vpnconf_bin, tmp_path):
     r = subprocess.run([*vpnconf_bin, "import", str(bundle), "--format", "json"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert [x["priority"] for x in json.loads(r.stdout)["tunnels"][0]["routes"]] == [0, 100]
+
+
+@pytest.mark.parametrize("name", ["bgp-pair", "static-pair", "quickstart"])
+def test_site_file_exports_and_imports_into_itself(name, tmp_path):
+    """A site written by hand (identities without values, a VPC, pairs): the
+    bundle imported into the site without its tunnels gives the same tunnels,
+    the identities now naming the gateways' addresses; the HCL is well formed."""
+    from vpnconf.io import require_site
+    from vpnconf.model import Identity, dump_site
+
+    site = require_site(ROOT / "samples" / f"{name}.yaml")
+    base = dump_site(site, show_secrets=True)
+    base["tunnels"], base["pairs"] = [], []
+    losses: list[str] = []
+    bundle = json.loads(json.dumps(site_to_tencent(site, site.tunnels, show_secrets=True, losses=losses)))
+    data, _notes = import_documents([(bundle, "bundle.json", None)], base)
+    again, findings = site_from_data(data, "bundle.json")
+    assert again is not None and not [f for f in findings if f.severity == "error"], [f.text() for f in findings]
+    for t, back in zip(site.tunnels, again.tunnels, strict=True):
+        gw, cgw = site.vpn_gateway(t.vpn_gateway), site.customer_gateway(t.customer_gateway)
+        ike = t.ike.model_copy(
+            update={
+                "local_id": t.ike.local_id if t.ike.local_id.value else Identity(value=str(gw.public_ip)),
+                "peer_id": t.ike.peer_id if t.ike.peer_id.value else Identity(value=str(cgw.public_ip)),
+            }
+        )
+        assert back == t.model_copy(update={"ike": ike})
+    hcl = site_to_hcl(site, site.tunnels)
+    hcl2.loads(hcl)
+    terraform_fmt_check(tmp_path, hcl)

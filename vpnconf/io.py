@@ -1,7 +1,11 @@
 """Inputs and outputs: site files (YAML or JSON), Tencent API JSON
-(CreateVpnConnection request, DescribeVpnConnections response), Terraform
-``tencentcloud_vpn_connection`` resources (``terraform show -json``), and the
-export of a tunnel as a CreateVpnConnection request."""
+(DescribeVpnConnections / CreateVpnConnection, DescribeVpnGateways /
+CreateVpnGateway, DescribeCustomerGateways / CreateCustomerGateway,
+DescribeVpnGatewayRoutes / CreateVpnGatewayRoutes), Terraform JSON
+(``terraform show -json``: tencentcloud_vpn_connection, _vpn_gateway,
+_vpn_customer_gateway, _vpn_gateway_route, _route_table_entry), and the export
+of tunnels as a CreateVpnConnection request or every Create request (the
+bundle). Terraform HCL is written by :mod:`vpnconf.terraform`."""
 
 from __future__ import annotations
 
@@ -988,6 +992,8 @@ def tunnel_to_tencent(
         }
         if (t.bgp.hold_time, t.bgp.keepalive) != (90, 30):
             losses.append(f"{tp}.bgp.hold_time/keepalive: the API has no BGP timers (Tencent's own apply)")
+        if t.bgp.advertise:
+            losses.append(f"{tp}.bgp.advertise: the IDC announces these over BGP; the API has no field for them")
     if t.health_check is not None:
         req["EnableHealthCheck"] = t.health_check.enabled
         if t.health_check.local_ip is not None:
@@ -1045,7 +1051,19 @@ def site_to_tencent(
             )
     if routes:
         out["CreateVpnGatewayRoutes"] = [{"VpnGatewayId": gw, "Routes": rs} for gw, rs in routes.items()]
+    losses.extend(pair_losses(site, tunnels, "the API"))
     return out
+
+
+def pair_losses(site: Site, tunnels: list[Tunnel], where: str) -> list[str]:
+    """Tunnel pairs among ``tunnels``: no cloud object holds them (route
+    priorities and BGP say which tunnel is preferred)."""
+    names = {t.name for t in tunnels}
+    return [
+        f"pairs[{i}] ({p.name}, {p.mode}): {where} has no tunnel pair; the route priorities or BGP carry the preference"
+        for i, p in enumerate(site.pairs)
+        if names & set(p.tunnels)
+    ]
 
 
 def site_schema() -> dict[str, Any]:

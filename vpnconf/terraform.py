@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .io import TC_ENCRYPTION, TC_ESP_INTEGRITY, TC_IKE_INTEGRITY, TC_ROUTE_TYPE, _tc_id
+from .io import TC_ENCRYPTION, TC_ESP_INTEGRITY, TC_IKE_INTEGRITY, TC_ROUTE_TYPE, _tc_id, pair_losses
 from .model import Site, Tunnel
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -215,6 +215,7 @@ def site_to_hcl(
             if r.description:
                 attrs.append(("description", r.description))
             blocks.append(_block("resource", ["tencentcloud_route_table_entry", f"{label}_{i}"], attrs))
+    losses.extend(pair_losses(site, tunnels, "the provider"))
     return "\n".join(blocks)
 
 
@@ -292,4 +293,8 @@ def _connection(
         )
         if (t.bgp.hold_time, t.bgp.keepalive) != (90, 30):
             losses.append(f"{tp}.bgp.hold_time/keepalive: the provider has no BGP timers")
+        if t.bgp.advertise:
+            losses.append(
+                f"{tp}.bgp.advertise: the IDC announces these over BGP; the provider has no argument for them"
+            )
     return attrs

@@ -77,7 +77,7 @@ def test_ikev2_pfs_mismatch_is_a_rekey_warning():
 
 def vendor_with(behaviour: str, value: bool = True) -> str:
     """A vendor whose vendor.yaml ``behaviour:`` says so (vendors named by data, not here)."""
-    return next(v.id for v in vendors().values() if bool(v.behaviour.get(behaviour)) is value)
+    return next(v.id for v in vendors().values() if v.behaviour.get(behaviour) is value)
 
 
 def test_a_vendor_that_accepts_a_pfs_offer_without_pfs():
@@ -173,3 +173,16 @@ def test_against_profile_clean_and_alternative_proposal():
     fs = check_against_profile(dev, get_profile("aws"))
     f = next(x for x in fs if x.rule == "CLOUD-IKE-PROPOSAL")
     assert f.severity == "warning" and "another proposal is acceptable" in f.message
+
+
+def test_an_undocumented_behaviour_is_cannot_tell_never_another_vendors():
+    """A vendor whose vendor.yaml declares a behaviour null (undocumented) gets
+    "cannot tell" where that behaviour decides; it never inherits another
+    vendor's behaviour (here: IKEv1, PFS offered to an end without PFS)."""
+    unknown = next((v.id for v in vendors().values() if v.behaviour.get("accepts_pfs_offer") is None), None)
+    if unknown is None:
+        pytest.skip("every vendor documents accepts_pfs_offer")
+    a, b = ends(lambda t: t["ipsec"].update(pfs=14))  # a: IDC without PFS, b: cloud with PFS 14
+    fs = check_peer(a, b, a_vendor=unknown)
+    (pfs,) = [x for x in fs if x.rule == "PEER-PFS"]
+    assert pfs.severity == "warning" and "cannot tell" in pfs.message

@@ -113,6 +113,10 @@ def test_folder_holds_the_contract(vendor: str) -> None:
         for tpl in var.files.values():
             assert (d / "templates" / tpl).is_file(), f"{vendor} variant {name}: templates/{tpl} missing"
     assert (d / "README.md").is_file(), f"{vendor}: README.md (sources for every keyword and default) missing"
+    from vpnconf.compat import BEHAVIOURS
+
+    undeclared = sorted(set(BEHAVIOURS) - set(v.behaviour))
+    assert not undeclared, f"{vendor}: vendor.yaml behaviour does not declare {undeclared} (true, false or null)"
     if (d / "parser.py").is_file():
         cases = sorted((d / "cases").glob("*.yaml"))
         assert cases, f"{vendor}: a parser without parse cases (cases/*.yaml)"

@@ -6,8 +6,8 @@ point of view (``local`` = that end). A site tunnel becomes the cloud end with
 ``cloud_end``, or the IDC end with ``idc_end``.
 
 Where implementations differ, the behaviour modelled is written down here and
-in tests (tests/test_check.py), and the vendor's ``behaviour`` table in its
-vendors/<id>/vendor.yaml can override the strongSwan default:
+in tests (tests/test_check.py); every vendor declares each behaviour in the
+``behaviour`` table of its vendors/<id>/vendor.yaml (``BEHAVIOURS``):
 
 - PFS, IKEv1: quick mode carries the DH group; a responder whose proposal has
   no DH rejects an offer with one and vice versa (strongSwan). Cisco IOS
@@ -55,24 +55,26 @@ from .model import IdentityType, Site, Tunnel, is_aead
 from .parsing import Ident, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set
 
-STRONGSWAN_BEHAVIOUR: dict[str, Any] = {
-    "accepts_pfs_offer": False,
-    "ikev1_rejects_longer_lifetime": False,
-    # seen in the lab (tests/test_lab.py, differential runs): an IKEv1
-    # responder accepts quick-mode selectors contained in its own
-    "ikev1_responder_accepts_narrower_ts": True,
+#: The negotiation behaviours a vendor's vendor.yaml ``behaviour:`` declares,
+#: every one of them (the conformance suite checks): true, false, or null when
+#: the vendor's documentation does not say (then check says "cannot tell"
+#: where that behaviour decides). No vendor's behaviour is a default for another.
+BEHAVIOURS: dict[str, str] = {
+    "accepts_pfs_offer": "IKEv1: with no PFS configured, it accepts a quick-mode offer that carries a DH group",
+    "ikev1_rejects_longer_lifetime": "IKEv1 responder: it rejects an ISAKMP proposal with a longer lifetime than its own",
+    "ikev1_responder_accepts_narrower_ts": "IKEv1 responder: it accepts quick-mode selectors contained in its own",
 }
 
 
 def behaviour(vendor_id: str | None) -> dict[str, Any]:
-    out = dict(STRONGSWAN_BEHAVIOUR)
-    if vendor_id:
-        from .catalog import vendors
+    """A vendor's declared behaviours (None where undocumented). An end of no
+    known vendor (a cloud end) is modelled as the lab's daemon, the judge the
+    differential tests check against."""
+    from .catalog import lab_vendor, vendors
 
-        v = vendors().get(vendor_id)
-        if v is not None:
-            out.update(getattr(v, "behaviour", {}) or {})
-    return out
+    v = vendors().get(vendor_id) if vendor_id else lab_vendor()
+    declared = (v.behaviour if v is not None else {}) or {}
+    return {k: declared.get(k) for k in BEHAVIOURS}
 
 
 # ------------------------------------------------------------ site -> end
@@ -446,8 +448,24 @@ def check_peer(
                 for end, name, vend in ((a, a_name, a_vendor), (b, b_name, b_vendor))
                 if end.pfs is None and behaviour(vend)["accepts_pfs_offer"]
             ]
+            undocumented = [
+                name
+                for end, name, vend in ((a, a_name, a_vendor), (b, b_name, b_vendor))
+                if end.pfs is None and behaviour(vend)["accepts_pfs_offer"] is None
+            ]
             offered_by_other = tolerant and (a.pfs is None) != (b.pfs is None)
-            if offered_by_other:
+            if not offered_by_other and undocumented:
+                f(
+                    "PEER-PFS",
+                    "warning",
+                    f"PFS differs ({pa} vs {pb}): cannot tell whether {undocumented[0]} accepts a PFS offer "
+                    "when it has none (its vendor's behaviour is not documented); if not, quick mode fails",
+                    pa,
+                    pb,
+                    f"set PFS {pb} on {a_name} or {pa} on {b_name}",
+                    "child",
+                )
+            elif offered_by_other:
                 f(
                     "PEER-PFS",
                     "warning",
@@ -480,7 +498,19 @@ def check_peer(
             b_in_a = all(any(r2.subnet_of(x) and l2.subnet_of(y) for x, y in an) for l2, r2 in bn) and bool(bn)
             narrower = "a" if a_in_b else "b" if b_in_a else None
             resp_vendor = b_vendor if narrower == "a" else a_vendor
-            if narrower and behaviour(resp_vendor)["ikev1_responder_accepts_narrower_ts"]:
+            accepts = behaviour(resp_vendor)["ikev1_responder_accepts_narrower_ts"]
+            if narrower and accepts is None:
+                f(
+                    "PEER-SELECTORS",
+                    "warning",
+                    "traffic selectors are not mirrored: cannot tell whether the responder accepts the narrower "
+                    "side's selectors (its vendor's behaviour is not documented)",
+                    missing,
+                    extra,
+                    "mirror each selector pair exactly on both ends",
+                    "child",
+                )
+            elif narrower and accepts:
                 who = a_name if narrower == "a" else b_name
                 if initiator is None or initiator == narrower:
                     f(

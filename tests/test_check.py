@@ -186,3 +186,63 @@ def test_an_undocumented_behaviour_is_cannot_tell_never_another_vendors():
     fs = check_peer(a, b, a_vendor=unknown)
     (pfs,) = [x for x in fs if x.rule == "PEER-PFS"]
     assert pfs.severity == "warning" and "cannot tell" in pfs.message
+
+
+def _pair_site(mutate=None):
+    import yaml
+
+    from conftest import SAMPLES
+    from vpnconf.io import site_from_data
+
+    d = yaml.safe_load((SAMPLES / "bgp-pair.yaml").read_text())
+    if mutate:
+        mutate(d)
+    site, findings = site_from_data(d, "bgp-pair.yaml")
+    assert site is not None, [f.text() for f in findings]
+    return site
+
+
+def test_route_based_bgp_ends_match_and_any_any_selectors():
+    site = _pair_site()
+    t = site.tunnels[0]
+    a, b = idc_end(site, t), cloud_end(site, t)
+    assert b.selectors == [("0.0.0.0/0", "0.0.0.0/0")] and a.route_based and b.bgp and a.bgp
+    fs = check_peer(a, b)
+    assert not [x for x in fs if x.severity == "error"], [x.text() for x in fs]
+    assert establishes(fs) == (True, True)
+
+
+def test_bgp_mismatches_are_routing_errors_but_the_sas_come_up():
+    site = _pair_site()
+    other = _pair_site(lambda d: d["customer_gateways"][0].update(bgp_asn=65099))
+    a, b = idc_end(other, other.tunnels[0]), cloud_end(site, site.tunnels[0])
+    fs = check_peer(a, b)
+    bgp = [x for x in fs if x.rule == "PEER-BGP"]
+    assert bgp and all(x.severity == "error" and x.extra["stage"] == "routing" for x in bgp)
+    assert any("65099" in x.message for x in bgp)
+    assert establishes(fs) == (True, True)  # IKE and CHILD SAs are not the routing's business
+    a.bgp = None
+    fs = check_peer(a, b)
+    assert [x.message for x in fs if x.rule == "PEER-BGP"] == [
+        "only the peer runs BGP over the tunnel: no routes are exchanged"
+    ]
+
+
+def test_a_proposal_list_meets_one_proposal():
+    site = _pair_site(
+        lambda d: d["tunnels"][0]["ike"].update(
+            proposals=[
+                {"encryption": "aes128", "integrity": "sha1", "dh_group": 2},
+                {"encryption": "aes256", "integrity": "sha256", "dh_group": 14},
+            ],
+            encryption="aes128",
+            integrity="sha1",
+            dh_group=2,
+        )
+    )
+    one = _pair_site()
+    fs = check_peer(idc_end(site, site.tunnels[0]), cloud_end(one, one.tunnels[0]))
+    assert "PEER-IKE-PROPOSAL" not in rules(fs)  # the second offer is the peer's one
+    none = _pair_site(lambda d: d["tunnels"][0]["ike"].update(dh_group=19))
+    fs = check_peer(idc_end(site, site.tunnels[0]), cloud_end(none, none.tunnels[0]))
+    assert "PEER-IKE-PROPOSAL" in rules(fs, "error")

@@ -52,7 +52,7 @@ from .allowed import (
 )
 from .findings import Finding
 from .model import IdentityType, Site, Tunnel, is_aead
-from .parsing import Ident, ParsedDevice, ParsedTunnel, Proposal
+from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set
 
 #: The negotiation behaviours a vendor's vendor.yaml ``behaviour:`` declares,
@@ -84,10 +84,27 @@ def _ident(i: Any, default_ip: str) -> Ident:
     return Ident("address", i.value or default_ip)
 
 
+_ANY = ("0.0.0.0/0", "0.0.0.0/0")
+
+
 def cloud_end(site: Site, t: Tunnel) -> ParsedTunnel:
-    """The cloud's VPN gateway end of a site tunnel (local = VPN gateway)."""
+    """The cloud's VPN gateway end of a site tunnel (local = VPN gateway):
+    every proposal it takes, any/any selectors for a route-based tunnel
+    without an SPD, the IDC ranges it routes into the tunnel, its BGP session."""
     vg, cg = site.vpn_gateway(t.vpn_gateway), site.customer_gateway(t.customer_gateway)
-    return ParsedTunnel(
+    bgp = None
+    if t.bgp is not None:
+        bgp = ParsedBgp(
+            local_asn=vg.bgp_asn,
+            peer_asn=cg.bgp_asn,
+            local_ip=str(t.bgp.local_ip),
+            peer_ip=str(t.bgp.peer_ip),
+            prefixlen=t.bgp.tunnel_cidr.prefixlen,
+            hold_time=t.bgp.hold_time,
+            keepalive=t.bgp.keepalive,
+        )
+    selectors = [(str(p.local), str(peer)) for p in t.spd for peer in p.peers]
+    end = ParsedTunnel(
         name=t.name,
         variant="cloud",
         local_address=str(vg.public_ip),
@@ -96,19 +113,26 @@ def cloud_end(site: Site, t: Tunnel) -> ParsedTunnel:
         psk_state="clear",
         ike_version=t.ike.version,
         mode=t.ike.mode.value,
-        ike_proposals=[Proposal(t.ike.encryption.value, t.ike.integrity.value, int(t.ike.dh_group))],
+        ike_proposals=[Proposal(p.encryption.value, p.integrity.value, int(p.dh_group)) for p in t.ike.offers()],
         ike_lifetime=t.ike.lifetime_seconds,
         local_id=_ident(t.ike.local_id, str(vg.public_ip)),
         peer_id=_ident(t.ike.peer_id, str(cg.public_ip)),
-        esp_proposals=[Proposal(t.ipsec.encryption.value, t.ipsec.integrity.value)],
+        esp_proposals=[
+            Proposal(p.encryption.value, None if is_aead(p.encryption) else p.integrity.value) for p in t.ipsec.offers()
+        ],
         pfs=None if t.ipsec.pfs is None else int(t.ipsec.pfs),
         ipsec_lifetime_seconds=t.ipsec.lifetime_seconds,
         ipsec_lifetime_kb=t.ipsec.lifetime_kb,
-        selectors=[(str(p.local), str(peer)) for p in t.spd for peer in p.peers],
+        selectors=selectors or ([_ANY] if t.route_based else []),
         dpd_enabled=t.dpd.enabled,
         dpd_timeout=t.dpd.timeout_seconds,
         dpd_action=t.dpd.action.value,
+        route_based=t.route_based,
+        routes=[str(r.destination) for r in t.routes],
+        bgp=bgp,
     )
+    end.extra["networks"] = [str(n) for n in site.vpc.cidr_blocks]
+    return end
 
 
 def idc_end(site: Site, t: Tunnel) -> ParsedTunnel:
@@ -135,6 +159,21 @@ def idc_end(site: Site, t: Tunnel) -> ParsedTunnel:
         dpd_enabled=c.dpd_enabled,
         dpd_timeout=c.dpd_timeout,
         dpd_action=c.dpd_action,
+        route_based=c.route_based,
+        # the IDC routes the VPC's ranges into the tunnel (or learns them over BGP)
+        routes=[] if c.bgp else list(c.extra["networks"]),
+        bgp=None
+        if c.bgp is None
+        else ParsedBgp(
+            local_asn=c.bgp.peer_asn,
+            peer_asn=c.bgp.local_asn,
+            local_ip=c.bgp.peer_ip,
+            peer_ip=c.bgp.local_ip,
+            prefixlen=c.bgp.prefixlen,
+            hold_time=c.bgp.hold_time,
+            keepalive=c.bgp.keepalive,
+            advertise=[str(n) for n in t.bgp.advertise] if t.bgp else [],
+        ),
     )
 
 
@@ -594,6 +633,7 @@ def check_peer(
                             f"lower the other end's IKE lifetime to {own} s",
                             "ike",
                         )
+    _routing(a, b, a_name, b_name, f)
     if a.dpd_enabled != b.dpd_enabled:
         f(
             "PEER-DPD",
@@ -606,6 +646,83 @@ def check_peer(
         )
     del ike_failed
     return out
+
+
+def _routing(a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, f: Any) -> None:
+    """Route-based ends: the BGP session over the tunnel (both ends run it,
+    ASNs and inside addresses mirrored), or static routes into the tunnel for
+    the other end's networks. Stage "routing": the SAs come up either way."""
+    if not (a.route_based or b.route_based):
+        return
+    if a.route_based != b.route_based:
+        pol = b_name if a.route_based else a_name
+        f(
+            "PEER-ROUTE-TYPE",
+            "info",
+            f"{pol} is policy-based, the other end route-based: the selectors decide (PEER-SELECTORS)",
+            a.route_based,
+            b.route_based,
+            "use the same kind at both ends",
+            "routing",
+        )
+        return
+    if (a.bgp is None) != (b.bgp is None):
+        lone = a_name if a.bgp else b_name
+        f(
+            "PEER-BGP",
+            "error",
+            f"only {lone} runs BGP over the tunnel: no routes are exchanged",
+            a.bgp is not None,
+            b.bgp is not None,
+            "configure the BGP session at both ends (or static routes at both)",
+            "routing",
+        )
+        return
+    if a.bgp is not None and b.bgp is not None:
+        x, y = a.bgp, b.bgp
+        for what, mine, theirs in (
+            ("ASN", x.local_asn, y.peer_asn),
+            ("ASN", y.local_asn, x.peer_asn),
+            ("inside address", x.local_ip, y.peer_ip),
+            ("inside address", y.local_ip, x.peer_ip),
+        ):
+            if mine is not None and theirs is not None and mine != theirs:
+                f(
+                    "PEER-BGP",
+                    "error",
+                    f"BGP {what}: one end is {mine}, the other expects {theirs}: the session does not establish",
+                    mine,
+                    theirs,
+                    f"make the {what} the same at both ends",
+                    "routing",
+                )
+        if x.prefixlen and y.prefixlen and x.prefixlen != y.prefixlen:
+            f(
+                "PEER-BGP",
+                "warning",
+                f"inside prefix lengths differ (/{x.prefixlen} vs /{y.prefixlen})",
+                x.prefixlen,
+                y.prefixlen,
+                "use the same inside /30 at both ends",
+                "routing",
+            )
+        return
+    for end, name, other in ((a, a_name, b), (b, b_name, a)):
+        nets = other.extra.get("networks") or []
+        if not nets or not end.routes:
+            continue
+        routed = [ipaddress.IPv4Network(r, strict=False) for r in end.routes]
+        uncovered = [n for n in nets if not any(ipaddress.IPv4Network(n).subnet_of(r) for r in routed)]
+        if uncovered:
+            f(
+                "PEER-ROUTES",
+                "warning",
+                f"{name} routes none of {', '.join(uncovered)} into the tunnel",
+                end.routes,
+                nets,
+                f"add static routes for {', '.join(uncovered)} through the tunnel on {name}",
+                "routing",
+            )
 
 
 def _same_id(x: Ident, y: Ident) -> bool:

@@ -500,7 +500,6 @@ def tunnel_from_terraform(values: dict[str, Any], src: _Src | None = None, loc: 
         src.whole(values["dpd_timeout"], (*loc, "dpd_timeout"), "seconds")
     bgps = src.objs(values.get("bgp_config"), (*loc, "bgp_config"))
     src.obj(values.get("tags"), (*loc, "tags"))
-    src.objs(values.get("health_check_config"), (*loc, "health_check_config"))
     conn: dict[str, Any] = {
         "VpnConnectionId": values.get("id"),
         "VpnConnectionName": values.get("name"),
@@ -542,6 +541,9 @@ def tunnel_from_terraform(values: dict[str, Any], src: _Src | None = None, loc: 
         "HealthCheckLocalIp": values.get("health_check_local_ip"),
         "HealthCheckRemoteIp": values.get("health_check_remote_ip"),
     }
+    probes = src.objs(values.get("health_check_config"), (*loc, "health_check_config"))
+    if probes and any(v not in (None, "", 0) for v in probes[0].values()):
+        conn["HealthCheckConfig"] = probes[0]  # named as not imported (the model has no probe settings)
     if bgps:
         b = bgps[0]
         conn["BgpConfig"] = {
@@ -845,7 +847,9 @@ def import_documents(
         if conn.get("VpcId") and not parts.vpc:
             parts.vpc = conn["VpcId"]
         if isinstance(conn.get("HealthCheckConfig"), dict) and any(conn["HealthCheckConfig"].values()):
-            parts.notes.append(f"{format_loc((*loc, 'HealthCheckConfig'))}: probe settings are not in the site model")
+            parts.notes.append(
+                f"{src.name}: {format_loc((*loc, 'HealthCheckConfig'))}: probe settings are not in the site model"
+            )
     for inst, r, src, rl in parts.gw_routes:
         into = by_conn.get(inst)
         if into is None:

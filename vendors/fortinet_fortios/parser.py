@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from vpnconf.model import is_aead
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
 from vpnconf.parsing.blocks import Config, Entry, Setting, build
 
 TYPE_CHECKING = False
@@ -226,6 +226,7 @@ class _Scope:
             for e in b.entries:
                 self.groups[e.name] = e
         self.policies = [e for b in self.configs("firewall policy") for e in b.entries]
+        self.statics = [e for b in self.configs("router static") for e in b.entries]
         # tunnel name -> policies: by `vpntunnel` (policy-based), by srcintf/dstintf (interface mode)
         self._by_vpntunnel: dict[str, list[str]] = {}
         self._by_intf: dict[str, list[str]] = {}
@@ -282,6 +283,7 @@ class _Parser:
         self.defaults = self.data.defaults
         self.roots, self.notes = build(text, **self.data.grammar)
         self.interfaces: dict[str, ipaddress.IPv4Address] = {}
+        self.iface_entries: dict[str, Entry] = {}  # `config system interface` entries by name
 
     def note(self, rule: str, msg: str, line: int | None, sev: Severity = "info") -> None:
         self.dev.note(rule, msg, line=line, severity=sev)
@@ -299,6 +301,7 @@ class _Parser:
         for node in _walk(self.roots):
             if node.name == "system interface":
                 for e in node.entries:
+                    self.iface_entries.setdefault(e.name, e)
                     s = e.settings.get("ip")
                     if s is not None and s.values:
                         addr = _ipv4(s.values[0].split("/")[0])
@@ -543,6 +546,7 @@ class _Parser:
 
         # phase2
         self._phase2(t, p2s, scope, p2_path)
+        self._route_based(t, scope, variant)
 
         # policies using this tunnel
         pols = scope.policies_of(p1.name, variant)
@@ -791,7 +795,7 @@ class _Parser:
                         p2.line,
                         "warning",
                     )
-            for pair in self._selectors(p2, scope, what):
+            for pair in self._selectors(t, p2, scope, what):
                 if pair not in t.selectors:
                     t.selectors.append(pair)
             an = _word(p2.get("auto-negotiate"))
@@ -1004,23 +1008,195 @@ class _Parser:
         )
         return None
 
-    def _selectors(self, p2: _Entry, scope: _Scope, what: str) -> list[tuple[str, str]]:
+    def _selectors(self, t: ParsedTunnel, p2: _Entry, scope: _Scope, what: str) -> list[tuple[str, str]]:
         src = self._side(p2, "src", scope, what)
         dst = self._side(p2, "dst", scope, what)
         if src is None or dst is None:
             return []
         pairs = [(str(a), str(b)) for a in src for b in dst]
         anyany = ("0.0.0.0/0", "0.0.0.0/0")
-        if anyany in pairs:
-            self.note(
-                "SELECTORS",
-                f"{what}: selectors are 0.0.0.0/0 both ways (any/any, route-based): the SPD must come from "
-                "the routes and firewall policies",
-                p2.line,
-                "warning",
-            )
+        if anyany in pairs:  # reported by _route_based, which knows whether the tunnel is route-based
+            t.extra.setdefault("any_any", []).append((p2.name, p2.line))
             pairs = [p for p in pairs if p != anyany]
         return pairs
+
+    # ----------------------------------------------------- route-based
+    def _route_based(self, t: ParsedTunnel, scope: _Scope, variant: str) -> None:
+        """An interface-mode tunnel whose phase2 selectors are 0.0.0.0/0 both ways (and no narrower
+        pair was read) is route-based: its static routes and BGP session are read."""
+        anyany: list[tuple[str, int]] = t.extra.get("any_any", [])
+        if not anyany:
+            return
+        if variant != "interface" or t.selectors:
+            for p2name, line in anyany:
+                self.note(
+                    "SELECTORS",
+                    f"phase2 {p2name!r}: selectors are 0.0.0.0/0 both ways (any/any, route-based): the SPD must "
+                    "come from the routes and firewall policies",
+                    line,
+                    "warning",
+                )
+            return
+        t.route_based = True
+        p2name, line = anyany[0]
+        self.note(
+            "SELECTORS",
+            f"phase2 {p2name!r}: selectors are 0.0.0.0/0 both ways (any/any): route-based tunnel, the routes "
+            f"into interface {t.name!r} decide what it carries",
+            line,
+        )
+        self._static_routes(t, scope)
+        self._bgp(t, scope)
+
+    def _static_routes(self, t: ParsedTunnel, scope: _Scope) -> None:
+        """`config router static` entries whose device is the tunnel interface: the networks routed
+        into the tunnel (a route without dst takes the default of vendor.yaml defaults.router-static)."""
+        found: list[dict[str, Any]] = []
+        for e in scope.statics:
+            dev = e.settings.get("device")
+            if dev is None or not dev.values or dev.values[0] != t.name:
+                continue
+            what = f"static route {e.name!r} (line {e.line})"
+            if _word(e.settings.get("status")) == "disable":
+                self.note("INACTIVE", f"{what} into tunnel {t.name!r} is disabled: not read", e.line)
+                continue
+            used: list[str] = []
+            notes: list[str] = []
+            entry = _Entry(e.name, e.line, dict(e.settings), [e])
+            nets: list[ipaddress.IPv4Network] | None
+            da = e.settings.get("dstaddr")
+            if e.settings.get("dst") is None and da is not None and da.values:
+                nets = self._resolve(da.values[0], scope, what, da.line, set())
+            else:
+                dst = self._get(t, entry, "router-static", "dst", "routes", used, notes)
+                one = _subnet(dst.values) if dst is not None else None
+                nets = [one] if one is not None else None
+                if nets is None:
+                    self.note("SYNTAX", f"{what}: dst is not an IPv4 subnet", dst.line if dst else e.line, "warning")
+            self._defaults_note(what, e.line, used, notes)
+            if not nets:
+                continue
+            for n in nets:
+                if str(n) not in t.routes:
+                    t.routes.append(str(n))
+            found.append(
+                {
+                    "dst": [str(n) for n in nets],
+                    "distance": _int(e.settings.get("distance")),
+                    "priority": _int(e.settings.get("priority")),
+                    "line": e.line,
+                }
+            )
+        t.extra["static_routes"] = found
+
+    def _bgp(self, t: ParsedTunnel, scope: _Scope) -> None:
+        """The BGP session over the tunnel: the tunnel interface's `ip` (this end) and `remote-ip`
+        (the cloud's end, with the inside prefix length), the `config router bgp` neighbor that is
+        the remote-ip (or names the tunnel as its interface), `set as`, timers and `config network`."""
+        blocks = scope.configs("router bgp")
+        iface = self.iface_entries.get(t.name)
+        local_ip = peer_ip = None
+        prefixlen: int | None = None
+        if iface is not None:
+            ip_s, rip_s = iface.settings.get("ip"), iface.settings.get("remote-ip")
+            if ip_s is not None and ip_s.values:
+                a = _ipv4(ip_s.values[0].split("/")[0])
+                local_ip = str(a) if a is not None and not a.is_unspecified else None
+            if rip_s is not None and rip_s.values:
+                a = _ipv4(rip_s.values[0].split("/")[0])
+                peer_ip = str(a) if a is not None and not a.is_unspecified else None
+                rnet = _subnet(rip_s.values)
+                if peer_ip is not None and rnet is not None and (len(rip_s.values) > 1 or "/" in rip_s.values[0]):
+                    prefixlen = rnet.prefixlen
+        neighbors = [e for b in blocks for c in b.configs if c.name == "neighbor" for e in c.entries]
+        nb = next((e for e in neighbors if peer_ip is not None and e.name == peer_ip), None)
+        if nb is None:
+            nb = next(
+                (e for e in neighbors if (s := e.settings.get("interface")) and s.values and s.values[0] == t.name),
+                None,
+            )
+        if nb is None:
+            if blocks and peer_ip is not None:
+                self.note(
+                    "MISSING",
+                    f"tunnel {t.name!r}: no BGP neighbor {peer_ip} (the tunnel interface's remote-ip) in "
+                    "'config router bgp': read as a static route-based tunnel",
+                    blocks[0].line,
+                    "warning",
+                )
+            return
+        what = f"BGP neighbor {nb.name!r}"
+        if peer_ip is None:
+            peer_ip = ipv4(nb.name)
+        if local_ip is None:
+            self.note(
+                "MISSING",
+                f"{what}: the tunnel interface {t.name!r} has no inside address ('config system interface' "
+                "/ set ip) in this text",
+                nb.line,
+                "warning",
+            )
+
+        def setting(key: str) -> Setting | None:
+            for b in blocks:
+                if key in b.settings:
+                    return b.settings[key]
+            return None
+
+        as_s = setting("as")
+        local_asn = _int(as_s)
+        if local_asn == 0:
+            self.note("INACTIVE", f"{what}: 'set as 0' disables BGP", as_s.line if as_s else nb.line, "warning")
+            local_asn = None
+        elif local_asn is None:
+            self.note(
+                "UNSUPPORTED" if as_s is not None else "MISSING",
+                f"{what}: the local AS ('config router bgp' / set as) is "
+                + ("not a plain AS number" if as_s is not None else "not in this text"),
+                as_s.line if as_s else nb.line,
+                "warning",
+            )
+        ra = nb.settings.get("remote-as")
+        peer_asn = _int(ra)
+        if peer_asn is None:
+            self.note(
+                "MISSING" if ra is None else "UNSUPPORTED",
+                f"{what}: remote-as is " + ("not in this text" if ra is None else "not a plain AS number"),
+                ra.line if ra else nb.line,
+                "warning",
+            )
+        hold = nb.settings.get("holdtime-timer") or setting("holdtime-timer")
+        keep = nb.settings.get("keep-alive-timer") or setting("keepalive-timer")
+        advertise: list[str] = []
+        for b in blocks:
+            for c in b.configs:
+                if c.name != "network":
+                    continue
+                for e in c.entries:
+                    pf = e.settings.get("prefix")
+                    net = _subnet(pf.values) if pf is not None and pf.values else None
+                    if net is None:
+                        self.note(
+                            "UNSUPPORTED",
+                            f"BGP network {e.name!r}: no IPv4 prefix (set prefix) read: not carried",
+                            e.line,
+                            "warning",
+                        )
+                    elif str(net) not in advertise:
+                        advertise.append(str(net))
+        t.bgp = ParsedBgp(
+            local_asn=local_asn,
+            peer_asn=peer_asn,
+            local_ip=local_ip,
+            peer_ip=peer_ip,
+            prefixlen=prefixlen,
+            hold_time=_int(hold),
+            keepalive=_int(keep),
+            advertise=advertise,
+            line=nb.line,
+        )
+        rm = nb.settings.get("route-map-in")
+        t.extra["bgp_route_map_in"] = rm.values[0] if rm is not None and rm.values else None
 
 
 def parse(text: str, name: str) -> ParsedDevice:

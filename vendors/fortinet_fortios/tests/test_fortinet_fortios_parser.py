@@ -238,11 +238,13 @@ def test_ikev2_gcm_one_disagreeing_phase2_and_the_model():
     assert tun.psk() == "Plain-Key-42"
 
 
-def test_any_any_one_selectors_finding_and_no_spd():
+def test_any_any_one_selectors_finding_and_a_static_route_based_tunnel():
     dev = parse(case_text("any-any-and-unresolved-names"), "route.conf")
     assert len([f for f in _rules(dev, "SELECTORS") if "any/any" in f.message]) == 1
-    _, losses = to_site_data(dev)
-    assert any("no traffic selectors" in f.message for f in losses)
+    data, losses = to_site_data(dev)
+    (tun,) = Site.model_validate(data).tunnels
+    assert (tun.route_type.value, tun.spd, tun.routes, tun.bgp) == ("static", [], [], None)
+    assert any("routes stay empty" in f.message for f in losses)
 
 
 def test_syntax_errors_are_errors_and_unclosed_blocks_warnings():

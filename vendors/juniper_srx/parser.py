@@ -92,7 +92,17 @@ from pathlib import Path
 from typing import Any
 
 from vpnconf.catalog import Vendor, vendors
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    PskState,
+    ipv4,
+    lookup,
+    small_int,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -187,6 +197,8 @@ _KEEP = frozenset(
         "interfaces",
         "routing-options",
         "routing-instances",
+        "protocols",
+        "policy-options",
         "logical-systems",
         "tenants",
         "groups",
@@ -776,6 +788,43 @@ class AddressCfg:
 
 
 @dataclass
+class BgpScopeCfg:
+    """One level of ``protocols bgp``: the whole protocol, a group or a neighbor (the most
+    specific level that sets a statement wins, as in Junos)."""
+
+    line: int
+    type: str | None = None
+    peer_as: str | None = None
+    local_as: str | None = None
+    hold_time: str | None = None
+    export: list[str] = field(default_factory=list)
+    import_: list[str] = field(default_factory=list)
+    unread: dict[str, int] = field(default_factory=dict)  # statement -> line, not read
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class BgpGroupCfg(BgpScopeCfg):
+    name: str = ""
+    neighbors: dict[str, BgpScopeCfg] = field(default_factory=dict)
+
+
+@dataclass
+class PolicyTermCfg:
+    """One term of a ``policy-options policy-statement`` (name "" for a statement without
+    terms): what it matches and what it does."""
+
+    name: str
+    line: int
+    route_filters: list[tuple[str, str, int]] = field(default_factory=list)  # (prefix, match type, line)
+    prefix_lists: list[tuple[str, int]] = field(default_factory=list)  # (list name, line)
+    other_from: list[tuple[str, int]] = field(default_factory=list)  # (from condition, line): protocol ...
+    action: str | None = None  # accept | reject
+    as_path_prepend: str | None = None
+    local_preference: int | None = None
+
+
+@dataclass
 class JunosConfig:
     """What the text says, object by object (names as written, keywords as written)."""
 
@@ -792,6 +841,14 @@ class JunosConfig:
     zone_of_interface: dict[str, str] = field(default_factory=dict)
     interface_addresses: dict[str, list[str]] = field(default_factory=dict)  # "ge-0/0/0.0" -> ["10.0.0.1/24"]
     routes: list[tuple[str, str, int]] = field(default_factory=list)  # (prefix, next hop, line)
+    route_preferences: dict[tuple[str, str], int] = field(default_factory=dict)  # (prefix, next hop) -> preference
+    interface_mtu: dict[str, int] = field(default_factory=dict)  # "st0.1" -> family inet mtu
+    tcp_mss_ipsec: int | None = None  # security flow tcp-mss ipsec-vpn mss
+    bgp_global: BgpScopeCfg | None = None
+    bgp_groups: dict[str, BgpGroupCfg] = field(default_factory=dict)
+    autonomous_system: tuple[str, int] | None = None  # (routing-options autonomous-system, line)
+    policy_statements: dict[str, dict[str, PolicyTermCfg]] = field(default_factory=dict)
+    prefix_lists: dict[str, list[str]] = field(default_factory=dict)
     policies: list[SecPolicyCfg] = field(default_factory=list)
     formats: set[str] = field(default_factory=set)
     version: str | None = None
@@ -837,6 +894,10 @@ class _Reader:
                 self.interface(st, w)
             elif head == "routing-options":
                 self.route(st, w[1:])
+            elif head == "protocols":
+                self.protocols(st, w[1:])
+            elif head == "policy-options":
+                self.policy_options(st, w[1:])
             elif head == "routing-instances" and len(w) > 2 and w[2] == "routing-options":
                 self.route(st, w[3:])
             elif head in ("logical-systems", "tenants"):
@@ -863,7 +924,7 @@ class _Reader:
 
     def inactive(self, st: Stmt) -> None:
         w = st.words
-        if len(w) > 1 and w[0] in ("security", "interfaces", "routing-options"):
+        if len(w) > 1 and w[0] in ("security", "interfaces", "routing-options", "protocols", "policy-options"):
             off = st.off or w
             self.once(
                 ("INACTIVE", str(st.inactive)),
@@ -890,6 +951,8 @@ class _Reader:
                 self.address_book(st, f"zone:{zone}", w[5:])
         elif sec == "policies":
             self.sec_policy(st, w[2:])
+        elif sec == "flow" and len(w) > 5 and w[2:5] == ["tcp-mss", "ipsec-vpn", "mss"]:
+            self.cfg.tcp_mss_ipsec = small_int(w[5])
 
     # -------------------------------------------------------------- IKE
     def ike(self, st: Stmt, r: list[str]) -> None:
@@ -1270,6 +1333,16 @@ class _Reader:
                     p.pair_policy = rest[4]
 
     def interface(self, st: Stmt, w: list[str]) -> None:
+        # "interfaces st0.1 family inet ..." is the short form of "interfaces st0 unit 1 family inet ..."
+        if len(w) > 2 and "." in w[1] and w[2] == "family":
+            ifname, unit = w[1].split(".", 1)
+            w = [w[0], ifname, "unit", unit, *w[2:]]
+        # interfaces IF unit N family inet mtu M
+        if len(w) > 7 and w[2] == "unit" and w[4] == "family" and w[5] == "inet" and w[6] == "mtu":
+            n = small_int(w[7])
+            if n is not None:
+                self.cfg.interface_mtu[f"{w[1]}.{w[3]}"] = n
+            return
         # interfaces IF unit N family inet address A [primary ...]
         if len(w) > 7 and w[2] == "unit" and w[4] == "family" and w[5] == "inet" and w[6] == "address":
             addrs = self.cfg.interface_addresses.setdefault(f"{w[1]}.{w[3]}", [])
@@ -1283,9 +1356,96 @@ class _Reader:
                 addrs.insert(0, w[7])
 
     def route(self, st: Stmt, r: list[str]) -> None:
-        # routing-options static route X next-hop NH / qualified-next-hop NH
+        # routing-options static route X next-hop NH / qualified-next-hop NH [preference P]
         if len(r) > 4 and r[0] == "static" and r[1] == "route" and r[3] in ("next-hop", "qualified-next-hop"):
-            self.cfg.routes.append((r[2], r[4], st.line))
+            if not any(x[:2] == (r[2], r[4]) for x in self.cfg.routes):
+                self.cfg.routes.append((r[2], r[4], st.line))
+            if r[3] == "qualified-next-hop" and len(r) > 6 and r[5] == "preference":
+                n = small_int(r[6])
+                if n is not None:
+                    self.cfg.route_preferences[(r[2], r[4])] = n
+        elif len(r) > 1 and r[0] == "autonomous-system":
+            self.cfg.autonomous_system = (r[1], st.line)
+
+    # ----------------------------------------------------------- BGP
+    _BGP_LISTS = {"export": "export", "import": "import_"}
+    _BGP_VALUES = {"type": "type", "peer-as": "peer_as", "local-as": "local_as", "hold-time": "hold_time"}
+
+    def protocols(self, st: Stmt, r: list[str]) -> None:
+        """``protocols bgp [group G [neighbor N]] <statement>``: the statements a tunnel's
+        BGP session is built from, at the level they are written."""
+        if not r or r[0] != "bgp":
+            return
+        cfg = self.cfg
+        rest = r[1:]
+        if rest[:1] == ["group"] and len(rest) > 1:
+            g = cfg.bgp_groups.get(rest[1])
+            if g is None:
+                g = cfg.bgp_groups[rest[1]] = BgpGroupCfg(st.line, name=rest[1])
+            scope: BgpScopeCfg = g
+            rest = rest[2:]
+            if rest[:1] == ["neighbor"] and len(rest) > 1:
+                nb = g.neighbors.get(rest[1])
+                if nb is None:
+                    nb = g.neighbors[rest[1]] = BgpScopeCfg(st.line)
+                scope, rest = nb, rest[2:]
+        else:
+            if cfg.bgp_global is None:
+                cfg.bgp_global = BgpScopeCfg(st.line)
+            scope = cfg.bgp_global
+        if not rest:
+            return
+        key, args = rest[0], rest[1:]
+        if key in self._BGP_LISTS and args:
+            lst = getattr(scope, self._BGP_LISTS[key])
+            lst.extend(a for a in args if a not in lst)
+            scope.lines.setdefault(key, st.line)
+        elif key in self._BGP_VALUES and args:
+            setattr(scope, self._BGP_VALUES[key], args[0])
+            scope.lines[key] = st.line
+        elif key not in ("description", "neighbor", "group") or not st.block:
+            scope.unread.setdefault(key, st.line)
+
+    def policy_options(self, st: Stmt, r: list[str]) -> None:
+        """``policy-options prefix-list L X`` and ``policy-statement P [term T] from|then ...``."""
+        cfg = self.cfg
+        if len(r) > 2 and r[0] == "prefix-list":
+            lst = cfg.prefix_lists.setdefault(r[1], [])
+            if r[2] not in lst:
+                lst.append(r[2])
+            return
+        if len(r) < 2 or r[0] != "policy-statement":
+            if len(r) == 2 and r[0] == "prefix-list":
+                cfg.prefix_lists.setdefault(r[1], [])
+            return
+        terms = cfg.policy_statements.setdefault(r[1], {})
+        rest = r[2:]
+        tname = ""
+        if rest[:1] == ["term"] and len(rest) > 1:
+            tname, rest = rest[1], rest[2:]
+        term = terms.get(tname)
+        if term is None:
+            term = terms[tname] = PolicyTermCfg(tname, st.line)
+        if len(rest) < 2:
+            return
+        what, args = rest[0], rest[1:]
+        if what == "from":
+            if args[0] == "route-filter" and len(args) > 1:
+                kind = " ".join(args[2:]) or "exact"
+                if not any(f[0] == args[1] for f in term.route_filters):
+                    term.route_filters.append((args[1], kind, st.line))
+            elif args[0] in ("prefix-list", "prefix-list-filter") and len(args) > 1:
+                if not any(x[0] == args[1] for x in term.prefix_lists):
+                    term.prefix_lists.append((args[1], st.line))
+            else:
+                term.other_from.append((" ".join(args[:2]), st.line))
+        elif what == "then":
+            if args[0] in ("accept", "reject"):
+                term.action = args[0]
+            elif args[0] == "as-path-prepend" and len(args) > 1:
+                term.as_path_prepend = args[1]
+            elif args[0] == "local-preference" and len(args) > 1:
+                term.local_preference = small_int(args[1])
 
 
 # ---------------------------------------------------------------- builder
@@ -1969,8 +2129,210 @@ class _Builder:
                 f"{where}: route-based without proxy-identity or traffic-selector: the SA is negotiated as "
                 f"0.0.0.0/0 <-> 0.0.0.0/0 (any/any); no selector is recorded{via}",
                 vpn.line,
+            )
+        self.route_based(t, vpn, routes)
+
+    def route_based(self, t: ParsedTunnel, vpn: VpnCfg, routes: list[tuple[str, str, int]]) -> None:
+        """The tunnel behind an st0 unit: its static routes, the BGP session whose neighbor is in
+        the unit's subnet, MTU and MSS. A tunnel without selectors (any/any) or with a BGP session
+        is route-based (``ParsedTunnel.route_based``); one with selectors stays the SPD it says."""
+        cfg = self.cfg
+        unit = vpn.bind_interface or ""
+        where = f"ipsec vpn {_safe(vpn.name)}"
+        t.extra["st0_unit"] = unit
+        for prefix, _nh, line in routes:
+            net = _v4net(prefix)
+            if net is None:
+                self.note(
+                    "SYNTAX", f"static route {_safe(prefix)} via {_safe(unit)} is not an IPv4 prefix", line, "warning"
+                )
+            elif net not in t.routes:
+                t.routes.append(net)
+        prefs = {p: n for (p, nh), n in cfg.route_preferences.items() if nh == unit}
+        if prefs:
+            t.extra["route_preferences"] = prefs
+            first = next(r for r in routes if r[0] in prefs)
+            self.note(
+                "NOT-CARRIED",
+                f"{where}: static routes via {_safe(unit)} with preference "
+                f"{', '.join(f'{_safe(p)} {n}' for p, n in prefs.items())} (a backup route of a redundant "
+                "pair): the preference is not carried (the site's pairs are not read from a device config)",
+                first[2],
+            )
+        if unit in cfg.interface_mtu:
+            t.extra["st0_mtu"] = cfg.interface_mtu[unit]
+        if cfg.tcp_mss_ipsec is not None:
+            t.extra["tcp_mss_ipsec_vpn"] = cfg.tcp_mss_ipsec
+        t.bgp = self.bgp_session(t, unit, where)
+        t.route_based = not t.selectors or t.bgp is not None
+
+    def bgp_session(self, t: ParsedTunnel, unit: str, where: str) -> ParsedBgp | None:
+        """The BGP neighbor in the subnet of the st0 unit, with the statements of its neighbor,
+        group and protocol levels (the most specific one wins)."""
+        cfg = self.cfg
+        iface = None
+        for a in cfg.interface_addresses.get(unit, []):
+            try:
+                iface = ipaddress.IPv4Interface(a)
+            except ValueError:
+                continue
+            break
+        if iface is None:
+            return None
+        found = [
+            (g, ip, nb)
+            for g in cfg.bgp_groups.values()
+            for ip, nb in g.neighbors.items()
+            if ipv4(ip) is not None
+            and ipaddress.IPv4Address(ip) in iface.network
+            and ipaddress.IPv4Address(ip) != iface.ip
+        ]
+        if not found:
+            return None
+        g, ip, nb = found[0]
+        if len(found) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"{where}: {len(found)} BGP neighbors in the subnet {iface.network} of {_safe(unit)}; the first "
+                f"({_safe(ip)}, group {_safe(g.name)}) is read",
+                nb.line,
                 "warning",
             )
+        scopes = [s for s in (nb, g, cfg.bgp_global) if s is not None]
+        gw = f"protocols bgp group {_safe(g.name)} neighbor {_safe(ip)}"
+
+        def pick(attr: str) -> tuple[str | None, int | None]:
+            for s in scopes:
+                val = getattr(s, attr)
+                if val:
+                    return val, s.lines.get(attr.replace("_", "-").rstrip("-"))
+            return None, None
+
+        b = ParsedBgp(local_ip=str(iface.ip), peer_ip=str(ipaddress.IPv4Address(ip)), prefixlen=iface.network.prefixlen)
+        b.line = nb.line
+        t.extra["bgp_group"] = g.name
+        kind, kind_line = pick("type")
+        t.extra["bgp_type"] = kind
+        if kind == "internal":
+            self.note(
+                "UNSUPPORTED", f"{gw}: type internal (IBGP); the cloud's session is external", kind_line, "warning"
+            )
+        for attr, field_name, what in (("peer_as", "peer_asn", "peer-as"), ("local_as", "local_asn", "local-as")):
+            val, line = pick(attr)
+            if val is None and attr == "local_as" and cfg.autonomous_system is not None:
+                val, line = cfg.autonomous_system
+                what = "routing-options autonomous-system"
+            if val is None:
+                self.note(
+                    "MISSING",
+                    f"{gw}: no {what}" + (" or routing-options autonomous-system" if attr == "local_as" else ""),
+                    nb.line,
+                    "warning",
+                )
+                continue
+            n = small_int(val)
+            if n is None:
+                self.note("UNSUPPORTED", f"{gw}: {what} {_safe(val)} is not a plain AS number", line, "warning")
+                continue
+            setattr(b, field_name, n)
+        hold, hold_line = pick("hold_time")
+        if hold is not None:
+            b.hold_time = small_int(hold)
+            if b.hold_time is None:
+                self.note("SYNTAX", f"{gw}: hold-time {_safe(hold)} is not a number", hold_line, "warning")
+        for s in scopes:
+            for key, line in s.unread.items():
+                self.once(
+                    ("bgp-unread", key, str(line)), "IGNORED", f"{gw}: '{_safe(key)}' is not read by this parser", line
+                )
+        exports, _ = pick("export")
+        imports, _ = pick("import_")
+        b.advertise = self.announced(list(exports or []), gw, nb.line)
+        prepend = [
+            term.as_path_prepend
+            for p in (exports or [])
+            for term in cfg.policy_statements.get(p, {}).values()
+            if term.as_path_prepend
+        ]
+        local_pref = [
+            term.local_preference
+            for p in (imports or [])
+            for term in cfg.policy_statements.get(p, {}).values()
+            if term.local_preference is not None
+        ]
+        if prepend or local_pref:
+            t.extra.update(bgp_as_path_prepend=prepend, bgp_import_local_preference=local_pref)
+            self.note(
+                "NOT-CARRIED",
+                f"{gw}: "
+                + ", ".join(
+                    ([f"export as-path-prepend {', '.join(_safe(x) for x in prepend)}"] if prepend else [])
+                    + ([f"import local-preference {', '.join(str(x) for x in local_pref)}"] if local_pref else [])
+                )
+                + " (a backup session of a redundant pair): not carried (the site's pairs are not read from a "
+                "device config)",
+                nb.line,
+            )
+        return b
+
+    def announced(self, exports: list[str], gw: str, line: int) -> list[str]:
+        """The networks the export policies accept: route-filters and prefix lists of their
+        accepting terms, in order. A term that accepts by another condition (protocol, ...) or by
+        none names no network: said, not guessed."""
+        cfg = self.cfg
+        out: list[str] = []
+        if not exports:
+            self.note("MISSING", f"{gw}: no export policy: which networks are announced is not in the text", line)
+            return out
+        for pname in exports:
+            terms = cfg.policy_statements.get(pname)
+            if terms is None:
+                self.note(
+                    "UNRESOLVED", f"{gw}: export policy {_safe(pname)} is not defined in this text", line, "warning"
+                )
+                continue
+            for term in terms.values():
+                if term.action != "accept":
+                    continue
+                where = f"policy-statement {_safe(pname)}" + (f" term {_safe(term.name)}" if term.name else "")
+                nets: list[str] = []
+                for prefix, kind, fline in term.route_filters:
+                    net = _v4net(prefix)
+                    if net is None:
+                        self.note(
+                            "SYNTAX", f"{where}: route-filter {_safe(prefix)} is not an IPv4 prefix", fline, "warning"
+                        )
+                        continue
+                    if kind != "exact":
+                        self.note(
+                            "UNSUPPORTED",
+                            f"{where}: route-filter {net} {_safe(kind)} also announces more specific routes; read as {net}",
+                            fline,
+                            "info",
+                        )
+                    nets.append(net)
+                for lname, pline in term.prefix_lists:
+                    members = cfg.prefix_lists.get(lname)
+                    if members is None:
+                        self.note(
+                            "UNRESOLVED",
+                            f"{where}: prefix-list {_safe(lname)} is not defined in this text",
+                            pline,
+                            "warning",
+                        )
+                        continue
+                    nets.extend(n for n in (_v4net(m) for m in members) if n is not None)
+                if not nets:
+                    cond = ", ".join(_safe(c) for c, _ in term.other_from) or "no condition"
+                    self.note(
+                        "UNSUPPORTED",
+                        f"{where}: accepts by {cond}, not by route-filter or prefix-list: the networks it announces "
+                        "are not in the text",
+                        term.line,
+                        "warning",
+                    )
+                out.extend(n for n in nets if n not in out)
+        return out
 
     def policy_selectors(self, t: ParsedTunnel, vpn: VpnCfg, gw: GatewayCfg | None) -> None:
         cfg = self.cfg

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from vpnconf.catalog import parse_version, vendors, version_in_range
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
 from vpnconf.parsing.indented import Node, normalize, tree
 
 TYPE_CHECKING = False
@@ -220,6 +220,73 @@ class TunnelGroup:
 
 
 @dataclass
+class IpsecProfile:
+    """``crypto ipsec profile P`` (route-based VTIs): what a crypto map entry sets."""
+
+    name: str
+    line: int
+    transform_sets: list[str] = field(default_factory=list)
+    ipsec_proposals: list[str] = field(default_factory=list)
+    pfs: str | None = None  # "group14", or "" for a bare `set pfs`
+    lifetime_seconds: int | None = None
+    lifetime_kb: int | None = None
+    kb_unlimited: bool = False
+    responder_only: bool = False
+    lines: dict[str, int] = field(default_factory=dict)
+    used: bool = False
+
+
+@dataclass
+class Vti:
+    """``interface TunnelN`` with ``tunnel`` lines: a static VTI."""
+
+    ifname: str
+    line: int
+    nameif: str | None = None
+    address: str | None = None
+    prefixlen: int | None = None
+    source: str | None = None  # the nameif after `tunnel source interface`
+    destination: str | None = None
+    mode: str | None = None  # "ipsec ipv4"
+    profile: str | None = None
+    shutdown: bool = False
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class StaticRoute:
+    """``route <nameif> <net> <mask> <gateway> [distance] [track N]``."""
+
+    nameif: str
+    net: str
+    gateway: str | None
+    distance: int | None
+    line: int
+
+
+@dataclass
+class BgpNeighbor:
+    ip: str
+    line: int
+    remote_as: int | None = None
+    keepalive: int | None = None
+    hold_time: int | None = None
+    activated: bool = False
+    shutdown: bool = False
+    route_maps: dict[str, str] = field(default_factory=dict)  # in/out -> route-map name
+
+
+@dataclass
+class BgpProcess:
+    """``router bgp ASN`` with its ``address-family ipv4 unicast`` (the ASA has one process)."""
+
+    asn: int | None
+    line: int
+    neighbors: dict[str, BgpNeighbor] = field(default_factory=dict)
+    networks: list[str] = field(default_factory=list)
+
+
+@dataclass
 class AsaConfig:
     """Everything read from the text, before tunnels are assembled."""
 
@@ -245,6 +312,11 @@ class AsaConfig:
     am_disable: bool = False
     ike_enabled: dict[int, set[str]] = field(default_factory=lambda: {1: set(), 2: set()})
     release: str | None = None  # from an "ASA Version" header
+    ipsec_profiles: dict[str, IpsecProfile] = field(default_factory=dict)
+    vtis: list[Vti] = field(default_factory=list)
+    routes: list[StaticRoute] = field(default_factory=list)
+    bgp: BgpProcess | None = None
+    route_maps: dict[str, list[Node]] = field(default_factory=dict)
 
 
 def default_for(cfg: AsaConfig, section: str, key: str) -> tuple[Any, str]:
@@ -337,6 +409,12 @@ class _Reader(_Base):
             ip = ipv4(node.words[1])
             if ip:
                 self.cfg.names[node.words[2]] = ip
+        elif head == "route" and len(w) >= 5:
+            self.route(node)
+        elif head == "router" and w[1:2] == ["bgp"]:
+            self.router_bgp(node)
+        elif head == "route-map" and len(w) >= 2:
+            self.cfg.route_maps.setdefault(node.words[1], []).append(node)
         elif head == "hostname" and len(w) == 2:
             self.cfg.hostname = node.words[1]
         elif head == "domain-name" and len(w) == 2:
@@ -522,16 +600,159 @@ class _Reader(_Base):
                     return self.syntax(node, "IPsec SA lifetime is not seconds/kilobytes N")
             return None
         if w[2:3] == ["profile"]:
+            return self.ipsec_profile(node)
+        if any(tuple(w[1 : 1 + len(q)]) == q for q in _QUIET_CRYPTO):
+            return None
+        return self.ignored(node)
+
+    def ipsec_profile(self, node: Node) -> None:
+        """``crypto ipsec profile P`` and its ``set`` lines (the VTI's proposals, PFS, lifetimes)."""
+        if len(node.words) < 4:
+            return self.syntax(node, "crypto ipsec profile without a name")
+        name = node.words[3]
+        prof = self.cfg.ipsec_profiles.get(name)
+        if prof is None:
+            prof = self.cfg.ipsec_profiles[name] = IpsecProfile(name, node.line)
+        where = f"crypto ipsec profile {name}: "
+        for c in node.children:
+            cw = _low(c)
+            if cw[0] != "set" or len(cw) < 2:
+                self.ignored(c, where)
+                continue
+            args = _respell(c.words[1:], "crypto_map_set")
+            vals = [a.lower() for a in args]
+            prof.lines.setdefault(vals[0], c.line)
+            if vals[:2] == ["ikev1", "transform-set"]:
+                if len(args) < 3:
+                    self.syntax(c, "set ikev1 transform-set without a name")
+                    continue
+                prof.transform_sets = list(dict.fromkeys(prof.transform_sets + args[2:]))[:MAX_PROPOSALS]
+                prof.lines["transform-set"] = c.line
+            elif vals[:2] == ["ikev2", "ipsec-proposal"]:
+                if len(args) < 3:
+                    self.syntax(c, "set ikev2 ipsec-proposal without a name")
+                    continue
+                prof.ipsec_proposals = list(dict.fromkeys(prof.ipsec_proposals + args[2:]))[:MAX_PROPOSALS]
+                prof.lines["ipsec-proposal"] = c.line
+            elif vals[0] == "pfs":
+                if len(vals) > 2:
+                    self.syntax(c, "set pfs takes one group")
+                    continue
+                prof.pfs = vals[1] if len(vals) > 1 else ""
+                prof.lines["pfs"] = c.line
+            elif vals[:2] == ["security-association", "lifetime"]:
+                for k, v in _pairs(vals[2:]):
+                    if k == "seconds" and small_int(v) is not None:
+                        prof.lifetime_seconds = small_int(v)
+                    elif k == "kilobytes" and small_int(v) is not None:
+                        prof.lifetime_kb = small_int(v)
+                    elif k == "kilobytes" and v == "unlimited":
+                        prof.kb_unlimited, prof.lifetime_kb = True, None
+                    else:
+                        self.syntax(c, "IPsec SA lifetime is not seconds/kilobytes N")
+            elif vals[0] == "responder-only":
+                prof.responder_only = True
+            else:
+                self.ignored(c, where)
+        return None
+
+    def route(self, node: Node) -> None:
+        """``route <nameif> <net> <mask> <gateway> [distance] [track N]`` (static routes)."""
+        w = node.words
+        net = None
+        a = ipv4(w[2])
+        if a is not None:
+            try:
+                net = str(ipaddress.IPv4Network(f"{a}/{w[3]}", strict=False))
+            except ValueError:
+                net = None
+        if net is None:
+            return self.syntax(node, "route destination is not an address and mask")
+        gw = ipv4(w[4]) if len(w) > 4 else None
+        rest = [x.lower() for x in w[5:]]
+        distance = small_int(rest[0]) if rest and rest[0].isdigit() else None
+        self.cfg.routes.append(StaticRoute(w[1], net, gw, distance, node.line))
+        return None
+
+    def router_bgp(self, node: Node) -> None:
+        """``router bgp ASN``: neighbors, their timers and route-maps, networks (ipv4 unicast)."""
+        asn = small_int(node.words[2]) if len(node.words) > 2 else None
+        if asn is None:
+            return self.syntax(node, "router bgp without an AS number")
+        if self.cfg.bgp is not None and self.cfg.bgp.asn != asn:
             self.note(
-                "UNSUPPORTED",
-                f"route-based VTI profile {words[3] if len(words) > 3 else '?'} is not read (only crypto maps are)",
+                "AMBIGUOUS",
+                f"a second router bgp {asn} (the ASA runs one BGP process, AS {self.cfg.bgp.asn}): not read",
                 node.line,
                 "warning",
             )
             return None
-        if any(tuple(w[1 : 1 + len(q)]) == q for q in _QUIET_CRYPTO):
+        bgp = self.cfg.bgp = self.cfg.bgp or BgpProcess(asn, node.line)
+        for c in node.children:
+            cw = _low(c)
+            if cw[:2] == ["address-family", "ipv4"]:
+                if cw[2:3] not in ([], ["unicast"]):
+                    self.ignored(c, f"router bgp {asn}: ")
+                    continue
+                for cc in c.children:
+                    self.bgp_line(bgp, cc)
+            elif cw[0] == "neighbor":
+                self.bgp_line(bgp, c)
+            elif cw[0] not in ("bgp", "exit-address-family"):
+                self.ignored(c, f"router bgp {asn}: ")
+        return None
+
+    def bgp_line(self, bgp: BgpProcess, c: Node) -> None:
+        cw, words = _low(c), c.words
+        where = f"router bgp {bgp.asn}: "
+        if cw[0] == "neighbor" and len(cw) >= 3:
+            ip = ipv4(words[1])
+            if ip is None:
+                return self.ignored(c, where)
+            nb = bgp.neighbors.get(ip)
+            if nb is None:
+                nb = bgp.neighbors[ip] = BgpNeighbor(ip, c.line)
+            rest = cw[2:]
+            if rest[0] == "remote-as" and len(rest) == 2 and small_int(rest[1]) is not None:
+                nb.remote_as = small_int(rest[1])
+            elif rest[0] == "timers" and len(rest) in (3, 4) and all(small_int(x) is not None for x in rest[1:]):
+                nb.keepalive, nb.hold_time = small_int(rest[1]), small_int(rest[2])
+            elif rest == ["activate"]:
+                nb.activated = True
+            elif rest == ["shutdown"]:
+                nb.shutdown = True
+            elif rest[0] == "route-map" and len(rest) == 3 and rest[2] in ("in", "out"):
+                nb.route_maps[rest[2]] = words[3]
+            elif rest[0] in ("description", "default-originate", "password", "ha-mode"):
+                return None
+            else:
+                return self.ignored(c, where)
             return None
-        return self.ignored(node)
+        if cw[0] == "network" and len(cw) >= 2:
+            a = ipv4(words[1])
+            mask = words[3] if cw[2:3] == ["mask"] and len(words) > 3 else None
+            if a is None or (len(cw) > 2 and mask is None):
+                return self.ignored(c, where)
+            try:
+                net = ipaddress.IPv4Network(f"{a}/{mask}" if mask else a, strict=False)
+            except ValueError:
+                return self.syntax(c, "network is not an address and mask")
+            if mask is None and a == "0.0.0.0":
+                net = ipaddress.IPv4Network("0.0.0.0/0")  # the default route (AWS ASA VTI guide)
+            elif mask is None:
+                self.note(
+                    "NOT-CARRIED",
+                    f"{where}network {a} without a mask takes its classful mask (IOS rule, not confirmed "
+                    "for the ASA here): not carried",
+                    c.line,
+                    "warning",
+                )
+                return None
+            bgp.networks.append(str(net))
+            return None
+        if cw[0] in ("exit-address-family", "no", "bgp", "maximum-paths"):
+            return None
+        return self.ignored(c, where)
 
     def crypto_map(self, node: Node) -> None:
         w, words = _low(node), node.words
@@ -715,6 +936,8 @@ class _Reader(_Base):
     # ------------------------------------------------------- interface
     def interface(self, node: Node) -> None:
         nameif, addr, line = None, None, node.line
+        ifname = node.words[1] if len(node.words) > 1 else ""
+        vti = Vti(ifname, node.line) if ifname.lower().startswith("tunnel") else None
         for c in node.children:
             cw = _low(c)
             if cw[0] == "nameif" and len(cw) > 1:
@@ -723,8 +946,35 @@ class _Reader(_Base):
                 a = c.words[2]
                 addr = ipv4(a) or self.cfg.names.get(a) or ("dhcp" if cw[2] in ("dhcp", "pppoe") else None)
                 line = c.line
+                if vti is not None and len(cw) > 3:
+                    try:
+                        vti.prefixlen = ipaddress.IPv4Network(f"0.0.0.0/{c.words[3]}").prefixlen
+                    except ValueError:
+                        self.syntax(c, "interface address mask is not a netmask")
+            elif vti is not None and cw[0] == "tunnel":
+                self.tunnel_line(vti, c)
+            elif vti is not None and cw == ["shutdown"]:
+                vti.shutdown = True
         if nameif:
             self.cfg.interfaces[nameif] = (addr, line)
+        if vti is not None and (vti.lines or vti.profile):
+            vti.nameif = nameif
+            vti.address = addr if addr != "dhcp" else None
+            self.cfg.vtis.append(vti)
+
+    def tunnel_line(self, vti: Vti, c: Node) -> None:
+        cw, words = _low(c), c.words
+        vti.lines[" ".join(cw[:2])] = c.line
+        if cw[:3] == ["tunnel", "source", "interface"] and len(cw) == 4:
+            vti.source = words[3]
+        elif cw[:2] == ["tunnel", "destination"] and len(cw) == 3:
+            vti.destination = words[2]
+        elif cw[:2] == ["tunnel", "mode"] and len(cw) > 2:
+            vti.mode = " ".join(cw[2:])
+        elif cw[:4] == ["tunnel", "protection", "ipsec", "profile"] and len(cw) == 5:
+            vti.profile = words[4]
+        else:
+            self.ignored(c, f"interface {vti.ifname}: ")
 
 
 def _key_of(tg: TunnelGroup, version: int | None) -> tuple[str, int] | None:
@@ -747,6 +997,18 @@ def _pairs(words: list[str]) -> list[tuple[str, str]]:
     if len(words) % 2:
         return [("?", "?")]
     return [(words[i], words[i + 1]) for i in range(0, len(words), 2)]
+
+
+def _base_name(cands: list[tuple[str, str]]) -> str | None:
+    """The tunnel name our templates derive object names from: ACL-<name>, TS-<name>,
+    P2-<name>, and TS-<name>-2, -3 ... for further proposals; None when the names do
+    not all follow that pattern."""
+    if not cands or not all(n.startswith(p) and len(n) > len(p) for n, p in cands):
+        return None
+    rests = [n[len(p) :] for n, p in cands]
+    base = min(rests, key=len)
+    ok = all(r == base or (r.startswith(base + "-") and r[len(base) + 1 :].isdigit()) for r in rests)
+    return base if ok and _NAME_RE.fullmatch(base) else None
 
 
 # ---------------------------------------------------------------- build
@@ -800,6 +1062,15 @@ class _Builder(_Base):
                     e.line,
                     "warning",
                 )
+        for vti in cfg.vtis:
+            self.dev.tunnels.append(self.vti_tunnel(vti))
+        for prof in cfg.ipsec_profiles.values():
+            if not prof.used:
+                self.note(
+                    "UNUSED",
+                    f"crypto ipsec profile {prof.name} protects no tunnel interface in this text",
+                    prof.line,
+                )
         for tg in cfg.tunnel_groups.values():
             if tg.type == "ipsec-l2l" and not tg.used and tg.name != "DefaultL2LGroup":
                 self.dev.tunnels.append(self.orphan(tg))
@@ -807,7 +1078,7 @@ class _Builder(_Base):
             n1, n2 = len(cfg.ike_policies[1]), len(cfg.ike_policies[2])
             self.note(
                 "NO-TUNNEL",
-                f"no static crypto map entry or site-to-site tunnel-group in this text "
+                f"no static crypto map entry, tunnel interface or site-to-site tunnel-group in this text "
                 f"({n1} IKEv1 and {n2} IKEv2 policies read)",
                 None,
             )
@@ -819,12 +1090,7 @@ class _Builder(_Base):
             cands.append((e.acl, NAME_PREFIXES["acl"]))
         cands += [(n, NAME_PREFIXES["ts"]) for n in e.transform_sets]
         cands += [(n, NAME_PREFIXES["p2"]) for n in e.ipsec_proposals]
-        found = {n[len(p) :] for n, p in cands if n.startswith(p) and len(n) > len(p)}
-        name = f"{e.map}-{e.seq}"
-        if len(found) == 1:
-            only = found.pop()
-            if _NAME_RE.fullmatch(only) and all(n.startswith(p) for n, p in cands):
-                name = only
+        name = _base_name(cands) or f"{e.map}-{e.seq}"
         return self.unique(name, e.seq)
 
     def unique(self, name: str, tag: int) -> str:
@@ -887,6 +1153,46 @@ class _Builder(_Base):
                     f"{t.peer_address or e.peers[0]}: one tunnel, tried in this order",
                     e.lines.get("peer"),
                 )
+        self.crypto_settings(t, e, where)
+        # mode
+        if e.aggressive:
+            t.mode = "aggressive"
+            if e.aggressive_group:
+                t.extra["aggressive_group"] = e.aggressive_group
+            if cfg.am_disable:
+                self.note(
+                    "INACTIVE",
+                    f"{where}: aggressive mode while 'crypto ikev1 am-disable' stops the ASA answering aggressive mode",
+                    e.lines.get("phase1-mode"),
+                    "warning",
+                )
+            if t.ike_version == 2:
+                self.note(
+                    "AMBIGUOUS",
+                    f"{where}: ikev1 phase1-mode aggressive on an IKEv2 entry has no effect",
+                    e.lines.get("phase1-mode"),
+                    "info",
+                )
+                t.mode = "main"
+        if e.options:
+            t.extra["options"] = dict(e.options)
+        # selectors
+        if e.acl is None:
+            self.note("MISSING", f"{where}: no match address line: no traffic selectors", e.line, "warning")
+        else:
+            t.extra["acl"] = e.acl
+            t.selectors = self.selectors(e.acl, e.lines.get("acl", e.line), where)
+        # local address and identity
+        self.local(t, e, where)
+        # tunnel-group
+        self.apply_tunnel_group(t, where)
+        self.backup_tunnel_groups(t, where, e.lines.get("peer", e.line))
+        return t
+
+    def crypto_settings(self, t: ParsedTunnel, e: MapEntry | IpsecProfile, where: str) -> None:
+        """IKE version, IKE and ESP proposals, PFS and IPsec lifetimes of a crypto map entry
+        or of the IPsec profile a VTI protects itself with (both set the same things)."""
+        cfg = self.cfg
         # IKE version
         v1, v2 = bool(e.transform_sets), bool(e.ipsec_proposals)
         if v1 and v2:
@@ -1014,40 +1320,156 @@ class _Builder(_Base):
             t.ipsec_lifetime_kb = e.lifetime_kb or cfg.ipsec_lifetime_kb
             if t.ipsec_lifetime_kb is None:
                 self.lifetime_default(t, where, e.line, "lifetime_kb", "kilobytes")
-        # mode
-        if e.aggressive:
-            t.mode = "aggressive"
-            if e.aggressive_group:
-                t.extra["aggressive_group"] = e.aggressive_group
-            if cfg.am_disable:
+
+    def vti_tunnel(self, vti: Vti) -> ParsedTunnel:
+        """A static VTI: interface TunnelN (nameif, inside address, tunnel source/destination,
+        tunnel protection ipsec profile), its IPsec profile, the tunnel-group of its
+        destination, the static routes through its nameif and a BGP neighbor in its subnet."""
+        cfg = self.cfg
+        name = vti.nameif if vti.nameif and _NAME_RE.fullmatch(vti.nameif) else vti.ifname
+        t = ParsedTunnel(name=self.unique(name, vti.line), line=vti.line, variant="vti", route_based=True)
+        t.extra["interface"] = vti.ifname
+        if vti.nameif:
+            t.extra["nameif"] = vti.nameif
+        if vti.address:
+            t.extra["inside_address"] = f"{vti.address}/{vti.prefixlen}" if vti.prefixlen else vti.address
+        where = f"interface {vti.ifname}"
+        if vti.shutdown:
+            self.note("INACTIVE", f"{where} is shut down", vti.line, "warning")
+        if vti.mode is None:
+            self.note(
+                "MISSING", f"{where}: no tunnel mode line (a VTI needs tunnel mode ipsec ipv4)", vti.line, "warning"
+            )
+        elif vti.mode != "ipsec ipv4":
+            self.note(
+                "UNSUPPORTED",
+                f"{where}: tunnel mode {vti.mode}: only IPv4 over IPv4 (ipsec ipv4) is read",
+                vti.lines.get("tunnel mode"),
+                "warning",
+            )
+        if vti.nameif is None:
+            self.note("MISSING", f"{where}: no nameif: no route can name this tunnel", vti.line, "warning")
+        # peer
+        if vti.destination is None:
+            self.note("MISSING", f"{where}: no tunnel destination line", vti.line, "warning")
+        else:
+            t.peer_address = self.resolve_host(vti.destination)
+            if t.peer_address is None:
                 self.note(
-                    "INACTIVE",
-                    f"{where}: aggressive mode while 'crypto ikev1 am-disable' stops the ASA answering aggressive mode",
-                    e.lines.get("phase1-mode"),
+                    "UNRESOLVED",
+                    f"{where}: tunnel destination {vti.destination} is neither an IPv4 address nor a name "
+                    "defined in this text",
+                    vti.lines.get("tunnel destination"),
                     "warning",
                 )
-            if t.ike_version == 2:
-                self.note(
-                    "AMBIGUOUS",
-                    f"{where}: ikev1 phase1-mode aggressive on an IKEv2 entry has no effect",
-                    e.lines.get("phase1-mode"),
-                    "info",
-                )
-                t.mode = "main"
-        if e.options:
-            t.extra["options"] = dict(e.options)
-        # selectors
-        if e.acl is None:
-            self.note("MISSING", f"{where}: no match address line: no traffic selectors", e.line, "warning")
+                t.extra["peer_name"] = vti.destination
+        # the IPsec profile: what a crypto map entry would set
+        prof = cfg.ipsec_profiles.get(vti.profile) if vti.profile else None
+        if vti.profile is None:
+            self.note(
+                "MISSING",
+                f"{where}: no tunnel protection ipsec profile line: no IPsec proposal and no IKE version",
+                vti.line,
+                "warning",
+            )
+        elif prof is None:
+            self.note(
+                "UNRESOLVED",
+                f"{where}: crypto ipsec profile {vti.profile} is not defined in this text",
+                vti.lines.get("tunnel protection"),
+                "warning",
+            )
         else:
-            t.extra["acl"] = e.acl
-            t.selectors = self.selectors(e.acl, e.lines.get("acl", e.line), where)
-        # local address and identity
-        self.local(t, e, where)
-        # tunnel-group
+            prof.used = True
+            t.extra["ipsec_profile"] = prof.name
+            if prof.responder_only:
+                t.extra["responder_only"] = True
+            self.crypto_settings(t, prof, f"crypto ipsec profile {prof.name}")
+        # selectors: a VTI negotiates any/any
+        self.note(
+            "SELECTORS",
+            f"{where}: route-based VTI: any/any traffic selectors; what it carries is routed into it",
+            vti.line,
+        )
+        # local address: the interface after `tunnel source interface`
+        if vti.source is None:
+            self.note(
+                "MISSING", f"{where}: no tunnel source interface line: local address unknown", vti.line, "warning"
+            )
+        else:
+            self.local_interface(t, vti.source, vti.lines.get("tunnel source", vti.line), where)
+        self.identity(t)
+        # routing: static routes through the nameif, a BGP session in the inside network
+        self.vti_routes(t, vti)
+        self.vti_bgp(t, vti, where)
+        # key and keepalives: the tunnel-group named after the destination
         self.apply_tunnel_group(t, where)
-        self.backup_tunnel_groups(t, where, e.lines.get("peer", e.line))
         return t
+
+    def vti_routes(self, t: ParsedTunnel, vti: Vti) -> None:
+        if not vti.nameif:
+            return
+        mine = [r for r in self.cfg.routes if r.nameif == vti.nameif]
+        t.routes = list(dict.fromkeys(r.net for r in mine))
+        distances = sorted({r.distance for r in mine if r.distance is not None})
+        if distances:
+            t.extra["route_distance"] = distances[0] if len(distances) == 1 else distances
+
+    def vti_bgp(self, t: ParsedTunnel, vti: Vti, where: str) -> None:
+        """The BGP neighbor whose address lies in the VTI's inside network."""
+        bgp = self.cfg.bgp
+        if bgp is None or vti.address is None or vti.prefixlen is None:
+            return
+        inside = ipaddress.IPv4Network(f"{vti.address}/{vti.prefixlen}", strict=False)
+        nbs = [nb for ip, nb in bgp.neighbors.items() if ipaddress.IPv4Address(ip) in inside and ip != vti.address]
+        if not nbs:
+            return
+        if len(nbs) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"{where}: {len(nbs)} BGP neighbors in {inside}: the first ({nbs[0].ip}) is read",
+                nbs[1].line,
+                "warning",
+            )
+        nb = nbs[0]
+        if nb.remote_as is None:
+            self.note("MISSING", f"router bgp {bgp.asn}: neighbor {nb.ip} has no remote-as", nb.line, "warning")
+        if not nb.activated:
+            self.note(
+                "INACTIVE",
+                f"router bgp {bgp.asn}: neighbor {nb.ip} is not activated for IPv4 unicast",
+                nb.line,
+                "warning",
+            )
+        if nb.shutdown:
+            self.note("INACTIVE", f"router bgp {bgp.asn}: neighbor {nb.ip} is shut down", nb.line, "warning")
+        t.bgp = ParsedBgp(
+            local_asn=bgp.asn,
+            peer_asn=nb.remote_as,
+            local_ip=vti.address,
+            peer_ip=nb.ip,
+            prefixlen=vti.prefixlen,
+            hold_time=nb.hold_time,
+            keepalive=nb.keepalive,
+            advertise=list(bgp.networks),
+            line=nb.line,
+        )
+        if nb.route_maps:
+            t.extra["bgp_route_maps"] = dict(nb.route_maps)
+            for direction, rm in nb.route_maps.items():
+                if rm not in self.cfg.route_maps:
+                    self.note(
+                        "UNRESOLVED",
+                        f"router bgp {bgp.asn}: neighbor {nb.ip} route-map {rm} {direction} is not defined here",
+                        nb.line,
+                        "warning",
+                    )
+                    continue
+                sets = [
+                    " ".join(c.words[1:]) for n in self.cfg.route_maps[rm] for c in n.children if _low(c)[0] == "set"
+                ]
+                if sets:
+                    t.extra.setdefault("bgp_route_map_sets", {})[direction] = sets
 
     def backup_tunnel_groups(self, t: ParsedTunnel, where: str, line: int) -> None:
         """A backup peer is authenticated by its own tunnel-group (named after its
@@ -1406,8 +1828,7 @@ class _Builder(_Base):
 
     # --------------------------------------------------- local side
     def local(self, t: ParsedTunnel, e: MapEntry, where: str) -> None:
-        cfg = self.cfg
-        bound = cfg.map_interfaces.get(e.map)
+        bound = self.cfg.map_interfaces.get(e.map)
         if bound is None:
             self.once(
                 ("unbound", e.map),
@@ -1418,36 +1839,44 @@ class _Builder(_Base):
                 "info",
             )
         else:
-            ifname, bline = bound
-            t.extra["interface"] = ifname
-            got = cfg.interfaces.get(ifname)
-            if got is None:
-                self.once(
-                    ("noif", ifname),
-                    "MISSING",
-                    f"no interface with nameif {ifname} in this text: local address unknown",
+            self.local_interface(t, bound[0], bound[1], where)
+        self.identity(t)
+
+    def local_interface(self, t: ParsedTunnel, ifname: str, bline: int, where: str) -> None:
+        """The local address from the interface the tunnel leaves through (its nameif)."""
+        cfg = self.cfg
+        t.extra["interface" if t.variant == "crypto-map" else "source_interface"] = ifname
+        got = cfg.interfaces.get(ifname)
+        if got is None:
+            self.once(
+                ("noif", ifname),
+                "MISSING",
+                f"no interface with nameif {ifname} in this text: local address unknown",
+                bline,
+                "info",
+            )
+        elif got[0] == "dhcp":
+            self.once(
+                ("dhcp", ifname),
+                "NOT-CARRIED",
+                f"interface {ifname} takes its address by DHCP/PPPoE: local address unknown",
+                got[1],
+                "warning",
+            )
+        else:
+            t.local_address = got[0]
+        for ver in [t.ike_version] if t.ike_version else []:
+            enabled = cfg.ike_enabled[ver]
+            if enabled and ifname not in enabled:
+                self.note(
+                    "INACTIVE",
+                    f"{where}: IKEv{ver} is not enabled on {ifname} (crypto ikev{ver} enable {ifname})",
                     bline,
-                    "info",
-                )
-            elif got[0] == "dhcp":
-                self.once(
-                    ("dhcp", ifname),
-                    "NOT-CARRIED",
-                    f"interface {ifname} takes its address by DHCP/PPPoE: local address unknown",
-                    got[1],
                     "warning",
                 )
-            else:
-                t.local_address = got[0]
-            for ver in [t.ike_version] if t.ike_version else []:
-                enabled = cfg.ike_enabled[ver]
-                if enabled and ifname not in enabled:
-                    self.note(
-                        "INACTIVE",
-                        f"{where}: IKEv{ver} is not enabled on {ifname} (crypto ikev{ver} enable {ifname})",
-                        bline,
-                        "warning",
-                    )
+
+    def identity(self, t: ParsedTunnel) -> None:
+        cfg = self.cfg
         # identity: `crypto isakmp identity`, default auto (= the address with pre-shared keys)
         kind, iline = cfg.identity if cfg.identity else ("auto", None)
         t.extra["identity"] = kind

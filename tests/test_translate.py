@@ -140,3 +140,36 @@ def test_an_unknown_key_is_a_placeholder_no_device_takes(target):
     if target in parser_modules():
         back = parse_text(text, "out.cfg", target).tunnels
         assert all(b.psk in (None, "") or " " in b.psk or '"' in b.psk or b.psk_state != "clear" for b in back), back
+
+
+def test_names_and_keys_the_site_refuses_become_findings_never_an_internal_error():
+    """A device's tunnel name that is no site name is made one (and the loss
+    says how); a key the service would refuse becomes an error finding and the
+    placeholder; the result is always a valid site."""
+    from vpnconf.model import UNKNOWN_PSK
+    from vpnconf.parsing import ParsedDevice, ParsedTunnel, Proposal
+
+    def tun(name: str, key: str) -> ParsedTunnel:
+        return ParsedTunnel(
+            name=name,
+            local_address="198.51.100.5",
+            peer_address="203.0.113.9",
+            psk=key,
+            psk_state="clear",
+            ike_version=2,
+            ike_proposals=[Proposal("aes256", "sha256", 14)],
+            esp_proposals=[Proposal("aes256", "sha256")],
+            selectors=[("10.0.0.0/24", "192.168.1.0/24")],
+        )
+
+    dev = ParsedDevice(
+        vendor="any", file="d.cfg", tunnels=[tun("to cloud/№1", "has a space"), tun("to cloud/№1", "Ok-Key-1")]
+    )
+    data, losses = to_site_data(dev)
+    site = Site.model_validate(data)
+    assert [t.name for t in site.tunnels] == ["to-cloud-1", "to-cloud-1-2"]
+    assert site.tunnels[0].psk() == UNKNOWN_PSK and site.tunnels[1].psk() == "Ok-Key-1"
+    texts = [f.message for f in losses]
+    assert any("is written 'to-cloud-1'" in m for m in texts)
+    assert [f.severity for f in losses if "characters the service refuses" in f.message] == ["error"]
+    assert not any("has a space" in m for m in texts)

@@ -643,11 +643,13 @@ def cmd_translate(a: argparse.Namespace) -> int:
         for f in report:
             sys.stderr.write(f.text() + "\n")
         raise VpnconfError(f"{a.device}: no tunnel could be carried into the model")
-    from .model import Site
-
-    site = Site.model_validate(data)
-    _, rule_findings = site_from_data(data, a.device)
+    built, rule_findings = site_from_data(data, a.device)
     report += [f for f in rule_findings if f.severity == "error"]
+    if built is None:  # a value the model refuses: named, never an internal error
+        for f in report:
+            sys.stderr.write(dev.redactor(f.text()) + "\n")
+        raise VpnconfError(f"{a.device}: the parsed tunnels do not make a valid site (see the findings above)")
+    site = built
     target = get_vendor(a.to)
     if not target.proposal_lists:  # the target's templates write one proposal per phase: keep the first
         kept = []

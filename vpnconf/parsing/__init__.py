@@ -387,6 +387,32 @@ def _route_based(
     return {"route_type": "static"}
 
 
+def _psk_ok(key: str) -> bool:
+    from ..model import PSK_RE
+
+    return PSK_RE.fullmatch(key) is not None
+
+
+def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> str:
+    """The tunnel's name as a site name (letters, digits, '_', '.', '-'; 1-60,
+    starting with a letter or digit), unique; a change is named in the losses."""
+    from ..model import NAME_RE
+
+    name = t.name
+    if not NAME_RE.fullmatch(name):
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-._")[:60] or "tunnel"
+        if not name[0].isalnum():
+            name = f"t{name}"[:60]
+    base, n = name, 2
+    while name in taken:
+        name = f"{base[: 60 - len(str(n)) - 1]}-{n}"
+        n += 1
+    taken.add(name)
+    if name != t.name:
+        lose(t, f"name {t.name!r} is written {name!r} (site names are letters, digits, '_', '.', '-')", "info")
+    return name
+
+
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
@@ -397,6 +423,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             Finding(rule="NOT-CARRIED", severity=sev, message=f"tunnel {t.name}: {msg}", file=dev.file, line=t.line)
         )
 
+    names: set[str] = set()
     vpngws: dict[str, dict[str, Any]] = {}
     cgws: dict[str, dict[str, Any]] = {}
     tunnels: list[dict[str, Any]] = []
@@ -442,7 +469,16 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.ike_version is None:
             lose(t, "IKE version not pinned (both accepted): IKEv2 assumed")
         psk = t.psk if t.psk_state == "clear" else None
-        if psk is None:
+        if psk is not None and not _psk_ok(psk):
+            lose(
+                t,
+                "the pre-shared key holds characters the service refuses (whitespace, quotes, backslash, "
+                "backtick or non-ASCII, or over 128): the output holds a placeholder; give an accepted key "
+                "with --psk-file FILE",
+                "error",
+            )
+            psk = None
+        elif psk is None:
             lose(
                 t,
                 f"pre-shared key is {t.psk_state} in the source: the output holds a placeholder the device "
@@ -511,7 +547,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.ipsec_lifetime_kb and "ipsec_lifetime_kb" not in t.defaulted:
             ipsec_d["lifetime_kb"] = t.ipsec_lifetime_kb
         tun: dict[str, Any] = {
-            "name": t.name,
+            "name": _site_name(t, names, lose),
             "vpn_gateway": vg,
             "customer_gateway": cg,
             "pre_shared_key": psk or _unknown_psk(),

@@ -795,7 +795,7 @@ class _Parser:
                         p2.line,
                         "warning",
                     )
-            for pair in self._selectors(t, p2, scope, what):
+            for pair in self._selectors(t, p2, scope, what, used, notes):
                 if pair not in t.selectors:
                     t.selectors.append(pair)
             an = _word(p2.get("auto-negotiate"))
@@ -889,14 +889,18 @@ class _Parser:
         return {"esp": esp, "esp_raw": [p.raw for p in esp], "pfs": pfs, "seconds": seconds, "kb": kb}
 
     # -------------------------------------------------------- selectors
-    def _side(self, p2: _Entry, side: str, scope: _Scope, what: str) -> list[ipaddress.IPv4Network] | None:
-        """The networks of one side (src/dst); None when unreadable."""
-        ts = p2.get(f"{side}-addr-type")
+    def _side(
+        self, t: ParsedTunnel, p2: _Entry, side: str, scope: _Scope, what: str, used: list[str], notes: list[str]
+    ) -> list[ipaddress.IPv4Network] | None:
+        """The networks of one side (src/dst); None when unreadable. A type or subnet left out takes
+        the default of vendor.yaml defaults.phase2 (0.0.0.0/0: `show` omits it)."""
+        ts = self._get(t, p2, "phase2", f"{side}-addr-type", "selectors", used, notes)
         typ = _word(ts) or "subnet"
         if typ == "subnet":
-            s = p2.get(f"{side}-subnet")
+            s = self._get(t, p2, "phase2", f"{side}-subnet", "selectors", used, notes)
             if s is None:
-                return [ipaddress.IPv4Network("0.0.0.0/0")]
+                self.note("MISSING", f"{what}: no {side}-subnet", p2.line, "warning")
+                return None
             net = _subnet(s.values or [])
             if net is None:
                 self.note("SYNTAX", f"{what}: {side}-subnet is not an IPv4 subnet", s.line, "warning")
@@ -1008,9 +1012,11 @@ class _Parser:
         )
         return None
 
-    def _selectors(self, t: ParsedTunnel, p2: _Entry, scope: _Scope, what: str) -> list[tuple[str, str]]:
-        src = self._side(p2, "src", scope, what)
-        dst = self._side(p2, "dst", scope, what)
+    def _selectors(
+        self, t: ParsedTunnel, p2: _Entry, scope: _Scope, what: str, used: list[str], notes: list[str]
+    ) -> list[tuple[str, str]]:
+        src = self._side(t, p2, "src", scope, what, used, notes)
+        dst = self._side(t, p2, "dst", scope, what, used, notes)
         if src is None or dst is None:
             return []
         pairs = [(str(a), str(b)) for a in src for b in dst]

@@ -78,7 +78,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vpnconf.catalog import vendors
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipsecconf, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    PskState,
+    ipsecconf,
+    ipv4,
+    lookup,
+    small_int,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -102,10 +113,26 @@ def parse(text: str, name: str) -> ParsedDevice:
     if not text.strip():
         ctx.note("SYNTAX", "the file is empty: no strongSwan configuration", None, "error")
         return dev
+    # the swanctl-xfrm variant's routing files (iproute2/iptables commands, BIRD 2)
+    # given alongside: read apart, their lines blanked for the IPsec front ends
+    routing = _Routing(ctx)
+    text = routing.split(text)
+    if (routing.shell or routing.bird) and not re.search(r"^[ \t]*[^#\s]", text, re.M):
+        routing.read()
+        ctx.note(
+            "NO-TUNNEL",
+            "only routing commands / BIRD configuration, no swanctl.conf or ipsec.conf: no tunnel",
+            None,
+        )
+        return dev
     if _RE_SW_CONNECTIONS.search(text) or (_RE_SW_SECRETS.search(text) and not _RE_CONF_CONN.search(text)):
         _Swanctl(ctx, text).run()
+        routing.read()
+        routing.attach(dev.tunnels)
     elif _RE_CONF_CONN.search(text) or _RE_CONF_LR.search(text) or _RE_SECRETS_PSK.search(text):
         _IpsecConf(ctx, text).run()
+        routing.read()
+        routing.attach([])
     else:
         ctx.note(
             "SYNTAX",
@@ -843,6 +870,7 @@ class _Swanctl:
         self.ctx = ctx
         self.text = text
         self.root = _Sec("", 0)
+        self._conn_ifid: dict[str, _KV] = {}
 
     # ------------------------------------------------------------ lexer
     def _string(self, i: int, line: int) -> tuple[str | None, int, int]:
@@ -1294,6 +1322,7 @@ class _Swanctl:
         for sname, ssub in sec.subs.items():
             if sname != "children" and not sname.lower().startswith(("local", "remote")):
                 ctx.note("IGNORED", f"subsection '{_short(sname, 40)}' is not read", ssub.line, "info", path)
+        self._conn_ifid = {k: sec.kv[k] for k in _IFID_KEYS if k in sec.kv}
         first: dict[str, Any] | None = None
         if children is None or not children.subs:
             ctx.note(
@@ -1315,7 +1344,7 @@ class _Swanctl:
                     first = params
                     first["name"] = cname
                     continue
-                diff = [k for k in ("esp", "life", "kb", "dpd_action", "mode") if params[k] != first[k]]
+                diff = [k for k in ("esp", "life", "kb", "dpd_action", "mode", "if_id") if params[k] != first[k]]
                 if diff:
                     ctx.note(
                         "AMBIGUOUS",
@@ -1332,7 +1361,25 @@ class _Swanctl:
             t.dpd_action = first["dpd_action"]
             if first["start_action"] is not None:
                 t.extra["start_action"] = first["start_action"]
+            if first["if_id"] is not None:
+                t.variant = "swanctl-xfrm"
+                t.extra["if_id_in"], t.extra["if_id_out"] = first["if_id"]
+            for mk, mv in first["marks"].items():
+                t.extra[mk] = mv
         t.selectors = list(dict.fromkeys(t.selectors))
+        if "if_id_out" in t.extra:
+            # an XFRM interface: any/any is a route-based tunnel; narrowed selectors
+            # read as the SPD (route-based only with a BGP session over the interface)
+            t.route_based = not t.selectors
+            if t.selectors:
+                ctx.note(
+                    "SELECTORS",
+                    f"XFRM interface ID {t.extra['if_id_out']} with narrowed selectors: read as the SPD "
+                    "(policy-based unless a BGP session runs over the interface)",
+                    sec.line,
+                    "info",
+                    path,
+                )
         t.extra["children"] = list(children.subs) if children else []
         mine = {x for x in (_id_key(t.local_id.value) if t.local_id else None, _addr_key(la)) if x}
         other = {x for x in (_id_key(t.peer_id.value) if t.peer_id else None, _addr_key(ra)) if x}
@@ -1453,6 +1500,8 @@ class _Swanctl:
         ctx = self.ctx
         known = set(_grammar().get("swanctl", {}).get("child_keys", []))
         for key, k in c.kv.items():
+            if key in _MARK_KEYS:
+                continue
             if key == "ah_proposals":
                 ctx.note("IGNORED", "ah_proposals: AH is not read (the service uses ESP)", k.line, "warning", path)
             elif key not in known:
@@ -1480,6 +1529,16 @@ class _Swanctl:
             "local_ts",
             "remote_ts",
         )
+        if_id, marks = self.child_ifid(c, path)
+        if if_id is not None and pairs == [("0.0.0.0/0", "0.0.0.0/0")]:
+            ctx.note(
+                "SELECTORS",
+                "route-based (XFRM interface ID) with 0.0.0.0/0 <-> 0.0.0.0/0: any/any, no SPD",
+                (lts or rts or _KV(None, c.line)).line,
+                "info",
+                path,
+            )
+            pairs = []
         t.selectors.extend(pairs)  # duplicates are dropped once all children are read
         ek = g("esp_proposals")
         esp_line = ek.line if ek else c.line
@@ -1558,7 +1617,62 @@ class _Swanctl:
             "dpd_action": dpd_action,
             "mode": mode,
             "start_action": sk.value.strip() if sk and sk.value else None,
+            "if_id": if_id,
+            "marks": marks,
         }
+
+    def child_ifid(self, c: _Sec, path: str) -> tuple[tuple[str, str] | None, dict[str, str]]:
+        """The child's XFRM interface IDs (its own, else the connection's), as
+        (in, out) strings, or None; marks are only kept (a VTI is not read)."""
+        ctx = self.ctx
+        got: dict[str, str] = {}
+        line = c.line
+        for key in _IFID_KEYS:
+            k = c.kv.get(key) or self._conn_ifid.get(key)
+            if k is None or k.value is None:
+                continue
+            v = k.value.strip()
+            line = k.line
+            if v.lower().startswith("%unique"):
+                ctx.note(
+                    "UNSUPPORTED",
+                    f"{key} = {_short(v)}: an interface ID allocated per SA, no fixed XFRM interface to route into",
+                    k.line,
+                    "warning",
+                    path,
+                )
+                got[key] = v
+                continue
+            n = _strtoul(v)
+            if n is None or n > 0xFFFFFFFF:
+                ctx.note("UNSUPPORTED", f"{key} = {_short(v)} is not an interface ID", k.line, "error", path)
+                continue
+            got[key] = str(n)
+        marks: dict[str, str] = {}
+        for key in _MARK_KEYS:
+            mk = c.kv.get(key)
+            if mk is not None and mk.value:
+                marks[key] = mk.value.strip()
+                ctx.note(
+                    "UNSUPPORTED",
+                    f"{key} = {_short(mk.value)}: marks (a VTI or policy routing) are kept in extra, "
+                    "not read as a route-based tunnel",
+                    mk.line,
+                    "info",
+                    path,
+                )
+        ids = [got.get(k, "0") for k in _IFID_KEYS]
+        if all(x == "0" for x in ids):
+            return None, marks
+        if ids[0] != ids[1]:
+            ctx.note(
+                "AMBIGUOUS",
+                f"if_id_in {ids[0]} and if_id_out {ids[1]} differ: the routes are looked up by if_id_out",
+                line,
+                "info",
+                path,
+            )
+        return (ids[0], ids[1]), marks
 
 
 def _stack_path(stack: list[_Sec], sep: str = ".") -> str:
@@ -1914,3 +2028,461 @@ class _IpsecConf:
         other.discard("%any")
         _attach_secret(ctx, t, index, mine, other, path)
         ctx.dev.tunnels.append(t)
+
+
+# ============================================================== routing
+# The swanctl-xfrm variant's other files, given alongside swanctl.conf: the
+# iproute2/iptables commands that create the XFRM interface and route into it
+# (xfrm.sh) and a BIRD 2 BGP session over it (bird.conf). Sources: ip-link(8)
+# (type xfrm: dev, if_id), ip-address(8), ip-route(8), iptables-extensions(8)
+# (TCPMSS), the BIRD 2 User's Guide (protocol bgp: local, neighbor, hold time,
+# keepalive time, default bgp_local_pref; channels: import/export all | none |
+# where | filter; filters: net ~ [ ... ], bgp_path.prepend); see README.md.
+def _routing_grammar() -> dict[str, Any]:
+    return dict(_grammar().get("routing", {}))
+
+
+_IFID_KEYS = ("if_id_in", "if_id_out")
+_MARK_KEYS = ("mark_in", "mark_out")
+
+# a shell line the routing reader takes (blanked for the IPsec front ends)
+_RE_SHELL = re.compile(
+    r"^[ \t]*(?:#!|(?:ip|iptables|ip6tables|nft|sysctl|modprobe|set)[ \t]|:[ \t]+\"?\$\{)"  # `: "${VAR:?...}"`
+)
+# a BIRD top-level block (read to its closing brace) or statement
+_RE_BIRD_BLOCK = re.compile(r"^[ \t]*(?:protocol|template|filter|function)[ \t]+[A-Za-z_][\w]*\b[^=\n]*$")
+_RE_BIRD_STMT = re.compile(r"^[ \t]*router[ \t]+id[ \t]+[\d.]+[ \t]*;")
+_RE_BIRD_COMMENT = re.compile(r"/\*.*?\*/|#[^\n]*", re.S)
+
+
+@dataclass
+class _Link:
+    name: str
+    if_id: str | None
+    line: int
+    uplink: str | None = None
+    mtu: int | None = None
+    addrs: list[tuple[str, int, int]] = field(default_factory=list)  # (address, prefixlen, line)
+    peers: list[tuple[str, str, int]] = field(default_factory=list)  # (address, peer, line): point-to-point
+    routes: list[tuple[str, int | None, int]] = field(default_factory=list)  # (prefix, metric, line)
+    mss: str | None = None
+
+
+@dataclass
+class _Session:
+    name: str
+    line: int
+    text: str
+    local_ip: str | None = None
+    local_asn: int | None = None
+    peer_ip: str | None = None
+    peer_asn: int | None = None
+    hold: int | None = None
+    keepalive: int | None = None
+    local_pref: int | None = None
+    advertise: list[str] | None = None
+    prepend: list[str] = field(default_factory=list)
+    used: bool = False
+
+
+class _Routing:
+    """The routing lines of a joined text: split off, then read and attached
+    to the route-based tunnels (by XFRM interface ID)."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+        self.shell: list[tuple[int, str]] = []
+        self.bird: list[tuple[int, str]] = []  # (first line, block text)
+        self.links: dict[str, _Link] = {}
+        self.sessions: list[_Session] = []
+        self.filters: dict[str, str] = {}
+        self.templates: dict[str, str] = {}
+
+    # ------------------------------------------------------------ split
+    def split(self, text: str) -> str:
+        lines = text.split("\n")
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            ln = lines[i]
+            if _RE_SHELL.match(ln):
+                self.shell.append((i + 1, ln))
+                out.append("")
+                i += 1
+                continue
+            if _RE_BIRD_STMT.match(ln):
+                out.append("")
+                i += 1
+                continue
+            if (_RE_BIRD_BLOCK.match(ln) and "{" in ln) or (
+                _RE_BIRD_BLOCK.match(ln) and i + 1 < len(lines) and lines[i + 1].strip().startswith("{")
+            ):
+                start, depth, block = i, 0, []
+                opened = False
+                while i < len(lines):
+                    body = _RE_BIRD_COMMENT.sub("", lines[i])
+                    depth += body.count("{") - body.count("}")
+                    opened = opened or "{" in body
+                    block.append(lines[i])
+                    out.append("")
+                    i += 1
+                    if opened and depth <= 0:
+                        break
+                if depth > 0:
+                    self.ctx.note(
+                        "UNCLOSED",
+                        "a BIRD block is never closed (truncated file?): read to the end",
+                        start + 1,
+                        "error",
+                    )
+                self.bird.append((start + 1, "\n".join(block)))
+                continue
+            out.append(ln)
+            i += 1
+        return "\n".join(out)
+
+    # ------------------------------------------------------------- read
+    def read(self) -> None:
+        for line, text in self.shell:
+            self._shell(line, text)
+        for line, block in self.bird:
+            self._bird_block(line, block)
+        for s in self.sessions:
+            self._session(s)
+
+    def _link(self, name: str, line: int) -> _Link:
+        lk = self.links.get(name)
+        if lk is None:
+            lk = self.links[name] = _Link(name, None, line)
+        return lk
+
+    def _shell(self, line: int, text: str) -> None:
+        import shlex
+
+        ctx = self.ctx
+        try:
+            words = shlex.split(text, comments=True)
+        except ValueError:
+            ctx.note("SYNTAX", "a shell line with an unclosed quote: not read", line, "warning", "routing")
+            return
+        if not words or words[0] in ("set", ":", "modprobe", "sysctl") or words[0].startswith("#!"):
+            return
+        if words[0] == "ip":
+            args = [w for w in words[1:] if not w.startswith("-")]
+            if len(args) >= 2 and args[0] in ("link", "l") and args[1] == "add":
+                self._ip_link_add(line, args[2:])
+                return
+            if len(args) >= 2 and args[0] in ("link", "l") and args[1] == "set":
+                self._ip_link_set(line, args[2:])
+                return
+            if len(args) >= 2 and args[0] in ("addr", "address", "a") and args[1] == "add":
+                self._ip_addr_add(line, args[2:])
+                return
+            if len(args) >= 2 and args[0] in ("route", "r", "ro") and args[1] in ("add", "replace", "append"):
+                self._ip_route_add(line, args[2:])
+                return
+        if words[0] in ("iptables", "ip6tables") and "TCPMSS" in words and "-o" in words:
+            i = words.index("-o")
+            if i + 1 < len(words):
+                lk = self._link(words[i + 1], line)
+                if "--clamp-mss-to-pmtu" in words:
+                    lk.mss = "clamp-to-pmtu"
+                elif "--set-mss" in words and words.index("--set-mss") + 1 < len(words):
+                    lk.mss = words[words.index("--set-mss") + 1]
+                return
+        ctx.note("IGNORED", f"command '{_short(' '.join(words[:3]), 40)}' is not read", line, "info", "routing")
+
+    @staticmethod
+    def _opts(args: list[str], keys: tuple[str, ...]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i, a in enumerate(args[:-1]):
+            if a in keys and a not in out:
+                out[a] = args[i + 1]
+        return out
+
+    def _ip_link_add(self, line: int, args: list[str]) -> None:
+        o = self._opts(args, ("name", "type", "dev", "if_id"))
+        name = o.get("name") or (args[0] if args else None)
+        kinds = [str(k) for k in _routing_grammar().get("link_types", ["xfrm"])]
+        if name is None or o.get("type") not in kinds:
+            self.ctx.note(
+                "IGNORED",
+                f"ip link add {_short(name or '', 20)}: not an interface of type {', '.join(kinds)}",
+                line,
+                "info",
+                "routing",
+            )
+            return
+        if_id = o.get("if_id")
+        n = _strtoul(if_id) if if_id is not None else None
+        if if_id is not None and n is None:
+            self.ctx.note("UNSUPPORTED", f"ip link add {name}: if_id {_short(if_id)} is not a number", line, "error")
+        lk = self._link(name, line)
+        lk.line, lk.if_id, lk.uplink = line, None if n is None else str(n), o.get("dev")
+
+    def _ip_link_set(self, line: int, args: list[str]) -> None:
+        o = self._opts(args, ("dev", "mtu"))
+        name = o.get("dev") or (args[0] if args else None)
+        if name is None:
+            return
+        lk = self._link(name, line)
+        if "mtu" in o:
+            lk.mtu = small_int(o["mtu"])
+
+    def _ip_addr_add(self, line: int, args: list[str]) -> None:
+        o = self._opts(args, ("dev", "peer", "local"))
+        dev = o.get("dev")
+        addr = o.get("local") or (args[0] if args else "")
+        if dev is None:
+            self.ctx.note("IGNORED", "ip addr add without dev: not read", line, "info", "routing")
+            return
+        lk = self._link(dev, line)
+        try:
+            iface = ipaddress.IPv4Interface(addr)
+        except ValueError:
+            self.ctx.note("UNSUPPORTED", f"ip addr add {_short(addr, 40)}: not an IPv4 address", line, "warning")
+            return
+        if "peer" in o:
+            lk.peers.append((str(iface.ip), o["peer"], line))
+        else:
+            lk.addrs.append((str(iface.ip), iface.network.prefixlen, line))
+
+    def _ip_route_add(self, line: int, args: list[str]) -> None:
+        o = self._opts(args, ("dev", "metric", "preference", "priority", "to"))
+        dest = o.get("to") or (args[0] if args else "")
+        dev = o.get("dev")
+        if dev is None:
+            self.ctx.note("IGNORED", f"ip route add {_short(dest, 40)} without dev: not read", line, "info", "routing")
+            return
+        try:
+            net = str(ipaddress.IPv4Network("0.0.0.0/0" if dest == "default" else dest, strict=False))
+        except ValueError:
+            self.ctx.note("UNSUPPORTED", f"ip route add {_short(dest, 40)}: not an IPv4 prefix", line, "warning")
+            return
+        m = o.get("metric") or o.get("preference") or o.get("priority")
+        self._link(dev, line).routes.append((net, small_int(m) if m else None, line))
+
+    # ------------------------------------------------------------- BIRD
+    def _bird_block(self, line: int, block: str) -> None:
+        body = _RE_BIRD_COMMENT.sub("", block)
+        m = re.match(r"\s*(protocol|template|filter|function)\s+(\w+)(?:\s+(\w+))?(?:\s+from\s+(\w+))?", body)
+        if m is None:  # pragma: no cover - the split only takes such lines
+            return
+        kind, a, b, base = m.groups()
+        if kind == "filter":
+            self.filters[a] = body
+            return
+        if kind == "template" and a == "bgp":
+            self.templates[b or ""] = body
+            return
+        if kind == "protocol" and a == "bgp":
+            text = body[body.find("{") + 1 :]
+            if base and base in self.templates:
+                tb = self.templates[base]
+                text = tb[tb.find("{") + 1 :] + "\n" + text
+            elif base:
+                self.ctx.note("UNRESOLVED", f"protocol bgp {b}: template {base} is not in the text", line, "warning")
+            self.sessions.append(_Session(b or "bgp", line, text))
+            return
+        self.ctx.note(
+            "IGNORED", f"BIRD {kind} {a}{' ' + b if b else ''}: not read (only protocol bgp is)", line, "info", "BIRD"
+        )
+
+    def _session(self, s: _Session) -> None:
+        t = s.text
+        m = re.search(r"(?:^|[;{])\s*local\s+(?:([\d.]+)\s+)?(?:port\s+\d+\s+)?as\s+(\d+)", t)
+        if m:
+            s.local_ip, s.local_asn = (ipv4(m.group(1)) if m.group(1) else None), small_int(m.group(2))
+        else:
+            m = re.search(r"(?:^|[;{])\s*local\s+([\d.]+)\s*;", t)
+            s.local_ip = ipv4(m.group(1)) if m else None
+        m = re.search(r"(?:^|[;{])\s*neighbor\s+([\d.]+)\s+(?:port\s+\d+\s+)?as\s+(\d+)", t)
+        if m:
+            s.peer_ip, s.peer_asn = ipv4(m.group(1)), small_int(m.group(2))
+        for attr, rx in (
+            ("hold", r"\bhold\s+time\s+(\d+)"),
+            ("keepalive", r"\bkeepalive\s+time\s+(\d+)"),
+            ("local_pref", r"\bdefault\s+bgp_local_pref\s+(\d+)"),
+        ):
+            m = re.search(rx, t)
+            if m:
+                setattr(s, attr, small_int(m.group(1)))
+        m = re.search(r"\bexport\s+(none|all|where\b[^;]*|filter\s*\{|filter\s+(\w+))", t)
+        where = f"protocol bgp {s.name}"
+        if m is None:
+            s.advertise = []  # BIRD's default for a BGP channel: export none
+            self.ctx.note("DEFAULT", f"{where}: no export: BIRD exports nothing (none)", s.line, "info", where)
+            return
+        what = m.group(1)
+        if what == "none":
+            s.advertise = []
+            return
+        if what == "all":
+            self.ctx.note(
+                "UNSUPPORTED",
+                f"{where}: export all: the announced networks are whatever BIRD's table holds (not read)",
+                s.line,
+                "warning",
+                where,
+            )
+            return
+        if what.startswith("where"):
+            expr = what
+        elif m.group(2):
+            expr = self.filters.get(m.group(2), "")
+            if not expr:
+                self.ctx.note(
+                    "UNRESOLVED", f"{where}: export filter {m.group(2)} is not in the text", s.line, "warning", where
+                )
+                return
+        else:  # an inline filter: to its closing brace
+            depth, j = 0, m.end() - 1
+            while j < len(t):
+                depth += {"{": 1, "}": -1}.get(t[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            expr = t[m.end() - 1 : j]
+        sets = re.findall(r"\bnet\s*~\s*\[([^\]]*)\]", expr)
+        if not sets:
+            self.ctx.note(
+                "UNSUPPORTED",
+                f"{where}: the export filter does not name its networks as net ~ [ ... ]: announcements not read",
+                s.line,
+                "warning",
+                where,
+            )
+            return
+        nets: list[str] = []
+        for item in (x.strip() for st in sets for x in st.split(",")):
+            try:
+                nets.append(str(ipaddress.IPv4Network(item)))
+            except ValueError:
+                self.ctx.note(
+                    "UNSUPPORTED",
+                    f"{where}: export prefix pattern {_short(item, 30)} is not one IPv4 network: not read",
+                    s.line,
+                    "warning",
+                    where,
+                )
+        s.advertise = nets
+        s.prepend = re.findall(r"bgp_path\.prepend\(\s*(\d+)\s*\)", expr)
+
+    # ----------------------------------------------------------- attach
+    def attach(self, tunnels: list[ParsedTunnel]) -> None:
+        ctx = self.ctx
+        by_id: dict[str, list[_Link]] = {}
+        for lk in self.links.values():
+            if lk.if_id is not None:
+                by_id.setdefault(lk.if_id, []).append(lk)
+            elif lk.routes or lk.addrs:
+                ctx.note(
+                    "UNRESOLVED",
+                    f"{_short(lk.name, 20)}: routes or addresses on an interface no 'ip link add ... type xfrm' creates",
+                    lk.line,
+                    "info",
+                    "routing",
+                )
+        used: set[str] = set()
+        for t in tunnels:
+            if "if_id_out" not in t.extra:
+                continue
+            path = f"connections.{t.name}"
+            if_id = str(t.extra.get("if_id_out", ""))
+            links = by_id.get(if_id, [])
+            if not links:
+                ctx.note(
+                    "MISSING",
+                    f"route-based (if_id {if_id}): no 'ip link add ... type xfrm ... if_id {if_id}' in the text, "
+                    "so the routes and any BGP session over it are unknown (give the routing files alongside)",
+                    t.line,
+                    "warning",
+                    path,
+                )
+                continue
+            if len(links) > 1:
+                ctx.note(
+                    "AMBIGUOUS",
+                    f"if_id {if_id}: several XFRM interfaces ({', '.join(lk.name for lk in links)}): the first is read",
+                    links[1].line,
+                    "warning",
+                    path,
+                )
+            lk = links[0]
+            used.add(lk.name)
+            t.extra["interface"] = lk.name
+            if lk.uplink:
+                t.extra["uplink"] = lk.uplink
+            if lk.mtu is not None:
+                t.extra["mtu"] = lk.mtu
+            if lk.mss is not None:
+                t.extra["tcp_mss"] = lk.mss
+            if lk.peers:
+                t.extra["point_to_point"] = [f"{a} peer {p}" for a, p, _ in lk.peers]
+            routes = list(dict.fromkeys(r for r, _, _ in lk.routes))
+            metrics = sorted({m for _, m, _ in lk.routes if m is not None})
+            if metrics:
+                t.extra["route_metric"] = metrics[0] if len(metrics) == 1 else metrics
+            t.bgp = self._bgp_for(t, lk, path)
+            t.route_based = t.route_based or t.bgp is not None
+            if not t.route_based:  # narrowed selectors, no BGP: the SPD is the tunnel's
+                t.extra["interface_routes"] = routes
+                continue
+            t.routes = routes
+            if not t.routes and t.bgp is None:
+                ctx.note(
+                    "MISSING",
+                    f"{lk.name}: no route into the interface and no BGP session over it: the routes are unknown",
+                    lk.line,
+                    "warning",
+                    path,
+                )
+        for lk in self.links.values():
+            if lk.if_id is not None and lk.name not in used:
+                ctx.note("UNUSED", f"XFRM interface {lk.name} (if_id {lk.if_id}): no tunnel uses it", lk.line, "info")
+        for s in self.sessions:
+            if not s.used:
+                ctx.note(
+                    "UNUSED",
+                    f"BIRD protocol bgp {s.name}: its neighbor is on no tunnel's XFRM interface",
+                    s.line,
+                    "info",
+                )
+
+    def _bgp_for(self, t: ParsedTunnel, lk: _Link, path: str) -> ParsedBgp | None:
+        nets = [(a, ipaddress.IPv4Interface(f"{a}/{p}").network, p) for a, p, _ in lk.addrs]
+        for s in self.sessions:
+            if s.used or s.peer_ip is None:
+                continue
+            hit = next(
+                (
+                    (a, p)
+                    for a, n, p in nets
+                    if ipaddress.IPv4Address(s.peer_ip) in n and (s.local_ip is None or s.local_ip == a)
+                ),
+                None,
+            )
+            if hit is None:
+                continue
+            s.used = True
+            b = ParsedBgp(
+                local_asn=s.local_asn,
+                peer_asn=s.peer_asn,
+                local_ip=s.local_ip or hit[0],
+                peer_ip=s.peer_ip,
+                prefixlen=hit[1],
+                hold_time=s.hold,
+                keepalive=s.keepalive,
+                advertise=list(s.advertise or []),
+                line=s.line,
+            )
+            t.extra["bgp_protocol"] = s.name
+            if s.local_pref is not None:
+                t.extra["bgp_local_pref"] = s.local_pref
+            if s.prepend:
+                t.extra["bgp_prepend"] = [int(x) for x in s.prepend]
+            for fld, what in (("local_asn", "local as"), ("peer_asn", "neighbor ... as")):
+                if getattr(b, fld) is None:
+                    self.ctx.note("MISSING", f"protocol bgp {s.name}: no '{what}'", s.line, "warning", path)
+            return b
+        return None

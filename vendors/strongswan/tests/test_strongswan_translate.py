@@ -25,9 +25,10 @@ def test_loss_report_names_what_was_not_carried(vpnconf_bin, tmp_path):
     assert "crypto isakmp policy" in r.stdout and "group 14" in r.stdout
 
 
-def test_a_proposal_list_is_carried_and_a_one_proposal_target_says_what_it_drops(vpnconf_bin, tmp_path):
-    """Two IKE proposals the model holds: both reach the model (ike.proposals);
-    a target whose templates write one keeps the first and names the field."""
+def test_a_proposal_list_is_carried_and_the_cloud_rule_names_it(vpnconf_bin, tmp_path):
+    """Two IKE proposals the model holds: both reach the model (ike.proposals)
+    and a target that writes proposal lists, in order; the cloud takes one per
+    phase, so the PROPOSALS rule is an error in the loss report (exit 1)."""
     from vpnconf.parsing import parse_text, to_site_data
 
     cfg = tmp_path / "two.conf"
@@ -41,7 +42,8 @@ def test_a_proposal_list_is_carried_and_a_one_proposal_target_says_what_it_drops
     r = subprocess.run(
         [*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios", "--format", "json"], capture_output=True, text=True
     )
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr
     loss = json.loads(r.stderr)["loss_report"]
-    assert [x["field"] for x in loss if x.get("field") == "ike.proposals"] == ["ike.proposals"]
-    assert "encryption aes\n" in r.stdout or "encr aes\n" in r.stdout
+    assert [(x["rule"], x["severity"]) for x in loss] == [("PROPOSALS", "error")]
+    first, second = r.stdout.index("encryption aes\n"), r.stdout.index("encryption aes 256\n")
+    assert first < second

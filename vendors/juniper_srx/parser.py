@@ -2266,7 +2266,11 @@ class _Builder:
                 "NOT-CARRIED",
                 f"{gw}: "
                 + ", ".join(
-                    ([f"export as-path-prepend {', '.join(_safe(x) for x in prepend)}"] if prepend else [])
+                    (
+                        [f"export as-path-prepend {', '.join(' '.join(_safe(w) for w in x.split()) for x in prepend)}"]
+                        if prepend
+                        else []
+                    )
                     + ([f"import local-preference {', '.join(str(x) for x in local_pref)}"] if local_pref else [])
                 )
                 + " (a backup session of a redundant pair): not carried (the site's pairs are not read from a "
@@ -2323,7 +2327,9 @@ class _Builder:
                         continue
                     nets.extend(n for n in (_v4net(m) for m in members) if n is not None)
                 if not nets:
-                    cond = ", ".join(_safe(c) for c, _ in term.other_from) or "no condition"
+                    cond = (
+                        ", ".join(" ".join(_safe(w) for w in c.split()) for c, _ in term.other_from) or "no condition"
+                    )
                     self.note(
                         "UNSUPPORTED",
                         f"{where}: accepts by {cond}, not by route-filter or prefix-list: the networks it announces "

@@ -2085,6 +2085,11 @@ class _Session:
     used: bool = False
 
 
+def _last(rx: str, text: str) -> re.Match[str] | None:
+    found = list(re.finditer(rx, text))
+    return found[-1] if found else None
+
+
 class _Routing:
     """The routing lines of a joined text: split off, then read and attached
     to the route-based tunnels (by XFRM interface ID)."""
@@ -2276,10 +2281,10 @@ class _Routing:
             self.templates[b or ""] = body
             return
         if kind == "protocol" and a == "bgp":
-            text = body[body.find("{") + 1 :]
+            text = body[body.find("{") + 1 : body.rfind("}")]
             if base and base in self.templates:
                 tb = self.templates[base]
-                text = tb[tb.find("{") + 1 :] + "\n" + text
+                text = tb[tb.find("{") + 1 : tb.rfind("}")] + ";\n" + text
             elif base:
                 self.ctx.note("UNRESOLVED", f"protocol bgp {b}: template {base} is not in the text", line, "warning")
             self.sessions.append(_Session(b or "bgp", line, text))
@@ -2290,13 +2295,14 @@ class _Routing:
 
     def _session(self, s: _Session) -> None:
         t = s.text
-        m = re.search(r"(?:^|[;{])\s*local\s+(?:([\d.]+)\s+)?(?:port\s+\d+\s+)?as\s+(\d+)", t)
+        # a template's statements come first: the protocol's own (later) ones win
+        m = _last(r"(?:^|[;{}])\s*local\s+(?:([\d.]+)\s+)?(?:port\s+\d+\s+)?as\s+(\d+)", t)
         if m:
             s.local_ip, s.local_asn = (ipv4(m.group(1)) if m.group(1) else None), small_int(m.group(2))
         else:
-            m = re.search(r"(?:^|[;{])\s*local\s+([\d.]+)\s*;", t)
+            m = _last(r"(?:^|[;{}])\s*local\s+([\d.]+)\s*;", t)
             s.local_ip = ipv4(m.group(1)) if m else None
-        m = re.search(r"(?:^|[;{])\s*neighbor\s+([\d.]+)\s+(?:port\s+\d+\s+)?as\s+(\d+)", t)
+        m = _last(r"(?:^|[;{}])\s*neighbor\s+([\d.]+)\s+(?:port\s+\d+\s+)?as\s+(\d+)", t)
         if m:
             s.peer_ip, s.peer_asn = ipv4(m.group(1)), small_int(m.group(2))
         for attr, rx in (
@@ -2304,10 +2310,10 @@ class _Routing:
             ("keepalive", r"\bkeepalive\s+time\s+(\d+)"),
             ("local_pref", r"\bdefault\s+bgp_local_pref\s+(\d+)"),
         ):
-            m = re.search(rx, t)
+            m = _last(rx, t)
             if m:
                 setattr(s, attr, small_int(m.group(1)))
-        m = re.search(r"\bexport\s+(none|all|where\b[^;]*|filter\s*\{|filter\s+(\w+))", t)
+        m = _last(r"\bexport\s+(none|all|where\b[^;]*|filter\s*\{|filter\s+(\w+))", t)
         where = f"protocol bgp {s.name}"
         if m is None:
             s.advertise = []  # BIRD's default for a BGP channel: export none
@@ -2390,6 +2396,8 @@ class _Routing:
             path = f"connections.{t.name}"
             if_id = str(t.extra.get("if_id_out", ""))
             links = by_id.get(if_id, [])
+            if if_id.startswith("%"):
+                continue  # allocated per SA: said where it is read (UNSUPPORTED)
             if not links:
                 ctx.note(
                     "MISSING",

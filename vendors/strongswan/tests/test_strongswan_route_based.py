@@ -199,3 +199,30 @@ def test_the_routing_files_alone_hold_no_tunnel() -> None:
     assert dev.tunnels == []
     assert [f.rule for f in dev.findings if f.severity != "info"] == []
     assert any(f.rule == "NO-TUNNEL" for f in dev.findings)
+
+
+@pytest.mark.parametrize("case", ["xfrm-bgp-engineer-files.yaml", "xfrm-static-routes-metric.yaml"])
+def test_an_engineers_route_based_files_come_back_the_same_through_the_variant(case: str) -> None:
+    """parse(engineer's files) -> model -> render swanctl-xfrm -> parse -> the
+    same tunnel: proposals in order, BGP session or routes, ASNs."""
+    text = yaml.safe_load((Path(__file__).resolve().parents[1] / "cases" / case).read_text(encoding="utf-8"))["input"]
+    data, losses = to_site_data(parse_text(text, case, VENDOR))
+    assert not [f.text() for f in losses if f.severity == "error"]
+    site = Site.model_validate(data)
+    t = site.tunnels[0]
+    _, back, data2 = _back(site, t.name, XFRM)
+    assert _comparable(back, set()) == _comparable(t, set())
+    assert data2["vpc"]["cidr_blocks"] == data["vpc"]["cidr_blocks"]
+    for kind in ("vpn_gateways", "customer_gateways"):
+        assert data2[kind][0].get("bgp_asn") == data[kind][0].get("bgp_asn")
+    if t.bgp is not None:
+        assert (t.bgp.hold_time, t.bgp.keepalive) == (30, 10)
+        assert [str(n) for n in t.bgp.advertise] == ["10.20.0.0/16", "10.30.0.0/24"]
+        assert (str(t.bgp.local_ip), str(t.bgp.peer_ip), str(t.bgp.tunnel_cidr)) == (
+            "169.254.44.5",
+            "169.254.44.6",
+            "169.254.44.4/30",
+        )
+        assert len(t.ike.proposals) == 2 and len(t.ipsec.proposals) == 2
+    else:
+        assert data["vpc"]["cidr_blocks"] == ["172.31.0.0/16", "172.30.0.0/16"]

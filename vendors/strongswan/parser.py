@@ -2083,6 +2083,7 @@ class _Session:
     advertise: list[str] | None = None
     prepend: list[str] = field(default_factory=list)
     used: bool = False
+    export_defaulted: bool = False
 
 
 def _last(rx: str, text: str) -> re.Match[str] | None:
@@ -2315,9 +2316,9 @@ class _Routing:
                 setattr(s, attr, small_int(m.group(1)))
         m = _last(r"\bexport\s+(none|all|where\b[^;]*|filter\s*\{|filter\s+(\w+))", t)
         where = f"protocol bgp {s.name}"
-        if m is None:
-            s.advertise = []  # BIRD's default for a BGP channel: export none
-            self.ctx.note("DEFAULT", f"{where}: no export: BIRD exports nothing (none)", s.line, "info", where)
+        if m is None:  # BIRD 2's default for an EBGP channel (vendor.yaml defaults.bird)
+            s.advertise = []
+            s.export_defaulted = True
             return
         what = m.group(1)
         if what == "none":
@@ -2485,6 +2486,13 @@ class _Routing:
                 line=s.line,
             )
             t.extra["bgp_protocol"] = s.name
+            if s.export_defaulted:
+                where = (
+                    f"BIRD 2 default export = {_defaults()['bird']['ebgp_export']} for an EBGP channel without "
+                    "an export statement (vendor.yaml defaults.bird)"
+                )
+                t.defaulted["bgp_advertise"] = where
+                self.ctx.note("DEFAULT", f"protocol bgp {s.name}: no export: {where}", s.line, "info", path)
             if s.local_pref is not None:
                 t.extra["bgp_local_pref"] = s.local_pref
             if s.prepend:

@@ -62,12 +62,20 @@ Choices (each one is also a finding where it applies):
   encrypted. Placeholders (``<SCRUBBED>``, ``*****``) are masked.
 * Selectors: ``traffic-selector`` entries in order, else the ``proxy-identity``; a
   route-based VPN with neither negotiates 0.0.0.0/0 both ways: empty selectors, a
-  SELECTORS finding, and the static routes through its st0 unit in ``extra["routes"]``. A
+  SELECTORS finding, and is a route-based tunnel (``route_based``, below). A
   policy-based VPN takes the address pairs of its tunnel policies, their direction read
   against the zone of the IKE gateway's external interface: a policy to that zone is
   outbound (source-address = local networks), one from it is inbound (read reversed); a
   policy between two other zones (or within that zone), or with that zone not in the text,
   cannot be decided: an AMBIGUOUS warning and no selector from it.
+
+Route-based tunnels: an st0 tunnel without selectors, or with a BGP session, is route-based
+(``ParsedTunnel.route_based``); its static routes through the unit are ``routes`` (also
+``extra["routes"]``); its BGP session (``ParsedTunnel.bgp``) is the ``protocols bgp`` neighbor in
+the unit's subnet, each statement from the most specific level (neighbor, group, protocol),
+``local-as`` else ``routing-options autonomous-system``, the announced networks from the
+route-filters and prefix lists of the export policies' accepting terms. A backup's preferences
+(qualified-next-hop preference, as-path-prepend, import local-preference) are NOT-CARRIED info.
 
 Rules of the findings (vpnconf/parsing/vocabulary.py): ``SYNTAX`` (error: unbalanced braces,
 unterminated quotes or comments, a statement without ``;``; warning: a value that is not what
@@ -900,6 +908,14 @@ class _Reader:
                 self.policy_options(st, w[1:])
             elif head == "routing-instances" and len(w) > 2 and w[2] == "routing-options":
                 self.route(st, w[3:])
+            elif head == "routing-instances" and len(w) > 3 and w[2:4] == ["protocols", "bgp"]:
+                self.once(
+                    ("ri-bgp", w[1]),
+                    "UNSUPPORTED",
+                    f"routing-instances {_safe(w[1])} protocols bgp: BGP inside a routing instance is not read "
+                    "(no tunnel gets this session)",
+                    st.line,
+                )
             elif head in ("logical-systems", "tenants"):
                 if len(w) > 3 and w[2] == "security" and w[3] in ("ike", "ipsec"):
                     self.once(

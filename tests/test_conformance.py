@@ -22,7 +22,7 @@ import pytest
 import yaml
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from conftest import IN_CI, QUICKSTART, ROOT, SHARED
+from conftest import IN_CI, QUICKSTART, ROOT, SAMPLES, SHARED
 from vpnconf.catalog import vendors
 from vpnconf.findings import VpnconfError
 from vpnconf.io import site_from_data
@@ -102,6 +102,31 @@ def test_rich_tunnel_snapshot(vendor: str, variant: str, snapshot: Any) -> None:
     for pol in site.tunnels[0].spd:
         for peer in pol.peers:
             assert str(peer.network_address) in text
+
+
+ROUTE_SAMPLES = {"static": SAMPLES / "static-pair.yaml", "bgp": SAMPLES / "bgp-pair.yaml"}
+ROUTE_VARIANTS = [
+    (v.id, name, kind)
+    for v in VENDORS.values()
+    for name, var in v.variants.items()
+    if "route" in var.serves
+    for kind in ("static", "bgp")
+    if kind == "static" or var.bgp
+]
+
+
+@pytest.mark.parametrize(("vendor", "variant", "kind"), ROUTE_VARIANTS)
+def test_route_based_snapshot(vendor: str, variant: str, kind: str, snapshot: Any) -> None:
+    """Every variant that serves route-based tunnels: the backup tunnel of the
+    static pair, and (variants that write BGP) the first tunnel of the BGP pair."""
+    from vpnconf.io import require_site
+
+    site = require_site(ROUTE_SAMPLES[kind])
+    tunnel = site.tunnels[1] if kind == "static" else site.tunnels[0]
+    text = render(site, tunnel.name, vendor, variant=variant)
+    assert text == vendor_snapshot(snapshot, vendor)
+    for n in site.vpc.cidr_blocks:
+        assert str(n.network_address) in text
 
 
 # ------------------------------------------------------- folder contract
@@ -200,6 +225,10 @@ def _tunnel_dict(t: Any) -> dict[str, Any]:
     for k in ("local_id", "peer_id"):
         i = getattr(t, k)
         d[k] = None if i is None else {"type": i.type, "value": i.value}
+    if t.bgp is not None:
+        from dataclasses import asdict
+
+        d["bgp"] = asdict(t.bgp)
     return d
 
 

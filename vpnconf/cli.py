@@ -300,6 +300,7 @@ def cmd_import(a: argparse.Namespace) -> int:
     from .findings import has_errors
     from .io import import_documents, load_data, read_text, site_from_data
     from .model import dump_site
+    from .safeload import MAX_JSON_BYTES
 
     if a.output and a.output != "-":
         from .outfiles import check_target
@@ -307,11 +308,11 @@ def cmd_import(a: argparse.Namespace) -> int:
         check_target(a.output, force=a.force)  # refused before any finding is printed
     docs = []
     for path in a.file:
-        data = load_data(read_text(path), path)
+        data = load_data(read_text(path, MAX_JSON_BYTES), path)
         if not isinstance(data, dict):
             raise VpnconfError(f"{path}: expected a JSON object")
         docs.append((data, path, None))
-    base = load_data(read_text(a.into), a.into) if a.into else None
+    base = load_data(read_text(a.into, MAX_JSON_BYTES), a.into) if a.into else None
     merged, notes = import_documents(docs, base)
     site, findings = site_from_data(merged, ", ".join(a.file))
     for note in notes:
@@ -520,10 +521,11 @@ def _check_peer_end(a: argparse.Namespace) -> tuple[Any, str | None]:
     """The other end for ``check --peer``: a site's tunnel (the cloud end) or a device's."""
     from .compat import cloud_end
     from .io import load_data, read_text
+    from .safeload import MAX_JSON_BYTES
 
     data = None
     try:
-        data = load_data(read_text(a.peer), a.peer)
+        data = load_data(read_text(a.peer, MAX_JSON_BYTES), a.peer)
     except VpnconfError:
         data = None
     if isinstance(data, dict) and "tunnels" in data:

@@ -66,7 +66,12 @@ def _env() -> Any:
         autoescape=False,
         auto_reload=False,
     )
+    env.globals["refuse"] = _refuse  # a template's way to say "this tunnel cannot be written here"
     return env
+
+
+def _refuse(message: str) -> None:
+    raise RenderError(str(message))
 
 
 @cache
@@ -168,13 +173,17 @@ def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, 
             or outside_set(PFS_GROUP, None if pfs is None else int(pfs), algs.pfs_groups, verb=SUPPORTED, by=by)
         ):
             raise RenderError(f"{_release(vendor, sw)}: {msg}")
-    needs_prf = is_aead(t.ike.encryption) and "ike_prf" in vendor.keywords
-    if needs_prf and vendor.keyword("ike_prf", t.ike.integrity, v) is None:
-        prfs = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
-        raise RenderError(
-            f"{_release(vendor, sw)}: IKE {t.ike.encryption.value} needs a PRF; integrity "
-            f"{t.ike.integrity.value} has none here (supported with GCM: {prfs})"
-        )
+    for ip in t.ike.offers():  # every offer: an AEAD one needs a PRF keyword
+        if (
+            is_aead(ip.encryption)
+            and "ike_prf" in vendor.keywords
+            and vendor.keyword("ike_prf", ip.integrity, v) is None
+        ):
+            prfs = ", ".join(str(k) for k in vendor.keywords["ike_prf"])
+            raise RenderError(
+                f"{_release(vendor, sw)}: IKE {ip.encryption.value} needs a PRF; integrity "
+                f"{ip.integrity.value} has none here (supported with GCM: {prfs})"
+            )
     if msg := (
         outside_set(IKE_MODE, t.ike.mode.value, sw.modes, verb=SUPPORTED)
         # the IDC device's own identity is the site's peer_id (the site is the cloud's view)
@@ -489,7 +498,14 @@ def render_files(
     ctx = build_context(site, t, v, sw, vname, overrides)
     if only_given:
         _only_given(ctx, t)
-    return {fname: str(template(v.id, tpl).render(ctx)) for fname, tpl in var.files.items()}
+    import jinja2
+
+    try:
+        return {fname: str(template(v.id, tpl).render(ctx)) for fname, tpl in var.files.items()}
+    except jinja2.UndefinedError as exc:  # a template/context disagreement: a bug, said in one line
+        raise RenderError(
+            f"{v.id} variant {vname}: the template needs a value the tunnel does not give ({exc})"
+        ) from None
 
 
 def _software_given(site: Site, t: Tunnel, v: Vendor, software: str | None) -> bool:

@@ -1,5 +1,6 @@
 """Cisco IOS / IOS-XE configuration parser (``show running-config`` or vpnconf's
-own ``cisco_ios`` output, both variants: crypto map and static VTI).
+own ``cisco_ios`` output, both variants: crypto map and static VTI, with static
+routes or BGP over it).
 
 How it reads
 ------------
@@ -81,9 +82,25 @@ Decisions (the ones a reader would otherwise have to guess)
   hostname``) sends ``<hostname>.<ip domain name>``: read from those lines
   when present, else None with an IDENTITY warning (the FQDN is not in the
   config). ``identity local fqdn X`` (IKEv2) carries X.
-* VTI: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0; ``selectors`` stays
-  empty and the networks routed into the tunnel (``ip route NET MASK
-  TunnelN``) go to ``extra["routes"]`` (finding SELECTORS).
+* VTI: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0 and cannot narrow
+  its selectors to an SPD (finding SELECTORS); ``selectors`` stays empty,
+  ``route_based`` is true and the networks routed into the tunnel (``ip
+  route NET MASK TunnelN [DISTANCE]``) are ``routes`` (a written distance in
+  ``extra["route_distances"]``: a pair's backup tunnel has a higher one).
+  ``ip address`` (the inside address), ``ip mtu``, ``ip tcp adjust-mss`` and
+  ``ip unnumbered`` go to ``extra``.
+* BGP over a VTI (``ParsedTunnel.bgp``): the ``router bgp`` neighbor whose
+  address is in the tunnel interface's inside network (several: AMBIGUOUS,
+  none carried): the block's AS (local), ``remote-as``, ``neighbor ...
+  timers K H`` (else ``timers bgp K H``; else not read: MISSING, the
+  device's defaults are not in the sources), every ``network A mask M`` of
+  the IPv4 unicast family (``network A`` without a mask, its classful
+  network, is not carried), the inside address and prefix length. Other
+  address families are skipped. ``neighbor ... route-map R in`` whose one
+  permit entry only sets ``local-preference N`` gives
+  ``extra["bgp_local_preference"]`` (a pair's backup); outbound filters are
+  named (NOT-CARRIED: they may hold back announcements). Lines of the
+  session the model does not hold: IGNORED / NOT-CARRIED.
 * ACLs: ``permit ip`` lines become selectors (wildcards -> prefixes);
   ``deny``, other protocols, object groups and non-contiguous wildcards are
   not carried (finding UNSUPPORTED).
@@ -112,7 +129,17 @@ from struct import Struct
 from typing import TYPE_CHECKING, Any
 
 from vpnconf.catalog import vendors
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    PskState,
+    ipv4,
+    lookup,
+    small_int,
+)
 from vpnconf.parsing.indented import normalize
 
 if TYPE_CHECKING:
@@ -127,7 +154,17 @@ VENDOR = Path(__file__).resolve().parent.name  # the folder is the vendor id
 _ESP_OTHER = ("esp-gmac", "esp-seal")
 _KEY_SIZES = {"128", "192", "256"}
 
-_KEEP = ("crypto ", "ip access-list ", "access-list ", "interface ", "hostname ", "ip domain", "ip route ")
+_KEEP = (
+    "crypto ",
+    "ip access-list ",
+    "access-list ",
+    "interface ",
+    "hostname ",
+    "ip domain",
+    "ip route ",
+    "router bgp ",
+    "route-map ",
+)
 _DROP = ("crypto pki", "crypto ca ")
 _DELIMITED = ("banner", "macro name ")  # bodies skipped up to their delimiter (_delimited_end)
 _TOP = re.compile(r"\n(?=\S)")  # a line starting in column 0 begins a new top-level chunk
@@ -316,6 +353,165 @@ class _Key:
         return (ip & self.mask) == self.addr
 
 
+class _Neighbor:
+    """One ``neighbor A ...`` of a ``router bgp`` block (an address, not a peer group)."""
+
+    __slots__ = (
+        "activated",
+        "asn",
+        "default_originate",
+        "ip",
+        "line",
+        "outbound",
+        "problems",
+        "remote_as",
+        "route_maps",
+        "timers",
+    )
+
+    def __init__(self, ip: int, asn: int | None, line: int) -> None:
+        self.ip = ip
+        self.asn = asn  # the block's (the device's own) AS
+        self.line = line
+        self.remote_as: int | None = None
+        self.timers: tuple[int, int] | None = None
+        self.activated = False
+        self.route_maps: dict[str, str] = {}
+        self.default_originate = False
+        self.outbound: list[str] = []  # outbound filters (`route-map|prefix-list|distribute-list|filter-list X out`)
+        # (line, rule, severity, message) reported when a tunnel uses the neighbor
+        self.problems: list[tuple[int, str, Severity, str]] = []
+
+
+class _Bgp:
+    """The ``router bgp`` blocks of a config: neighbors by address, the
+    networks announced (``network A mask M``, in order), route maps."""
+
+    def __init__(self, p: _Parser) -> None:
+        self.p = p
+        self.neighbors: dict[int, _Neighbor] = {}
+        self.networks: list[str] = []
+        self.unmasked: list[str] = []  # `network A` without mask (classful): not carried
+        self.used: set[int] = set()
+        asns = list(dict.fromkeys(asn for _, asn, _ in p.bgp_blocks))
+        if len(asns) > 1:
+            p.note("AMBIGUOUS", f"router bgp blocks for several AS numbers ({', '.join(asns)})", p.bgp_blocks[0][0])
+        no_default = False
+        global_timers: tuple[int, int] | None = None
+        for n, asn_txt, kids in p.bgp_blocks:
+            asn = small_int(asn_txt)
+            if asn is None:
+                p.note("UNSUPPORTED", f"router bgp {asn_txt}: AS number not in plain notation: not read", n, "warning")
+            family = "ipv4"  # the router bgp level reads as IPv4 unicast
+            for ln, raw in kids:
+                w = raw.split()
+                if not w or w[0][0] == "!":
+                    continue
+                k = w[0]
+                if k == "address-family":
+                    family = "ipv4" if w[1:] in (["ipv4"], ["ipv4", "unicast"]) else " ".join(w[1:])
+                    continue
+                if k == "exit-address-family":
+                    family = "ipv4"
+                    continue
+                if family != "ipv4":
+                    continue
+                if k == "network" and len(w) >= 2:
+                    self.network(ln, w)
+                elif k == "neighbor" and len(w) >= 3:
+                    self.neighbor(ln, w, asn)
+                elif w[:3] == ["no", "bgp", "default"] and w[3:4] == ["ipv4-unicast"]:
+                    no_default = True
+                elif k == "timers" and w[1:2] == ["bgp"] and len(w) >= 4:
+                    ka, hold = small_int(w[2]), small_int(w[3])
+                    if ka is not None and hold is not None:
+                        global_timers = (ka, hold)
+        for nb in self.neighbors.values():
+            if nb.timers is None:
+                nb.timers = global_timers
+            nb.activated = nb.activated or not no_default
+
+    def network(self, ln: int, w: list[str]) -> None:
+        a = _ip_int(w[1])
+        if a is None:
+            self.p.syntax(ln, f"router bgp: cannot read {' '.join(w)[:60]}")
+            return
+        if len(w) >= 4 and w[2] == "mask":
+            m = _ip_int(w[3])
+            plen = _mask_len(m) if m is not None else None
+            if m is None or plen is None:
+                self.p.syntax(ln, f"router bgp: network {w[1]} mask {w[3]} is not a netmask")
+                return
+            net = f"{_int_ip(a & m)}/{plen}"
+            if net not in self.networks:
+                self.networks.append(net)
+            if len(w) > 4:
+                self.p.note("IGNORED", f"router bgp: network {net}: {' '.join(w[4:])[:40]} not read", ln)
+        else:
+            self.unmasked.append(w[1])
+            self.p.note(
+                "UNSUPPORTED",
+                f"router bgp: network {w[1]} without a mask (its classful network) not carried",
+                ln,
+                "warning",
+            )
+
+    def neighbor(self, ln: int, w: list[str], asn: int | None) -> None:
+        ip = _ip_int(w[1])
+        if ip is None:  # a peer group or an IPv6 neighbor
+            return
+        nb = self.neighbors.get(ip)
+        if nb is None:
+            nb = self.neighbors[ip] = _Neighbor(ip, asn, ln)
+        opt = w[2]
+        if opt == "remote-as" and len(w) == 4:
+            ra = small_int(w[3])
+            if ra is None:
+                nb.problems.append((ln, "UNSUPPORTED", "warning", f"remote-as {w[3][:20]} not in plain notation"))
+            else:
+                nb.remote_as = ra
+        elif opt == "timers" and len(w) >= 5:
+            ka, hold = small_int(w[3]), small_int(w[4])
+            if ka is None or hold is None:
+                self.p.syntax(ln, f"router bgp: cannot read neighbor {w[1]} timers")
+            else:
+                nb.timers = (ka, hold)
+        elif opt == "activate" and len(w) == 3:
+            nb.activated = True
+        elif opt == "route-map" and len(w) == 5 and w[4] in ("in", "out"):
+            nb.route_maps[w[4]] = w[3]
+            if w[4] == "out":
+                nb.outbound.append(f"route-map {w[3]}")
+        elif opt in ("prefix-list", "distribute-list", "filter-list") and len(w) == 5 and w[4] in ("in", "out"):
+            if w[4] == "out":
+                nb.outbound.append(f"{opt} {w[3]}")
+        elif opt == "default-originate":
+            nb.default_originate = True
+            nb.problems.append((ln, "NOT-CARRIED", "info", "default-originate (a default route announced) not carried"))
+        elif opt == "shutdown":
+            nb.problems.append((ln, "INACTIVE", "warning", "shut down"))
+        elif opt not in ("description", "password"):
+            nb.problems.append((ln, "IGNORED", "info", f"`{opt}` not read"))
+
+    def local_preference(self, name: str, ref: int) -> int | None:
+        """The local preference a route map sets on every route (one permit
+        entry, no match clause); None otherwise."""
+        ents = self.p.route_maps.get(name)
+        if ents is None:
+            self.p.note("UNRESOLVED", f"route-map {name} is not defined", ref, "warning")
+            return None
+        if len(ents) != 1 or ents[0][1][2:3] == ["deny"]:
+            return None
+        sets: list[int] = []
+        for _, raw in ents[0][2]:
+            x = raw.split()
+            if x and x[0] == "match":
+                return None
+            if x[:2] == ["set", "local-preference"] and len(x) == 3 and (v := small_int(x[2])) is not None:
+                sets.append(v)
+        return sets[0] if len(sets) == 1 else None
+
+
 def _best(keys: list[_Key], ip: int) -> _Key | None:
     best = None
     for k in keys:
@@ -379,6 +575,10 @@ class _Parser:
         self.iface_rest: list[tuple[int, int]] = []
         self.chunks: list[str] = []
         self.routes: list[tuple[int, list[str]]] = []
+        # router bgp blocks: (line, ASN as written, children); route-map blocks by name
+        self.bgp_blocks: list[tuple[int, str, Kids]] = []
+        self.route_maps: dict[str, list[tuple[int, list[str], Kids]]] = {}
+        self._c_bgp: _Bgp | None = None
         # caches / results
         self._c_ts: dict[str, tuple[Proposal | None, str]] = {}
         self._c_acl: dict[str, list[tuple[str, str]] | None] = {}
@@ -549,6 +749,10 @@ class _Parser:
                     self.domain = w[3]
             elif c == "hostname" and len(w) == 2:
                 self.hostname = w[1]
+            elif c == "router" and len(w) >= 3 and w[1] == "bgp":
+                self.bgp_blocks.append((n, w[2], _kids(n, chunk, more)))
+            elif c == "route-map" and len(w) >= 2:
+                self.route_maps.setdefault(w[1], []).append((n, w, _kids(n, chunk, more)))
         self.build()
 
     def add_iface(self, blk: list[Any]) -> None:
@@ -2097,8 +2301,11 @@ class _Parser:
         self._c_map[mname] = out
         return out
 
-    def vti_routes(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+    def vti_routes(self) -> dict[str, list[tuple[str, int | None, int]]]:
+        """Interface -> the static routes through it: (network, administrative
+        distance when written, line). ``ip route [vrf V] NET MASK IF [NEXTHOP]
+        [DISTANCE] ...``."""
+        out: dict[str, list[tuple[str, int | None, int]]] = {}
         for n, words in self.routes:
             w = words[2:]
             if w and w[0] == "vrf" and len(w) > 1:
@@ -2109,16 +2316,110 @@ class _Parser:
             if a is None or m is None or _mask_len(m) is None or _isip(w[2]):
                 continue
             ifn = self.iface(w[2]) or w[2]
-            out.setdefault(ifn, []).append(f"{_int_ip(a & m)}/{_mask_len(m)}")
-            _ = n
+            rest = w[4:] if len(w) > 3 and _isip(w[3]) else w[3:]
+            dist = small_int(rest[0]) if rest else None
+            out.setdefault(ifn, []).append((f"{_int_ip(a & m)}/{_mask_len(m)}", dist, n))
         return out
 
-    def vti_tunnel(self, ifname: str, n: int, kids: Kids, routes: list[str]) -> None:
+    def bgp(self) -> _Bgp:
+        """The ``router bgp`` blocks and route maps, read once."""
+        if self._c_bgp is None:
+            self._c_bgp = _Bgp(self)
+        return self._c_bgp
+
+    def vti_bgp(self, t: ParsedTunnel, ifname: str, inside: tuple[int, int, int] | None, n: int) -> None:
+        """The BGP session over a tunnel interface: the neighbor whose address is
+        in the interface's inside network (``ip address A M``)."""
+        if inside is None or not self.bgp_blocks:
+            return
+        addr, mask, plen = inside
+        b = self.bgp()
+        hits = [nb for ip, nb in b.neighbors.items() if ip != addr and (ip & mask) == (addr & mask)]
+        if not hits:
+            return
+        if len(hits) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"tunnel {t.name}: BGP neighbors {', '.join(_int_ip(h.ip) for h in hits)} are all in "
+                f"{ifname}'s network: no BGP session carried",
+                n,
+                "warning",
+            )
+            return
+        nb = hits[0]
+        t.bgp = pb = ParsedBgp(
+            local_asn=nb.asn,
+            peer_asn=nb.remote_as,
+            local_ip=_int_ip(addr),
+            peer_ip=_int_ip(nb.ip),
+            prefixlen=plen,
+            keepalive=nb.timers[0] if nb.timers else None,
+            hold_time=nb.timers[1] if nb.timers else None,
+            advertise=list(b.networks),
+            line=nb.line,
+        )
+        b.used.add(nb.ip)
+        for ln, rule, sev, msg in nb.problems:
+            self.note(rule, f"BGP neighbor {pb.peer_ip}: {msg}", ln, sev)
+        if nb.remote_as is None:
+            self.note("MISSING", f"tunnel {t.name}: BGP neighbor {pb.peer_ip} has no remote-as", nb.line, "warning")
+        if not nb.timers:
+            self.note(
+                "MISSING",
+                f"tunnel {t.name}: BGP neighbor {pb.peer_ip} has no timers (neither `neighbor ... timers` nor "
+                "`timers bgp`): the device's defaults apply, which are not in the sources: timers not read",
+                nb.line,
+            )
+        if not nb.activated:
+            self.note(
+                "INACTIVE",
+                f"tunnel {t.name}: BGP neighbor {pb.peer_ip} is not activated for IPv4 "
+                "(`no bgp default ipv4-unicast` and no `neighbor ... activate`)",
+                nb.line,
+                "warning",
+            )
+        if b.unmasked:
+            t.extra["bgp_networks_classful"] = list(b.unmasked)
+        ex = t.extra
+        if nb.route_maps:
+            ex["bgp_route_maps"] = dict(nb.route_maps)
+            rm_in = nb.route_maps.get("in")
+            if rm_in is not None:
+                lp = b.local_preference(rm_in, nb.line)
+                if lp is not None:
+                    ex["bgp_local_preference"] = lp
+        if nb.default_originate:
+            ex["bgp_default_originate"] = True
+        if nb.outbound:
+            ex["bgp_outbound"] = list(nb.outbound)
+            self.note(
+                "NOT-CARRIED",
+                f"tunnel {t.name}: BGP neighbor {pb.peer_ip}: outbound {', '.join(nb.outbound)} may hold back "
+                "some of the networks announced; bgp.advertise lists every network statement",
+                nb.line,
+            )
+
+    def vti_tunnel(self, ifname: str, n: int, kids: Kids, routes: list[tuple[str, int | None, int]]) -> None:
         vals: dict[str, Any] = {"mode": None, "src": None, "dst": None, "prof": None, "shutdown": False}
+        inside: tuple[int, int, int] | None = None
         for ln, raw in kids:
             s = raw.strip()
             w = s.split()
-            if s.startswith("tunnel protection ipsec profile ") and len(w) >= 5:
+            if s.startswith("ip ") and len(w) >= 3:
+                if w[1] == "address" and len(w) == 4 and inside is None:
+                    a, m = _ip_int(w[2]), _ip_int(w[3])
+                    plen = _mask_len(m) if m is not None else None
+                    if a is None or m is None or plen is None:
+                        self.syntax(ln, f"interface {ifname}: cannot read {s[:60]}")
+                    else:
+                        inside = (a, m, plen)
+                elif w[1] == "mtu" and (v := small_int(w[2])) is not None:
+                    vals["mtu"] = v
+                elif w[:3] == ["ip", "tcp", "adjust-mss"] and len(w) == 4 and (v := small_int(w[3])) is not None:
+                    vals["mss"] = v
+                elif w[1] == "unnumbered":
+                    vals["unnumbered"] = w[2]
+            elif s.startswith("tunnel protection ipsec profile ") and len(w) >= 5:
                 vals["prof"] = (w[4], ln)
             elif s.startswith("tunnel destination ") and len(w) >= 3:
                 vals["dst"] = (w[2], ln)
@@ -2169,11 +2470,23 @@ class _Parser:
         if vals["src"]:
             t.local_address = self.addr_or_iface(vals["src"])
             t.extra["tunnel_source"] = vals["src"]
-        t.extra["routes"] = list(routes)
+        t.route_based = True
+        t.routes = [r for r, _, _ in routes]
+        dists = {r: d for r, d, _ in routes if d is not None}
+        if dists:
+            t.extra["route_distances"] = dists
+        ex = t.extra
+        if inside is not None:
+            ex["inside_address"] = f"{_int_ip(inside[0])}/{inside[2]}"
+        for k in ("mtu", "mss", "unnumbered"):
+            if k in vals:
+                ex[k] = vals[k]
+        self.vti_bgp(t, ifname, inside, n)
         self.note(
             "SELECTORS",
-            f"tunnel {name}: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0; the "
-            f"{len(routes)} network(s) routed into {ifname} are in extra['routes']",
+            f"tunnel {name}: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0 and cannot narrow its selectors "
+            f"(to an SPD); {len(routes)} network(s) routed into {ifname}"
+            + (f", BGP with neighbor {t.bgp.peer_ip}" if t.bgp else ""),
             n,
         )
         if ent is None:

@@ -58,7 +58,11 @@ with a DEFAULT finding:
 ``pfs_raw`` / ``pfs_group`` (an ESP key exchange the model cannot hold),
 ``pfs_candidates`` (ESP proposals that disagree), ``local_host`` /
 ``peer_host`` (host names or magic values instead of addresses),
-``start_action`` / ``auto``.
+``start_action`` / ``auto``; route-based (swanctl-xfrm): ``if_id_in`` / ``if_id_out``,
+``mark_in`` / ``mark_out``, and from the routing files given alongside
+``interface``, ``uplink``, ``mtu``, ``tcp_mss``, ``point_to_point``,
+``route_metric``, ``interface_routes`` (narrowed selectors read as the SPD),
+``bgp_protocol``, ``bgp_local_pref``, ``bgp_prepend`` (see ``_Routing``).
 
 Whatever the parser cannot read becomes a finding with its line number. No
 finding prints a value of a secret.

@@ -539,3 +539,68 @@ def test_skip_lines_are_indentation_tolerant_like_the_rules(widget):
     flush = "".join(line.lstrip(" ") for line in indented.splitlines(keepends=True))
     r = read_status(flush, vid, "w.txt")
     assert "status.unread" not in rules(r) and "status.reindented" in rules(r)
+
+
+# ------------------------------------------------------------- prometheus
+def _prom_lines(text: str) -> list[str]:
+    import re
+
+    sample = re.compile(r'^[a-z_]+\{(?:[a-z_]+="(?:[^"\\\n]|\\.)*",?)*\} -?[0-9.e+]+$')
+    lines = text.strip().splitlines()
+    for ln in lines:
+        assert ln.startswith(("# HELP ", "# TYPE ")) or sample.match(ln), ln
+    return lines
+
+
+def test_prometheus_textfile_from_a_result_and_a_join():
+    from vpnconf.status import format_prometheus
+
+    doc = {
+        "file": "out.txt",
+        "vendor": "any",
+        "findings": [],
+        "tunnels": [
+            {
+                "peer": "203.0.113.9",
+                "local": "198.51.100.5",
+                "name": 'odd"name\\x',
+                "phase1": {"established": True},
+                "phase2": [{"established": True}, {"established": False}],
+                "bgp": {"neighbor": "169.254.10.1", "established": True, "prefixes_received": 3},
+            },
+            {"peer": "203.0.113.10", "phase1": {"established": False}},
+        ],
+    }
+    joined = {
+        "tunnels": [
+            {"name": "a", "peer": "203.0.113.9", "state": "half-up"},
+            {"name": "b", "peer": "x", "state": "down"},
+        ]
+    }
+    lines = _prom_lines(format_prometheus([doc], joined))
+    text = "\n".join(lines)
+    assert 'name="odd\\"name\\\\x"' in text  # label values escaped: no series can be forged
+    assert 'vpnconf_ike_sa_up{file="out.txt",vendor="any",peer="203.0.113.10"} 0' in lines
+    assert any(ln.startswith("vpnconf_child_sas_up{") and ln.endswith(" 1") for ln in lines)
+    assert any(ln.startswith("vpnconf_bgp_prefixes_received{") and ln.endswith(" 3") for ln in lines)
+    assert 'vpnconf_tunnel_up{name="a",peer="203.0.113.9"} 0.5' in lines
+    assert 'vpnconf_tunnel_up{name="b",peer="x"} 0' in lines
+    assert 'vpnconf_status_readable{file="out.txt",vendor="any"} 1' in lines
+    assert text.count("# TYPE vpnconf_tunnel_up gauge") == 1
+
+
+def test_status_format_prometheus_on_every_vendor_sample(vpnconf_bin):
+    import subprocess
+
+    from vpnconf.paths import vendor_dirs
+
+    for vid, d in sorted(vendor_dirs().items()):
+        for sample in sorted((d / "status" / "samples").glob("*.txt"))[:1]:
+            r = subprocess.run(
+                [*vpnconf_bin, "status", "--vendor", vid, str(sample), "--format", "prometheus"],
+                capture_output=True,
+                text=True,
+            )
+            assert r.returncode in (0, 1), r.stderr
+            lines = _prom_lines(r.stdout)
+            assert any(ln.startswith("vpnconf_status_readable{") for ln in lines), (vid, r.stdout)

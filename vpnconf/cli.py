@@ -732,13 +732,16 @@ def _given_psk(path: str | None) -> str | None:
 def cmd_status(a: argparse.Namespace) -> int:
     """Exit 0: all shown (or, with --config, all configured) tunnels up; 1: some down
     or half-up; 2: unreadable (an error, or a line of the output no rule reads)."""
-    from .status import format_join, format_status, join_config, read_status_file
+    from .status import format_join, format_prometheus, format_status, join_config, read_status_file
 
     docs = [read_status_file(path, a.vendor) for path in a.output]
     unreadable = any(f.get("severity") == "error" for d in docs for f in d["findings"])
     text = "".join(format_status(d) for d in docs)
     if not a.config:
-        _emit(docs[0] if len(docs) == 1 else {"outputs": docs}, a.format, text)
+        if a.format == "prometheus":
+            sys.stdout.write(format_prometheus(docs))
+        else:
+            _emit(docs[0] if len(docs) == 1 else {"outputs": docs}, a.format, text)
         if unreadable:
             return 2
         down = any(str(f.get("rule", "")).endswith("-down") for d in docs for f in d["findings"])
@@ -748,7 +751,10 @@ def cmd_status(a: argparse.Namespace) -> int:
 
     devices = [parse_text(read_text(path), path, a.config_vendor or docs[0]["vendor"]) for path in a.config]
     joined = join_config(docs, devices)
-    _emit({"outputs": docs, **joined}, a.format, text + format_join(joined))
+    if a.format == "prometheus":
+        sys.stdout.write(format_prometheus(docs, joined))
+    else:
+        _emit({"outputs": docs, **joined}, a.format, text + format_join(joined))
     if unreadable:
         return 2
     return 0 if joined["all_up"] else 1
@@ -911,6 +917,10 @@ def build_parser() -> argparse.ArgumentParser:
         "exit 0 all up, 1 some not, 2 unreadable",
     )
     sp.add_argument("--config-vendor", help="the config's vendor when it is not --vendor")
+    for act in sp._actions:  # status also writes a node_exporter textfile
+        if act.dest == "format":
+            act.choices = ["text", "json", "prometheus"]
+            act.help = "text, json, or prometheus (a node_exporter textfile: tunnel up, BGP established, prefixes)"
     sp.set_defaults(fn=cmd_status)
 
     sp = add("lab", "prove a tunnel with two real strongSwan daemons in network namespaces (root)")

@@ -1186,3 +1186,67 @@ def format_status(result: dict[str, Any]) -> str:
     for f in result["findings"]:
         lines.append(f"  {f['severity']} {f['rule']}: {f['message']}")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------- prometheus
+def _label(value: object) -> str:
+    """A Prometheus label value: backslash, double quote and newline escaped."""
+    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def format_prometheus(docs: list[dict[str, Any]], joined: dict[str, Any] | None = None) -> str:
+    """The status as a node_exporter textfile (text exposition format 0.0.4):
+    per tunnel shown, IKE SA up and CHILD SAs up; with ``--config``, each
+    configured tunnel's state; BGP sessions where the output shows them; and
+    whether every output could be read, so a monitor can alarm on each."""
+    series: dict[str, tuple[str, list[str]]] = {
+        "vpnconf_ike_sa_up": ("1 when the IKE SA with the peer is established", []),
+        "vpnconf_child_sas_up": ("CHILD SAs (phase 2 entries) established with the peer", []),
+        "vpnconf_child_sas": ("CHILD SAs (phase 2 entries) shown for the peer", []),
+        "vpnconf_tunnel_up": ("with --config: 1 up, 0.5 half-up (IKE without every CHILD SA), 0 down", []),
+        "vpnconf_bgp_established": ("1 when the BGP session with the neighbor is Established", []),
+        "vpnconf_bgp_prefixes_received": ("prefixes received from the BGP neighbor", []),
+        "vpnconf_status_readable": ("1 when vpnconf read the whole output (no unread line, no error)", []),
+    }
+
+    def put(name: str, labels: dict[str, object], value: float) -> None:
+        text = ",".join(f'{k}="{_label(v)}"' for k, v in labels.items() if v is not None)
+        series[name][1].append(f"{name}{{{text}}} {value:g}")
+
+    for d in docs:
+        base = {"file": d.get("file"), "vendor": d.get("vendor")}
+        put("vpnconf_status_readable", base, 0 if any(f.get("severity") == "error" for f in d["findings"]) else 1)
+        for t in d["tunnels"]:
+            lab = {**base, "peer": t.get("peer"), "local": t.get("local"), "name": t.get("name")}
+            p1 = t.get("phase1")
+            if p1 is not None and p1.get("established") is not None:
+                put("vpnconf_ike_sa_up", lab, 1 if p1["established"] else 0)
+            p2 = t.get("phase2") or []
+            if p2:
+                put("vpnconf_child_sas", lab, len(p2))
+                put("vpnconf_child_sas_up", lab, sum(1 for e in p2 if e.get("established")))
+            bgp = t.get("bgp")
+            if isinstance(bgp, dict):
+                if bgp.get("established") is not None:
+                    put(
+                        "vpnconf_bgp_established",
+                        {**lab, "neighbor": bgp.get("neighbor")},
+                        1 if bgp["established"] else 0,
+                    )
+                if bgp.get("prefixes_received") is not None:
+                    put(
+                        "vpnconf_bgp_prefixes_received",
+                        {**lab, "neighbor": bgp.get("neighbor")},
+                        float(bgp["prefixes_received"]),
+                    )
+    if joined:
+        for c in joined.get("tunnels", []):
+            state = c.get("state")
+            value = {"up": 1.0, "half-up": 0.5, "down": 0.0}.get(str(state))
+            if value is not None:
+                put("vpnconf_tunnel_up", {"name": c.get("name"), "peer": c.get("peer")}, value)
+    out: list[str] = []
+    for name, (help_, samples) in series.items():
+        if samples:
+            out += [f"# HELP {name} {help_}", f"# TYPE {name} gauge", *samples]
+    return "\n".join(out) + "\n"

@@ -1,7 +1,8 @@
 """Route-based tunnels, BGP, redundant pairs and proposal lists on Junos: render -> parse ->
 to_site_data gives the tunnel back (samples/bgp-pair.yaml, samples/static-pair.yaml, a
-multi-proposal tunnel, an active-standby BGP pair with announcements), and the BGP sessions of
-the parse cases (cases/route-bgp-*.yaml, ``expect.bgp``) are read as written.
+multi-proposal tunnel, an active-standby BGP pair with announcements), and a parsed BGP
+session goes into the model in the cloud's view (the sessions of cases/route-bgp-*.yaml are
+compared by the conformance suite).
 
 What a device config cannot give back is named, not compared: the cloud's routes to the IDC
 ranges with their priorities and the cloud's health check (``routes``, ``health_check``: settings
@@ -10,7 +11,6 @@ the site's pairs (the backup's preferences are a NOT-CARRIED info finding)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -217,28 +217,6 @@ def test_a_bgp_tunnel_on_a_policy_variant_is_refused() -> None:
 
 
 # ------------------------------------------------------------ parse cases: BGP
-def _bgp_cases() -> list[Any]:
-    out = []
-    for p in sorted((HERE / "cases").glob("route-bgp-*.yaml")):
-        case = yaml.safe_load(p.read_text(encoding="utf-8"))
-        out.append(pytest.param(case, id=p.stem))
-    return out
-
-
-@pytest.mark.parametrize("case", _bgp_cases())
-def test_bgp_session_of_parse_case(case: dict[str, Any]) -> None:
-    want = case["expect"]["bgp"]
-    dev = parse_text(case["input"], "case", VENDOR)
-    assert len(dev.tunnels) == len(want)
-    for t, w in zip(dev.tunnels, want, strict=True):
-        if w is None:
-            assert t.bgp is None
-            continue
-        assert t.bgp is not None, t.name
-        got = dataclasses.asdict(t.bgp)
-        assert {k: got[k] for k in w} == w, t.name
-
-
 def test_bgp_case_into_the_model() -> None:
     case = yaml.safe_load((HERE / "cases" / "route-bgp-set-short-unit-form.yaml").read_text(encoding="utf-8"))
     dev = parse_text(case["input"], "case", VENDOR)
@@ -264,3 +242,19 @@ def test_a_neighbor_outside_the_unit_subnet_is_not_the_tunnels() -> None:
     dev = parse_text(inp, "case", VENDOR)
     (t,) = dev.tunnels
     assert t.bgp is None and t.route_based  # still any/any on st0.3, without a session
+
+
+def test_proposals_that_differ_in_pfs_are_refused() -> None:
+    from vpnconf.findings import RenderError
+
+    d = _sample("static-pair.yaml")
+    d["tunnels"][0]["ipsec"] = {
+        "proposals": [
+            {"encryption": "aes256", "integrity": "sha256", "pfs": 14},
+            {"encryption": "aes128", "integrity": "sha1", "pfs": "none"},
+        ]
+    }
+    site = _site(d)
+    for variant in VARIANTS:
+        with pytest.raises(RenderError, match="one PFS group per IPsec policy"):
+            render(site, "TunA", VENDOR, variant=variant)

@@ -1,16 +1,22 @@
 """Cisco IOS status layouts beyond the samples (vendors/cisco_ios/status/samples, checked
 by tests/test_conformance_status.py): the dst/src columns of ``show crypto isakmp sa``
 that do not say which end is the router, the older layout with a slot column, an
-empty table, an IPsec SA pair during a rekey, and the text report."""
+empty table, an IPsec SA pair during a rekey, the text report, the failure classes
+(a row in an unknown layout, empty IKEv2 outputs), every sample as pasted (flush-left,
+``--More--``, prompts) and all of them pasted into one file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from vpnconf.status import format_status, read_status, read_status_file
 
 SAMPLES = Path(__file__).resolve().parents[1] / "status" / "samples"
+MORE = " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10
 
 
 def by_peer(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -141,3 +147,100 @@ def test_read_status_file_with_crlf_and_text_report(tmp_path):
 def test_alias_ios_reads_as_cisco_ios():
     text = (SAMPLES / "show-crypto-isakmp-sa.txt").read_text(encoding="utf-8")
     assert read_status(text, "ios", "isakmp.txt")["vendor"] == "cisco_ios"
+
+
+def test_a_row_in_an_unknown_layout_is_unread_at_its_line():
+    # the isakmp sa header, then a row with a column the layout does not have
+    text = """idc-r1#show crypto isakmp sa
+IPv4 Crypto ISAKMP SA
+dst             src             state          conn-id status
+203.0.113.10    198.51.100.2    QM_IDLE           1004 ACTIVE
+203.0.113.20    198.51.100.2    QM_IDLE           1005 ACTIVE  IKEv1-FRAG
+
+IPv6 Crypto ISAKMP SA
+"""
+    result = read_status(text, "cisco_ios", "odd.txt")
+    assert [t["peer"] for t in result["tunnels"]] == ["203.0.113.10"]
+    (unread,) = [f for f in result["findings"] if f["rule"] == "status.unread"]
+    assert (unread["severity"], unread["line"]) == ("error", 5)
+    assert unread["message"].startswith("odd.txt:5: ") and "203.0.113.20" in unread["message"]
+
+
+def test_isakmp_sa_detail_header_with_an_unknown_row_is_unread_not_no_sas():
+    text = """idc-r1#show crypto isakmp sa detail
+IPv4 Crypto ISAKMP SA
+
+C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.
+
+1004  198.51.100.2    203.0.113.10           ACTIVE
+"""
+    result = read_status(text, "cisco_ios", "detail.txt")
+    assert result["tunnels"] == []
+    assert [(f["rule"], f["line"]) for f in result["findings"]] == [("status.unread", 6)]
+
+
+@pytest.mark.parametrize("command", ["show crypto ikev2 sa", "show crypto ikev2 sa detail"])
+def test_empty_ikev2_output_is_no_sas(command):
+    text = f"idc-r1#{command}\n IPv4 Crypto IKEv2  SA\n\n IPv6 Crypto IKEv2  SA\n\n"
+    result = read_status(text, "cisco_ios", "ikev2.txt")
+    assert (result["command"], result["tunnels"], rules(result)) == (command, [], ["status.no-sas"])
+
+
+def test_ikev2_sa_and_its_detail_are_told_apart_without_a_prompt():
+    pairs = (
+        ("show-crypto-ikev2-sa", "show crypto ikev2 sa"),
+        ("show-crypto-ikev2-sa-detail", "show crypto ikev2 sa detail"),
+    )
+    for name, command in pairs:
+        lines = (SAMPLES / f"{name}.txt").read_text(encoding="utf-8").splitlines()[1:]
+        result = read_status("\n".join(lines), "cisco_ios", f"{name}.txt")
+        assert result["command"] == command
+        assert not {"status.ambiguous-command", "status.detected-by-records", "status.unread"} & set(rules(result))
+
+
+def test_session_brief_joined_to_the_config_counts_a_session_as_up():
+    from vpnconf.status import join_config
+
+    class Tunnel:
+        def __init__(self, name: str, peer: str) -> None:
+            self.name, self.peer_address, self.selectors = name, peer, [("10.10.1.0/24", "172.16.1.0/24")]
+
+    class Device:
+        file = "r1.cfg"
+        tunnels = [Tunnel("cloud", "203.0.113.10"), Tunnel("idle", "203.0.113.20"), Tunnel("down", "203.0.113.30")]
+
+    doc = read_status((SAMPLES / "show-crypto-session-brief.txt").read_text(encoding="utf-8"), "cisco_ios", "brief.txt")
+    states = {t["name"]: t["state"] for t in join_config([doc], [Device()])["tunnels"]}
+    assert states == {"cloud": "up", "idle": "half-up", "down": "down"}
+
+
+def local_samples() -> list[Path]:
+    return sorted(SAMPLES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("sample", local_samples(), ids=lambda p: p.name)
+def test_every_sample_as_pasted_reads_the_same(sample):
+    """Flush-left, a --More-- marker with the backspaces that erased it, the prompt
+    before (added when the sample has none) and after: the same tunnels, nothing unread."""
+    text = sample.read_text(encoding="utf-8")
+    plain = read_status(text, "cisco_ios", sample.name)
+    lines = [line.lstrip() for line in text.splitlines()]
+    if not re.match(r"^[\w.-]+[#>]", lines[0]):
+        lines.insert(0, f"idc-r1#{plain['command']}")
+    mid = len(lines) // 2
+    lines[mid] = MORE + lines[mid]
+    pasted = read_status("\n".join([*lines, "idc-r1#", ""]), "cisco_ios", sample.name)
+    assert pasted["tunnels"] == plain["tunnels"]
+    assert pasted["command"] == plain["command"]
+    assert "status.unread" not in rules(pasted)
+
+
+def test_every_command_pasted_into_one_file():
+    samples = [p for p in local_samples() if not p.stem.endswith("-pasted")]
+    texts = [p.read_text(encoding="utf-8") for p in samples]
+    singles = [read_status(t, "cisco_ios", p.name) for p, t in zip(samples, texts, strict=True)]
+    flush = "\n".join(line.lstrip() for t in texts for line in t.splitlines())
+    result = read_status(flush, "cisco_ios", "session.log")
+    assert [p["command"] for p in result["parts"]] == [r["command"] for r in singles]
+    assert result["tunnels"] == [t for r in singles for t in r["tunnels"]]
+    assert "status.unread" not in rules(result)

@@ -1545,6 +1545,16 @@ class _Builder(_Base):
                     "warning",
                 )
                 break
+        # the same algorithms in two policies (two tunnels pasted onto one ASA, each with its
+        # own policy) are one offer: the first, by priority, is kept
+        seen: set[tuple[str | None, str | None, int | None]] = set()
+        unique: list[Proposal] = []
+        for prop in props:
+            key = (prop.encryption, prop.integrity, prop.dh_group)
+            if key not in seen or None in key:
+                seen.add(key)
+                unique.append(prop)
+        props = unique
         self.offers[ver] = (props, usable, non_psk)
         self.lifetimes_differ[ver] = len({p.lifetime for p in usable}) > 1
         return self.offers[ver]

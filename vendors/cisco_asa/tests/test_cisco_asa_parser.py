@@ -200,6 +200,7 @@ def test_two_tunnels_in_one_config_and_local_address_from_interface():
         t2 = copy.deepcopy(d["tunnels"][0])
         t2.update(name="Second", vpn_gateway="Gw2", spd=[{"local": "192.168.9.0/24", "peers": ["10.9.0.0/16"]}])
         t2["ipsec"] = dict(t2["ipsec"], encryption="aes256")
+        t2["ike"] = dict(t2["ike"], dh_group=5)  # another policy (identical policies are one offer)
         d["tunnels"].append(t2)
 
     site = make_site(m)
@@ -431,6 +432,15 @@ def test_hostile_shapes_stay_bounded():
         f"crypto map M {i} set peer 192.0.2.1\ncrypto map M {i} set ikev2 ipsec-proposal P\n" for i in range(2000)
     )
     dev = _bounded(pols + ents)
+    # 399 policies with the same 2x2x2 algorithms: 8 distinct offers (the same offer twice is one)
+    assert len(dev.tunnels) == 2000 and {len(t.ike_proposals) for t in dev.tunnels} == {8}
+    # 400 distinct proposals in policies: capped
+    wide = "".join(
+        f"crypto ikev2 policy {i}\n encryption aes-256 aes aes-192 aes-gcm aes-gcm-256 3des des aes-gcm-192\n"
+        f" integrity sha256 sha sha384 sha512 md5\n group {g}\n"
+        for i, g in enumerate((1, 2, 5, 14, 19, 20, 21, 24, 15, 16), 1)
+    )
+    dev = _bounded(wide + ents)
     assert len(dev.tunnels) == 2000 and {len(t.ike_proposals) for t in dev.tunnels} == {256}
     # an object-group product: selector pairs are capped
     g = "".join(

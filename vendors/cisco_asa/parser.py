@@ -14,6 +14,13 @@ What it reads:
 * crypto ACLs ``access-list X extended permit ip SRC DST`` with ``any``/``host``/mask/
   ``object``/``object-group`` operands, resolved through ``object network`` and
   ``object-group network`` and ``name`` lines into traffic selectors.
+* static VTIs (route-based, ASA 9.7+): ``interface TunnelN`` with ``nameif``, ``ip address``,
+  ``tunnel source interface``, ``tunnel destination``, ``tunnel mode ipsec ipv4`` and ``tunnel
+  protection ipsec profile P``; ``crypto ipsec profile P`` gives what a crypto map entry would
+  (transform sets / ipsec-proposals in order, PFS, lifetimes); the tunnel-group named after the
+  destination gives the key; ``route <nameif> ...`` lines are the tunnel's routes (with their
+  distance in ``extra``); the ``router bgp`` neighbor inside the VTI's network is its BGP
+  session (timers, ``network ... mask ...`` announcements, route-maps in ``extra``).
 * ``tunnel-group`` (type, ``default-group-policy``, pre-shared keys, keepalives,
   ``peer-id-validate``), ``group-policy ... vpn-tunnel-protocol``, ``crypto isakmp
   identity`` with ``hostname`` / ``domain-name``.

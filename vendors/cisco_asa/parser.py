@@ -621,7 +621,7 @@ class _Reader(_Base):
         if prof is None:
             prof = self.cfg.ipsec_profiles[name] = IpsecProfile(name, node.line)
         where = f"crypto ipsec profile {name}: "
-        for c in node.children:
+        for c in _flat(node.children):
             cw = _low(c)
             if cw[0] != "set" or len(cw) < 2:
                 self.ignored(c, where)
@@ -943,9 +943,10 @@ class _Reader(_Base):
     # ------------------------------------------------------- interface
     def interface(self, node: Node) -> None:
         nameif, addr, line = None, None, node.line
-        ifname = node.words[1] if len(node.words) > 1 else ""
-        vti = Vti(ifname, node.line) if ifname.lower().startswith("tunnel") else None
-        for c in node.children:
+        ifname = "".join(node.words[1:])
+        m = _TUNNEL_IF.fullmatch(ifname)
+        vti = Vti(f"Tunnel{m.group(1)}", node.line) if m else None
+        for c in _flat(node.children) if vti is not None else node.children:
             cw = _low(c)
             if cw[0] == "nameif" and len(cw) > 1:
                 nameif = c.words[1]
@@ -982,6 +983,21 @@ class _Reader(_Base):
             vti.profile = words[4]
         else:
             self.ignored(c, f"interface {vti.ifname}: ")
+
+
+_TUNNEL_IF = re.compile(r"tunnel[ ]?(\d+)", re.I)  # `interface Tunnel1`, typed `interface tunnel 1`
+
+
+def _flat(nodes: list[Node]) -> list[Node]:
+    """Sub-commands of a block whose lines never open a block of their own, in order: a
+    line indented deeper than the one above it (a paste that mixes indentations) is
+    still the block's, not a child of its neighbour."""
+    out: list[Node] = []
+    for n in nodes:
+        out.append(n)
+        if n.children:
+            out.extend(_flat(n.children))
+    return out
 
 
 def _key_of(tg: TunnelGroup, version: int | None) -> tuple[str, int] | None:

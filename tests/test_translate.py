@@ -173,3 +173,32 @@ def test_names_and_keys_the_site_refuses_become_findings_never_an_internal_error
     assert any("is written 'to-cloud-1'" in m for m in texts)
     assert [f.severity for f in losses if "characters the service refuses" in f.message] == ["error"]
     assert not any("has a space" in m for m in texts)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_translate_keeps_the_tunnels_kind(target, vpnconf_bin, tmp_path):
+    """A policy-based source goes to the target's policy-based variant (its own
+    kind first in ``serves``); asking for a variant of the other kind is
+    allowed and the loss report says the kind changed (field route_type)."""
+    v = vendors()[target]
+    src = tmp_path / "src.cfg"
+    src.write_text(render(require_site(QUICKSTART), "TomVPNConn", lab_vendor().id))
+    r = subprocess.run(
+        [*vpnconf_bin, "translate", str(src), "--to", target, "--format", "json"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    policy = [n for n, var in v.variants.items() if var.serves[0] == "policy"]
+    loss = json.loads(r.stderr)["loss_report"]
+    if policy:
+        assert f"variant {policy[0]}" in r.stdout.splitlines()[0] or f"variant {policy[0]}" in r.stdout
+        assert not [x for x in loss if x.get("field") == "route_type"]
+    routed = [n for n, var in v.variants.items() if var.serves[0] == "route" and "policy" in var.serves]
+    for name in routed[:1]:
+        r = subprocess.run(
+            [*vpnconf_bin, "translate", str(src), "--to", target, "--variant", name, "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
+        assert r.returncode == 0, r.stderr
+        (item,) = [x for x in json.loads(r.stderr)["loss_report"] if x.get("field") == "route_type"]
+        assert "policy-based" in item["message"] and "asked with --variant" in item["message"]

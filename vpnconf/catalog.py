@@ -117,9 +117,9 @@ class Software(_Data):
 
 class Variant(_Data):
     REQUIRED = ("files", "description")
-    # serves: the tunnel kinds it writes faithfully: policy (SPD selectors as
-    # they are) and/or route (a tunnel interface: any/any, or the SPD as
-    # narrowed selectors); bgp: the templates write a BGP session over the tunnel
+    # serves: the tunnel kinds it writes faithfully, its own kind first: policy
+    # (SPD selectors as they are) and/or route (a tunnel interface: any/any, or
+    # the SPD as narrowed selectors); bgp: the templates write a BGP session
     OPTIONAL = {"ike_versions": [1, 2], "serves": ["policy"], "bgp": False}
     # output file name -> template file (in vendors/<id>/templates/); one entry for
     # most variants, two for strongSwan's ipsec.conf + ipsec.secrets
@@ -245,11 +245,17 @@ class Vendor(_Data):
         known = "; ".join(s.range for s in entries)
         raise VpnconfError(f"{self.id} {plat.id} software {version} is not in the catalog (known ranges: {known})")
 
-    def variant(self, name: str | None, kind: str | None = None) -> tuple[str, Variant]:
+    def variant(self, name: str | None, kind: str | None = None, *, same_kind: bool = False) -> tuple[str, Variant]:
         """A variant by name; without one, the default, or for a tunnel of
-        ``kind`` (policy/route) the first variant of that kind."""
-        if name is None and kind is not None and kind not in self.variants[self.default_variant].serves:
-            name = next((k for k, v in self.variants.items() if kind in v.serves), None)
+        ``kind`` (policy/route) the first variant that serves it; with
+        ``same_kind`` (translate keeps the tunnel's kind) the first variant
+        whose own kind (first of ``serves``) it is, if any."""
+        if name is None and kind is not None:
+            default = self.variants[self.default_variant]
+            if same_kind and default.serves[0] != kind:
+                name = next((k for k, v in self.variants.items() if v.serves[0] == kind), None)
+            if name is None and kind not in default.serves:
+                name = next((k for k, v in self.variants.items() if kind in v.serves), None)
         key = name or self.default_variant
         if key not in self.variants:
             raise VpnconfError(f"vendor {self.id} has no variant {key!r}; known: {', '.join(self.variants)}")

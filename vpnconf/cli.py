@@ -675,11 +675,26 @@ def cmd_translate(a: argparse.Namespace) -> int:
     for t in site.tunnels:
         try:
             texts.append(
-                join_files(render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True))
+                join_files(
+                    render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
+                )
             )
         except RenderError as exc:
             report.append(Finding("NOT-CARRIED", "error", f"tunnel {t.name}: {exc}", file=a.device))
             continue
+        kind = "route" if t.route_based else "policy"
+        vname, var = target.variant(a.variant, kind, same_kind=True)
+        if var.serves[0] != kind:
+            report.append(
+                Finding(
+                    "NOT-CARRIED",
+                    "warning",
+                    f"tunnel {t.name}: the source is {kind}-based; variant {vname} is {var.serves[0]}-based "
+                    + ("(asked with --variant)" if a.variant else f"({target.name} has no {kind}-based variant)"),
+                    file=a.device,
+                    extra={"field": "route_type"},
+                )
+            )
         # never a value the source did not have: what it lacks is left to the target's own default
         for fld in absent_fields(t):
             report.append(

@@ -454,6 +454,7 @@ def render_files(
     variant: str | None = None,
     overrides: dict[str, Any] | None = None,
     only_given: bool = False,
+    same_kind: bool = False,
 ) -> dict[str, str]:
     """The IDC device's configuration for one tunnel: output file name -> text.
     With ``only_given`` (translate), lifetimes the tunnel's data did not set
@@ -466,7 +467,7 @@ def render_files(
     _guard(site, t)
     v, sw = resolve_target(site, t, vendor, platform, software)
     kind = "route" if t.route_based else "policy"
-    vname, var = v.variant(variant, kind)
+    vname, var = v.variant(variant, kind, same_kind=same_kind)
     if t.route_based and "route" not in var.serves:
         routed = [k for k, x in v.variants.items() if "route" in x.serves]
         raise RenderError(

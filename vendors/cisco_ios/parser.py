@@ -44,9 +44,10 @@ Decisions (the ones a reader would otherwise have to guess)
   interface with ``tunnel protection ipsec profile`` (variant ``vti``).
 * Names: ``<map>-<seq>`` for crypto-map entries (``<map>-<seq>-<dynmap>-<seq>``
   for dynamic ones), the tunnel interface name for VTIs - unless the objects
-  carry vpnconf's own names (``ACL-<name>``, ``TS-<name>``,
-  ``IKEV2-PROF-<name>``, ``IPSEC-PROF-<name>``), then ``<name>``, so that
-  our own output round-trips its tunnel names.
+  carry vpnconf's own names (a crypto-map entry: ``ACL-<name>``, else without
+  an ACL ``TS-<name>``, else ``IKEV2-PROF-<name>``; a VTI: ``IPSEC-PROF-<name>``),
+  then ``<name>``, so that our own output round-trips its tunnel names (a
+  ``TS-AES256`` an engineer shares between entries names no tunnel).
 * IKEv1 proposals: every ``crypto isakmp policy`` whose authentication is
   ``pre-share`` (all of them when none is), in priority order, with the
   hidden running-config defaults filled in from vendor.yaml ``defaults:
@@ -2181,7 +2182,8 @@ class _Parser:
         ours = None
         if acl and len(acl) > 4 and acl.startswith("ACL-"):
             ours = acl[4:]
-        elif ts and len(ts[0]) > 3 and ts[0].startswith("TS-"):
+        elif not acl and ts and len(ts[0]) > 3 and ts[0].startswith("TS-"):
+            # (our output names the ACL: with an ACL of another name, a TS-... set is an engineer's)
             ours = ts[0][3:]
         elif ikev2 and ikev2[0].startswith("IKEV2-PROF-"):
             ours = ikev2[0][11:]
@@ -2434,10 +2436,10 @@ class _Parser:
             return
         pname, pline = vals["prof"]
         ent = self.ipsec_profiles.get(pname)
+        # our own output names the ipsec profile IPSEC-PROF-<tunnel>; any other name (a transform
+        # set TS-... an engineer shares between profiles included) leaves the interface's name
         ours = pname[11:] if pname.startswith("IPSEC-PROF-") and len(pname) > 11 else None
         r = self.read_sets(ent[1], f"crypto ipsec profile {pname}") if ent else None
-        if ours is None and r and r[1] and r[1][0].startswith("TS-") and len(r[1][0]) > 3:
-            ours = r[1][0][3:]
         name = self.unique(ours or ifname.replace(" ", ""), ifname.replace(" ", ""))
         t = ParsedTunnel(name=name, line=n, variant="vti")
         t.extra["tunnel_interface"] = ifname

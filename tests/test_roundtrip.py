@@ -8,6 +8,7 @@ test file names what is lost and why)."""
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -83,6 +84,8 @@ def tunnels(draw, vendor_id: str, variant: str):
             "lifetime_kb": draw(st.integers(max(klo, 5120), min(khi, 4_000_000_000))),
         },
     }
+    if "policy" not in v.variants[variant].serves:  # a route-only variant carries a route-based tunnel
+        t["route_type"] = "static"
     if t["ipsec"]["encryption"].endswith("gcm"):
         t["ipsec"]["integrity"] = "sha1"  # AEAD: the model's integrity field is not carried
     return t, sw.releases[-1]
@@ -187,8 +190,9 @@ def _round_trip_key(vendor_id: str, variant: str, key: str) -> None:
     dev = parse_text(text, "keys", vendor_id)
     (t,) = dev.tunnels
     assert (t.psk_state, t.psk) == ("clear", key), f"{vendor_id}/{variant}: {key!r} came back as {t.psk!r}"
-    for f in dev.findings:
-        assert key not in f.message or len(key) < 3, f.text()
+    token = re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])")
+    for f in dev.findings:  # the key as a whole token, as the redactor hides it
+        assert not token.search(f.message) or len(key) < 3, f.text()
 
 
 @pytest.mark.parametrize("key", TRICKY_KEYS)

@@ -365,11 +365,15 @@ def _route_based(
     if b is not None:
         missing = [n for n in ("local_asn", "peer_asn", "local_ip", "peer_ip") if getattr(b, n) is None]
         if missing:
-            lose(t, f"BGP session without {', '.join(missing)}: carried as a static route-based tunnel")
+            lose(t, f"BGP session without {', '.join(missing)}: carried as a static route-based tunnel", field="bgp")
         else:
             for gw, asn, who in ((vpngw, b.peer_asn, "peer"), (cgw, b.local_asn, "local")):
                 if gw.setdefault("bgp_asn", asn) != asn:
-                    lose(t, f"{who} ASN {asn} differs from {gw['bgp_asn']} of another tunnel of gateway {gw['name']}")
+                    lose(
+                        t,
+                        f"{who} ASN {asn} differs from {gw['bgp_asn']} of another tunnel of gateway {gw['name']}",
+                        field="bgp_asn",
+                    )
             bgp: dict[str, Any] = {
                 "tunnel_cidr": str(ipaddress.IPv4Interface(f"{b.local_ip}/{b.prefixlen or 30}").network),
                 # the cloud's point of view: its end is the device's neighbor
@@ -378,12 +382,21 @@ def _route_based(
                 "advertise": [_net(n) for n in b.advertise],
             }
             if b.prefixlen is None:
-                lose(t, "the tunnel interface's prefix length is not in the text: /30 assumed for tunnel_cidr")
+                lose(
+                    t,
+                    "the tunnel interface's prefix length is not in the text: /30 assumed for tunnel_cidr",
+                    field="bgp.tunnel_cidr",
+                )
             for k in ("hold_time", "keepalive"):
                 if getattr(b, k) is not None:
                     bgp[k] = getattr(b, k)
             return {"route_type": "bgp", "bgp": bgp}
-    lose(t, "route-based: the cloud's routes to the IDC ranges are not in a device config (routes stay empty)", "info")
+    lose(
+        t,
+        "route-based: the cloud's routes to the IDC ranges are not in a device config (routes stay empty)",
+        "info",
+        "routes",
+    )
     return {"route_type": "static"}
 
 
@@ -409,7 +422,7 @@ def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> s
         n += 1
     taken.add(name)
     if name != t.name:
-        lose(t, f"name {t.name!r} is written {name!r} (site names are letters, digits, '_', '.', '-')", "info")
+        lose(t, f"name {t.name!r} is written {name!r} (site names are letters, digits, '_', '.', '-')", "info", "name")
     return name
 
 
@@ -418,9 +431,19 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     everything that could not be carried into the model."""
     losses: list[Finding] = []
 
-    def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning") -> None:
+    def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning", field: str = "") -> None:
+        """One loss, naming the model field it concerns (JSON ``field``; the
+        text shows it as the finding's path)."""
         losses.append(
-            Finding(rule="NOT-CARRIED", severity=sev, message=f"tunnel {t.name}: {msg}", file=dev.file, line=t.line)
+            Finding(
+                rule="NOT-CARRIED",
+                severity=sev,
+                message=f"tunnel {t.name}: {msg}",
+                path=field,
+                file=dev.file,
+                line=t.line,
+                extra={"field": field} if field else None,
+            )
         )
 
     names: set[str] = set()
@@ -430,10 +453,10 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     vpc_nets: list[str] = []
     for t in dev.tunnels:
         if t.peer_address is None:
-            lose(t, "no peer address: cannot name the cloud's VPN gateway", "error")
+            lose(t, "no peer address: cannot name the cloud's VPN gateway", "error", "vpn_gateway")
             continue
         if t.auth != "psk":
-            lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error")
+            lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error", "ike.auth_method")
             continue
         groups = _model_groups()
         ikes = [p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group in groups]
@@ -446,6 +469,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 "no IKE or ESP proposal made only of values the model knows "
                 f"({', '.join(p.raw for p in t.ike_proposals + t.esp_proposals) or 'none'})",
                 "error",
+                "ike" if ike is None else "ipsec",
             )
             continue
         # every proposal made of values the model knows is carried, in order;
@@ -454,20 +478,31 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             p.raw or "?" for p in t.esp_proposals if p not in esps
         ]
         if unknown:
-            lose(t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}")
+            lose(
+                t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}", field="proposals"
+            )
         if not t.selectors and not t.route_based:
-            lose(t, "no traffic selectors and no tunnel interface: the SPD cannot be built", "error")
+            lose(t, "no traffic selectors and no tunnel interface: the SPD cannot be built", "error", "spd")
             continue
         if t.pfs_unknown:
-            lose(t, "PFS is on but its group is unknown: the tunnel cannot be carried without guessing it", "error")
+            lose(
+                t,
+                "PFS is on but its group is unknown: the tunnel cannot be carried without guessing it",
+                "error",
+                "ipsec.pfs",
+            )
             continue
         if t.backup_peers:
-            lose(t, f"backup peer(s) {', '.join(t.backup_peers)} not carried (the model holds one peer per tunnel)")
+            lose(
+                t,
+                f"backup peer(s) {', '.join(t.backup_peers)} not carried (the model holds one peer per tunnel)",
+                field="backup_peers",
+            )
         for fld, where in sorted(t.defaulted.items()):
             if fld not in ("ike_lifetime", "ipsec_lifetime_seconds", "ipsec_lifetime_kb"):
-                lose(t, f"{fld} is the device's default, not read from the config ({where})", "info")
+                lose(t, f"{fld} is the device's default, not read from the config ({where})", "info", fld)
         if t.ike_version is None:
-            lose(t, "IKE version not pinned (both accepted): IKEv2 assumed")
+            lose(t, "IKE version not pinned (both accepted): IKEv2 assumed", field="ike.version")
         psk = t.psk if t.psk_state == "clear" else None
         if psk is not None and not _psk_ok(psk):
             lose(
@@ -476,6 +511,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 "backtick or non-ASCII, or over 128): the output holds a placeholder; give an accepted key "
                 "with --psk-file FILE",
                 "error",
+                "pre_shared_key",
             )
             psk = None
         elif psk is None:
@@ -484,6 +520,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 f"pre-shared key is {t.psk_state} in the source: the output holds a placeholder the device "
                 "refuses; give the key with --psk-file FILE (or $VPNCONF_PSK)",
                 "warning",
+                "pre_shared_key",
             )
         vg = f"gw-{t.peer_address}"
         vpngws.setdefault(vg, {"name": vg, "public_ip": t.peer_address, "bandwidth_mbps": 5})
@@ -491,7 +528,12 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if cg_ip is None and t.local_id and t.local_id.type == "address":
             cg_ip = t.local_id.value
         if cg_ip is None:
-            lose(t, "no local address: the customer gateway address is a placeholder (192.0.2.1)", "warning")
+            lose(
+                t,
+                "no local address: the customer gateway address is a placeholder (192.0.2.1)",
+                "warning",
+                "customer_gateway",
+            )
             cg_ip = "192.0.2.1"
         cg = f"cgw-{cg_ip}"
         cgws.setdefault(cg, {"name": cg, "public_ip": cg_ip})
@@ -528,7 +570,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         }
         for i in (t.peer_id, t.local_id):
             if i is not None and i.type == "other":
-                lose(t, f"identity {i.value} is neither an address nor an FQDN")
+                lose(t, f"identity {i.value} is neither an address nor an FQDN", field="ike.peer_id")
         # a value the device config did not hold (a vendor default the parser
         # filled in, ``defaulted``) is not carried: the target keeps its own
         if t.ike_lifetime and "ike_lifetime" not in t.defaulted:

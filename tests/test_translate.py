@@ -202,3 +202,34 @@ def test_translate_keeps_the_tunnels_kind(target, vpnconf_bin, tmp_path):
         assert r.returncode == 0, r.stderr
         (item,) = [x for x in json.loads(r.stderr)["loss_report"] if x.get("field") == "route_type"]
         assert "policy-based" in item["message"] and "asked with --variant" in item["message"]
+
+
+def test_a_device_to_device_translation_applies_no_cloud_profile_unless_asked(vpnconf_bin, tmp_path):
+    """An IPsec lifetime of 120 s is below Tencent's 180: a device-to-device
+    translation carries it without the cloud's verdict; --against tencent
+    applies the profile's rules and the loss report names the rule."""
+    import yaml
+
+    from vpnconf.io import site_from_data
+
+    d = yaml.safe_load(QUICKSTART.read_text())
+    d["tunnels"][0]["ipsec"]["lifetime_seconds"] = 120
+    site, _ = site_from_data(d, "short.yaml")
+    assert site is not None
+    src = tmp_path / "src.cfg"
+    src.write_text(render(site, "TomVPNConn", lab_vendor().id))
+    target = sorted(v for v in vendors() if v != lab_vendor().id)[0]
+    r = subprocess.run(
+        [*vpnconf_bin, "translate", str(src), "--to", target, "--format", "json"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert not [x for x in json.loads(r.stderr)["loss_report"] if x["rule"].startswith("PROFILE-")]
+    r = subprocess.run(
+        [*vpnconf_bin, "translate", str(src), "--to", target, "--against", "tencent", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1
+    assert [x["rule"] for x in json.loads(r.stderr)["loss_report"] if x["rule"].startswith("PROFILE-")] == [
+        "PROFILE-IPSEC-LIFETIME"
+    ]

@@ -645,8 +645,14 @@ def cmd_translate(a: argparse.Namespace) -> int:
         for f in report:
             sys.stderr.write(f.text() + "\n")
         raise VpnconfError(f"{a.device}: no tunnel could be carried into the model")
-    built, rule_findings = site_from_data(data, a.device)
-    report += [f for f in rule_findings if f.severity == "error"]
+    # a device-to-device translation applies no cloud's rules unless --against asks
+    from .profiles import get_profile
+    from .rules import SCHEMA_RULES
+
+    profile = get_profile(a.against) if a.against else None
+    built, rule_findings = site_from_data(data, a.device, profile=profile)
+    schema = {"SCHEMA", *(rid for rid, _ in SCHEMA_RULES.values())}
+    report += [f for f in rule_findings if f.severity == "error" and (a.against or f.rule in schema)]
     if built is None:  # a value the model refuses: named, never an internal error
         for f in report:
             sys.stderr.write(dev.redactor(f.text()) + "\n")
@@ -913,6 +919,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", required=True)
     sp.add_argument("--variant")
     sp.add_argument("--software")
+    sp.add_argument(
+        "--against",
+        metavar="PROFILE",
+        help="also apply a cloud profile's rules (a device-to-device translation applies none)",
+    )
     sp.add_argument(
         "--psk-file",
         help="the pre-shared key (first line of FILE) for tunnels whose key the source masks or encrypts "

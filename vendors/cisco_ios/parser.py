@@ -1219,7 +1219,14 @@ class _Parser:
             return self._c_ifaddr[real]
         addr = None
         unnumbered = None
-        for _, raw in self.iface_kids(real):
+        kids = self.iface_kids(real)
+        if self.iface_rest and not any(raw.lstrip().startswith("ip ") for _, raw in kids):
+            # a second block of the same interface (a pasted snippet after the running-config) may
+            # be among the plain blocks scan left unread: read them, once
+            self.read_rest()
+            self._iface_lc = None
+            kids = self.iface_kids(real)
+        for _, raw in kids:
             s = raw.strip()
             if s.startswith("ip address "):
                 w = s.split()

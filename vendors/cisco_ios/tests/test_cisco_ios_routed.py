@@ -216,3 +216,21 @@ def test_esp_offers_with_different_pfs_are_refused():
     other = Site.model_validate(d)
     with pytest.raises(RenderError, match="one PFS group"):
         rendered(other, "TunA")
+
+
+def test_a_bgp_tunnel_without_both_asns_is_refused():
+    d = yaml.safe_load(PAIRS["bgp"].read_text())
+    d["customer_gateways"][0].pop("bgp_asn")
+    site = Site.model_validate(d)  # (the BGP-CONFIG rule would say so too; the template never writes "None")
+    with pytest.raises(RenderError, match="needs both gateways' bgp_asn"):
+        rendered(site, "TunA")
+
+
+@pytest.mark.parametrize("kind", sorted(PAIRS))
+def test_route_based_output_is_detected_as_this_vendor_only(kind):
+    from vpnconf.parsing import DETECT_THRESHOLD, detect_score, detect_vendor, parser_modules
+
+    site = require_site(PAIRS[kind])
+    text = rendered(site, "TunA") + rendered(site, "TunB")
+    assert detect_vendor(text)[0] == VENDOR
+    assert all(detect_score(v, text)[0] < DETECT_THRESHOLD for v in parser_modules() if v != VENDOR)

@@ -234,3 +234,20 @@ def test_route_based_output_is_detected_as_this_vendor_only(kind):
     text = rendered(site, "TunA") + rendered(site, "TunB")
     assert detect_vendor(text)[0] == VENDOR
     assert all(detect_score(v, text)[0] < DETECT_THRESHOLD for v in parser_modules() if v != VENDOR)
+
+
+def test_more_ikev1_offers_than_one_tunnels_policy_numbers_are_refused():
+    site = _offers_site(1, "static")
+    d = site.model_dump(mode="json")
+    d["tunnels"][0]["pre_shared_key"] = site.tunnels[0].psk()
+    groups = [14, 15, 16, 19, 20, 24, 5, 2, 1, 14, 15]
+    d["tunnels"][0]["ike"]["proposals"] = [
+        {"encryption": "aes256" if i < 10 else "aes128", "integrity": "sha256", "dh_group": g}
+        for i, g in enumerate(groups)
+    ]
+    eleven = Site.model_validate(d)
+    with pytest.raises(RenderError, match="11 IKEv1 offers"):
+        render_files(eleven, "TunA", VENDOR, variant="vti", software="15.9")
+    d["tunnels"][0]["ike"]["proposals"] = d["tunnels"][0]["ike"]["proposals"][:10]
+    text = render_files(Site.model_validate(d), "TunA", VENDOR, variant="vti", software="15.9")["config.txt"]
+    assert "crypto isakmp policy 19\n" in text and "crypto isakmp policy 20\n" not in text

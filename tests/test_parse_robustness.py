@@ -155,10 +155,14 @@ def test_cli_bad_input_is_one_line_exit_2(vpnconf_bin, tmp_path, content, expect
         assert len(r.stderr.strip().splitlines()) == 1 and expect in r.stderr and "Traceback" not in r.stderr
 
 
-def test_cli_50mb_file_is_refused_cleanly(vpnconf_bin, tmp_path):
+def test_cli_file_over_the_limit_is_refused_cleanly(vpnconf_bin, tmp_path):
+    """A device config over MAX_INPUT_BYTES (256 MiB; a sparse file) is refused
+    before it is read, in one line naming the limit."""
+    from vpnconf.io import MAX_INPUT_BYTES
+
     p = tmp_path / "big.cfg"
     with p.open("wb") as fh:
-        fh.truncate(50 * 1024 * 1024)
+        fh.truncate(MAX_INPUT_BYTES + 1)
     r = subprocess.run([*vpnconf_bin, "parse", str(p)], capture_output=True, text=True)
     assert r.returncode == 2 and "limit" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     os.unlink(p)

@@ -390,6 +390,8 @@ def _route_based(
             for k in ("hold_time", "keepalive"):
                 if getattr(b, k) is not None:
                     bgp[k] = getattr(b, k)
+                else:
+                    lose(t, f"BGP {k} is not in the text: the model's default is written", "info", f"bgp.{k}")
             return {"route_type": "bgp", "bgp": bgp}
     lose(
         t,

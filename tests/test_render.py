@@ -83,7 +83,7 @@ def _matrix():
     for v in VENDORS.values():
         for variant, var in v.variants.items():
             for sw in v.software:
-                for ver in sorted(set(sw.ike_versions) & set(var.ike_versions)):
+                for ver in sw.variant_ike_versions(variant, var):
                     algs = sw.algorithms(ver)
                     for field, values in (
                         ("ike.encryption", algs.ike_encryption),
@@ -169,9 +169,18 @@ def test_aggressive_and_fqdn_render_for_every_vendor_that_supports_them():
     site = site_with(m)
     for v in VENDORS.values():
         for variant, var in v.variants.items():
-            if 1 not in var.ike_versions:
+            if 1 not in var.ike_versions or "aggressive" not in var.modes:
                 continue
-            sw = next((s for s in reversed(v.software) if "aggressive" in s.modes and "fqdn" in s.identity_types), None)
+            sw = next(
+                (
+                    s
+                    for s in reversed(v.software)
+                    if "aggressive" in s.modes
+                    and "fqdn" in s.identity_types
+                    and 1 in s.variant_ike_versions(variant, var)
+                ),
+                None,
+            )
             if sw is None:
                 continue
             text = render(site, "TomVPNConn", v.id, variant=variant, software=sw.releases[-1])

@@ -84,8 +84,11 @@ def tunnels(draw, vendor_id: str, variant: str):
             "lifetime_kb": draw(st.integers(max(klo, 5120), min(khi, 4_000_000_000))),
         },
     }
-    if "policy" not in v.variants[variant].serves:  # a route-only variant carries a route-based tunnel
+    if "policy" not in v.variants[variant].serves:
+        # a route-only variant carries a route-based tunnel: any/any (a device
+        # config cannot tell a narrowed route-based tunnel from a policy one)
         t["route_type"] = "static"
+        t["spd"] = []
     if t["ipsec"]["encryption"].endswith("gcm"):
         t["ipsec"]["integrity"] = "sha1"  # AEAD: the model's integrity field is not carried
     return t, sw.releases[-1]

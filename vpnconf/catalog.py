@@ -78,6 +78,9 @@ class Software(_Data):
         "ipsec_lifetime_kb": None,
         "max_selector_pairs": None,
         "notes": "",
+        # the variants this release has, each with the IKE versions it takes
+        # there (None: every variant of the vendor, as the variant says)
+        "variants": None,
     }
     platform: str
     range: str
@@ -92,6 +95,7 @@ class Software(_Data):
     ipsec_lifetime_kb: tuple[int, int] | None
     max_selector_pairs: int | None
     notes: str
+    variants: dict[str, list[int]] | None
 
     def __init__(self, data: dict[str, Any], where: str) -> None:
         super().__init__(data, where)
@@ -114,13 +118,21 @@ class Software(_Data):
     def algorithms(self, ike_version: int) -> AlgorithmSet | None:
         return self.ikev1 if ike_version == 1 else self.ikev2
 
+    def variant_ike_versions(self, name: str, variant: Variant) -> list[int]:
+        """The IKE versions a variant takes on this release ([] when the
+        release does not have the variant)."""
+        both = set(self.ike_versions) & set(variant.ike_versions)
+        if self.variants is not None:
+            both &= set(self.variants.get(name, []))
+        return sorted(both)
+
 
 class Variant(_Data):
     REQUIRED = ("files", "description")
     # serves: the tunnel kinds it writes faithfully, its own kind first: policy
     # (SPD selectors as they are) and/or route (a tunnel interface: any/any, or
     # the SPD as narrowed selectors); bgp: the templates write a BGP session
-    OPTIONAL = {"ike_versions": [1, 2], "serves": ["policy"], "bgp": False}
+    OPTIONAL = {"ike_versions": [1, 2], "serves": ["policy"], "bgp": False, "modes": ["main", "aggressive"]}
     # output file name -> template file (in vendors/<id>/templates/); one entry for
     # most variants, two for strongSwan's ipsec.conf + ipsec.secrets
     files: dict[str, str]
@@ -128,6 +140,7 @@ class Variant(_Data):
     ike_versions: list[int]
     serves: list[str]
     bgp: bool
+    modes: list[str]  # the IKEv1 modes the templates can write
 
 
 class Platform(_Data):

@@ -141,6 +141,27 @@ def _release(vendor: Vendor, sw: Software) -> str:
 
 def enforce_capabilities(vendor: Vendor, sw: Software, t: Tunnel, variant: str, ike_versions: list[int]) -> None:
     """Fail with one line when the tunnel needs what this version lacks."""
+    var = vendor.variants[variant]
+    if sw.variants is not None and variant not in sw.variants:
+        have = ", ".join(sw.variants) or "none"
+        raise RenderError(f"{_release(vendor, sw)}: has no variant {variant} (this release: {have})")
+    if msg := outside_set(
+        IKE_VERSION,
+        t.ike.version,
+        sw.variant_ike_versions(variant, var),
+        verb=SUPPORTED,
+        by=f"by variant {variant} here",
+    ):
+        raise RenderError(f"{_release(vendor, sw)}: {msg}")
+    if t.ike.version == 1 and t.ike.mode.value not in var.modes:
+        raise RenderError(
+            f"{vendor.id} variant {variant}: IKEv1 {t.ike.mode.value} mode cannot be written here (modes: {', '.join(var.modes)})"
+        )
+    _enforce(vendor, sw, t, variant, ike_versions)
+
+
+def _enforce(vendor: Vendor, sw: Software, t: Tunnel, variant: str, ike_versions: list[int]) -> None:
+    """Fail with one line when the tunnel needs what this version lacks."""
     v = t.ike.version
     if msg := outside_set(IKE_VERSION, v, sw.ike_versions, verb=SUPPORTED):
         raise RenderError(f"{_release(vendor, sw)}: {msg}")

@@ -763,6 +763,8 @@ def clean_output(text: str, name: str = "<input>") -> str:
 
     if "\x00" in text:
         raise VpnconfError(f"{name}: binary data (NUL byte), not command output")
+    if "\r" in text and "\n" not in text:  # CR-only line ends: lines first, then the markers at their starts
+        text = text.replace("\r", "\n")
     text = _PAGING.sub("", text)
     text = re.sub(r"[^\n\r]?\x08", "", text)  # stray backspaces erase what they follow
     return decode(text, name)[0]

@@ -540,7 +540,8 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         cg = f"cgw-{cg_ip}"
         cgws.setdefault(cg, {"name": cg, "public_ip": cg_ip})
         spd: dict[str, list[str]] = {}
-        for local, remote in t.selectors:
+        any_any = t.route_based and all(_net(a) == "0.0.0.0/0" and _net(b) == "0.0.0.0/0" for a, b in t.selectors)
+        for local, remote in [] if any_any else t.selectors:  # route-based any/any: no SPD
             r, loc = _net(remote), _net(local)
             peers = spd.get(r)
             if peers is None:

@@ -183,9 +183,6 @@ def test_every_sample_as_pasted_reads_the_same(sample):
     assert "status.unread" not in rules(pasted)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="vpnconf/status.py clean_output removes paging markers before CR line ends are normalised"
-)
 def test_paging_marker_in_cr_only_text():
     text = (SAMPLES / "show-crypto-ikev1-sa.txt").read_text(encoding="utf-8")
     lines = text.splitlines()

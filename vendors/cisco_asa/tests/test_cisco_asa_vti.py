@@ -245,8 +245,8 @@ def test_a_pfs_group_per_proposal_is_refused_in_one_line(variant: str) -> None:
 @pytest.mark.parametrize(
     ("release", "version", "refused"),
     [
-        ("9.6", 1, "asa >=9.0,<9.7: no route-based VTI before ASA 9.7"),
-        ("9.7", 2, "asa >=9.7,<9.8: a VTI takes IKEv2 from ASA 9.8 on"),
+        ("9.6", 1, "asa >=9.0,<9.7: has no variant vti"),
+        ("9.7", 2, r"asa >=9.7,<9.8: IKE version 2 is not supported by variant vti here \(supported: 1\)"),
         ("9.7", 1, None),
         ("9.8", 2, None),
         ("9.23", 2, None),
@@ -269,7 +269,7 @@ def test_aggressive_mode_is_refused_on_a_vti() -> None:
     d = load("static-pair.yaml")
     d["tunnels"][1]["ike"].update(version=1, mode="aggressive", integrity="sha1")
     d["tunnels"][1]["ipsec"].update(integrity="sha1")
-    with pytest.raises(RenderError, match="aggressive mode is set per crypto map entry"):
+    with pytest.raises(RenderError, match="IKEv1 aggressive mode cannot be written here"):
         render(site(d), "TunB")
 
 

@@ -28,7 +28,8 @@ def test_loss_report_names_what_was_not_carried(vpnconf_bin, tmp_path):
 def test_a_proposal_list_is_carried_and_the_cloud_rule_names_it(vpnconf_bin, tmp_path):
     """Two IKE proposals the model holds: both reach the model (ike.proposals)
     and a target that writes proposal lists, in order; the cloud takes one per
-    phase, so the PROPOSALS rule is an error in the loss report (exit 1)."""
+    phase, so with --against tencent the PROPOSALS rule is an error in the loss report (exit 1);
+    a device-to-device translation applies no cloud rule."""
     from vpnconf.parsing import parse_text, to_site_data
 
     cfg = tmp_path / "two.conf"
@@ -40,7 +41,9 @@ def test_a_proposal_list_is_carried_and_the_cloud_rule_names_it(vpnconf_bin, tmp
     data, _ = to_site_data(parse_text(cfg.read_text(), "two.conf", "strongswan"))
     assert [p["encryption"] for p in data["tunnels"][0]["ike"]["proposals"]] == ["aes128", "aes256"]
     r = subprocess.run(
-        [*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios", "--format", "json"], capture_output=True, text=True
+        [*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios", "--against", "tencent", "--format", "json"],
+        capture_output=True,
+        text=True,
     )
     assert r.returncode == 1, r.stderr
     loss = json.loads(r.stderr)["loss_report"]

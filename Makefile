@@ -20,8 +20,8 @@ run: install
 	$(BIN)/python -m vpnconf.quickstart samples/quickstart.yaml out
 
 lint: install
-	$(BIN)/ruff check vpnconf vendors tests benchmarks
-	$(BIN)/ruff format --check vpnconf vendors tests benchmarks
+	$(BIN)/ruff check vpnconf vendors tests benchmarks conftest.py
+	$(BIN)/ruff format --check vpnconf vendors tests benchmarks conftest.py
 	$(BIN)/mypy
 
 test: install lint

@@ -30,6 +30,45 @@ def require_lab() -> None:
     pytest.skip(f"strongSwan lab unavailable here: {why}")
 
 
+def quickstart_data() -> dict:
+    """The quick start site as plain data (a fresh copy each call)."""
+    import yaml
+
+    return yaml.safe_load(QUICKSTART.read_text())
+
+
+def site_with(mutate=None):
+    """The quick start site, changed by ``mutate(data)`` first, validated."""
+    from vpnconf.io import site_from_data
+
+    d = quickstart_data()
+    if mutate:
+        mutate(d)
+    site, findings = site_from_data(d, "t.yaml")
+    assert site is not None, [f.text() for f in findings]
+    return site
+
+
+def rich_tunnel(t: dict, version: int = 2) -> None:
+    """IKEv2 (or v1), PFS, FQDN identities, 3 SPD policies with several peers each, DPD 45 s."""
+    t["ike"].update(
+        version=version,
+        encryption="aes256",
+        integrity="sha256",
+        dh_group=14,
+        local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
+        peer_id={"type": "fqdn", "value": "idc-gw.example.com"},
+    )
+    t["ipsec"].update(encryption="aes256", integrity="sha256", pfs=14, lifetime_seconds=7200, lifetime_kb=4608000)
+    t["dpd"] = {"enabled": True, "timeout_seconds": 45, "action": "restart"}
+    t["pre_shared_key"] = "N0t-So-Secret!Key"
+    t["spd"] = [
+        {"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
+        {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "10.0.4.0/25", "172.16.0.0/16"]},
+        {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24", "10.0.6.0/24"]},
+    ]
+
+
 @pytest.fixture
 def quickstart():
     from vpnconf.io import require_site

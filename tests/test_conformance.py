@@ -13,7 +13,6 @@ vendor is named here) passes the same checks.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,9 @@ import pytest
 import yaml
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from conftest import IN_CI, QUICKSTART, ROOT, SAMPLES, SHARED
+from conftest import IN_CI, ROOT, SAMPLES, SHARED, rich_tunnel, site_with
 from vpnconf.catalog import vendors
 from vpnconf.findings import VpnconfError
-from vpnconf.io import site_from_data
 from vpnconf.parsing import DETECT_THRESHOLD, detect_score, detect_vendor, parse_text, parser_modules
 from vpnconf.parsing.vocabulary import RULES
 from vpnconf.paths import vendor_dirs
@@ -34,7 +32,6 @@ from vpnconf.renderer import render, render_files
 VENDORS = vendors()
 DIRS = vendor_dirs()
 VARIANTS = [(v.id, var) for v in VENDORS.values() for var in v.variants]
-BASE = yaml.safe_load(QUICKSTART.read_text())
 CORPUS = SHARED / "corpus"
 
 
@@ -56,36 +53,6 @@ def vendor_snapshot(snapshot: Any, vendor_id: str) -> Any:
     return snapshot.use_extension(ext)
 
 
-def site_with(mutate: Any = None) -> Any:
-    d = copy.deepcopy(BASE)
-    if mutate:
-        mutate(d)
-    site, findings = site_from_data(d, "t.yaml")
-    assert site is not None, [f.text() for f in findings]
-    return site
-
-
-def rich(d: dict[str, Any], version: int = 2) -> None:
-    """IKEv2 (or v1), PFS, FQDN identities, 3 SPD policies with several peers each, DPD."""
-    t = d["tunnels"][0]
-    t["ike"].update(
-        version=version,
-        encryption="aes256",
-        integrity="sha256",
-        dh_group=14,
-        local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
-        peer_id={"type": "fqdn", "value": "idc-gw.example.com"},
-    )
-    t["ipsec"].update(encryption="aes256", integrity="sha256", pfs=14, lifetime_seconds=7200, lifetime_kb=4608000)
-    t["dpd"] = {"enabled": True, "timeout_seconds": 45, "action": "restart"}
-    t["pre_shared_key"] = "N0t-So-Secret!Key"
-    t["spd"] = [
-        {"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
-        {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "10.0.4.0/25", "172.16.0.0/16"]},
-        {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24", "10.0.6.0/24"]},
-    ]
-
-
 @pytest.mark.parametrize(("vendor", "variant"), VARIANTS)
 def test_quickstart_snapshot(vendor: str, variant: str, snapshot: Any) -> None:
     text = render(site_with(), "TomVPNConn", vendor, variant=variant)
@@ -96,7 +63,7 @@ def test_quickstart_snapshot(vendor: str, variant: str, snapshot: Any) -> None:
 def test_rich_tunnel_snapshot(vendor: str, variant: str, snapshot: Any) -> None:
     sw = VENDORS[vendor].software[-1]
     v = 2 if 2 in sw.ike_versions and 2 in VENDORS[vendor].variants[variant].ike_versions else 1
-    site = site_with(lambda d: rich(d, v))
+    site = site_with(lambda d: rich_tunnel(d["tunnels"][0], v))
     text = render(site, "TomVPNConn", vendor, variant=variant, software=sw.releases[-1])
     assert text == vendor_snapshot(snapshot, vendor)
     for pol in site.tunnels[0].spd:

@@ -13,10 +13,9 @@ import sys
 import pytest
 import yaml
 
-from conftest import QUICKSTART
+from conftest import QUICKSTART, rich_tunnel, site_with
 from vpnconf.catalog import vendors
 from vpnconf.findings import RenderError
-from vpnconf.io import site_from_data
 from vpnconf.model import Tunnel
 from vpnconf.renderer import build_context, render
 
@@ -25,38 +24,8 @@ VARIANTS = [(v.id, var) for v in VENDORS.values() for var in v.variants]
 BASE = yaml.safe_load(QUICKSTART.read_text())
 
 
-def site_with(mutate=None):
-    d = copy.deepcopy(BASE)
-    if mutate:
-        mutate(d)
-    site, findings = site_from_data(d, "t.yaml")
-    assert site is not None, [f.text() for f in findings]
-    return site
-
-
 def newest(vendor_id):
     return VENDORS[vendor_id].software[-1]
-
-
-def rich(d, version=2):
-    """IKEv2 (or v1), PFS, FQDN identities, 3 SPD policies with several peers each, DPD."""
-    t = d["tunnels"][0]
-    t["ike"].update(
-        version=version,
-        encryption="aes256",
-        integrity="sha256",
-        dh_group=14,
-        local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
-        peer_id={"type": "fqdn", "value": "idc-gw.example.com"},
-    )
-    t["ipsec"].update(encryption="aes256", integrity="sha256", pfs=14, lifetime_seconds=7200, lifetime_kb=4608000)
-    t["dpd"] = {"enabled": True, "timeout_seconds": 45, "action": "restart"}
-    t["pre_shared_key"] = "N0t-So-Secret!Key"
-    t["spd"] = [
-        {"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
-        {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "10.0.4.0/25", "172.16.0.0/16"]},
-        {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24", "10.0.6.0/24"]},
-    ]
 
 
 @pytest.mark.parametrize("vendor", list(VENDORS))
@@ -365,7 +334,7 @@ def test_cli_render_each_vendor_variant(vendor, variant, vpnconf_bin):
 
 
 def test_context_masks_and_sequence():
-    site = site_with(rich)
+    site = site_with(lambda d: rich_tunnel(d["tunnels"][0]))
     v = next(iter(VENDORS.values()))
     ctx = build_context(site, site.tunnels[0], v, v.software[-1], v.default_variant)
     pairs = ctx["pairs"]

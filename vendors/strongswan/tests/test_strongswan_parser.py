@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import IN_CI, QUICKSTART, SHARED
+from conftest import IN_CI, QUICKSTART, SHARED, rich_tunnel
 from vpnconf.catalog import vendors
 from vpnconf.findings import VpnconfError
 from vpnconf.io import site_from_data
@@ -67,26 +67,6 @@ def corpus_text(name: str) -> str:
 
 
 # ====================================================== round trip (renderer)
-def _rich(t: dict, version: int) -> None:
-    """IKEv2 (or v1), PFS, FQDN identities, 3 SPD policies with several peers, DPD 45 s."""
-    t["ike"].update(
-        version=version,
-        encryption="aes256",
-        integrity="sha256",
-        dh_group=14,
-        local_id={"type": "fqdn", "value": "vpngw.cloud.example.com"},
-        peer_id={"type": "fqdn", "value": "idc-gw.example.com"},
-    )
-    t["ipsec"].update(encryption="aes256", integrity="sha256", pfs=14, lifetime_seconds=7200, lifetime_kb=4608000)
-    t["dpd"] = {"enabled": True, "timeout_seconds": 45, "action": "restart"}
-    t["pre_shared_key"] = "N0t-So-Secret!Key"
-    t["spd"] = [
-        {"local": "192.168.1.0/24", "peers": ["10.0.1.0/24", "10.0.2.0/24"]},
-        {"local": "192.168.2.0/24", "peers": ["10.0.3.0/24", "10.0.4.0/25", "172.16.0.0/16"]},
-        {"local": "192.168.3.0/26", "peers": ["10.0.5.0/24", "10.0.6.0/24"]},
-    ]
-
-
 def _aggressive(t: dict) -> None:
     t["ike"].update(
         version=1,
@@ -117,8 +97,8 @@ def _dpd45_v1(t: dict) -> None:
 
 CASES = {
     "quickstart": None,
-    "ikev2-pfs-fqdn-3spd-dpd45": lambda t: _rich(t, 2),
-    "ikev1-pfs-fqdn-3spd-dpd45": lambda t: _rich(t, 1),
+    "ikev2-pfs-fqdn-3spd-dpd45": lambda t: rich_tunnel(t, 2),
+    "ikev1-pfs-fqdn-3spd-dpd45": lambda t: rich_tunnel(t, 1),
     "ikev1-aggressive": _aggressive,
     "ikev2-gcm-ike-and-esp": _gcm_v2,
     "ikev1-aes256gcm-esp": _gcm_esp_v1,

@@ -604,3 +604,29 @@ def test_status_format_prometheus_on_every_vendor_sample(vpnconf_bin):
             assert r.returncode in (0, 1), r.stderr
             lines = _prom_lines(r.stdout)
             assert any(ln.startswith("vpnconf_status_readable{") for ln in lines), (vid, r.stdout)
+
+
+@pytest.mark.parametrize(
+    ("raw", "cidr", "port"),
+    [
+        ("10.10.1.0/0 - 10.10.1.255/65535", "10.10.1.0/24", None),  # IKEv2 range with any port
+        ("10.0.0.0/0 - 10.0.255.255/65535", "10.0.0.0/16", None),
+        ("10.0.0.5/443 - 10.0.0.5/443", "10.0.0.5/32", "443-443"),
+        ("10.0.0.0-10.0.0.255", "10.0.0.0/24", None),
+    ],
+)
+def test_selector_ranges_become_cidrs(raw, cidr, port):
+    from vpnconf.status import _ts
+
+    got, _, got_port = _ts(raw)
+    assert (got, got_port) == (cidr, port)
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [("2h:10m:22s", 7822), ("1d 4h:21m:44s", 102104), ("3d 04:05:06", 273906), ("1w2d", 777600), ("00:12:34", 754)],
+)
+def test_durations_as_devices_print_them(raw, seconds):
+    from vpnconf.status import _duration
+
+    assert _duration(raw) == seconds

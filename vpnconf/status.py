@@ -403,6 +403,13 @@ def _ts(raw: str) -> tuple[str, str | None, str | None]:
     if low.startswith("host "):
         return (_cidr(s[5:].strip()) or s), None, None
     proto = port = None
+    # IKEv2 ranges with ports (ASA ``show crypto ikev2 sa``):
+    # ``10.10.1.0/0 - 10.10.1.255/65535`` -> the address range, any port
+    if m := re.fullmatch(r"(\S+?)/(\d+)\s*-\s*(\S+?)/(\d+)", s):
+        lo, p_lo, hi, p_hi = m.groups()
+        cidr, _, _ = _ts(f"{lo}-{hi}")
+        port = None if (p_lo, p_hi) == ("0", "65535") else f"{p_lo}-{p_hi}"
+        return cidr, None, port
     parts = s.split("/")
     if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
         s, proto, port = f"{parts[0]}/{parts[1]}", parts[2], parts[3]
@@ -438,6 +445,9 @@ def _duration(v: str) -> int | None:
     s = v.strip().lower()
     if s.isdigit():
         return int(s)
+    # ASA: ``2h:10m:22s``, ``1d 4h:21m:44s``
+    if re.fullmatch(r"(?:\d+\s*[wdhms]\s*[: ]?\s*)+", s):
+        return sum(int(n) * _UNIT[u] for n, u in _DURATION_PART.findall(s))
     days = 0
     if m := re.fullmatch(r"(?:(\d+)\s*d(?:ays?)?[ ,]*)?(\d+):(\d\d)(?::(\d\d))?", s):
         d, a, b, c = m.groups()

@@ -379,6 +379,7 @@ def _alias_index() -> dict[str, str]:
     return idx
 
 
+@cache
 def get_vendor(name: str, platform: str | None = None) -> Vendor:
     """A vendor by id, alias, or catalog VendorName + Platform ("cisco", "asa")."""
     all_v = vendors()

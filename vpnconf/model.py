@@ -435,6 +435,9 @@ def _first_proposal(data: Any, fields: tuple[str, ...], where: str) -> Any:
     return data
 
 
+_PROPOSAL_FIELDS = (("ike", ("encryption", "integrity", "dh_group")), ("ipsec", ("encryption", "integrity", "pfs")))
+
+
 class IkeOptions(_Model):
     version: Literal[1, 2] = 1
     auth_method: AuthMethod = AuthMethod.psk
@@ -449,15 +452,13 @@ class IkeOptions(_Model):
     # a cloud profile says how many it takes); empty: the one above
     proposals: list[IkeProposal] = Field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _proposals_in(cls, data: Any) -> Any:
-        return _first_proposal(data, ("encryption", "integrity", "dh_group"), "ike")
-
     def offers(self) -> list[IkeProposal]:
         """Every proposal, in order (at least the single one)."""
-        return list(self.proposals) or [
-            IkeProposal(encryption=self.encryption, integrity=self.integrity, dh_group=self.dh_group)
+        if self.proposals:
+            return list(self.proposals)
+        # built from validated fields: no second validation (a hot path of render)
+        return [
+            IkeProposal.model_construct(encryption=self.encryption, integrity=self.integrity, dh_group=self.dh_group)
         ]
 
     @field_validator("version", mode="before")
@@ -482,13 +483,10 @@ class IpsecOptions(_Model):
     lifetime_kb: int = Field(1843200, ge=1)
     proposals: list[EspProposal] = Field(default_factory=list)  # in order; empty: the one above
 
-    @model_validator(mode="before")
-    @classmethod
-    def _proposals_in(cls, data: Any) -> Any:
-        return _first_proposal(data, ("encryption", "integrity", "pfs"), "ipsec")
-
     def offers(self) -> list[EspProposal]:
-        return list(self.proposals) or [EspProposal(encryption=self.encryption, integrity=self.integrity, pfs=self.pfs)]
+        if self.proposals:
+            return list(self.proposals)
+        return [EspProposal.model_construct(encryption=self.encryption, integrity=self.integrity, pfs=self.pfs)]
 
     @field_serializer("pfs")
     def _pfs_out(self, v: DhGroup | None) -> int | str:
@@ -704,6 +702,30 @@ class Site(_Model):
     customer_gateways: list[CustomerGateway] = Field(default_factory=list)
     tunnels: list[Tunnel] = Field(default_factory=list)
     pairs: list[TunnelPair] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _proposals_in(cls, data: Any) -> Any:
+        """``proposals`` is a phase's whole ordered list and the single fields
+        are its first entry: given only the list, the fields are taken from
+        it; given both, they must agree. Done once per site (not per tunnel:
+        the validator call would cost more than the check)."""
+        if not isinstance(data, dict) or not isinstance(data.get("tunnels"), list):
+            return data
+        tunnels = data["tunnels"]
+        for i, t in enumerate(tunnels):
+            if not isinstance(t, dict):
+                continue
+            for phase, fields in _PROPOSAL_FIELDS:
+                opts = t.get(phase)
+                if isinstance(opts, dict) and opts.get("proposals"):
+                    filled = _first_proposal(opts, fields, phase)
+                    if filled is not opts:
+                        if tunnels is data["tunnels"]:
+                            data = {**data, "tunnels": list(tunnels)}
+                            tunnels = data["tunnels"]
+                        t = tunnels[i] = {**t, phase: filled}
+        return data
 
     def vpn_gateway(self, name: str) -> VpnGateway:
         for g in self.vpn_gateways:

@@ -375,8 +375,8 @@ def build_context(
         "psk": PSK_PLACEHOLDER if t.psk() == UNKNOWN_PSK else t.psk(),
         # the same key in the encodings devices read unambiguously (a template
         # picks one where the plain text would be misread, e.g. a leading 0x)
-        "psk_hex": t.psk().encode().hex(),
-        "psk_b64": base64.b64encode(t.psk().encode()).decode(),
+        "psk_hex": t.psk().encode().hex() if t.psk()[:1] == "0" else None,
+        "psk_b64": base64.b64encode(t.psk().encode()).decode() if t.psk()[:1] == "0" else None,
         "dpd": {
             "enabled": t.dpd.enabled,
             "timeout": t.dpd.timeout_seconds,
@@ -392,28 +392,9 @@ def build_context(
         "bgp": bgp,
         "pair": _pair_role(site, t),
         # every proposal, in the vendor's keywords (vendors with proposal_lists write them all)
-        "ike_offers": [
-            {
-                "encryption": _kw(vendor, "ike_encryption", p.encryption, v),
-                "integrity": _kw(vendor, "ike_integrity", p.integrity, v),
-                "dh": _kw(vendor, "dh_group", int(p.dh_group), v),
-                "aead": is_aead(p.encryption),
-            }
-            for p in t.ike.offers()
-        ]
-        if vendor.proposal_lists
-        else [],
-        "esp_offers": [
-            {
-                "encryption": _kw(vendor, "esp_encryption", p.encryption, v),
-                "integrity": None if is_aead(p.encryption) else _kw(vendor, "esp_integrity", p.integrity, v),
-                "pfs": None if p.pfs is None else _kw(vendor, "pfs_group", int(p.pfs), v),
-                "aead": is_aead(p.encryption),
-            }
-            for p in t.ipsec.offers()
-        ]
-        if vendor.proposal_lists
-        else [],
+        # every proposal, in the vendor's keywords (vendors with proposal_lists write them all)
+        "ike_offers": [],
+        "esp_offers": [],
         # How the IDC end brings the tunnel up: on traffic when the cloud is
         # set to flowTrigger, otherwise at once.
         "start": "trap" if t.negotiation_type == "flowTrigger" else "start",
@@ -421,9 +402,48 @@ def build_context(
         "local_addrs": str(cgw.public_ip),
         "remote_addrs": str(vpngw.public_ip),
     }
+    if vendor.proposal_lists:
+        _offers(ctx, t, vendor, v)
     if overrides:
         ctx.update(overrides)
     return ctx
+
+
+def _offers(ctx: dict[str, Any], t: Tunnel, vendor: Vendor, v: int) -> None:
+    """ike_offers/esp_offers in vendor keywords; a single proposal reuses the
+    keywords already looked up for ike/esp."""
+    ike, esp = ctx["ike"], ctx["esp"]
+    if t.ike.proposals:
+        ctx["ike_offers"] = [
+            {
+                "encryption": _kw(vendor, "ike_encryption", p.encryption, v),
+                "integrity": _kw(vendor, "ike_integrity", p.integrity, v),
+                "dh": _kw(vendor, "dh_group", int(p.dh_group), v),
+                "aead": is_aead(p.encryption),
+            }
+            for p in t.ike.proposals
+        ]
+    else:
+        ctx["ike_offers"] = [{k: ike[k] for k in ("encryption", "integrity", "dh", "aead")}]
+    if t.ipsec.proposals:
+        ctx["esp_offers"] = [
+            {
+                "encryption": _kw(vendor, "esp_encryption", p.encryption, v),
+                "integrity": None if is_aead(p.encryption) else _kw(vendor, "esp_integrity", p.integrity, v),
+                "pfs": None if p.pfs is None else _kw(vendor, "pfs_group", int(p.pfs), v),
+                "aead": is_aead(p.encryption),
+            }
+            for p in t.ipsec.proposals
+        ]
+    else:
+        ctx["esp_offers"] = [
+            {
+                "encryption": esp["encryption"],
+                "integrity": None if esp["aead"] else esp["integrity"],
+                "pfs": esp["pfs"],
+                "aead": esp["aead"],
+            }
+        ]
 
 
 def _pair_role(site: Site, t: Tunnel) -> dict[str, Any] | None:

@@ -402,19 +402,23 @@ def _route_based(
     return {"route_type": "static"}
 
 
-def _psk_ok(key: str) -> bool:
-    from ..model import PSK_RE
+@cache
+def _model_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The model's key and name patterns (imported once, not per tunnel)."""
+    from ..model import NAME_RE, PSK_RE
 
-    return PSK_RE.fullmatch(key) is not None
+    return PSK_RE, NAME_RE
+
+
+def _psk_ok(key: str) -> bool:
+    return _model_res()[0].fullmatch(key) is not None
 
 
 def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> str:
     """The tunnel's name as a site name (letters, digits, '_', '.', '-'; 1-60,
     starting with a letter or digit), unique; a change is named in the losses."""
-    from ..model import NAME_RE
-
     name = t.name
-    if not NAME_RE.fullmatch(name):
+    if not _model_res()[1].fullmatch(name):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-._")[:60] or "tunnel"
         if not name[0].isalnum():
             name = f"t{name}"[:60]

@@ -83,7 +83,6 @@ class Redactor:
         self.secrets: set[str] = set()
         self._lines: list[str] | None = None
         self._seen_lines: set[int] = set()
-        self._re: re.Pattern[str] | None = None
         if text and self.keywords:
             for value in _scan(text, self.keywords, _keyword_re(self.keywords, tuple(sorted(self.modifiers)))):
                 self.add(value)
@@ -101,7 +100,6 @@ class Redactor:
             s = s[1:]
         if s and s.lower() not in self.modifiers:
             self.secrets.add(s)
-            self._re = None
 
     def learn_line(self, line: int | None) -> None:
         """Tokens after a near miss of a key keyword on input line ``line``."""
@@ -128,9 +126,10 @@ class Redactor:
 
     def __call__(self, message: str, line: int | None = None) -> str:
         self.learn_line(line)
-        if not self.secrets:
+        # the secrets this message holds (a substring test each: messages are
+        # few and short; no pattern over thousands of keys is ever compiled)
+        found = [s for s in self.secrets if s in message]
+        if not found:
             return message
-        if self._re is None:
-            alts = "|".join(re.escape(s) for s in sorted(self.secrets, key=len, reverse=True))
-            self._re = re.compile(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])")
-        return self._re.sub(MASK, message)
+        alts = "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True))
+        return re.sub(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])", MASK, message)

@@ -88,7 +88,7 @@ def test_no_mutation_prints_the_key(vendor_id):
         printed = [f.text() for f in dev.findings]
         _, losses = to_site_data(dev)
         printed += [dev.redactor(f.text()) for f in losses]
-        printed += [json.dumps(t.redacted()) for t in dev.tunnels]
+        printed += [json.dumps(t.redacted(redactor=dev.redactor)) for t in dev.tunnels]
         leaked = [p for p in printed if KEY in p]
         assert not leaked, (text, leaked)
 

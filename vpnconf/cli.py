@@ -394,12 +394,15 @@ def _parse_result(inp: Any, a: argparse.Namespace) -> _Result:
     dev = parse_device(inp, a.vendor)
     site, losses = to_site_data(dev)
     if not a.show_secrets:
+        from .parsing import scrub
+
         for t in site["tunnels"]:
             t["pre_shared_key"] = "<redacted>"
+        site = scrub(site, dev.redactor)
     found = dev.findings + relocate(losses, inp)
     tunnels = []
     for t in dev.tunnels:
-        d = t.redacted(a.show_secrets)
+        d = t.redacted(a.show_secrets, dev.redactor)
         d.update(tunnel_where(inp, t.line))
         d["extra"] = relocate_extra(d["extra"], inp, d.get("file"))
         tunnels.append(d)

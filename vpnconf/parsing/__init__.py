@@ -100,13 +100,18 @@ class ParsedTunnel:
     bgp: ParsedBgp | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def redacted(self, show_secrets: bool = False) -> dict[str, Any]:
+    def redacted(self, show_secrets: bool = False, redactor: Redactor | None = None) -> dict[str, Any]:
+        """The tunnel as plain data; unless ``show_secrets``, the key masked and
+        every string passed through the device's redactor (a damaged config
+        can put a key where a name or a raw value is read)."""
         from dataclasses import asdict
 
         d = asdict(self)
-        if self.psk is not None and not show_secrets:
+        if show_secrets:
+            return d
+        if self.psk is not None:
             d["psk"] = "<redacted>"
-        return d
+        return scrub(d, redactor) if redactor is not None else d
 
 
 @dataclass
@@ -146,6 +151,17 @@ class ParsedDevice:
     def unknown_rules(self) -> set[str]:
         """Rule ids used here that are not in the shared vocabulary."""
         return {f.rule for f in self.findings} - set(RULES)
+
+
+def scrub(obj: Any, redactor: Redactor) -> Any:
+    """Every string inside ``obj`` (dicts, lists, tuples) passed through ``redactor``."""
+    if isinstance(obj, str):
+        return redactor(obj)
+    if isinstance(obj, dict):
+        return {k: scrub(v, redactor) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [scrub(v, redactor) for v in obj]
+    return obj
 
 
 # ------------------------------------------------------------ discovery

@@ -808,7 +808,22 @@ def cmd_lab(a: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------- parser
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """Stands in for the subcommands a run does not use: their arguments are
+    not built (argparse's add_argument is most of the start-up time)."""
+
+    _actions: list[Any] = []
+
+    def add_argument(self, *args: Any, **kw: Any) -> _Skipped:
+        return self
+
+    def set_defaults(self, **kw: Any) -> None:
+        return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, the subcommand ``only`` in full
+    and the others listed by name (a command runs without building the rest)."""
     p = _Parser(
         prog="vpnconf",
         description="Site-to-site IPsec between an IDC and a cloud VPC: validate, render, catalog (offline).",
@@ -816,7 +831,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"vpnconf {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add(name: str, help_: str) -> argparse.ArgumentParser:
+    def add(name: str, help_: str) -> Any:
+        if only is not None and name != only:
+            sub.add_parser(name, help=help_)  # named in the usage, not built
+            return _Skipped()
         sp = sub.add_parser(name, help=help_, description=help_, epilog=f"example: {EXAMPLES[name]}")
         sp.add_argument("--format", choices=["text", "json"], default="text")
         return sp
@@ -965,8 +983,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    a = parser.parse_args(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    # the subcommand is the first word that is not an option; build only it
+    first = next((x for x in args if not x.startswith("-")), None)
+    parser = build_parser(first if first in EXAMPLES else None)
+    a = parser.parse_args(args)
     if not getattr(a, "fn", None):
         parser.print_help()
         return 2

@@ -207,3 +207,37 @@ def test_fast_address_parsing_matches_ipaddress():
         _same(_network.__wrapped__, lambda s: ipaddress.IPv4Network(s.strip(), strict=True), f"{q}/{p}")
 
     check()
+
+
+def test_a_proposal_list_gives_the_single_fields_and_must_agree_with_them():
+    """A phase given only as ``proposals``: the single fields are its first entry;
+    given both and different: a schema error naming the field (never silently one)."""
+    from vpnconf.io import site_from_data
+
+    d = {
+        "vpc": {"name": "v", "region": "ap-guangzhou", "cidr_blocks": ["10.0.0.0/8"]},
+        "vpn_gateways": [{"name": "g", "public_ip": "203.0.113.1"}],
+        "customer_gateways": [{"name": "c", "public_ip": "198.51.100.1"}],
+        "tunnels": [
+            {
+                "name": "t",
+                "vpn_gateway": "g",
+                "customer_gateway": "c",
+                "pre_shared_key": "Abc-12345",
+                "route_type": "static",
+                "ike": {
+                    "proposals": [
+                        {"encryption": "AES-CBC-256", "integrity": "SHA-256", "dh_group": 14},
+                        {"encryption": "aes128", "dh_group": 2},
+                    ]
+                },
+            }
+        ],
+    }
+    site, _ = site_from_data(d, "p.yaml")
+    ike = site.tunnels[0].ike
+    assert (ike.encryption.value, ike.integrity.value, int(ike.dh_group)) == ("aes256", "sha256", 14)
+    assert [p.encryption.value for p in ike.offers()] == ["aes256", "aes128"]
+    d["tunnels"][0]["ike"]["encryption"] = "aes128"
+    site, findings = site_from_data(d, "p.yaml")
+    assert site is None and any("differs from ike.proposals[0].encryption" in f.message for f in findings)

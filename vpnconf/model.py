@@ -393,13 +393,6 @@ class Identity(_Model):
 
 PfsField = Annotated[DhGroup | None, PlainValidator(_pfs_plain, json_schema_input_type=int | str | None)]
 
-_SAME: dict[str, Any] = {
-    "encryption": lambda v: canonical("encryption", v),
-    "integrity": lambda v: canonical("integrity", v),
-    "dh_group": canonical_dh,
-    "pfs": canonical_pfs,
-}
-
 
 class IkeProposal(_Model):
     encryption: EncryptionField
@@ -417,22 +410,34 @@ class EspProposal(_Model):
         return "none" if v is None else int(v)
 
 
-def _first_proposal(data: Any, fields: tuple[str, ...], where: str) -> Any:
-    """``proposals`` is the whole ordered list; the single-proposal fields are
-    its first entry. Given only the list, the fields are taken from it; given
-    both, they must agree."""
-    if not isinstance(data, dict) or not data.get("proposals"):
+def _check_first(v: list[Any], data: dict[str, Any], fields: tuple[str, ...], where: str) -> list[Any]:
+    if v:
+        for f in fields:
+            if f in data and getattr(v[0], f) != data[f]:
+                raise ValueError(f"{where}.{f} ({data[f]}) differs from {where}.proposals[0].{f}")
+    return v
+
+
+def fill_proposals(data: Any) -> Any:
+    """Site data in which a phase gives only ``proposals`` gets its single
+    fields from the first proposal (Site does this before validation; the
+    phases' validators then check that both agree)."""
+    if not isinstance(data, dict) or not isinstance(data.get("tunnels"), list):
         return data
-    first = data["proposals"][0]
-    if not isinstance(first, dict):
-        return data
-    data = dict(data)
-    for f in fields:
-        if f in first:
-            if f in data and _SAME[f](data[f]) != _SAME[f](first[f]):
-                raise ValueError(f"{where}.{f} ({data[f]}) differs from {where}.proposals[0].{f} ({first[f]})")
-            data.setdefault(f, first[f])
-    return data
+    tunnels = list(data["tunnels"])
+    for i, t in enumerate(tunnels):
+        if isinstance(t, dict):
+            for phase, fields in _PROPOSAL_FIELDS:
+                opts = t.get(phase)
+                if not isinstance(opts, dict):
+                    continue
+                props = opts.get("proposals")
+                first = props[0] if isinstance(props, list) and props else None
+                if isinstance(first, dict):  # fill what is missing; a disagreement is the model's to report
+                    missing = {f: first[f] for f in fields if f in first and f not in opts}
+                    if missing:
+                        t = tunnels[i] = {**t, phase: {**opts, **missing}}
+    return {**data, "tunnels": tunnels}
 
 
 _PROPOSAL_FIELDS = (("ike", ("encryption", "integrity", "dh_group")), ("ipsec", ("encryption", "integrity", "pfs")))
@@ -451,6 +456,13 @@ class IkeOptions(_Model):
     # the IKE proposals offered, in order (the device side may offer several;
     # a cloud profile says how many it takes); empty: the one above
     proposals: list[IkeProposal] = Field(default_factory=list)
+
+    @field_validator("proposals")
+    @classmethod
+    def _first_is_the_single(cls, v: list[IkeProposal], info: Any) -> list[IkeProposal]:
+        """The single fields are the list's first entry (a site may give only
+        the list: Site fills the fields from it, fill_proposals)."""
+        return _check_first(v, info.data, ("encryption", "integrity", "dh_group"), "ike")
 
     def offers(self) -> list[IkeProposal]:
         """Every proposal, in order (at least the single one)."""
@@ -482,6 +494,11 @@ class IpsecOptions(_Model):
     lifetime_seconds: int = Field(3600, ge=1)
     lifetime_kb: int = Field(1843200, ge=1)
     proposals: list[EspProposal] = Field(default_factory=list)  # in order; empty: the one above
+
+    @field_validator("proposals")
+    @classmethod
+    def _first_is_the_single(cls, v: list[EspProposal], info: Any) -> list[EspProposal]:
+        return _check_first(v, info.data, ("encryption", "integrity", "pfs"), "ipsec")
 
     def offers(self) -> list[EspProposal]:
         if self.proposals:
@@ -705,27 +722,10 @@ class Site(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _proposals_in(cls, data: Any) -> Any:
-        """``proposals`` is a phase's whole ordered list and the single fields
-        are its first entry: given only the list, the fields are taken from
-        it; given both, they must agree. Done once per site (not per tunnel:
-        the validator call would cost more than the check)."""
-        if not isinstance(data, dict) or not isinstance(data.get("tunnels"), list):
-            return data
-        tunnels = data["tunnels"]
-        for i, t in enumerate(tunnels):
-            if not isinstance(t, dict):
-                continue
-            for phase, fields in _PROPOSAL_FIELDS:
-                opts = t.get(phase)
-                if isinstance(opts, dict) and opts.get("proposals"):
-                    filled = _first_proposal(opts, fields, phase)
-                    if filled is not opts:
-                        if tunnels is data["tunnels"]:
-                            data = {**data, "tunnels": list(tunnels)}
-                            tunnels = data["tunnels"]
-                        t = tunnels[i] = {**t, phase: filled}
-        return data
+    def _fill_proposals(cls, data: Any) -> Any:
+        """A phase given only as ``proposals`` takes its single fields from the
+        first (once per site; the phases' own validators check agreement)."""
+        return fill_proposals(data)
 
     def vpn_gateway(self, name: str) -> VpnGateway:
         for g in self.vpn_gateways:

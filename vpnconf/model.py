@@ -310,6 +310,10 @@ IntegrityField = Integrity
 
 def _pfs_plain(v: Any) -> DhGroup | None:
     """PFS: none (``NULL``, ``disabled`` ...) or a DH group in any spelling."""
+    if v is None or v == "none":  # the common cases first: one Python call each
+        return None
+    if type(v) is int and v in DhGroup._value2member_map_:
+        return DhGroup(v)
     if isinstance(v, bool):
         raise ValueError("PFS is 'none' or a DH group number, not a yes/no value")
     g = canonical_pfs(v)

@@ -315,7 +315,9 @@ def needs_normalize(text: str, vendor_id: str) -> bool:
     running-config passes in a few literal scans, where normalize walks every
     line in Python (README.md, performance)."""
     needs = _gate(vendor_id)
-    low = "\n" + text.lower()
+    from .text import lowered
+
+    low = "\n" + lowered(text)
     for rx in needs.anywhere:
         for m in rx.finditer(low):
             start = low.rfind("\n", 0, m.start()) + 1

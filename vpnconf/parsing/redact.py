@@ -62,7 +62,9 @@ def _keyword_re(keywords: tuple[str, ...], modifiers: tuple[str, ...]) -> re.Pat
 
 def _scan(text: str, keywords: tuple[str, ...], rx: re.Pattern[str]) -> list[str]:
     """The value after every key keyword standing as a word in ``text``."""
-    low = text.lower()
+    from .text import lowered
+
+    low = lowered(text)
     found: list[str] = []
     for k in keywords:
         i = low.find(k)

@@ -66,3 +66,15 @@ def read_file(path: str, limit: int) -> tuple[str, list[str]]:
     if len(data) > limit:
         raise VpnconfError(f"{path}: larger than {limit // (1 << 20)} MB")
     return decode(data, path)
+
+
+_LOWERED: tuple[str, str] | None = None
+
+
+def lowered(text: str) -> str:
+    """``text.lower()``, computed once for the text being parsed (the
+    normalisation gate and the redactor both scan it)."""
+    global _LOWERED
+    if _LOWERED is None or _LOWERED[0] is not text:
+        _LOWERED = (text, text.lower())
+    return _LOWERED[1]

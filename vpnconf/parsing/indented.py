@@ -56,12 +56,10 @@ class _Block:
 class Grammar:
     # first word -> [(full phrase words, shortest form of each word)]
     commands: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]
-    abbrev_re: re.Pattern[str] | None
     iface_types: dict[str, str]  # canonical type -> shortest accepted form (lower case)
     iface_re: re.Pattern[str] | None
     iface_refs: tuple[tuple[str, ...], ...]
     blocks: list[_Block]
-    child_re: re.Pattern[str] | None
     top_level: tuple[tuple[str, ...], ...]
 
 
@@ -88,7 +86,6 @@ def compile_grammar(vendor_id: str) -> Grammar:
 
     g = vendors()[vendor_id].grammar
     commands: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    firsts: dict[str, str] = {}
     for phrase, short in (g.get("commands") or {}).items():
         words = tuple(str(phrase).lower().split())
         shorts = tuple(str(s).lower() for s in short)
@@ -97,15 +94,6 @@ def compile_grammar(vendor_id: str) -> Grammar:
 
             raise VpnconfError(f"vendors/{vendor_id}/vendor.yaml grammar.commands.{phrase}: one shortest form per word")
         commands.setdefault(words[0], []).append((words, shorts))
-        firsts[words[0]] = min(firsts.get(words[0], shorts[0]), shorts[0], key=len)
-    abbrev_re = (
-        re.compile(
-            r"^[ ]*(?:" + "|".join(_prefixes_re(w, s) for w, s in firsts.items()) + r")(?=[ ]|$)",
-            re.M | re.I,
-        )
-        if firsts
-        else None
-    )
     iface_types = {str(k): str(v).lower() for k, v in (g.get("interface_types") or {}).items()}
     iface_re = (
         re.compile(
@@ -117,29 +105,12 @@ def compile_grammar(vendor_id: str) -> Grammar:
         if iface_types
         else None
     )
-    blocks = [_block(b) for b in g.get("blocks", [])]
-    child_words: set[str] = set()
-
-    def walk(bs: list[_Block]) -> None:
-        for b in bs:
-            child_words.update(c[0] for c in b.children)
-            child_words.update(nb.opener[0] for nb in b.blocks)
-            walk(b.blocks)
-
-    walk(blocks)
-    child_re = (
-        re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(child_words)) + r")(?= |$)", re.M | re.I)
-        if child_words
-        else None
-    )
     return Grammar(
         commands,
-        abbrev_re,
         iface_types,
         iface_re,
         tuple(tuple(str(p).lower().split()) for p in g.get("interface_refs", [])),
-        blocks,
-        child_re,
+        [_block(b) for b in g.get("blocks", [])],
         tuple(tuple(str(p).lower().split()) for p in g.get("top_level", [])),
     )
 
@@ -335,15 +306,13 @@ def needs_normalize(text: str, vendor_id: str) -> bool:
 def normalize(text: str, vendor_id: str) -> tuple[str, list[Note]]:
     """(text, notes): see the module doc. Text without abbreviations, odd
     interface names or lost indentation comes back unchanged (the same str)
-    after two regex scans, so well-formed configs pay almost nothing."""
+    after the gate's literal scans (``needs_normalize``)."""
     if not needs_normalize(text, vendor_id):  # literal scans: a well-formed config pays ~nothing
         return text, []
     g = compile_grammar(vendor_id)
-    needs_abbrev = g.abbrev_re is not None and _has_abbreviation(text, g)
-    needs_indent = g.child_re is not None and g.child_re.search(text) is not None
+    needs_abbrev = bool(g.commands)
+    needs_indent = bool(g.blocks)
     needs_iface = g.iface_re is not None and bool(g.iface_refs)
-    if not (needs_abbrev or needs_indent or needs_iface):
-        return text, []
     notes: list[Note] = []
     lines = text.split("\n")
     seen_abbrev: set[str] = set()
@@ -415,19 +384,6 @@ def normalize(text: str, vendor_id: str) -> tuple[str, list[Note]]:
             )
         )
     return ("\n".join(lines) if changed else text), notes
-
-
-def _has_abbreviation(text: str, g: Grammar) -> bool:
-    """Whether some line starts with a proper abbreviation of a listed command
-    word, or has an abbreviated later word (checked on candidate lines only)."""
-    assert g.abbrev_re is not None
-    for m in g.abbrev_re.finditer(text):
-        end = text.find("\n", m.end())
-        line = text[m.start() : end if end >= 0 else len(text)]
-        words = line.split()
-        if _expand(words, g)[1]:
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- tree

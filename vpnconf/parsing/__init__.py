@@ -353,25 +353,6 @@ def _ident(i: Ident | None, gw_ip: str) -> dict[str, Any]:
     return {"type": i.type, "value": i.value}
 
 
-def _unknown_psk() -> str:
-    from ..model import UNKNOWN_PSK
-
-    return UNKNOWN_PSK
-
-
-@cache
-def _model_groups() -> frozenset[int]:
-    from ..model import DhGroup
-
-    return frozenset(int(g) for g in DhGroup)
-
-
-def is_aead(encryption: object) -> bool:
-    from ..model import is_aead as _aead
-
-    return _aead(encryption)
-
-
 def _route_based(
     t: ParsedTunnel, vpngw: dict[str, Any], cgw: dict[str, Any], lose: Callable[..., None]
 ) -> dict[str, Any]:
@@ -418,23 +399,13 @@ def _route_based(
     return {"route_type": "static"}
 
 
-@cache
-def _model_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The model's key and name patterns (imported once, not per tunnel)."""
-    from ..model import NAME_RE, PSK_RE
-
-    return PSK_RE, NAME_RE
-
-
-def _psk_ok(key: str) -> bool:
-    return _model_res()[0].fullmatch(key) is not None
-
-
 def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> str:
     """The tunnel's name as a site name (letters, digits, '_', '.', '-'; 1-60,
     starting with a letter or digit), unique; a change is named in the losses."""
+    from ..model import NAME_RE
+
     name = t.name
-    if not _model_res()[1].fullmatch(name):
+    if not NAME_RE.fullmatch(name):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-._")[:60] or "tunnel"
         if not name[0].isalnum():
             name = f"t{name}"[:60]
@@ -451,6 +422,9 @@ def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> s
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
+    from ..model import PSK_RE, UNKNOWN_PSK, DhGroup, is_aead
+
+    groups = frozenset(int(g) for g in DhGroup)
     losses: list[Finding] = []
 
     def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning", field: str = "") -> None:
@@ -480,7 +454,6 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.auth != "psk":
             lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error", "ike.auth_method")
             continue
-        groups = _model_groups()
         ikes = [p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group in groups]
         esps = [p for p in t.esp_proposals if p.encryption and (p.integrity or is_aead(p.encryption))]
         ike = ikes[0] if ikes else None
@@ -526,7 +499,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.ike_version is None:
             lose(t, "IKE version not pinned (both accepted): IKEv2 assumed", field="ike.version")
         psk = t.psk if t.psk_state == "clear" else None
-        if psk is not None and not _psk_ok(psk):
+        if psk is not None and not PSK_RE.fullmatch(psk):
             lose(
                 t,
                 "the pre-shared key holds characters the service refuses (whitespace, quotes, backslash, "
@@ -615,7 +588,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             "name": _site_name(t, names, lose),
             "vpn_gateway": vg,
             "customer_gateway": cg,
-            "pre_shared_key": psk or _unknown_psk(),
+            "pre_shared_key": psk or UNKNOWN_PSK,
             "spd": [{"local": k, "peers": v} for k, v in spd.items()],
             "ike": ike_d,
             "ipsec": ipsec_d,

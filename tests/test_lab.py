@@ -10,9 +10,8 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import QUICKSTART, require_lab
+from conftest import QUICKSTART, require_lab, site_with
 from vpnconf.catalog import lab_vendor
-from vpnconf.io import site_from_data
 from vpnconf.labnet import leftovers
 
 pytestmark = pytest.mark.lab
@@ -22,15 +21,6 @@ BASE = yaml.safe_load(QUICKSTART.read_text())
 @pytest.fixture(autouse=True)
 def _lab():
     require_lab()
-
-
-def site_with(mutate=None):
-    d = copy.deepcopy(BASE)
-    if mutate:
-        mutate(d)
-    site, findings = site_from_data(d, "t.yaml")
-    assert site is not None, [f.text() for f in findings]
-    return site
 
 
 def verify(site, cloud=None):

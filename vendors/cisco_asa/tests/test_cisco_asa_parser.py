@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import QUICKSTART, SHARED
-from vpnconf.io import site_from_data
+from conftest import SHARED
+from conftest import site_with as make_site
 from vpnconf.model import Site
 from vpnconf.parsing import DETECT_THRESHOLD, Ident, detect_score, parse_text, parser_module, to_site_data
 from vpnconf.parsing.vocabulary import CAP, RULES
@@ -32,20 +32,10 @@ def detect(text: str) -> tuple[float, str]:
 CORPUS = SHARED / "corpus"
 ASA_CORPUS = CORPUS / "cisco_asa"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-BASE = yaml.safe_load(QUICKSTART.read_text())
 KEY = "N0t-So-Secret!Key"
 
 
 # ----------------------------------------------------------------- helpers
-def make_site(mutate=None) -> Site:
-    d = copy.deepcopy(BASE)
-    if mutate:
-        mutate(d)
-    site, findings = site_from_data(d, "t.yaml")
-    assert site is not None, [f.text() for f in findings]
-    return site
-
-
 def render(site: Site, tunnel: str = "TomVPNConn", software: str = "9.8") -> str:
     return render_files(site, tunnel, "cisco_asa", software=software)["config.txt"]
 

@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import QUICKSTART, SHARED
-from vpnconf.io import site_from_data
+from conftest import SHARED
+from conftest import site_with as make_site
 from vpnconf.model import Site
 from vpnconf.parsing import Ident, detect_score, detect_vendor, parse_text, parser_module, to_site_data
 from vpnconf.renderer import render_files
@@ -29,21 +29,11 @@ CASES = Path(__file__).resolve().parent.parent / "cases"
 CORPUS = SHARED / "corpus"
 SRX_CORPUS = CORPUS / "juniper_junos"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-BASE = yaml.safe_load(QUICKSTART.read_text())
 KEY = "N0t-So-Secret!Key"
 VARIANTS = ["route", "route-hier", "policy", "policy-hier"]
 
 
 # ----------------------------------------------------------------- helpers
-def make_site(mutate=None) -> Site:
-    d = copy.deepcopy(BASE)
-    if mutate:
-        mutate(d)
-    site, findings = site_from_data(d, "t.yaml")
-    assert site is not None, [f.text() for f in findings]
-    return site
-
-
 def render(site: Site, variant: str, tunnel: str = "TomVPNConn") -> str:
     files = render_files(site, tunnel, "juniper_srx", variant=variant, software="21.4")
     (text,) = files.values()

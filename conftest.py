@@ -69,6 +69,24 @@ def rich_tunnel(t: dict, version: int = 2) -> None:
     ]
 
 
+def paste_damage(lines: list[str], rng, op: int, i: int) -> list[str] | None:
+    """What pasting does to a config, for the fuzz tests: op 0 drops line i
+    (never the last one left), 1 duplicates a line at i, 2 swaps line i with
+    another, 3 loses every indentation. The lines, or None for any other op."""
+    if op == 0 and len(lines) > 1:
+        del lines[i]
+    elif op == 1:
+        lines.insert(i, lines[rng.randrange(len(lines))])
+    elif op == 2:
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif op == 3:
+        lines = [ln.lstrip() for ln in lines]
+    else:
+        return None
+    return lines
+
+
 @pytest.fixture
 def quickstart():
     from vpnconf.io import require_site

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLES
+from conftest import SAMPLES, paste_damage
 from vpnconf.findings import VpnconfError
 from vpnconf.paths import vendor_dirs
 from vpnconf.safeload import load_text
@@ -47,15 +47,8 @@ def mutate(text: str, seed: int, steps: int) -> str:
         i = rng.randrange(len(lines)) if lines else 0
         if not lines:
             lines = [""]
-        elif op == 0:
-            del lines[i]
-        elif op == 1:
-            lines.insert(i, lines[rng.randrange(len(lines))])
-        elif op == 2:
-            j = rng.randrange(len(lines))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == 3:
-            lines = [ln.lstrip() for ln in lines]
+        elif (damaged := paste_damage(lines, rng, op, i)) is not None:
+            lines = damaged
         elif op == 4 and lines[i]:
             k = rng.randrange(len(lines[i]))
             lines[i] = (

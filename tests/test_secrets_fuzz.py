@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import QUICKSTART
+from conftest import QUICKSTART, paste_damage
 from vpnconf.catalog import vendors
 from vpnconf.io import require_site
 from vpnconf.parsing import parse_text, parser_modules, to_site_data
@@ -52,15 +52,10 @@ def mutate(text: str, keywords: list[str], seed: int, steps: int) -> str:
     for _ in range(steps):
         op = rng.randrange(6)
         i = rng.randrange(len(lines))
-        if op == 0 and len(lines) > 1:
-            del lines[i]
-        elif op == 1:
-            lines.insert(i, lines[rng.randrange(len(lines))])
-        elif op == 2:
-            j = rng.randrange(len(lines))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == 3:
-            lines = [ln.lstrip() for ln in lines]
+        if (damaged := paste_damage(lines, rng, op, i)) is not None:
+            lines = damaged
+        elif op == 0:  # the last line is kept
+            continue
         elif op == 4:
             lines[i] = lines[i] + ' "'
         else:  # mistype (one edit) a key keyword where one stands as a word

@@ -54,6 +54,8 @@ _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[A-Za-z_]+%)
 _ENCRYPTED = re.compile(r"^-AQ==")
 _MASKED = re.compile(r"^\*+$")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|\S+')
+#: an unquoted list bracket (a quoted "[" is a word)
+_OPEN, _CLOSE = "\x00[", "\x00]"
 _PROMPT = re.compile(r"^[\w.-]+@[\w.-]+(?:\([\w.-]+\))?[#>]\s*")
 
 
@@ -97,9 +99,11 @@ class Node:
 def _tokens(line: str) -> tuple[list[str], bool]:
     """Words of one set line, quotes removed; False when a quote is left open."""
     out, ok = [], True
-    for m in _TOKEN.finditer(line):
+    for m in _TOKEN.finditer(line.replace("\x00", "")):
         tok = m.group(0)
-        if tok.startswith('"'):
+        if tok in ("[", "]"):
+            tok = _OPEN if tok == "[" else _CLOSE
+        elif tok.startswith('"'):
             if len(tok) < 2 or not tok.endswith('"') or tok.endswith('\\"') and not tok.endswith('\\\\"'):
                 ok = False
                 tok = tok[1:]
@@ -134,8 +138,8 @@ def _insert(root: Node, words: list[str], line: int) -> str | None:
     i, n = 0, len(words)
     while i < n:
         w = words[i]
-        if w in ("[", "]"):
-            return f"a list '{w}' where a keyword is expected: the rest of the line is not read"
+        if w in (_OPEN, _CLOSE):
+            return f"a list '{w[1:]}' where a keyword is expected: the rest of the line is not read"
         nxt = words[i + 1] if i + 1 < n else None
         leaf = depth >= 2 and w in _LEAVES and nxt is not None and nxt not in _CONTAINER_NEXT
         if w == "protocol" and nxt not in ("any", "tcp", "udp", "number"):
@@ -146,9 +150,9 @@ def _insert(root: Node, words: list[str], line: int) -> str | None:
             i += 1
             continue
         holder = node.child(w, line)
-        if nxt == "[":
+        if nxt == _OPEN:
             try:
-                end = words.index("]", i + 2)
+                end = words.index(_CLOSE, i + 2)
             except ValueError:
                 for item in words[i + 2 :]:
                     holder.child(item, line)
@@ -186,7 +190,7 @@ def _from_set(text: str, dev: ParsedDevice) -> Node:
             if err:
                 dev.note("SYNTAX", err, n, "warning")
         elif verb == "delete" and len(words) > 1:
-            _delete(root, [w for w in words[1:] if w not in ("[", "]")])
+            _delete(root, [w for w in words[1:] if w not in (_OPEN, _CLOSE)])
         elif verb in ("configure", "commit", "exit", "quit", "top", "up", "save", "validate"):
             continue
         else:
@@ -285,7 +289,8 @@ def _from_braces(text: str, dev: ParsedDevice) -> Node:
                     node = node.child(w, c.line)
                 todo.append((c, node))
             else:
-                err = _insert(into, c.words, c.line)
+                words = [_OPEN if w == "[" else _CLOSE if w == "]" else w for w in c.words]
+                err = _insert(into, words, c.line)
                 if err:
                     dev.note("SYNTAX", err, c.line, "warning")
     return root

@@ -63,7 +63,9 @@ _TIME_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _BYTES = re.compile(r"^(\d{1,20})[ \t]*(|KiB|MiB|GiB|TiB|PiB|EiB)$")
 _BYTE_UNITS = {"": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40, "PiB": 1 << 50, "EiB": 1 << 60}
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\$\{[^}]*\}|\{\{.*\}\}|%prompt)$")
-_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+_HOST = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
 
 
 @cache
@@ -139,8 +141,109 @@ def parse(text: str, name: str) -> ParsedDevice:
     if not text.strip():
         dev.note("SYNTAX", "the file is empty: no Libreswan configuration", None, "error")
         return dev
+    text, routes = _split_routes(text)
+    text = _reindent(dev, text)
     _Reader(dev, text).run()
+    _attach_routes(dev, routes)
     return dev
+
+
+_RE_SECTION = re.compile(r"^(?:conn|config)[ \t]+\S")
+_RE_FLUSH_SETTING = re.compile(r"^[A-Za-z][\w-]*[ \t]*=")
+
+
+def _reindent(dev: ParsedDevice, text: str) -> str:
+    """A paste that lost its indentation: ``key=value`` lines flush left after a
+    section header belong to that section (pluto itself would refuse them)."""
+    lines = text.split("\n")
+    section: tuple[str, int] | None = None
+    moved: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if _RE_SECTION.match(line):
+            section = (line.split()[1], i)
+            continue
+        if not line or line[0] in " \t#" or section is None:
+            continue
+        if _RE_FLUSH_SETTING.match(line) and ":" not in line.split("=", 1)[0]:
+            lines[i] = "    " + line
+            moved[section[1]] = moved.get(section[1], 0) + 1
+        else:
+            section = None
+    for start, n in moved.items():
+        dev.note(
+            "REINDENTED",
+            f"{n} setting line(s) of '{_short(lines[start].strip())}' were flush left (lost indentation): read as its "
+            "settings; pluto needs them indented",
+            start + 1,
+            "warning",
+        )
+    return "\n".join(lines)
+
+
+# the ipsec-interface variant's routes.sh (iproute2 commands), given alongside:
+# its lines are blanked for the ipsec.conf reader (line numbers kept) and read here
+_RE_FILE = re.compile(r"^# ==> (.+?) <==[ \t]*$")
+_RE_SHELL = re.compile(r"^(?:#!/bin/\w*sh\b|set -e\b|ip[ \t]+(?:-\d[ \t]+)?(?:route|addr|address|link|rule)[ \t])")
+_RE_ROUTE = re.compile(
+    r"^ip[ \t]+(?:-4[ \t]+)?route[ \t]+(?:add|replace|append)[ \t]+(\S+)[ \t]+dev[ \t]+(\S+)(?:[ \t]+metric[ \t]+(\d{1,10}))?[ \t]*$"
+)
+
+
+def _split_routes(text: str) -> tuple[str, list[tuple[int, str, str, int | None, str]]]:
+    """(text with shell lines blanked, [(line, destination, device, metric, raw)])."""
+    lines = text.split("\n")
+    routes: list[tuple[int, str, str, int | None, str]] = []
+    shell_file = False
+    for i, line in enumerate(lines):
+        h = _RE_FILE.match(line)
+        if h:
+            shell_file = h.group(1).strip().endswith(".sh")
+            continue
+        stripped = line.strip()
+        if shell_file or _RE_SHELL.match(stripped):
+            lines[i] = ""
+            if not stripped or stripped.startswith("#") or stripped.startswith("set -e"):
+                continue
+            m = _RE_ROUTE.match(stripped)
+            if m:
+                routes.append((i + 1, m.group(1), m.group(2), int(m.group(3)) if m.group(3) else None, stripped))
+            else:
+                routes.append((i + 1, "", "", None, stripped))
+    return "\n".join(lines), routes
+
+
+def _attach_routes(dev: ParsedDevice, routes: list[tuple[int, str, str, int | None, str]]) -> None:
+    by_dev = {t.extra.get("interface"): t for t in dev.tunnels if t.extra.get("interface")}
+    for line, dest, ifname, metric, raw in routes:
+        if not dest:
+            dev.note("IGNORED", f"shell line '{_short(raw)}' is not read", line, "info", "routes.sh")
+            continue
+        net = _net(dest)
+        t = by_dev.get(ifname)
+        if t is None or net is None:
+            dev.note(
+                "UNRESOLVED",
+                f"route {_short(dest)} via {_short(ifname)}: no conn with that ipsec-interface"
+                if net
+                else f"route {_short(dest)} is not an IPv4 network",
+                line,
+                "warning",
+                "routes.sh",
+            )
+            continue
+        t.routes.append(net)
+        if metric is not None:
+            t.extra["route_metric"] = metric
+    for t in dev.tunnels:
+        if t.route_based and not t.routes:
+            dev.note(
+                "NOT-CARRIED",
+                f"route-based over {t.extra.get('interface') or t.extra.get('vti_interface')}: no routes into it "
+                "given (routes.sh); they live in the routing table or a routing daemon",
+                t.line,
+                "info",
+                t.name,
+            )
 
 
 class _Reader:
@@ -199,9 +302,13 @@ class _Reader:
         uses: dict[str, int] = {}
         for base, _ in grouped:
             uses[base] = uses.get(base, 0) + 1
+        self.used: set[int] = set()
         for (base, _), members in grouped.items():
             tname = base if uses[base] == 1 else members[0]
             self.tunnel(tname, base, members, effs)
+        for entry in doc.secrets:
+            if entry.line not in self.used:
+                self.note("UNUSED", "this PSK entry matches no conn of the text", entry.line, "info", "ipsec.secrets")
 
     # ------------------------------------------------------------- tunnel
     def tunnel(self, name: str, base: str, members: list[str], effs: dict[str, dict[str, tuple[str, int]]]) -> None:
@@ -245,7 +352,15 @@ class _Reader:
         t.local_id = _ident(lid) if lid else (Ident("address", t.local_address) if t.local_address else None)
         t.peer_id = _ident(rid) if rid else (Ident("address", t.peer_address) if t.peer_address else None)
         for side, ident, key in (("local", t.local_id, "leftid"), ("remote", t.peer_id, "rightid")):
-            if ident is not None and ident.type == "other":
+            if ident is not None and _PLACEHOLDER.match(ident.value):
+                self.note(
+                    "PLACEHOLDER",
+                    f"{key}={_short(ident.value)} is a template placeholder, kept as such",
+                    line(key),
+                    "warning",
+                    path,
+                )
+            elif ident is not None and ident.type == "other":
                 self.note(
                     "IDENTITY",
                     f"{side} id {_short(ident.value)} is neither an IPv4 address nor an FQDN",
@@ -259,9 +374,21 @@ class _Reader:
         esp_key = "esp" if "esp" in eff else "phase2alg"
         esp_props = self._proposals(val(esp_key), "ESP", t.ike_version, line(esp_key), path)
         if val("ike") is None:
-            self.note("DEFAULT", "no ike=: pluto's built-in IKE proposals (ipsec algparse ike) are used, not read as algorithms", line0, "info", path)
+            self.note(
+                "DEFAULT",
+                "no ike=: pluto's built-in IKE proposals (ipsec algparse ike) are used, not read as algorithms",
+                line0,
+                "info",
+                path,
+            )
         if val(esp_key) is None:
-            self.note("DEFAULT", "no esp=: pluto's built-in ESP proposals (ipsec algparse esp) are used, not read as algorithms", line0, "info", path)
+            self.note(
+                "DEFAULT",
+                "no esp=: pluto's built-in ESP proposals (ipsec algparse esp) are used, not read as algorithms",
+                line0,
+                "info",
+                path,
+            )
         t.ike_proposals = [p for p, _ in ike_props]
         t.esp_proposals = [p for p, _ in esp_props]
         phase2 = (val("phase2") or "esp").strip().lower()
@@ -289,10 +416,18 @@ class _Reader:
         if kx in ("ikev1", "ikev2"):
             t.ike_version = int(kx[-1])
             if v2:
-                self.note("IGNORED", "ikev2= is read past: keyexchange= decides the IKE version", line("ikev2"), "info", path)
+                self.note(
+                    "IGNORED", "ikev2= is read past: keyexchange= decides the IKE version", line("ikev2"), "info", path
+                )
             return
         if kx and kx != "ike":
-            self.note("UNSUPPORTED", f"keyexchange={_short(kx)} is not ike, ikev1 or ikev2", line("keyexchange"), "error", path)
+            self.note(
+                "UNSUPPORTED",
+                f"keyexchange={_short(kx)} is not ike, ikev1 or ikev2",
+                line("keyexchange"),
+                "error",
+                path,
+            )
             return
         if v2:
             if v2 in ("yes", "insist", "propose"):
@@ -300,7 +435,13 @@ class _Reader:
             elif v2 in ("no", "permit", "never"):
                 t.ike_version = 1
             else:
-                self.note("UNSUPPORTED", f"ikev2={_short(v2)} is not yes or no: the IKE version is unknown", line("ikev2"), "error", path)
+                self.note(
+                    "UNSUPPORTED",
+                    f"ikev2={_short(v2)} is not yes or no: the IKE version is unknown",
+                    line("ikev2"),
+                    "error",
+                    path,
+                )
                 return
             if v2 in ("insist", "propose", "permit", "never"):
                 self.note(
@@ -314,15 +455,28 @@ class _Reader:
         t.ike_version = 2
         self.default(t, "ike_version", "keyexchange", t.line, path, " (4.x: ikev2=yes, the default since 4.0)")
 
-    def _address(self, t: ParsedTunnel, value: str | None, side: str, line: int, path: str, host_key: str) -> str | None:
+    def _address(
+        self, t: ParsedTunnel, value: str | None, side: str, line: int, path: str, host_key: str
+    ) -> str | None:
         if value is None:
-            self.note("MISSING", f"{side}= is not set: no {'local' if side == 'left' else 'peer'} address", line, "warning", path)
+            self.note(
+                "MISSING",
+                f"{side}= is not set: no {'local' if side == 'left' else 'peer'} address",
+                line,
+                "warning",
+                path,
+            )
             return None
         v = value.strip()
         ip = _ipv4(v)
         if ip:
             return ip
         t.extra[host_key] = v
+        if _PLACEHOLDER.match(v):
+            self.note(
+                "PLACEHOLDER", f"{side}={_short(v)} is a template placeholder, kept as such", line, "warning", path
+            )
+            return None
         if v.startswith("%"):
             self.note(
                 "IDENTITY" if side == "right" else "SELECTORS",
@@ -347,16 +501,30 @@ class _Reader:
         for key in ("leftauth", "rightauth"):
             a = (val(key) or "").strip().lower()
             if not a:
-                a = "secret" if authby == "secret" else ("other" if "secret" in authby or authby in ("null", "never") else "pubkey")
-            kinds.append("psk" if a in ("secret", "psk") else ("other" if a in ("other", "null", "never") else "pubkey"))
+                a = (
+                    "secret"
+                    if authby == "secret"
+                    else ("other" if "secret" in authby or authby in ("null", "never") else "pubkey")
+                )
+            kinds.append(
+                "psk" if a in ("secret", "psk") else ("other" if a in ("other", "null", "never") else "pubkey")
+            )
         if "authby" not in eff and "leftauth" not in eff:
-            t.defaulted["auth"] = f"Libreswan default authby={self.defaults['ipsec.conf']['authby']} (vendor.yaml defaults)"
+            t.defaulted["auth"] = (
+                f"Libreswan default authby={self.defaults['ipsec.conf']['authby']} (vendor.yaml defaults)"
+            )
             self.note("DEFAULT", f"no authby=: {t.defaulted['auth']}", t.line, "warning", path)
         if set(kinds) == {"psk"}:
             t.auth = "psk"
         elif set(kinds) == {"pubkey"}:
             t.auth = "certificate"
-            self.note("UNSUPPORTED", "public-key (certificate) authentication, not a pre-shared key", line("authby"), "warning", path)
+            self.note(
+                "UNSUPPORTED",
+                "public-key (certificate) authentication, not a pre-shared key",
+                line("authby"),
+                "warning",
+                path,
+            )
         else:
             t.auth = "unknown"
             self.note(
@@ -375,11 +543,11 @@ class _Reader:
 
     def _proposals(
         self, value: str | None, proto: str, version: int | None, line: int, path: str
-    ) -> list[tuple[Proposal, int | None | str]]:
+    ) -> list[tuple[Proposal, int | str | None]]:
         """(Proposal, DH/PFS group: int, None when not given, 'x' when unknown) per combination."""
         if value is None:
             return [(Proposal(raw="default"), "x")]
-        out: list[tuple[Proposal, int | None | str]] = []
+        out: list[tuple[Proposal, int | str | None]] = []
         kes: dict[str, int] = self.grammar.get("key_exchange", {})
         nokl: dict[str, list[str]] = self.grammar.get("no_key_length", {})
         aead = set(self.grammar.get("aead", []))
@@ -416,15 +584,31 @@ class _Reader:
                 p = Proposal(raw=raw)
                 p.encryption = self._alg(enc, enc_t, version)
                 if p.encryption is None:
-                    self.note("UNSUPPORTED", f"{proto} cipher {_short(enc)} is not one the model holds", line, "warning", path)
+                    self.note(
+                        "UNSUPPORTED", f"{proto} cipher {_short(enc)} is not one the model holds", line, "warning", path
+                    )
                 is_aead = str(self.grammar.get("aliases", {}).get(enc, enc)) in aead
                 if integ and not (proto == "ESP" and is_aead and integ == "null"):
                     if proto == "ESP" and is_aead:
-                        self.note("SYNTAX", f"ESP {_short(enc)} is AEAD: integrity {_short(integ)} is not allowed", line, "warning", path)
+                        self.note(
+                            "SYNTAX",
+                            f"ESP {_short(enc)} is AEAD: integrity {_short(integ)} is not allowed",
+                            line,
+                            "warning",
+                            path,
+                        )
                     else:
-                        p.integrity = self._alg(integ, int_t if not (proto == "IKE" and is_aead) else "ike_prf", version)
+                        p.integrity = self._alg(
+                            integ, int_t if not (proto == "IKE" and is_aead) else "ike_prf", version
+                        )
                         if p.integrity is None:
-                            self.note("UNSUPPORTED", f"{proto} integrity {_short(integ)} is not one the model holds", line, "warning", path)
+                            self.note(
+                                "UNSUPPORTED",
+                                f"{proto} integrity {_short(integ)} is not one the model holds",
+                                line,
+                                "warning",
+                                path,
+                            )
                 elif not integ and not is_aead:
                     self.note(
                         "DEFAULT",
@@ -433,12 +617,21 @@ class _Reader:
                         "info",
                         path,
                     )
-                group: int | None | str = None
+                group: int | str | None = None
                 if dh:
                     if dh in self.grammar.get("no_key_exchange", []):
                         group = None
                     elif dh in kes:
                         group = int(kes[dh])
+                        if group in (1, 2, 22, 23, 24):
+                            self.note(
+                                "UNSUPPORTED",
+                                f"{proto} DH group {dh} (DH{group}) is not built into Libreswan 4.x/5.x by default "
+                                "(DH1 removed, DH2 and DH22-24 compiled out): pluto refuses it",
+                                line,
+                                "warning",
+                                path,
+                            )
                     else:
                         self.note("UNSUPPORTED", f"{proto} DH group {_short(dh)} is not known", line, "error", path)
                         group = "x"
@@ -486,10 +679,18 @@ class _Reader:
                 )
             else:
                 t.pfs_unknown = True
-                self.note("MISSING", "PFS is on but its group is the IKE SA's, which the text does not name", line("esp"), "warning", path)
+                self.note(
+                    "MISSING",
+                    "PFS is on but its group is the IKE SA's, which the text does not name",
+                    line("esp"),
+                    "warning",
+                    path,
+                )
             return
         if len(groups) > 1:
-            self.note("AMBIGUOUS", "ESP proposals name different DH groups: PFS group unknown", line("esp"), "warning", path)
+            self.note(
+                "AMBIGUOUS", "ESP proposals name different DH groups: PFS group unknown", line("esp"), "warning", path
+            )
             t.pfs_unknown = True
             return
         (g,) = groups
@@ -502,7 +703,13 @@ class _Reader:
         if "ikelifetime" in eff:
             t.ike_lifetime = _time(val("ikelifetime"))
             if t.ike_lifetime is None:
-                self.note("UNSUPPORTED", f"ikelifetime={_short(val('ikelifetime'))} is not a time", line("ikelifetime"), "error", path)
+                self.note(
+                    "UNSUPPORTED",
+                    f"ikelifetime={_short(val('ikelifetime'))} is not a time",
+                    line("ikelifetime"),
+                    "error",
+                    path,
+                )
         else:
             t.ike_lifetime = _time(str(self.defaults["ipsec.conf"]["ikelifetime"]))
             self.default(t, "ike_lifetime", "ikelifetime", t.line, path, " (4.0 and 4.1: 1h)")
@@ -520,16 +727,34 @@ class _Reader:
         if "ipsec-max-bytes" in eff:
             b = _bytes(val("ipsec-max-bytes"))
             if b is None:
-                self.note("UNSUPPORTED", f"ipsec-max-bytes={_short(val('ipsec-max-bytes'))} is not a byte count", line("ipsec-max-bytes"), "error", path)
+                self.note(
+                    "UNSUPPORTED",
+                    f"ipsec-max-bytes={_short(val('ipsec-max-bytes'))} is not a byte count",
+                    line("ipsec-max-bytes"),
+                    "error",
+                    path,
+                )
             elif b:
                 t.ipsec_lifetime_kb = b // 1024 or None
                 if b % 1024:
-                    self.note("UNSUPPORTED", f"ipsec-max-bytes={b} is not a whole number of KB: read as {b // 1024} KB", line("ipsec-max-bytes"), "info", path)
+                    self.note(
+                        "UNSUPPORTED",
+                        f"ipsec-max-bytes={b} is not a whole number of KB: read as {b // 1024} KB",
+                        line("ipsec-max-bytes"),
+                        "info",
+                        path,
+                    )
 
     def _dpd(self, t: ParsedTunnel, val: Any, line: Any, path: str, eff: dict[str, Any]) -> None:
         delay = _time(val("dpddelay")) if "dpddelay" in eff else 0
         if delay is None:
-            self.note("UNSUPPORTED", f"dpddelay={_short(val('dpddelay'))} is not a time: DPD is unknown", line("dpddelay"), "error", path)
+            self.note(
+                "UNSUPPORTED",
+                f"dpddelay={_short(val('dpddelay'))} is not a time: DPD is unknown",
+                line("dpddelay"),
+                "error",
+                path,
+            )
             return
         if not delay:
             return
@@ -537,9 +762,21 @@ class _Reader:
         if "dpdtimeout" in eff:
             t.dpd_timeout = _time(val("dpdtimeout"))
             if t.dpd_timeout is None:
-                self.note("UNSUPPORTED", f"dpdtimeout={_short(val('dpdtimeout'))} is not a time", line("dpdtimeout"), "error", path)
+                self.note(
+                    "UNSUPPORTED",
+                    f"dpdtimeout={_short(val('dpdtimeout'))} is not a time",
+                    line("dpdtimeout"),
+                    "error",
+                    path,
+                )
         elif t.ike_version == 1:
-            self.note("MISSING", "dpddelay without dpdtimeout: IKEv1 DPD needs both (ipsec.conf(5))", line("dpddelay"), "warning", path)
+            self.note(
+                "MISSING",
+                "dpddelay without dpdtimeout: IKEv1 DPD needs both (ipsec.conf(5))",
+                line("dpddelay"),
+                "warning",
+                path,
+            )
         else:
             self.note(
                 "DEFAULT",
@@ -556,27 +793,38 @@ class _Reader:
         elif action == "hold":
             t.dpd_action = "hold"
         elif not action:
-            self.note("DEFAULT", "dpdaction not set: hold in 4.x (dpdaction= is ignored since 5.0)", line("dpddelay"), "info", path)
+            self.note(
+                "DEFAULT",
+                "dpdaction not set: hold in 4.x (dpdaction= is ignored since 5.0)",
+                line("dpddelay"),
+                "info",
+                path,
+            )
         else:
-            self.note("UNSUPPORTED", f"dpdaction={_short(action)} is not hold, clear or restart", line("dpdaction"), "warning", path)
+            self.note(
+                "UNSUPPORTED",
+                f"dpdaction={_short(action)} is not hold, clear or restart",
+                line("dpdaction"),
+                "warning",
+                path,
+            )
 
     def _routing(self, t: ParsedTunnel, val: Any, line: Any, path: str) -> None:
         iface = (val("ipsec-interface") or "").strip().lower()
         if iface and iface not in ("no", "0"):
             n = "1" if iface == "yes" else iface
             if not n.isdigit():
-                self.note("UNSUPPORTED", f"ipsec-interface={_short(iface)} is not yes, no or a number", line("ipsec-interface"), "error", path)
+                self.note(
+                    "UNSUPPORTED",
+                    f"ipsec-interface={_short(iface)} is not yes, no or a number",
+                    line("ipsec-interface"),
+                    "error",
+                    path,
+                )
                 return
             t.route_based = True
             t.variant = "ipsec-interface"
             t.extra["interface"] = f"ipsec{int(n)}"
-            self.note(
-                "NOT-CARRIED",
-                f"route-based over ipsec{int(n)}: the routes into it are not in ipsec.conf (routing table or a routing daemon)",
-                line("ipsec-interface"),
-                "info",
-                path,
-            )
         vti = val("vti-interface")
         if vti:
             t.route_based = True
@@ -586,7 +834,13 @@ class _Reader:
     def _subnets(self, eff: dict[str, Any], side: str, own: str | None, cline: int, path: str) -> list[str]:
         single, multi = eff.get(f"{side}subnet"), eff.get(f"{side}subnets")
         if single and multi:
-            self.note("AMBIGUOUS", f"{side}subnet= and {side}subnets= together (pluto refuses this): {side}subnets read", multi[1], "error", path)
+            self.note(
+                "AMBIGUOUS",
+                f"{side}subnet= and {side}subnets= together (pluto refuses this): {side}subnets read",
+                multi[1],
+                "error",
+                path,
+            )
         if multi:
             raw = multi[0].strip()
             if raw.startswith("{") != raw.endswith("}"):
@@ -604,6 +858,15 @@ class _Reader:
         out = []
         for item in items:
             n = _net(item.strip())
+            if n is None and _PLACEHOLDER.match(item.strip()):
+                self.note(
+                    "PLACEHOLDER",
+                    f"{side}subnet {_short(item)} is a template placeholder, kept as such",
+                    where,
+                    "warning",
+                    path,
+                )
+                continue
             if n is None:
                 self.note("UNSUPPORTED", f"{side}subnet {_short(item)} is not an IPv4 network", where, "warning", path)
                 continue
@@ -622,7 +885,9 @@ class _Reader:
             return
         secrets = self.doc.secrets
         if not secrets:
-            self.note("MISSING", "no ipsec.secrets entry given: the pre-shared key is not known", t.line, "warning", path)
+            self.note(
+                "MISSING", "no ipsec.secrets entry given: the pre-shared key is not known", t.line, "warning", path
+            )
             return
         mine = {_id_key(x) for x in (lid, t.local_address) if x}
         other = {_id_key(x) for x in (rid, t.peer_address) if x}
@@ -648,9 +913,16 @@ class _Reader:
         winners = [s for sc, s in best if sc == top]
         if len({s.value for s in winners}) > 1:
             t.extra["psk_candidates"] = [s.where for s in winners]
-            self.note("AMBIGUOUS", f"{len(winners)} ipsec.secrets entries match equally with different keys: none chosen", t.line, "warning", path)
+            self.note(
+                "AMBIGUOUS",
+                f"{len(winners)} ipsec.secrets entries match equally with different keys: none chosen",
+                t.line,
+                "warning",
+                path,
+            )
             return
         s = winners[0]
+        self.used.update(w.line for w in winners)
         t.extra["psk_source"] = s.where
         if s.value is None:
             return
@@ -659,10 +931,20 @@ class _Reader:
         t.psk = psk
         if isinstance(psk, str) and _PLACEHOLDER.match(psk):
             t.psk, t.psk_state = None, "masked"
-            self.note("PLACEHOLDER", "the pre-shared key is a placeholder, kept as such", s.line, "warning", "ipsec.secrets")
-            self.note("KEY", "the pre-shared key is a placeholder, not the key itself", s.line, "warning", "ipsec.secrets")
+            self.note(
+                "PLACEHOLDER", "the pre-shared key is a placeholder, kept as such", s.line, "warning", "ipsec.secrets"
+            )
+            self.note(
+                "KEY", "the pre-shared key is a placeholder, not the key itself", s.line, "warning", "ipsec.secrets"
+            )
         elif state != "clear":
-            self.note("KEY", "the pre-shared key is binary (0x/0s data that is not text): not carried as a key", s.line, "warning", "ipsec.secrets")
+            self.note(
+                "KEY",
+                "the pre-shared key is binary (0x/0s data that is not text): not carried as a key",
+                s.line,
+                "warning",
+                "ipsec.secrets",
+            )
 
 
 def _decode(value: str, quoted: bool) -> tuple[str | None, PskState]:

@@ -340,14 +340,17 @@ class _Parser:
                 self.dev.note("MISSING", f"ACL {acl} holds no permit ip rule the model can carry", o.line, "error")
         if ifname is None:
             self.dev.note(
-                "INACTIVE", f"IPsec policy group {group} is applied on no interface (ipsec policy {group})", o.line,
+                "INACTIVE",
+                f"IPsec policy group {group} is applied on no interface (ipsec policy {group})",
+                o.line,
                 "warning",
             )
         else:
             iface = self.interfaces[ifname]
             if self._shut(iface):
-                self.dev.note("INACTIVE", f"interface {ifname} holding policy group {group} is shut down", iface.line,
-                              "warning")
+                self.dev.note(
+                    "INACTIVE", f"interface {ifname} holding policy group {group} is shut down", iface.line, "warning"
+                )
             addr = self._iface_addr(iface)
             if addr is not None:
                 t.local_address = addr
@@ -369,8 +372,9 @@ class _Parser:
             elif lw[0] == "destination" and len(lw) >= 2:
                 dest = ipv4(k.words[-1])
                 if dest is None:
-                    self.dev.note("UNSUPPORTED", f"{ifname}: destination {k.words[-1]!r} is not an IPv4 address",
-                                  k.line, "error")
+                    self.dev.note(
+                        "UNSUPPORTED", f"{ifname}: destination {k.words[-1]!r} is not an IPv4 address", k.line, "error"
+                    )
             elif lw[0] == "source" and len(lw) >= 2:
                 src = ipv4(k.words[1]) or self._iface_addr(self.interfaces.get(k.words[1]))
             elif lw[:2] == ["ip", "address"] and len(lw) >= 4 and lw[2] != "unnumbered":
@@ -378,8 +382,9 @@ class _Parser:
                 if net is not None:
                     inside = ipaddress.IPv4Interface(f"{k.words[2]}/{net.split('/')[1]}")
         if not protocol_ipsec:
-            self.dev.note("MISSING", f"{ifname} holds ipsec profile {pname} without tunnel-protocol ipsec", o.line,
-                          "warning")
+            self.dev.note(
+                "MISSING", f"{ifname} holds ipsec profile {pname} without tunnel-protocol ipsec", o.line, "warning"
+            )
         if self._shut(o):
             self.dev.note("INACTIVE", f"tunnel interface {ifname} is shut down", o.line, "warning")
         prof = self.profiles.get(pname)
@@ -470,33 +475,54 @@ class _Parser:
                     raw.append(lw[2])
                     enc = _kw("esp_encryption", lw[2])
                     if enc is None:
-                        self.dev.note("UNSUPPORTED", f"IPsec proposal {p}: ESP encryption {lw[2]!r} not in the model",
-                                      k.line, "error")
+                        self.dev.note(
+                            "UNSUPPORTED",
+                            f"IPsec proposal {p}: ESP encryption {lw[2]!r} not in the model",
+                            k.line,
+                            "error",
+                        )
                 elif lw[:2] == ["esp", "authentication-algorithm"] and len(lw) >= 3:
                     raw.append(lw[2])
                     integ = _kw("esp_integrity", lw[2])
                     if integ is None:
-                        self.dev.note("UNSUPPORTED", f"IPsec proposal {p}: ESP integrity {lw[2]!r} not in the model",
-                                      k.line, "error")
+                        self.dev.note(
+                            "UNSUPPORTED",
+                            f"IPsec proposal {p}: ESP integrity {lw[2]!r} not in the model",
+                            k.line,
+                            "error",
+                        )
                 elif lw[0] == "encapsulation-mode" and len(lw) >= 2:
                     if lw[1] != "tunnel":
-                        self.dev.note("UNSUPPORTED", f"IPsec proposal {p}: {lw[1]} mode (the model holds tunnel mode)",
-                                      k.line, "error")
+                        self.dev.note(
+                            "UNSUPPORTED",
+                            f"IPsec proposal {p}: {lw[1]} mode (the model holds tunnel mode)",
+                            k.line,
+                            "error",
+                        )
                 elif lw[0] == "ah":
                     pass
                 else:
                     self.dev.note("IGNORED", f"ipsec proposal {p}: {k.text!r} not read", k.line)
             if transform != "esp":
-                self.dev.note("UNSUPPORTED", f"IPsec proposal {p}: transform {transform} (the model holds ESP)",
-                              o.line, "error")
+                self.dev.note(
+                    "UNSUPPORTED", f"IPsec proposal {p}: transform {transform} (the model holds ESP)", o.line, "error"
+                )
                 continue
             heads = {" ".join(k.words[:2]).lower() for k in o.kids}
             if enc is None and "esp encryption-algorithm" not in heads:
-                self.dev.note("MISSING", f"IPsec proposal {p} has no esp encryption-algorithm (its default is not "
-                              "in the sources)", o.line, "warning")
+                self.dev.note(
+                    "MISSING",
+                    f"IPsec proposal {p} has no esp encryption-algorithm (its default is not in the sources)",
+                    o.line,
+                    "warning",
+                )
             if integ is None and "esp authentication-algorithm" not in heads:
-                self.dev.note("MISSING", f"IPsec proposal {p} has no esp authentication-algorithm (its default is "
-                              "not in the sources)", o.line, "warning")
+                self.dev.note(
+                    "MISSING",
+                    f"IPsec proposal {p} has no esp authentication-algorithm (its default is not in the sources)",
+                    o.line,
+                    "warning",
+                )
             t.esp_proposals.append(Proposal(enc, integ, None, " ".join(raw) or p))
 
     def _peer(self, t: ParsedTunnel, name: str | None, line: int, where: str) -> None:
@@ -530,10 +556,12 @@ class _Parser:
                     key = key[1:-1]
                 if _PLACEHOLDER.match(key):
                     t.psk_state, t.psk = "masked", None
-                    self.dev.note("PLACEHOLDER", f"IKE peer {name}: the pre-shared key is a placeholder", k.line,
-                                  "warning")
-                    self.dev.note("KEY", f"IKE peer {name}: the pre-shared key is a placeholder, not the key",
-                                  k.line, "warning")
+                    self.dev.note(
+                        "PLACEHOLDER", f"IKE peer {name}: the pre-shared key is a placeholder", k.line, "warning"
+                    )
+                    self.dev.note(
+                        "KEY", f"IKE peer {name}: the pre-shared key is a placeholder, not the key", k.line, "warning"
+                    )
                 elif _CIPHER.match(key):
                     t.psk_state, t.psk = "encrypted", None
                     t.extra["psk_raw"] = key
@@ -555,16 +583,25 @@ class _Parser:
             elif lw[0] == "remote-address" and len(w) >= 2:
                 addr = ipv4(w[-1])
                 if addr is None and _PLACEHOLDER.match(w[-1]):
-                    self.dev.note("PLACEHOLDER", f"IKE peer {name}: remote-address is a placeholder ({w[-1]})",
-                                  k.line, "warning")
+                    self.dev.note(
+                        "PLACEHOLDER", f"IKE peer {name}: remote-address is a placeholder ({w[-1]})", k.line, "warning"
+                    )
                     continue
                 if addr is None:
-                    self.dev.note("UNSUPPORTED", f"IKE peer {name}: remote-address {' '.join(w[1:])!r} is not an "
-                                  "IPv4 address", k.line, "error")
+                    self.dev.note(
+                        "UNSUPPORTED",
+                        f"IKE peer {name}: remote-address {' '.join(w[1:])!r} is not an IPv4 address",
+                        k.line,
+                        "error",
+                    )
                     continue
                 if t.peer_address is not None and t.peer_address != addr:
-                    self.dev.note("AMBIGUOUS", f"IKE peer {name}: remote-address given twice ({t.peer_address}, "
-                                  f"{addr}); the last is read", k.line, "warning")
+                    self.dev.note(
+                        "AMBIGUOUS",
+                        f"IKE peer {name}: remote-address given twice ({t.peer_address}, {addr}); the last is read",
+                        k.line,
+                        "warning",
+                    )
                 t.peer_address = addr
             elif lw[0] == "local-address" and len(w) >= 2:
                 local_addr = ipv4(w[-1])
@@ -593,8 +630,10 @@ class _Parser:
             t.ike_version = next(iter(versions))
         else:
             self.dev.note(
-                "DEFAULT", f"IKE peer {name}: no version undone: IKEv1 and IKEv2 both enabled "
-                f"({_defaults().get('ike_versions', {}).get('source', '')})", o.line,
+                "DEFAULT",
+                f"IKE peer {name}: no version undone: IKEv1 and IKEv2 both enabled "
+                f"({_defaults().get('ike_versions', {}).get('source', '')})",
+                o.line,
             )
         if t.psk_state == "missing":
             self.dev.note("MISSING", f"IKE peer {name} has no pre-shared-key", o.line, "error")
@@ -607,12 +646,21 @@ class _Parser:
             if local_id:
                 t.local_id = Ident("fqdn", local_id)
             else:
-                self.dev.note("IDENTITY", f"IKE peer {name}: local-id-type fqdn without local-id (the device's name "
-                              "is sent; not in the text)", o.line, "warning")
+                self.dev.note(
+                    "IDENTITY",
+                    f"IKE peer {name}: local-id-type fqdn without local-id (the device's name "
+                    "is sent; not in the text)",
+                    o.line,
+                    "warning",
+                )
         elif id_type != "ip":
             t.local_id = Ident("other", local_id or id_type)
-            self.dev.note("UNSUPPORTED", f"IKE peer {name}: local-id-type {id_type} (the model holds ip or fqdn)",
-                          o.line, "warning")
+            self.dev.note(
+                "UNSUPPORTED",
+                f"IKE peer {name}: local-id-type {id_type} (the model holds ip or fqdn)",
+                o.line,
+                "warning",
+            )
         if remote_id:
             if remote_type in (None, "ip") and ipv4(remote_id):
                 t.peer_id = Ident("address", ipv4(remote_id) or remote_id)
@@ -629,8 +677,12 @@ class _Parser:
             if not nums:
                 self.dev.note("MISSING", f"IKE peer {peer} names no ike-proposal and none is defined", line, "error")
                 return
-            self.dev.note("DEFAULT", f"IKE peer {peer} names no ike-proposal: every IKE proposal is offered in "
-                          f"number order ({', '.join(map(str, nums))})", line)
+            self.dev.note(
+                "DEFAULT",
+                f"IKE peer {peer} names no ike-proposal: every IKE proposal is offered in "
+                f"number order ({', '.join(map(str, nums))})",
+                line,
+            )
         d = _defaults().get("ike_proposal", {})
         dv = d.get("values", {})
         for n in nums:
@@ -654,36 +706,47 @@ class _Parser:
                     raw.append(lw[1])
                     enc = _kw("ike_encryption", lw[1])
                     if enc is None:
-                        self.dev.note("UNSUPPORTED", f"IKE proposal {n}: encryption {lw[1]!r} not in the model",
-                                      k.line, "error")
+                        self.dev.note(
+                            "UNSUPPORTED", f"IKE proposal {n}: encryption {lw[1]!r} not in the model", k.line, "error"
+                        )
                 elif lw[0] == "authentication-algorithm":
                     seen.add("integrity")
                     raw.append(lw[1])
                     auth_v1 = _kw("ike_integrity", lw[1], 1)
                     if auth_v1 is None:
-                        self.dev.note("UNSUPPORTED", f"IKE proposal {n}: authentication {lw[1]!r} not in the model",
-                                      k.line, "error")
+                        self.dev.note(
+                            "UNSUPPORTED",
+                            f"IKE proposal {n}: authentication {lw[1]!r} not in the model",
+                            k.line,
+                            "error",
+                        )
                 elif lw[0] == "integrity-algorithm":
                     seen.add("integrity")
                     raw.append(lw[1])
                     integ_v2 = _kw("ike_integrity", lw[1], 2)
                     if integ_v2 is None:
-                        self.dev.note("UNSUPPORTED", f"IKE proposal {n}: integrity {lw[1]!r} not in the model",
-                                      k.line, "error")
+                        self.dev.note(
+                            "UNSUPPORTED", f"IKE proposal {n}: integrity {lw[1]!r} not in the model", k.line, "error"
+                        )
                 elif lw[0] == "dh":
                     seen.add("dh")
                     raw.append(lw[1])
                     g = _kw("dh_group", lw[1])
                     if g is None:
-                        self.dev.note("UNSUPPORTED", f"IKE proposal {n}: DH {lw[1]!r} not in the model", k.line,
-                                      "error")
+                        self.dev.note(
+                            "UNSUPPORTED", f"IKE proposal {n}: DH {lw[1]!r} not in the model", k.line, "error"
+                        )
                     else:
                         dh = int(g)
                 elif lw[0] == "authentication-method":
                     if lw[1] != "pre-share":
                         t.auth = "certificate" if "rsa" in lw[1] else "unknown"
-                        self.dev.note("UNSUPPORTED", f"IKE proposal {n}: authentication-method {lw[1]} (the model "
-                                      "holds pre-shared keys)", k.line, "warning")
+                        self.dev.note(
+                            "UNSUPPORTED",
+                            f"IKE proposal {n}: authentication-method {lw[1]} (the model holds pre-shared keys)",
+                            k.line,
+                            "warning",
+                        )
                 elif lw[:2] == ["sa", "duration"] and len(lw) >= 3:
                     seen.add("lifetime")
                     life = small_int(lw[2])
@@ -702,12 +765,17 @@ class _Parser:
             if "integrity" not in seen:
                 integ = dv.get("integrity")
                 t.defaulted["ike_proposals"] = src
-                self.dev.note("DEFAULT", f"IKE proposal {n}: no authentication/integrity algorithm: {integ} ({src})",
-                              o.line)
+                self.dev.note(
+                    "DEFAULT", f"IKE proposal {n}: no authentication/integrity algorithm: {integ} ({src})", o.line
+                )
             if "dh" not in seen:
                 docs = ", ".join(f"{k} group{v}" for k, v in (d.get("dh_group_documented") or {}).items())
-                self.dev.note("MISSING", f"IKE proposal {n}: no dh: the default differs between the sources ({docs}); "
-                              "not filled", o.line, "warning")
+                self.dev.note(
+                    "MISSING",
+                    f"IKE proposal {n}: no dh: the default differs between the sources ({docs}); not filled",
+                    o.line,
+                    "warning",
+                )
             if "lifetime" not in seen and n == nums[0] and t.ike_lifetime is None and dv.get("lifetime"):
                 t.ike_lifetime = int(dv["lifetime"])
                 t.defaulted["ike_lifetime"] = src
@@ -722,14 +790,16 @@ class _Parser:
                 continue
             i = 2 if len(lw) > 1 and lw[1].isdigit() else 1
             if i >= len(lw) or lw[i] != "permit":
-                self.dev.note("UNSUPPORTED", f"ACL {key}: {k.text!r} (only permit rules are selectors)", k.line,
-                              "warning")
+                self.dev.note(
+                    "UNSUPPORTED", f"ACL {key}: {k.text!r} (only permit rules are selectors)", k.line, "warning"
+                )
                 continue
             rest = k.words[i + 1 :]
             sel = self._rule(rest)
             if sel is None:
-                self.dev.note("UNSUPPORTED", f"ACL {key}: {k.text!r} is not a plain permit ip rule: left out",
-                              k.line, "warning")
+                self.dev.note(
+                    "UNSUPPORTED", f"ACL {key}: {k.text!r} is not a plain permit ip rule: left out", k.line, "warning"
+                )
                 continue
             out.append(sel)
         return out
@@ -783,8 +853,12 @@ class _Parser:
         if t.local_address is None:
             t.local_address = t.extra.get("peer_local_address")
         if t.local_address is None:
-            self.dev.note("MISSING", f"tunnel {t.name}: no local address (no ip address on the interface, no "
-                          "local-address)", t.line, "warning")
+            self.dev.note(
+                "MISSING",
+                f"tunnel {t.name}: no local address (no ip address on the interface, no local-address)",
+                t.line,
+                "warning",
+            )
 
     def _bgp_for(self, t: ParsedTunnel, inside: ipaddress.IPv4Interface) -> ParsedBgp | None:
         b = self.bgp
@@ -821,14 +895,18 @@ class _Parser:
         if not mine:
             return None
         if len(mine) > 1:
-            self.dev.note("AMBIGUOUS", f"{t.name}: several BGP peers in {inside.network}: none carried", b.line,
-                          "warning")
+            self.dev.note(
+                "AMBIGUOUS", f"{t.name}: several BGP peers in {inside.network}: none carried", b.line, "warning"
+            )
             return None
         ip = mine[0]
         p = peers[ip]
         if p.get("keepalive") is None:
-            self.dev.note("MISSING", f"bgp peer {ip}: no timer keepalive/hold (the device's defaults are not in "
-                          "the sources)", p["line"])
+            self.dev.note(
+                "MISSING",
+                f"bgp peer {ip}: no timer keepalive/hold (the device's defaults are not in the sources)",
+                p["line"],
+            )
         rp = rps.get(ip)
         if rp is not None:
             pol = self.route_policies.get(rp)

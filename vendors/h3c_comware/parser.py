@@ -43,7 +43,7 @@ from vpnconf.parsing.indented import Node, normalize, tree
 
 VENDOR = Path(__file__).resolve().parent.name
 
-_PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\$\{[^}]*\}|\{\{.*\}\}|x{3,}|\*+)$", re.I)
+_PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\$\{[^}]*\}|\{\{.*\}\}|\*+)$")
 
 
 def _vendor() -> Any:

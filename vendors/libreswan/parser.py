@@ -272,11 +272,11 @@ class _Reader:
             if section.startswith("config") and key == "ikev1-policy":
                 continue
             self.note("IGNORED", f"'{_short(key)}' is not read (no field in the tunnel model)", line, "info", section)
+        memo: dict[str, list[str]] = {}
+        effs = {n: ipsecconf.effective(doc, g, n, memo) for n in doc.conns}
         for rule, ln, sev, msg, path in doc.notes:
             self.note(rule, msg, ln, sev, path)  # type: ignore[arg-type]
         self.ikev1_policy = setup.get("ikev1-policy")
-        memo: dict[str, list[str]] = {}
-        effs = {n: ipsecconf.effective(doc, g, n, memo) for n in doc.conns}
         if not doc.conns:
             if doc.secrets:
                 self.note("NO-TUNNEL", f"ipsec.secrets only ({len(doc.secrets)} entries) and no conn: no tunnel", None)
@@ -336,10 +336,10 @@ class _Reader:
                 "warning",
                 path,
             )
-        ag = (val("aggressive") or val("aggrmode") or "no").strip().lower()
-        if ag == "yes":
+        agkey = "aggressive" if "aggressive" in eff else "aggrmode"
+        if (val(agkey) or "no").strip().lower() == "yes":
             if t.ike_version == 2:
-                self.note("IGNORED", "aggressive=yes has no effect with IKEv2", line("aggressive"), "info", path)
+                self.note("IGNORED", f"{agkey}=yes has no effect with IKEv2", line(agkey), "info", path)
             else:
                 t.mode = "aggressive"
         ttype = (val("type") or "tunnel").strip().lower()
@@ -911,6 +911,7 @@ class _Reader:
             return
         top = max(sc for sc, _ in best)
         winners = [s for sc, s in best if sc == top]
+        self.used.update(w.line for w in winners)
         if len({s.value for s in winners}) > 1:
             t.extra["psk_candidates"] = [s.where for s in winners]
             self.note(
@@ -922,7 +923,6 @@ class _Reader:
             )
             return
         s = winners[0]
-        self.used.update(w.line for w in winners)
         t.extra["psk_source"] = s.where
         if s.value is None:
             return

@@ -298,7 +298,7 @@ class _Parser:
             ("IPsec profile", self.profiles),
         ):
             for key, o in table.items():
-                if not o.used and not (what == "ACL" and not self._acl_is_advanced(key)):
+                if not o.used and not (what == "ACL" and not self._acl_is_advanced(str(key))):
                     self.dev.note("UNUSED", f"{what} {key} is defined but no tunnel uses it", o.line)
 
     @staticmethod

@@ -227,11 +227,11 @@ class _Reader:
         net = str(ipaddress.IPv4Network(f"{dest}/{plen}", strict=False))
         # `ip route-static D M IFACE [NH] [preference N]` or `D M NH`
         if ipv4(w[4]) is None:
-            pref = 60
-            if "preference" in [x.lower() for x in w]:
-                i = [x.lower() for x in w].index("preference")
-                pref = small_int(w[i + 1]) if i + 1 < len(w) and small_int(w[i + 1]) is not None else 60
-            self.routes.append((net, w[4], pref or 60))
+            lw = [x.lower() for x in w]
+            pref: int | None = None
+            if "preference" in lw and lw.index("preference") + 1 < len(w):
+                pref = small_int(w[lw.index("preference") + 1])
+            self.routes.append((net, w[4], 60 if pref is None else pref))
 
     # ---------------------------------------------------------- helpers
     def ignored(self, obj: _Obj, kid: Node, where: str) -> None:
@@ -476,8 +476,7 @@ class _Reader:
         t.ike_version = 1
         if pname is None:
             self.all_ike_proposals(t, line)
-            kcs = [k for k in self.keychains]
-            self.keychain_key(t, kcs, line)
+            self.keychain_key(t, list(self.keychains), line)
             return
         prof = self.profiles.get(pname)
         if prof is None:
@@ -1190,7 +1189,7 @@ def parse(text: str, name: str) -> ParsedDevice:
     dev = ParsedDevice(vendor=VENDOR, file=name)
     text, notes = normalize(_globals_flush_left(text), VENDOR)
     for rule, line, sev, msg in notes:
-        dev.note(rule, msg, line, sev)  # type: ignore[arg-type]
+        dev.note(rule, msg, line, sev)
     r = _Reader(dev)
     r.read(tree(text, comment="#"))
     r.build()

@@ -89,6 +89,22 @@ def _defaults() -> dict[str, Any]:
 
 
 @cache
+def _abbrev() -> dict[str, Any]:
+    from vpnconf.catalog import vendors
+
+    return dict(vendors()[VENDOR].grammar.get("abbreviations", {}))
+
+
+def expand(word: str, names: list[str] | tuple[str, ...]) -> str | None:
+    """The one name that ``word`` begins (``word`` itself when it is a name);
+    None when no name or several begin with it."""
+    if word in names:
+        return word
+    hits = [n for n in names if n.startswith(word)]
+    return hits[0] if len(hits) == 1 else None
+
+
+@cache
 def _menus() -> frozenset[str]:
     from vpnconf.catalog import vendors
 
@@ -357,10 +373,16 @@ class _Reader:
                     break
                 path.extend(p for p in tok.split("/") if p)
                 i += 1
-            if path and path[-1] in COMMANDS:  # /ip/ipsec/peer/add (RouterOS 7 slash path)
-                i -= 1
-                tokens = [*tokens[:i], path.pop(), *tokens[i + 1 :]]
-            self.menu = "/" + " ".join(path)
+            words = self.expand_path(path, line)
+            # a menu this parser reads, reached before the words end: the next word is its
+            # command (/ip/ipsec/peer/add, /ip ipsec peer a)
+            cut = next((j for j in range(1, len(words)) if "/" + " ".join(words[:j]) in _menus()), None)
+            if cut is not None:
+                tokens, i = [*words[cut:], *tokens[i:]], 0
+                words = words[:cut]
+            elif words and words[-1] in COMMANDS:  # /system/note/set (a menu not read)
+                tokens, i = [words.pop(), *tokens[i:]], 0
+            self.menu = "/" + " ".join(words)
         elif first not in COMMANDS:
             # a relative menu (``peer`` after ``/ip ipsec``) or a stray word
             if "=" in first or not self.menu:
@@ -375,6 +397,11 @@ class _Reader:
         if i >= len(tokens):
             return
         cmd, args = tokens[i], tokens[i + 1 :]
+        if cmd not in COMMANDS and self.menu in _menus():
+            full = expand(cmd, _abbrev().get("commands", ()))
+            if full is not None:
+                self.note("ABBREVIATED", f"{self.menu}: {cmd!r} read as {full!r}", line)
+                cmd = full
         if cmd not in COMMANDS:
             if self.menu in _menus():
                 self.note("SYNTAX", f"{self.menu}: {cmd!r} is not a command this parser knows", line, "warning")
@@ -392,6 +419,21 @@ class _Reader:
             self.change(menu, cmd, args, line)
         elif cmd == "remove":
             self.note("IGNORED", f"{menu} remove: objects removed by a command are not tracked", line)
+
+    def expand_path(self, path: list[str], line: int) -> list[str]:
+        """The words of an absolute path, abbreviated ones expanded where the
+        names of that level are known."""
+        levels = _abbrev()
+        out: list[str] = []
+        for word in path:
+            here = "/" + " ".join(out)
+            names = levels.get(here)
+            full = expand(word, names) if names else None
+            if full is not None and full != word:
+                self.note("ABBREVIATED", f"menu {here.rstrip()} {word!r} read as {full!r}", line)
+                word = full
+            out.append(word)
+        return out
 
     def script(self, tokens: list[str], line: int) -> None:
         word = tokens[0].lower()
@@ -416,6 +458,23 @@ class _Reader:
                 continue
             key, raw = a.split("=", 1)
             key = key.lower()
+            known = _abbrev().get("properties", {}).get(menu)
+            if known and key not in known:
+                full = expand(key, known)
+                if full is not None:
+                    self.note("ABBREVIATED", f"{menu}: property {key!r} read as {full!r}", line)
+                    key = full
+                else:
+                    many = [n for n in known if n.startswith(key)]
+                    if many:
+                        self.note(
+                            "SYNTAX",
+                            f"{menu}: property {key!r} is the beginning of {', '.join(many)} (RouterOS refuses "
+                            "an ambiguous name): not read",
+                            line,
+                            "warning",
+                        )
+                        continue
             if key in out:
                 self.note("AMBIGUOUS", f"{menu}: {key} is given twice on one line: the last is read", line, "warning")
             out[key] = self.value(raw, line)

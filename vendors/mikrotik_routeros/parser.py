@@ -79,6 +79,8 @@ _ESCAPES = {
     "v": "\v",
 }
 _HEX = frozenset("0123456789ABCDEF")
+#: template placeholders people leave in published configs: <PSK>, ${PSK}, {{ psk }}
+_PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\$\{[^{}]*\}|\{\{.*\}\})$")
 
 
 @cache
@@ -477,7 +479,10 @@ class _Reader:
                         continue
             if key in out:
                 self.note("AMBIGUOUS", f"{menu}: {key} is given twice on one line: the last is read", line, "warning")
-            out[key] = self.value(raw, line)
+            v = out[key] = self.value(raw, line)
+            if v.text is not None and _PLACEHOLDER.match(v.text):
+                shown = "" if key in SECRET_KEYS else f" ({v.text})"
+                self.note("PLACEHOLDER", f"{menu}: {key} is a template placeholder{shown}, kept as such", line, "warning")
         return out
 
     def change(self, menu: str, cmd: str, args: list[str], line: int) -> None:
@@ -644,7 +649,9 @@ class _Reader:
             host = _host(addr_raw)
             if host is None:
                 net = _net(addr_raw)
-                if net is not None:
+                if _PLACEHOLDER.match(addr_raw):
+                    pass  # said where it was read (PLACEHOLDER)
+                elif net is not None:
                     self.note(
                         "UNSUPPORTED",
                         f"{what}: address {addr_raw} is a network (a responder for any peer in it), not one peer",
@@ -782,6 +789,9 @@ class _Reader:
         if v.text is None:
             t.psk_state = "missing"
             self.note("KEY", f"{what}: the secret is a variable that the text does not define: key unknown", obj.line, "error")
+        elif _PLACEHOLDER.match(v.text):
+            t.psk_state = "masked"
+            self.note("KEY", f"{what}: the secret is a template placeholder, not the key", obj.line, "warning")
         elif v.text and set(v.text) == {"*"}:
             t.psk_state = "masked"
             self.note("KEY", f"{what}: the secret is masked (an export without show-sensitive): key unknown", obj.line, "warning")

@@ -257,7 +257,10 @@ class _Reader:
                 self.note("SYNTAX", f"acl {ref}: {r.text!r} has no action", r.line, "warning")
                 continue
             action = lw[i]
-            proto = lw[i + 1] if i + 1 < len(lw) else ""
+            proto = lw[i + 1] if i + 1 < len(lw) else "ip"
+            j = i + 2
+            if proto in ("source", "destination", "counting", "logging", "vpn-instance", "time-range"):
+                proto, j = "ip", i + 1  # a basic ACL rule (source only) or a rule without protocol word
             if action != "permit":
                 self.note(
                     "UNSUPPORTED", f"acl {ref}: {action} rule not carried (selectors are permits)", r.line, "warning"
@@ -273,7 +276,6 @@ class _Reader:
                 continue
             src = dst = "0.0.0.0/0"
             bad = False
-            j = i + 2
             words = r.words
             while j < len(words):
                 k = lw[j]

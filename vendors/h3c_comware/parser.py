@@ -1134,6 +1134,8 @@ class _Reader:
                     d = peers.setdefault(str(ipv4(w[1])), {"line": kid.line})
                     if lw[2] == "as-number" and len(w) > 3:
                         d["asn"] = small_int(w[3])
+                    elif lw[2] == "route-policy" and len(w) > 4 and lw[4] == "import":
+                        d["import_policy"] = w[3]
                     elif lw[2] == "timer" and "keepalive" in lw and "hold" in lw:
                         ki, hi = lw.index("keepalive"), lw.index("hold")
                         d["keepalive"] = small_int(w[ki + 1]) if ki + 1 < len(w) else None
@@ -1148,6 +1150,8 @@ class _Reader:
         walk(self.bgp.kids)
         for ip, d in peers.items():
             if ipaddress.IPv4Address(ip) in net and ip != addr:
+                if d.get("import_policy"):
+                    t.extra["bgp_import_policy"] = d["import_policy"]
                 return ParsedBgp(
                     local_asn=small_int(self.bgp.name),
                     peer_asn=d.get("asn"),

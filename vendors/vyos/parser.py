@@ -625,7 +625,9 @@ def _peer(ctx: _Ctx, pname: str, pnode: Node, routes: dict[str, list[str]]) -> P
             dev.note("IDENTITY", f"peer {pname}: identity {v} is neither an address nor an FQDN", pnode.line)
     if mode not in (None, "pre-shared-secret"):
         t.auth, t.psk_state = "certificate", "certificate"
-        dev.note("UNSUPPORTED", f"peer {pname}: authentication mode {mode} (the service uses a pre-shared key)")
+        dev.note(
+            "UNSUPPORTED", f"peer {pname}: authentication mode {mode} (the service uses a pre-shared key)", pnode.line
+        )
     else:
         pss, sline = _value(ctx, auth, "pre-shared-secret")
         if pss is not None:

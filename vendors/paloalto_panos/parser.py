@@ -130,11 +130,10 @@ _CONTAINER_NEXT = frozenset(
 )
 
 
-def _insert(root: Node, words: list[str], line: int) -> str | None:
-    """Add one command's words; ``[ a b ]`` puts its items side by side. An
-    error message, or None."""
+def _insert(root: Node, words: list[str], line: int, depth: int = 0) -> str | None:
+    """Add one command's words below ``root`` (``depth`` words deep);
+    ``[ a b ]`` puts its items side by side. An error message, or None."""
     node = root
-    depth = 0
     i, n = 0, len(words)
     while i < n:
         w = words[i]
@@ -272,6 +271,21 @@ def _from_xml(text: str, dev: ParsedDevice) -> Node | None:
     return root
 
 
+def _brackets(words: list[str]) -> list[str]:
+    """Hierarchical lists are written ``[ a b]`` or ``[a b ]``: brackets apart."""
+    out: list[str] = []
+    for w in words:
+        head, tail = w.startswith("["), w.endswith("]")
+        core = w[1 if head else 0 : len(w) - 1 if tail and len(w) > 1 else len(w)]
+        if head:
+            out.append(_OPEN)
+        if core and core not in ("[", "]"):
+            out.append(core)
+        if tail and (len(w) > 1 or not head):
+            out.append(_CLOSE)
+    return out
+
+
 def _from_braces(text: str, dev: ParsedDevice) -> Node:
     from vpnconf.parsing.braces import build
 
@@ -279,18 +293,17 @@ def _from_braces(text: str, dev: ParsedDevice) -> Node:
     for rule, line, sev, msg in notes:
         dev.note(rule, msg, line, sev)
     root = Node(0)
-    todo = [(tree, root)]
+    todo = [(tree, root, 0)]
     while todo:
-        bnode, into = todo.pop()
+        bnode, into, depth = todo.pop()
         for c in bnode.children:
             if c.block:
                 node = into
                 for w in c.words:
                     node = node.child(w, c.line)
-                todo.append((c, node))
+                todo.append((c, node, depth + len(c.words)))
             else:
-                words = [_OPEN if w == "[" else _CLOSE if w == "]" else w for w in c.words]
-                err = _insert(into, words, c.line)
+                err = _insert(into, _brackets(c.words), c.line, depth)
                 if err:
                     dev.note("SYNTAX", err, c.line, "warning")
     return root
@@ -512,7 +525,7 @@ def _key(t: ParsedTunnel, gw_name: str, gw: Node, dev: ParsedDevice) -> None:
     t.extra["psk_raw"] = key
     if _ENCRYPTED.match(key):
         t.psk_state = "encrypted"
-        dev.note("KEY", f"IKE gateway {gw_name}: the pre-shared key is stored encrypted (-AQ==...), not the key itself",
+        dev.note("KEY", f"IKE gateway {gw_name}: the pre-shared key is stored encrypted by the device, not the key itself",
                  line, "warning")
     elif _MASKED.match(key):
         t.psk_state = "masked"
@@ -637,6 +650,8 @@ def _apply_ike(t: ParsedTunnel, prof: _Profile, dev: ParsedDevice) -> None:
     t.ike_lifetime = prof.lifetime
     if prof.lifetime_default:
         _default(t, dev, "ike_lifetime", "ike_lifetime", f"IKE crypto profile {prof.name} sets no lifetime", prof.line)
+    if prof.predefined:  # the factory profile: its values are the device's defaults, not read
+        t.defaulted["ike_proposals"] = t.defaulted["ike_lifetime"] = str(_data()[0]["profiles"]["source"])
 
 
 def _apply_ipsec(t: ParsedTunnel, prof: _Profile, dev: ParsedDevice) -> None:
@@ -651,6 +666,10 @@ def _apply_ipsec(t: ParsedTunnel, prof: _Profile, dev: ParsedDevice) -> None:
         _default(t, dev, "ipsec_lifetime_seconds", "ipsec_lifetime",
                  f"IPsec crypto profile {prof.name} sets no lifetime", prof.line)
     t.ipsec_lifetime_kb = prof.lifetime_kb
+    if prof.predefined:
+        src = str(_data()[0]["profiles"]["source"])
+        for fld in ("esp_proposals", "pfs", "ipsec_lifetime_seconds"):
+            t.defaulted[fld] = src
 
 
 def _profile(kind: str, name: str, table: dict[str, _Profile], t: ParsedTunnel, dev: ParsedDevice,
@@ -813,10 +832,14 @@ def parse(text: str, name: str) -> ParsedDevice:
             t.routes = [r for d, i, _, _ in routes if i == tif and (r := _cidr(d)[0])]
             t.bgp = _bgp(net, tif, dev)
             unit = net.get("interface", "tunnel", "units", tif)
-            if t.bgp is not None and t.bgp.prefixlen is None and unit is not None:
+            if t.bgp is not None and unit is not None:
+                # the session's own address, else the tunnel interface's (local-address ip is optional)
                 for ip in unit.words("ip"):
-                    if "/" in ip and ipv4(ip.split("/")[0]) == t.bgp.local_ip:
-                        t.bgp.prefixlen = small_int(ip.split("/")[1])
+                    addr, _, plen = ip.partition("/")
+                    if t.bgp.local_ip is None and ipv4(addr) and plen:
+                        t.bgp.local_ip = ipv4(addr)
+                    if ipv4(addr) == t.bgp.local_ip and t.bgp.prefixlen is None and plen:
+                        t.bgp.prefixlen = small_int(plen)
         if not t.selectors:
             t.route_based = True
             dev.note("SELECTORS", f"tunnel {tname}: no proxy-id: route-based, negotiated as 0.0.0.0/0 <-> 0.0.0.0/0 "
@@ -825,6 +848,8 @@ def parse(text: str, name: str) -> ParsedDevice:
             t.route_based = True
     for gname, gw in gateways.items():
         if gname not in used_gw:
+            if _disabled(gw):
+                dev.note("INACTIVE", f"IKE gateway {gname} is disabled", gw.line_of("disabled"), "info")
             dev.note("UNUSED", f"IKE gateway {gname} (peer {gw.value('peer-address', 'ip') or '-'}) is used by no tunnel",
                      gw.line)
     for kind, table in (("IKE", ike_profiles), ("IPsec", ipsec_profiles)):

@@ -40,7 +40,7 @@ from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Propos
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from vpnconf.findings import Severity
+    pass
 
 #: the vendor id is the folder's name (vendors/README.md): a copied folder is a new vendor
 VENDOR = Path(__file__).resolve().parent.name
@@ -104,7 +104,7 @@ def _tokens(line: str) -> tuple[list[str], bool]:
         if tok in ("[", "]"):
             tok = _OPEN if tok == "[" else _CLOSE
         elif tok.startswith('"'):
-            if len(tok) < 2 or not tok.endswith('"') or tok.endswith('\\"') and not tok.endswith('\\\\"'):
+            if len(tok) < 2 or not tok.endswith('"') or (tok.endswith('\\"') and not tok.endswith('\\\\"')):
                 ok = False
                 tok = tok[1:]
             else:
@@ -118,15 +118,78 @@ def _tokens(line: str) -> tuple[list[str], bool]:
 #: 1.2.3.4``, ``proxy-id P local A remote B protocol any``); deeper than two words only
 #: (``network interface tunnel`` and ``set zone Z network ...`` stay paths)
 _LEAVES = frozenset(
-    "type id local remote destination interface metric peer-as enable interval retry exchange-mode "
-    "ike-crypto-profile ipsec-crypto-profile tunnel-interface version key comment disabled anti-replay "
-    "copy-tos priority router-id local-as keep-alive-interval hold-time from to source application service "
-    "fqdn ip ip-address ike-gateway encryption hash authentication dh-group hours minutes seconds days "
-    "kb mb gb tb address-family-identifier used-by protocol layer3 admin-dist".split()
+    [
+        "type",
+        "id",
+        "local",
+        "remote",
+        "destination",
+        "interface",
+        "metric",
+        "peer-as",
+        "enable",
+        "interval",
+        "retry",
+        "exchange-mode",
+        "ike-crypto-profile",
+        "ipsec-crypto-profile",
+        "tunnel-interface",
+        "version",
+        "key",
+        "comment",
+        "disabled",
+        "anti-replay",
+        "copy-tos",
+        "priority",
+        "router-id",
+        "local-as",
+        "keep-alive-interval",
+        "hold-time",
+        "from",
+        "to",
+        "source",
+        "application",
+        "service",
+        "fqdn",
+        "ip",
+        "ip-address",
+        "ike-gateway",
+        "encryption",
+        "hash",
+        "authentication",
+        "dh-group",
+        "hours",
+        "minutes",
+        "seconds",
+        "days",
+        "kb",
+        "mb",
+        "gb",
+        "tb",
+        "address-family-identifier",
+        "used-by",
+        "protocol",
+        "layer3",
+        "admin-dist",
+    ]
 )
 #: words after which ``ip``/``protocol``/``interface`` are containers, not one-value leaves
 _CONTAINER_NEXT = frozenset(
-    "static-route ikev1 ikev2 version bgp redist-profile ospf rip tcp udp number pre-shared-key certificate".split()
+    [
+        "static-route",
+        "ikev1",
+        "ikev2",
+        "version",
+        "bgp",
+        "redist-profile",
+        "ospf",
+        "rip",
+        "tcp",
+        "udp",
+        "number",
+        "pre-shared-key",
+        "certificate",
+    ]
 )
 
 
@@ -265,9 +328,7 @@ def _from_xml(text: str, dev: ParsedDevice) -> Node | None:
         dev.note("SYNTAX", f"the XML is refused: {exc}; what came before is read", p.CurrentLineNumber, "error")
     except xml.parsers.expat.ExpatError as exc:
         msg = xml.parsers.expat.ErrorString(exc.code) if exc.code else "malformed"
-        dev.note(
-            "SYNTAX", f"malformed XML ({msg}, column {exc.offset}): what came before is read", exc.lineno, "error"
-        )
+        dev.note("SYNTAX", f"malformed XML ({msg}, column {exc.offset}): what came before is read", exc.lineno, "error")
     return root
 
 
@@ -316,7 +377,7 @@ def _network(root: Node) -> tuple[Node | None, Node]:
     cfg = root.get("config") or root.get("response", "result", "config")
     if cfg is None:
         return None, root
-    for dev_entry in cfg.get("devices").kids.values() if cfg.get("devices") else []:
+    for dev_entry in (cfg.get("devices") or Node(0)).kids.values():
         net = dev_entry.get("network")
         if net is not None:
             return net, dev_entry
@@ -396,19 +457,29 @@ def _ike_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = Fa
                 )
     for kw in groups:
         if _group(kw) is None:
-            dev.note("UNSUPPORTED", f"IKE crypto profile {name}: dh-group {kw} is not one the model holds",
-                     node.line_of("dh-group", kw), "warning")
+            dev.note(
+                "UNSUPPORTED",
+                f"IKE crypto profile {name}: dh-group {kw} is not one the model holds",
+                node.line_of("dh-group", kw),
+                "warning",
+            )
     for what, items in (("encryption", encs), ("hash", hashes), ("dh-group", groups)):
         if not items:
             dev.note("MISSING", f"IKE crypto profile {name}: no {what}", node.line, "warning")
     for e in encs:
         for h in hashes:
             for g in groups:
-                prof.proposals.append(Proposal(_enc("ike_encryption", e), _enc("ike_integrity", h), _group(g), f"{e}/{h}/{g}"))
+                prof.proposals.append(
+                    Proposal(_enc("ike_encryption", e), _enc("ike_integrity", h), _group(g), f"{e}/{h}/{g}")
+                )
     secs, written, problem = _span(node.get("lifetime"), _UNITS)
     if problem:
-        dev.note("UNSUPPORTED", f"IKE crypto profile {name}: lifetime {written}: {problem}; the lifetime stays unknown",
-                 node.line_of("lifetime"), "warning")
+        dev.note(
+            "UNSUPPORTED",
+            f"IKE crypto profile {name}: lifetime {written}: {problem}; the lifetime stays unknown",
+            node.line_of("lifetime"),
+            "warning",
+        )
     elif secs is None:
         d = _data()[0]["ike_lifetime"]
         secs = int(d["value"])
@@ -425,16 +496,26 @@ def _ike_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = Fa
 def _ipsec_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = False) -> _Profile:
     prof = _Profile(name, node.line, predefined)
     if node.get("ah") is not None:
-        dev.note("UNSUPPORTED", f"IPsec crypto profile {name}: AH (the model holds ESP only)", node.line_of("ah"), "error")
+        dev.note(
+            "UNSUPPORTED", f"IPsec crypto profile {name}: AH (the model holds ESP only)", node.line_of("ah"), "error"
+        )
     encs, auths = node.words("esp", "encryption"), node.words("esp", "authentication")
     for kw in encs:
         if _enc("esp_encryption", kw) is None:
-            dev.note("UNSUPPORTED", f"IPsec crypto profile {name}: esp encryption {kw} has no canonical name",
-                     node.line_of("esp", "encryption", kw), "warning")
+            dev.note(
+                "UNSUPPORTED",
+                f"IPsec crypto profile {name}: esp encryption {kw} has no canonical name",
+                node.line_of("esp", "encryption", kw),
+                "warning",
+            )
     for kw in auths:
         if kw != "none" and _enc("esp_integrity", kw) is None:
-            dev.note("UNSUPPORTED", f"IPsec crypto profile {name}: esp authentication {kw} has no canonical name",
-                     node.line_of("esp", "authentication", kw), "warning")
+            dev.note(
+                "UNSUPPORTED",
+                f"IPsec crypto profile {name}: esp authentication {kw} has no canonical name",
+                node.line_of("esp", "authentication", kw),
+                "warning",
+            )
     if node.get("ah") is None:
         for what, items in (("esp encryption", encs), ("esp authentication", auths)):
             if not items:
@@ -453,12 +534,20 @@ def _ipsec_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = 
         prof.pfs = _group(dh)
         if prof.pfs is None:
             prof.pfs_unknown = True
-            dev.note("UNSUPPORTED", f"IPsec crypto profile {name}: dh-group {dh} is not one the model holds",
-                     node.line_of("dh-group"), "error")
+            dev.note(
+                "UNSUPPORTED",
+                f"IPsec crypto profile {name}: dh-group {dh} is not one the model holds",
+                node.line_of("dh-group"),
+                "error",
+            )
     secs, written, problem = _span(node.get("lifetime"), _UNITS)
     if problem:
-        dev.note("UNSUPPORTED", f"IPsec crypto profile {name}: lifetime {written}: {problem}; the lifetime stays unknown",
-                 node.line_of("lifetime"), "warning")
+        dev.note(
+            "UNSUPPORTED",
+            f"IPsec crypto profile {name}: lifetime {written}: {problem}; the lifetime stays unknown",
+            node.line_of("lifetime"),
+            "warning",
+        )
     elif secs is None:
         secs = int(_data()[0]["ipsec_lifetime"]["value"])
         prof.lifetime_default = True
@@ -466,8 +555,12 @@ def _ipsec_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = 
     prof.lifetime = secs
     kb, size, problem = _span(node.get("lifesize"), _SIZES)
     if problem:
-        dev.note("UNSUPPORTED", f"IPsec crypto profile {name}: lifesize {size}: {problem}; the traffic lifetime stays unknown",
-                 node.line_of("lifesize"), "warning")
+        dev.note(
+            "UNSUPPORTED",
+            f"IPsec crypto profile {name}: lifesize {size}: {problem}; the traffic lifetime stays unknown",
+            node.line_of("lifesize"),
+            "warning",
+        )
     prof.lifetime_kb = kb
     prof.summary = (
         f"esp encryption {' '.join(encs) or '-'}; authentication {' '.join(auths) or '-'}; "
@@ -525,8 +618,12 @@ def _key(t: ParsedTunnel, gw_name: str, gw: Node, dev: ParsedDevice) -> None:
     t.extra["psk_raw"] = key
     if _ENCRYPTED.match(key):
         t.psk_state = "encrypted"
-        dev.note("KEY", f"IKE gateway {gw_name}: the pre-shared key is stored encrypted by the device, not the key itself",
-                 line, "warning")
+        dev.note(
+            "KEY",
+            f"IKE gateway {gw_name}: the pre-shared key is stored encrypted by the device, not the key itself",
+            line,
+            "warning",
+        )
     elif _MASKED.match(key):
         t.psk_state = "masked"
         dev.note("KEY", f"IKE gateway {gw_name}: the pre-shared key is masked", line, "warning")
@@ -551,8 +648,12 @@ def _ident(t: ParsedTunnel, which: str, gw_name: str, gw: Node, dev: ParsedDevic
         ident = Ident("fqdn", val)
     else:
         ident = Ident("other", f"{typ}:{val}")
-        dev.note("IDENTITY", f"IKE gateway {gw_name}: {which} type {typ} is neither an address nor an FQDN",
-                 node.line, "warning")
+        dev.note(
+            "IDENTITY",
+            f"IKE gateway {gw_name}: {which} type {typ} is neither an address nor an FQDN",
+            node.line,
+            "warning",
+        )
     if _PLACEHOLDER.match(val):
         dev.note("PLACEHOLDER", f"IKE gateway {gw_name}: {which} is a placeholder ({val})", node.line, "warning")
     setattr(t, "local_id" if which == "local-id" else "peer_id", ident)
@@ -573,16 +674,31 @@ def _gateway(t: ParsedTunnel, gw_name: str, gw: Node, dev: ParsedDevice) -> str:
         if ipv4(peer):
             t.peer_address = ipv4(peer)
         elif _PLACEHOLDER.match(peer):
-            dev.note("PLACEHOLDER", f"IKE gateway {gw_name}: peer-address ip is a placeholder ({peer})",
-                     gw.line_of("peer-address"), "warning")
+            dev.note(
+                "PLACEHOLDER",
+                f"IKE gateway {gw_name}: peer-address ip is a placeholder ({peer})",
+                gw.line_of("peer-address"),
+                "warning",
+            )
         else:
-            dev.note("UNSUPPORTED", f"IKE gateway {gw_name}: peer-address ip {peer} is not an IPv4 address "
-                     "(an address object name is not resolved)", gw.line_of("peer-address"), "warning")
+            dev.note(
+                "UNSUPPORTED",
+                f"IKE gateway {gw_name}: peer-address ip {peer} is not an IPv4 address "
+                "(an address object name is not resolved)",
+                gw.line_of("peer-address"),
+                "warning",
+            )
     elif gw.get("peer-address", "dynamic") is not None:
-        dev.note("UNSUPPORTED", f"IKE gateway {gw_name}: a dynamic peer (no address)", gw.line_of("peer-address"), "warning")
+        dev.note(
+            "UNSUPPORTED", f"IKE gateway {gw_name}: a dynamic peer (no address)", gw.line_of("peer-address"), "warning"
+        )
     elif gw.get("peer-address", "fqdn") is not None:
-        dev.note("UNSUPPORTED", f"IKE gateway {gw_name}: peer-address fqdn {gw.value('peer-address', 'fqdn')}",
-                 gw.line_of("peer-address"), "warning")
+        dev.note(
+            "UNSUPPORTED",
+            f"IKE gateway {gw_name}: peer-address fqdn {gw.value('peer-address', 'fqdn')}",
+            gw.line_of("peer-address"),
+            "warning",
+        )
     else:
         dev.note("MISSING", f"IKE gateway {gw_name}: no peer-address", gw.line, "error")
     local = gw.value("local-address", "ip")
@@ -602,8 +718,11 @@ def _gateway(t: ParsedTunnel, gw_name: str, gw: Node, dev: ParsedDevice) -> str:
         t.ike_version = int(version[-1])
     elif version == "ikev2-preferred":
         t.ike_version = None
-        dev.note("AMBIGUOUS", f"IKE gateway {gw_name}: version ikev2-preferred (IKEv2 first, IKEv1 accepted): "
-                 "both versions read", gw.line_of("protocol", "version"))
+        dev.note(
+            "AMBIGUOUS",
+            f"IKE gateway {gw_name}: version ikev2-preferred (IKEv2 first, IKEv1 accepted): both versions read",
+            gw.line_of("protocol", "version"),
+        )
     else:
         dev.note("UNSUPPORTED", f"IKE gateway {gw_name}: protocol version {version}", gw.line_of("protocol"), "error")
     ver = "ikev2" if t.ike_version == 2 else "ikev1"
@@ -639,8 +758,14 @@ def _gateway(t: ParsedTunnel, gw_name: str, gw: Node, dev: ParsedDevice) -> str:
     profile = gw.value("protocol", ver, "ike-crypto-profile")
     if profile is None:
         profile = str(_data()[0]["ike_crypto_profile"]["value"])
-        _default(t, dev, "ike_crypto_profile", "ike_crypto_profile",
-                 f"IKE crypto profile not set on gateway {gw_name}: '{profile}'", gw.line)
+        _default(
+            t,
+            dev,
+            "ike_crypto_profile",
+            "ike_crypto_profile",
+            f"IKE crypto profile not set on gateway {gw_name}: '{profile}'",
+            gw.line,
+        )
     return profile
 
 
@@ -659,12 +784,19 @@ def _apply_ipsec(t: ParsedTunnel, prof: _Profile, dev: ParsedDevice) -> None:
     t.esp_proposals = list(prof.proposals)
     t.pfs, t.pfs_unknown = prof.pfs, prof.pfs_unknown
     if prof.pfs_default:
-        _default(t, dev, "pfs", "ipsec_dh_group", f"IPsec crypto profile {prof.name} sets no dh-group: PFS group2",
-                 prof.line)
+        _default(
+            t, dev, "pfs", "ipsec_dh_group", f"IPsec crypto profile {prof.name} sets no dh-group: PFS group2", prof.line
+        )
     t.ipsec_lifetime_seconds = prof.lifetime
     if prof.lifetime_default:
-        _default(t, dev, "ipsec_lifetime_seconds", "ipsec_lifetime",
-                 f"IPsec crypto profile {prof.name} sets no lifetime", prof.line)
+        _default(
+            t,
+            dev,
+            "ipsec_lifetime_seconds",
+            "ipsec_lifetime",
+            f"IPsec crypto profile {prof.name} sets no lifetime",
+            prof.line,
+        )
     t.ipsec_lifetime_kb = prof.lifetime_kb
     if prof.predefined:
         src = str(_data()[0]["profiles"]["source"])
@@ -672,28 +804,39 @@ def _apply_ipsec(t: ParsedTunnel, prof: _Profile, dev: ParsedDevice) -> None:
             t.defaulted[fld] = src
 
 
-def _profile(kind: str, name: str, table: dict[str, _Profile], t: ParsedTunnel, dev: ParsedDevice,
-             line: int) -> _Profile | None:
+def _profile(
+    kind: str, name: str, table: dict[str, _Profile], t: ParsedTunnel, dev: ParsedDevice, line: int
+) -> _Profile | None:
     prof = table.get(name)
     if prof is None and name == "default":
         prof = table["default"] = _predefined(kind, dev)
-        dev.note("DEFAULT", f"tunnel {t.name}: the predefined {kind.upper() if kind == 'ike' else 'IPsec'} crypto "
-                 f"profile 'default' is not in the text: its factory values are read ({prof.summary})", line)
+        dev.note(
+            "DEFAULT",
+            f"tunnel {t.name}: the predefined {kind.upper() if kind == 'ike' else 'IPsec'} crypto "
+            f"profile 'default' is not in the text: its factory values are read ({prof.summary})",
+            line,
+        )
     if prof is None:
-        dev.note("UNRESOLVED", f"tunnel {t.name}: {kind.upper() if kind == 'ike' else 'IPsec'} crypto profile {name} "
-                 "is not defined", line, "error")
+        dev.note(
+            "UNRESOLVED",
+            f"tunnel {t.name}: {kind.upper() if kind == 'ike' else 'IPsec'} crypto profile {name} is not defined",
+            line,
+            "error",
+        )
     return prof
 
 
 def _routes(net: Node) -> list[tuple[str, str, int, Node]]:
     """(destination, interface, line, route) of every static route."""
     out: list[tuple[str, str, int, Node]] = []
-    tables = [vr.get("routing-table", "ip", "static-route") for vr in (net.get("virtual-router") or Node(0)).kids.values()]
+    tables = [
+        vr.get("routing-table", "ip", "static-route") for vr in (net.get("virtual-router") or Node(0)).kids.values()
+    ]
     for lr in (net.get("logical-router") or Node(0)).kids.values():
         for vrf in (lr.get("vrf") or Node(0)).kids.values():
             tables.append(vrf.get("routing-table", "ip", "static-route"))
     for tbl in tables:
-        for route in (tbl.kids.values() if tbl is not None else []):
+        for route in tbl.kids.values() if tbl is not None else []:
             dest, iface = route.value("destination"), route.value("interface")
             if dest and iface:
                 out.append((dest, iface, route.line, route))
@@ -750,7 +893,8 @@ def parse(text: str, name: str) -> ParsedDevice:
     if net is None:
         return dev
     ike_profiles = {
-        n: _ike_profile(n, node, dev) for n, node in (net.get("ike", "crypto-profiles", "ike-crypto-profiles") or Node(0)).kids.items()
+        n: _ike_profile(n, node, dev)
+        for n, node in (net.get("ike", "crypto-profiles", "ike-crypto-profiles") or Node(0)).kids.items()
     }
     ipsec_profiles = {
         n: _ipsec_profile(n, node, dev)
@@ -767,8 +911,11 @@ def parse(text: str, name: str) -> ParsedDevice:
             t.extra["disabled"] = True
         auto = tn.get("auto-key")
         if auto is None:
-            what = "manual-key" if tn.get("manual-key") is not None else (
-                "global-protect-satellite" if tn.get("global-protect-satellite") is not None else "no auto-key")
+            what = (
+                "manual-key"
+                if tn.get("manual-key") is not None
+                else ("global-protect-satellite" if tn.get("global-protect-satellite") is not None else "no auto-key")
+            )
             dev.note("UNSUPPORTED", f"tunnel {tname}: {what} (only auto-key IKE tunnels are read)", tn.line, "warning")
             continue
         dev.tunnels.append(t)
@@ -781,10 +928,14 @@ def parse(text: str, name: str) -> ParsedDevice:
             gw = gateways.get(gw_name)
             used_gw.add(gw_name)
             if gw is None:
-                dev.note("UNRESOLVED", f"tunnel {tname}: IKE gateway {gw_name} is not defined",
-                         auto.line_of("ike-gateway", gw_name), "error")
+                dev.note(
+                    "UNRESOLVED",
+                    f"tunnel {tname}: IKE gateway {gw_name} is not defined",
+                    auto.line_of("ike-gateway", gw_name),
+                    "error",
+                )
                 continue
-            if i == 0 or t.peer_address is None and not t.backup_peers:
+            if i == 0 or (t.peer_address is None and not t.backup_peers):
                 prof_name = _gateway(t, gw_name, gw, dev)
                 prof = _profile("ike", prof_name, ike_profiles, t, dev, gw.line)
                 if prof is not None:
@@ -793,13 +944,22 @@ def parse(text: str, name: str) -> ParsedDevice:
                 peer = ipv4(gw.value("peer-address", "ip") or "")
                 if peer:
                     t.backup_peers.append(peer)
-                dev.note("BACKUP-PEER", f"tunnel {tname}: a further IKE gateway {gw_name} ({peer or 'no address'})",
-                         auto.line_of("ike-gateway", gw_name))
+                dev.note(
+                    "BACKUP-PEER",
+                    f"tunnel {tname}: a further IKE gateway {gw_name} ({peer or 'no address'})",
+                    auto.line_of("ike-gateway", gw_name),
+                )
         pname = auto.value("ipsec-crypto-profile")
         if pname is None:
             pname = str(_data()[0]["ipsec_crypto_profile"]["value"])
-            _default(t, dev, "ipsec_crypto_profile", "ipsec_crypto_profile",
-                     f"IPsec crypto profile not set: '{pname}'", auto.line)
+            _default(
+                t,
+                dev,
+                "ipsec_crypto_profile",
+                "ipsec_crypto_profile",
+                f"IPsec crypto profile not set: '{pname}'",
+                auto.line,
+            )
         prof = _profile("ipsec", pname, ipsec_profiles, t, dev, auto.line_of("ipsec-crypto-profile"))
         if prof is not None:
             _apply_ipsec(t, prof, dev)
@@ -811,17 +971,31 @@ def parse(text: str, name: str) -> ParsedDevice:
                 if raw is None:
                     dev.note("MISSING", f"tunnel {tname}: proxy-id {pid_name} has no {side}", pid.line, "error")
                 elif cidr is None:
-                    dev.note("UNSUPPORTED", f"tunnel {tname}: proxy-id {pid_name} {side} {raw} is not an IPv4 prefix",
-                             pid.line_of(side), "error")
+                    dev.note(
+                        "UNSUPPORTED",
+                        f"tunnel {tname}: proxy-id {pid_name} {side} {raw} is not an IPv4 prefix",
+                        pid.line_of(side),
+                        "error",
+                    )
                 else:
                     if bare:
-                        dev.note("SELECTORS", f"tunnel {tname}: proxy-id {pid_name} {side} {raw} has no prefix length: "
-                                 f"read as the host {cidr}", pid.line_of(side), "warning")
+                        dev.note(
+                            "SELECTORS",
+                            f"tunnel {tname}: proxy-id {pid_name} {side} {raw} has no prefix length: "
+                            f"read as the host {cidr}",
+                            pid.line_of(side),
+                            "warning",
+                        )
                     sel.append(cidr)
             proto = pid.get("protocol")
             if proto is not None and "any" not in proto.kids:
-                dev.note("SELECTORS", f"tunnel {tname}: proxy-id {pid_name} narrows the protocol "
-                         f"({' '.join(proto.kids)}): the model's selectors are any protocol", proto.line, "warning")
+                dev.note(
+                    "SELECTORS",
+                    f"tunnel {tname}: proxy-id {pid_name} narrows the protocol "
+                    f"({' '.join(proto.kids)}): the model's selectors are any protocol",
+                    proto.line,
+                    "warning",
+                )
             if len(sel) == 2:
                 t.selectors.append((sel[0], sel[1]))
         tif = tn.value("tunnel-interface")
@@ -842,18 +1016,27 @@ def parse(text: str, name: str) -> ParsedDevice:
                         t.bgp.prefixlen = small_int(plen)
         if not t.selectors:
             t.route_based = True
-            dev.note("SELECTORS", f"tunnel {tname}: no proxy-id: route-based, negotiated as 0.0.0.0/0 <-> 0.0.0.0/0 "
-                     f"(any/any) on {tif or 'its tunnel interface'}", tn.line)
+            dev.note(
+                "SELECTORS",
+                f"tunnel {tname}: no proxy-id: route-based, negotiated as 0.0.0.0/0 <-> 0.0.0.0/0 "
+                f"(any/any) on {tif or 'its tunnel interface'}",
+                tn.line,
+            )
         elif t.bgp is not None:
             t.route_based = True
     for gname, gw in gateways.items():
         if gname not in used_gw:
             if _disabled(gw):
                 dev.note("INACTIVE", f"IKE gateway {gname} is disabled", gw.line_of("disabled"), "info")
-            dev.note("UNUSED", f"IKE gateway {gname} (peer {gw.value('peer-address', 'ip') or '-'}) is used by no tunnel",
-                     gw.line)
+            dev.note(
+                "UNUSED",
+                f"IKE gateway {gname} (peer {gw.value('peer-address', 'ip') or '-'}) is used by no tunnel",
+                gw.line,
+            )
     for kind, table in (("IKE", ike_profiles), ("IPsec", ipsec_profiles)):
         for prof in table.values():
             if not prof.used and not prof.predefined:
-                dev.note("UNUSED", f"{kind} crypto profile {prof.name} ({prof.summary}) is used by no tunnel", prof.line)
+                dev.note(
+                    "UNUSED", f"{kind} crypto profile {prof.name} ({prof.summary}) is used by no tunnel", prof.line
+                )
     return dev

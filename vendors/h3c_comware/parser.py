@@ -881,8 +881,11 @@ class _Reader:
         for (pname, seq), obj in self.policies.items():
             self.policy_tunnel(pname, seq, obj, applied.get(pname, []), shut)
         for iname, obj in self.ifaces.items():
-            if obj.extra.get("mode") == "ipsec" or any(
-                [x.lower() for x in k.words][:3] == ["tunnel", "protection", "ipsec"] for k in obj.kids
+            heads = [[x.lower() for x in k.words][:3] for k in obj.kids]
+            if (
+                obj.extra.get("mode") == "ipsec"
+                or ["tunnel", "protection", "ipsec"] in heads
+                or any(h[:2] == ["tunnel-protocol", "ipsec"] for h in heads)
             ):
                 self.tunnel_iface(iname, obj, iname in shut)
         for what, table in (
@@ -1032,6 +1035,10 @@ class _Reader:
             lw = [x.lower() for x in w]
             if lw[:4] == ["tunnel", "protection", "ipsec", "profile"] and len(w) > 4:
                 prof = w[4]
+            elif lw[:2] == ["ipsec", "profile"] and len(w) > 2:
+                prof = w[2]  # Comware V5: `ipsec profile P` on a `tunnel-protocol ipsec ipv4` interface
+            elif lw[:2] == ["tunnel-protocol", "ipsec"]:
+                obj.extra["mode"] = "ipsec"
             elif lw[0] == "source" and len(w) > 1:
                 src = w[1]
             elif lw[0] == "destination" and len(w) > 1:
@@ -1046,7 +1053,7 @@ class _Reader:
                 "warning",
             )
         if prof is None:
-            self.note("MISSING", f"{where}: mode ipsec without tunnel protection ipsec profile", obj.line, "error")
+            self.note("MISSING", f"{where}: an IPsec tunnel interface without an ipsec profile", obj.line, "error")
             return
         ours = prof[4:] if prof.startswith("IPP-") and len(prof) > 4 else None
         t = ParsedTunnel(name=self.unique(ours or iname, iname), line=obj.line, variant="tunnel")

@@ -58,11 +58,18 @@ COMMANDS = frozenset(
 )
 SECRET_KEYS = frozenset({"secret", "ipsec-secret", "password"})
 #: properties of a pre-6.43 peer that 6.43 moved to the profile
-LEGACY_PROFILE_KEYS = ("hash-algorithm", "enc-algorithm", "dh-group", "lifetime", "dpd-interval", "dpd-maximum-failures")
+LEGACY_PROFILE_KEYS = (
+    "hash-algorithm",
+    "enc-algorithm",
+    "dh-group",
+    "lifetime",
+    "dpd-interval",
+    "dpd-maximum-failures",
+)
 TUNNEL_IFACES = ("/interface gre", "/interface ipip", "/interface eoip")
 _VAR = re.compile(r"\$(?:\"([^\"]*)\"|([A-Za-z_][A-Za-z0-9_]*))")
 _WORD = re.compile(r"[a-z][a-z0-9-]*")
-_DUR = re.compile(r"(\d+)(w|d|h|m|s|ms)")
+_DUR = re.compile(r"(\d+)(ms|w|d|h|m|s)")
 _HMS = re.compile(r"(?:(\d+)d)?(\d+):(\d{1,2}):(\d{1,2})")
 _ESCAPES = {
     '"': '"',
@@ -300,6 +307,8 @@ class _Reader:
         self.vars: dict[str, tuple[str | None, int]] = {}
         self.used_vars: set[str] = set()
         self.objs: dict[str, list[Obj]] = {}
+        self.names: dict[str, dict[str, Obj]] = {}  # menu -> name -> the item of that name
+        self._by_sa_dst: dict[str, list[Obj]] | None = None
         self.menu = ""
         self.release: str | None = None
         self.reported_unresolved: set[tuple[str, int]] = set()
@@ -416,7 +425,21 @@ class _Reader:
                     self.value(a.split("=", 1)[1] if "=" in a else a, line)
             return
         if cmd == "add":
-            self.objs.setdefault(menu, []).append(Obj(menu, self.props(args, line, menu), line))
+            obj = Obj(menu, self.props(args, line, menu), line)
+            name = obj.get("name")
+            names = self.names.setdefault(menu, {})
+            if name is not None and name in names:
+                # RouterOS refuses a second item of one name ("entry already exists")
+                self.note(
+                    "AMBIGUOUS",
+                    f"{menu}: a second item named {name!r} (RouterOS refuses it: the entry exists): not read",
+                    line,
+                    "warning",
+                )
+                return
+            if name is not None:
+                names[name] = obj
+            self.objs.setdefault(menu, []).append(obj)
         elif cmd in ("set", "enable", "disable"):
             self.change(menu, cmd, args, line)
         elif cmd == "remove":
@@ -482,7 +505,9 @@ class _Reader:
             v = out[key] = self.value(raw, line)
             if v.text is not None and _PLACEHOLDER.match(v.text):
                 shown = "" if key in SECRET_KEYS else f" ({v.text})"
-                self.note("PLACEHOLDER", f"{menu}: {key} is a template placeholder{shown}, kept as such", line, "warning")
+                self.note(
+                    "PLACEHOLDER", f"{menu}: {key} is a template placeholder{shown}, kept as such", line, "warning"
+                )
         return out
 
     def change(self, menu: str, cmd: str, args: list[str], line: int) -> None:
@@ -497,11 +522,12 @@ class _Reader:
         objs = self.objs.setdefault(menu, [])
         found = self.find(menu, target)
         if found == "default":
-            obj = next((o for o in objs if o.get("name") == "default"), None)
+            obj = self.names.get(menu, {}).get("default")
             if obj is None:
                 obj = Obj(menu, {"name": Value("default", "default")}, line)
                 obj.props["_builtin"] = Value("yes", "")
                 objs.append(obj)
+                self.names.setdefault(menu, {})["default"] = obj
             obj.props.update(props)
             return
         if found is None:
@@ -512,9 +538,11 @@ class _Reader:
                 line,
             )
             return
-        obj = next((o for o in reversed(objs) if o.get("name") == found), None)
+        obj = self.names.get(menu, {}).get(found)
         if obj is None:
-            self.note("UNRESOLVED", f"{menu} {cmd}: no item named {found!r} is defined before this line", line, "warning")
+            self.note(
+                "UNRESOLVED", f"{menu} {cmd}: no item named {found!r} is defined before this line", line, "warning"
+            )
             return
         obj.props.update(props)
 
@@ -537,7 +565,6 @@ class _Reader:
         name = self.value(t, 0).text
         return name
 
-
     # ------------------------------------------------------- tunnels
     def build(self) -> None:
         profiles = self.index("/ip ipsec profile")
@@ -555,7 +582,9 @@ class _Reader:
             pname = ident.get("peer")
             if pname is None:
                 if not ident.props.get("peer"):
-                    self.note("MISSING", "/ip ipsec identity without peer=: applies to no tunnel", ident.line, "warning")
+                    self.note(
+                        "MISSING", "/ip ipsec identity without peer=: applies to no tunnel", ident.line, "warning"
+                    )
                 continue
             ids_by_peer.setdefault(pname, []).append(ident)
         names = set()
@@ -568,12 +597,18 @@ class _Reader:
         for pname, ids in ids_by_peer.items():
             if pname not in names:
                 self.note(
-                    "UNRESOLVED", f"/ip ipsec identity: peer {pname!r} is not defined in the text", ids[0].line, "warning"
+                    "UNRESOLVED",
+                    f"/ip ipsec identity: peer {pname!r} is not defined in the text",
+                    ids[0].line,
+                    "warning",
                 )
         for pname, pols in by_peer.items():
             if pname not in names:
                 self.note(
-                    "UNRESOLVED", f"/ip ipsec policy: peer {pname!r} is not defined in the text", pols[0].line, "warning"
+                    "UNRESOLVED",
+                    f"/ip ipsec policy: peer {pname!r} is not defined in the text",
+                    pols[0].line,
+                    "warning",
                 )
         for pol in policies:
             if not pol.used and pol.get("peer") is None and not pol.props.get("peer"):
@@ -590,6 +625,16 @@ class _Reader:
             if var not in self.used_vars:
                 self.note("UNUSED", f"variable {var} is defined but never used", line)
 
+    def by_sa_dst(self, policies: list[Obj]) -> dict[str, list[Obj]]:
+        """Policies without peer= by their sa-dst-address (pre-6.43), built once."""
+        if self._by_sa_dst is None:
+            self._by_sa_dst = {}
+            for p in policies:
+                dst = _host(p.get("sa-dst-address"))
+                if p.get("peer") is None and dst is not None:
+                    self._by_sa_dst.setdefault(dst, []).append(p)
+        return self._by_sa_dst
+
     @staticmethod
     def is_template(pol: Obj) -> bool:
         return (pol.get("template") or "no").lower() in ("yes", "true")
@@ -602,9 +647,7 @@ class _Reader:
                 if "name" not in o.props:
                     self.note("MISSING", f"{menu} entry without name=: nothing can refer to it", o.line, "warning")
                 continue
-            if nm in out and "_builtin" not in out[nm].props:
-                self.note("AMBIGUOUS", f"{menu} {nm!r} is defined twice: the last definition is read", o.line, "warning")
-            out[nm] = o
+            out.setdefault(nm, o)
         return out
 
     def default(self, section: str, key: str, t: ParsedTunnel, fld: str, line: int, what: str) -> str:
@@ -614,7 +657,9 @@ class _Reader:
         self.note("DEFAULT", f"{what}: {key} not in the text: RouterOS default {d['value']} ({d['source']})", line)
         return str(d["value"])
 
-    def prop(self, obj: Obj | None, section: str, key: str, t: ParsedTunnel, fld: str, line: int, what: str) -> str | None:
+    def prop(
+        self, obj: Obj | None, section: str, key: str, t: ParsedTunnel, fld: str, line: int, what: str
+    ) -> str | None:
         """The property's value; the documented default when left out; None
         when a variable in it is not defined."""
         if obj is not None and key in obj.props:
@@ -639,7 +684,9 @@ class _Reader:
         if name is None and "name" in peer.props:
             t.name = f"peer-line-{peer.line}"
         if peer.disabled:
-            self.note("INACTIVE", f"{what} is disabled (disabled=yes): the tunnel does not come up", peer.line, "warning")
+            self.note(
+                "INACTIVE", f"{what} is disabled (disabled=yes): the tunnel does not come up", peer.line, "warning"
+            )
             t.extra["disabled"] = True
         # addresses
         if addr_raw is None:
@@ -678,7 +725,12 @@ class _Reader:
             t.ike_version = 1
             t.mode = "aggressive" if mode == "aggressive" else "main"
         elif mode is not None:
-            self.note("UNSUPPORTED", f"{what}: exchange-mode={mode} (the model holds main, aggressive, ike2)", peer.line, "warning")
+            self.note(
+                "UNSUPPORTED",
+                f"{what}: exchange-mode={mode} (the model holds main, aggressive, ike2)",
+                peer.line,
+                "warning",
+            )
         if mode == "main" and "exchange-mode" not in peer.props:
             t.defaulted.setdefault("mode", t.defaulted["ike_version"])
         # phase 1: the profile (6.43+) or the peer itself (before 6.43)
@@ -717,15 +769,19 @@ class _Reader:
                 active = [i for i in ids if not i.disabled]
                 for i in ids:
                     if i.disabled:
-                        self.note("INACTIVE", f"{what}: identity is disabled (disabled=yes): not read", i.line, "warning")
+                        self.note(
+                            "INACTIVE", f"{what}: identity is disabled (disabled=yes): not read", i.line, "warning"
+                        )
                 if len(active) > 1:
-                    self.note("AMBIGUOUS", f"{what}: {len(active)} identities: the first is read", active[1].line, "warning")
+                    self.note(
+                        "AMBIGUOUS", f"{what}: {len(active)} identities: the first is read", active[1].line, "warning"
+                    )
                 if active:
                     self.identity(t, active[0], what)
         # policies
         pols = list(by_peer.get(name or "", [])) if name else []
         if legacy and t.peer_address:
-            pols += [p for p in policies if p.get("peer") is None and _host(p.get("sa-dst-address")) == t.peer_address]
+            pols += self.by_sa_dst(policies).get(t.peer_address, [])
         if not pols:
             self.note("MISSING", f"{what}: no /ip ipsec policy for this peer: no traffic selectors", peer.line, "error")
         self.policies(t, pols, proposals, what)
@@ -736,7 +792,9 @@ class _Reader:
             if legacy:
                 if prof is not None and key in prof.props:
                     return prof.props[key].text
-                self.note("MISSING", f"{what}: {key} not on the pre-6.43 peer line (its default is not read)", line, "warning")
+                self.note(
+                    "MISSING", f"{what}: {key} not on the pre-6.43 peer line (its default is not read)", line, "warning"
+                )
                 return None
             return self.prop(prof, "profile", key, t, fld, line, what)
 
@@ -788,20 +846,32 @@ class _Reader:
         t.extra["psk_raw"] = v.raw
         if v.text is None:
             t.psk_state = "missing"
-            self.note("KEY", f"{what}: the secret is a variable that the text does not define: key unknown", obj.line, "error")
+            self.note(
+                "KEY", f"{what}: the secret is a variable that the text does not define: key unknown", obj.line, "error"
+            )
         elif _PLACEHOLDER.match(v.text):
             t.psk_state = "masked"
             self.note("KEY", f"{what}: the secret is a template placeholder, not the key", obj.line, "warning")
         elif v.text and set(v.text) == {"*"}:
             t.psk_state = "masked"
-            self.note("KEY", f"{what}: the secret is masked (an export without show-sensitive): key unknown", obj.line, "warning")
+            self.note(
+                "KEY",
+                f"{what}: the secret is masked (an export without show-sensitive): key unknown",
+                obj.line,
+                "warning",
+            )
         elif not v.text:
             t.psk_state = "missing"
             self.note("KEY", f"{what}: the secret is empty", obj.line, "error")
         else:
             t.psk, t.psk_state = v.text, "clear"
             if v.text.lower().startswith("0x"):
-                self.note("KEY", f"{what}: a secret starting with 0x is read by RouterOS as hexadecimal bytes", obj.line, "warning")
+                self.note(
+                    "KEY",
+                    f"{what}: a secret starting with 0x is read by RouterOS as hexadecimal bytes",
+                    obj.line,
+                    "warning",
+                )
 
     def identity(self, t: ParsedTunnel, ident: Obj, what: str) -> None:
         method = self.prop(ident, "identity", "auth-method", t, "auth", ident.line, what)
@@ -812,7 +882,12 @@ class _Reader:
             t.auth, t.psk_state = "certificate", "certificate"
         elif method is not None:
             t.auth = "unknown"
-            self.note("UNSUPPORTED", f"{what}: auth-method={method} (the service uses a pre-shared key)", ident.line, "warning")
+            self.note(
+                "UNSUPPORTED",
+                f"{what}: auth-method={method} (the service uses a pre-shared key)",
+                ident.line,
+                "warning",
+            )
         for key, fld in (("my-id", "local_id"), ("remote-id", "peer_id")):
             raw = ident.get(key) if key in ident.props else None
             if raw is None or raw == "auto":
@@ -866,7 +941,9 @@ class _Reader:
             src, dst = pol.get("src-address"), pol.get("dst-address")
             pw = f"{what} policy {src}->{dst}"
             if pol.disabled:
-                self.note("INACTIVE", f"{pw} is disabled (disabled=yes): its traffic is not encrypted", pol.line, "warning")
+                self.note(
+                    "INACTIVE", f"{pw} is disabled (disabled=yes): its traffic is not encrypted", pol.line, "warning"
+                )
             action = pol.get("action") if "action" in pol.props else "encrypt"
             if action != "encrypt":
                 self.note("IGNORED", f"{pw}: action={action} (not encrypt): no selector", pol.line)
@@ -884,7 +961,9 @@ class _Reader:
                 continue
             s, d = _net(src), _net(dst)
             if s is None or d is None:
-                self.note("MISSING", f"{pw}: src-address/dst-address not readable as IPv4 networks", pol.line, "warning")
+                self.note(
+                    "MISSING", f"{pw}: src-address/dst-address not readable as IPv4 networks", pol.line, "warning"
+                )
                 continue
             if pol.disabled:
                 inactive.append([s, d])
@@ -909,7 +988,10 @@ class _Reader:
                     self.proposal(t, prop, pol.line, f"{what} proposal {pname}")
             elif pname != first_prop:
                 self.note(
-                    "AMBIGUOUS", f"{pw}: proposal {pname!r} differs from the first policy's: not read", pol.line, "warning"
+                    "AMBIGUOUS",
+                    f"{pw}: proposal {pname!r} differs from the first policy's: not read",
+                    pol.line,
+                    "warning",
                 )
         if inactive:
             t.extra["inactive_selectors"] = inactive

@@ -144,6 +144,8 @@ class _Parser:
         self.routes: list[tuple[str, str, int | None, int]] = []  # net, interface, preference, line
         self.bgp: _Obj | None = None
         self.route_policies: dict[str, _Obj] = {}
+        # `ipsec authentication sha2 compatible enable` (AR) / `ipsec sha2 compatible enable` (USG)
+        self.sha2_compatible = False
 
     # ------------------------------------------------------------ read
     def _add(self, table: dict[Any, _Obj], key: Any, n: Node) -> None:
@@ -198,6 +200,8 @@ class _Parser:
                     self.bgp = _Obj(n.line, n.words, list(n.children))
                 else:
                     self.bgp.kids.extend(n.children)
+            elif head == "ipsec" and low[-3:] == ["sha2", "compatible", "enable"]:
+                self.sha2_compatible = True
             elif head == "route-policy" and len(w) >= 2:
                 self._add(self.route_policies, w[1], n)
 
@@ -455,6 +459,22 @@ class _Parser:
             return True
         return False
 
+    def _values(self, table: str, words: list[str], ike_version: int | None, what: str, line: int) -> list[Any]:
+        """The canonical values of one algorithm line: one value, a value written in two
+        words (`aes-cbc 256`, `aes 256`: vendor.yaml spellings), or several values offered
+        together (`encryption-algorithm aes-256 aes-192`); a value the model does not hold
+        is None (UNSUPPORTED error)."""
+        joined = _kw(table, " ".join(words), ike_version)
+        if joined is not None:
+            return [joined]
+        out: list[Any] = []
+        for w in words:
+            v = _kw(table, w, ike_version)
+            if v is None:
+                self.dev.note("UNSUPPORTED", f"{what} {w!r} is not a value the model holds", line, "error")
+            out.append(v)
+        return out
+
     def _esp(self, t: ParsedTunnel, props: list[str], line: int, where: str) -> None:
         if not props:
             self.dev.note("MISSING", f"{where} names no IPsec proposal", line, "error")
@@ -464,33 +484,23 @@ class _Parser:
                 self.dev.note("UNRESOLVED", f"{where}: IPsec proposal {p} is not defined", line, "error")
                 continue
             o.used = True
-            enc = integ = None
+            encs: list[Any] = [None]
+            integs: list[Any] = [None]
             raw: list[str] = []
+            seen: set[str] = set()
             transform = "esp"
             for k in o.kids:
                 lw = [x.lower() for x in k.words]
                 if lw[0] == "transform" and len(lw) >= 2:
                     transform = lw[1]
                 elif lw[:2] == ["esp", "encryption-algorithm"] and len(lw) >= 3:
-                    raw.append(lw[2])
-                    enc = _kw("esp_encryption", lw[2])
-                    if enc is None:
-                        self.dev.note(
-                            "UNSUPPORTED",
-                            f"IPsec proposal {p}: ESP encryption {lw[2]!r} not in the model",
-                            k.line,
-                            "error",
-                        )
+                    seen.add("enc")
+                    raw.append(" ".join(lw[2:]))
+                    encs = self._values("esp_encryption", lw[2:], None, f"IPsec proposal {p}: ESP encryption", k.line)
                 elif lw[:2] == ["esp", "authentication-algorithm"] and len(lw) >= 3:
-                    raw.append(lw[2])
-                    integ = _kw("esp_integrity", lw[2])
-                    if integ is None:
-                        self.dev.note(
-                            "UNSUPPORTED",
-                            f"IPsec proposal {p}: ESP integrity {lw[2]!r} not in the model",
-                            k.line,
-                            "error",
-                        )
+                    seen.add("integ")
+                    raw.append(" ".join(lw[2:]))
+                    integs = self._values("esp_integrity", lw[2:], None, f"IPsec proposal {p}: ESP integrity", k.line)
                 elif lw[0] == "encapsulation-mode" and len(lw) >= 2:
                     if lw[1] != "tunnel":
                         self.dev.note(
@@ -508,22 +518,39 @@ class _Parser:
                     "UNSUPPORTED", f"IPsec proposal {p}: transform {transform} (the model holds ESP)", o.line, "error"
                 )
                 continue
-            heads = {" ".join(k.words[:2]).lower() for k in o.kids}
-            if enc is None and "esp encryption-algorithm" not in heads:
+            if "enc" not in seen:
                 self.dev.note(
                     "MISSING",
                     f"IPsec proposal {p} has no esp encryption-algorithm (its default is not in the sources)",
                     o.line,
                     "warning",
                 )
-            if integ is None and "esp authentication-algorithm" not in heads:
+            if "integ" not in seen:
                 self.dev.note(
                     "MISSING",
                     f"IPsec proposal {p} has no esp authentication-algorithm (its default is not in the sources)",
                     o.line,
                     "warning",
                 )
-            t.esp_proposals.append(Proposal(enc, integ, None, " ".join(raw) or p))
+            if len(encs) * len(integs) > 1:
+                self.dev.note(
+                    "AMBIGUOUS",
+                    f"IPsec proposal {p} lists several algorithms: every combination is carried in the order "
+                    "written (the device's order of preference is not in the sources)",
+                    o.line,
+                    "warning",
+                )
+            for enc in encs:
+                for integ in integs:
+                    t.esp_proposals.append(Proposal(enc, integ, None, " ".join(raw) or p))
+            if any(i in ("sha256", "sha384", "sha512") for i in integs) and not self.sha2_compatible:
+                self.dev.note(
+                    "MISSING",
+                    f"IPsec proposal {p} uses SHA-2 without `ipsec authentication sha2 compatible enable`: "
+                    "Huawei's guide enables it to be compatible with the standard (RFC) SHA-2 algorithms",
+                    o.line,
+                    "warning",
+                )
 
     def _peer(self, t: ParsedTunnel, name: str | None, line: int, where: str) -> None:
         if name is None:
@@ -537,6 +564,7 @@ class _Parser:
         t.extra["ike_peer"] = name
         head = [x.lower() for x in o.head]
         versions = {1, 2}
+        listed: set[int] = set()  # `version N` lines: a configuration file shows only what differs
         if len(head) > 3 and head[3] in ("v1", "v2"):
             versions = {int(head[3][1])}
         props: list[int] = []
@@ -595,14 +623,19 @@ class _Parser:
                         "error",
                     )
                     continue
-                if t.peer_address is not None and t.peer_address != addr:
+                if t.peer_address is None:
+                    t.peer_address = addr
+                elif addr != t.peer_address and addr not in t.backup_peers:
+                    # a second remote-address is a further peer of the same IKE peer (Huawei's AR
+                    # example with two gateways: README.md)
+                    t.backup_peers.append(addr)
                     self.dev.note(
-                        "AMBIGUOUS",
-                        f"IKE peer {name}: remote-address given twice ({t.peer_address}, {addr}); the last is read",
+                        "BACKUP-PEER",
+                        f"IKE peer {name}: remote-address {addr} is a further peer of the same tunnel "
+                        f"(the first is {t.peer_address})",
                         k.line,
                         "warning",
                     )
-                t.peer_address = addr
             elif lw[0] == "local-address" and len(w) >= 2:
                 local_addr = ipv4(w[-1])
             elif lw[0] == "exchange-mode" and len(lw) >= 2:
@@ -613,7 +646,7 @@ class _Parser:
             elif lw[:2] == ["undo", "version"] and len(lw) >= 3 and lw[2] in ("1", "2"):
                 versions.discard(int(lw[2]))
             elif lw[0] == "version" and len(lw) >= 2 and lw[1] in ("1", "2"):
-                pass  # enabled (the default)
+                listed.add(int(lw[1]))
             elif lw[0] == "local-id-type" and len(lw) >= 2:
                 id_type = lw[1]
             elif lw[0] == "local-id" and len(w) >= 2:
@@ -624,11 +657,13 @@ class _Parser:
                 remote_id = w[1]
             else:
                 self.dev.note("IGNORED", f"ike peer {name}: {k.text!r} not read", k.line)
+        if listed:
+            versions &= listed
         if not versions:
-            self.dev.note("UNSUPPORTED", f"IKE peer {name}: both IKE versions are undone", o.line, "error")
+            self.dev.note("UNSUPPORTED", f"IKE peer {name}: no IKE version is left enabled", o.line, "error")
         elif len(versions) == 1:
             t.ike_version = next(iter(versions))
-        else:
+        elif not listed:
             self.dev.note(
                 "DEFAULT",
                 f"IKE peer {name}: no version undone: IKEv1 and IKEv2 both enabled "
@@ -679,71 +714,54 @@ class _Parser:
                 return
             self.dev.note(
                 "DEFAULT",
-                f"IKE peer {peer} names no ike-proposal: every IKE proposal is offered in "
-                f"number order ({', '.join(map(str, nums))})",
+                f"IKE peer {peer} names no ike-proposal: every IKE proposal is offered in number order "
+                f"({', '.join(map(str, nums))})",
                 line,
             )
         d = _defaults().get("ike_proposal", {})
         dv = d.get("values", {})
+        src = d.get("source", "documented default")
         for n in nums:
             o = self.ike_props.get(n)
             if o is None:
                 self.dev.note("UNRESOLVED", f"IKE peer {peer}: IKE proposal {n} is not defined", line, "error")
                 continue
             o.used = True
-            enc = integ = None
-            dh: int | None = None
+            encs: list[Any] = [None]
+            auths: list[Any] | None = None
+            integs: list[Any] | None = None
+            dhs: list[Any] = [None]
             raw: list[str] = []
             seen: set[str] = set()
-            auth_v1 = integ_v2 = None
             for k in o.kids:
                 lw = [x.lower() for x in k.words]
                 if len(lw) < 2:
                     self.dev.note("IGNORED", f"ike proposal {n}: {k.text!r} not read", k.line)
                     continue
+                where = f"IKE proposal {n}:"
                 if lw[0] == "encryption-algorithm":
                     seen.add("encryption")
-                    raw.append(lw[1])
-                    enc = _kw("ike_encryption", lw[1])
-                    if enc is None:
-                        self.dev.note(
-                            "UNSUPPORTED", f"IKE proposal {n}: encryption {lw[1]!r} not in the model", k.line, "error"
-                        )
+                    raw.append(" ".join(lw[1:]))
+                    encs = self._values("ike_encryption", lw[1:], None, f"{where} encryption", k.line)
                 elif lw[0] == "authentication-algorithm":
-                    seen.add("integrity")
-                    raw.append(lw[1])
-                    auth_v1 = _kw("ike_integrity", lw[1], 1)
-                    if auth_v1 is None:
-                        self.dev.note(
-                            "UNSUPPORTED",
-                            f"IKE proposal {n}: authentication {lw[1]!r} not in the model",
-                            k.line,
-                            "error",
-                        )
+                    raw.append(" ".join(lw[1:]))
+                    auths = self._values("ike_integrity", lw[1:], 1, f"{where} authentication", k.line)
                 elif lw[0] == "integrity-algorithm":
-                    seen.add("integrity")
-                    raw.append(lw[1])
-                    integ_v2 = _kw("ike_integrity", lw[1], 2)
-                    if integ_v2 is None:
-                        self.dev.note(
-                            "UNSUPPORTED", f"IKE proposal {n}: integrity {lw[1]!r} not in the model", k.line, "error"
-                        )
+                    raw.append(" ".join(lw[1:]))
+                    integs = self._values("ike_integrity", lw[1:], 2, f"{where} integrity", k.line)
                 elif lw[0] == "dh":
                     seen.add("dh")
-                    raw.append(lw[1])
-                    g = _kw("dh_group", lw[1])
-                    if g is None:
-                        self.dev.note(
-                            "UNSUPPORTED", f"IKE proposal {n}: DH {lw[1]!r} not in the model", k.line, "error"
-                        )
-                    else:
-                        dh = int(g)
+                    raw.append(" ".join(lw[1:]))
+                    dhs = [
+                        None if g is None else int(g)
+                        for g in self._values("dh_group", lw[1:], None, f"{where} DH", k.line)
+                    ]
                 elif lw[0] == "authentication-method":
                     if lw[1] != "pre-share":
                         t.auth = "certificate" if "rsa" in lw[1] else "unknown"
                         self.dev.note(
                             "UNSUPPORTED",
-                            f"IKE proposal {n}: authentication-method {lw[1]} (the model holds pre-shared keys)",
+                            f"{where} authentication-method {lw[1]} (the model holds pre-shared keys)",
                             k.line,
                             "warning",
                         )
@@ -753,20 +771,31 @@ class _Parser:
                     if life is not None and t.ike_lifetime is None:
                         t.ike_lifetime = life
                 elif lw[0] == "prf":
-                    pass  # derived from integrity by vpnconf; not in the model
+                    pass  # follows the integrity algorithm in vpnconf's output; not in the model
                 else:
                     self.dev.note("IGNORED", f"ike proposal {n}: {k.text!r} not read", k.line)
-            integ = integ_v2 if t.ike_version == 2 else auth_v1 if auth_v1 is not None else integ_v2
-            src = d.get("source", "documented default")
+            # IKEv2 negotiates integrity-algorithm, IKEv1 authentication-algorithm (a proposal may
+            # hold both, as Huawei's configuration files show)
+            integ_list = integs if t.ike_version == 2 else auths if auths is not None else integs
+            if t.ike_version is None and auths is not None and integs is not None and auths != integs:
+                self.dev.note(
+                    "AMBIGUOUS",
+                    f"IKE proposal {n}: IKEv1 authentication and IKEv2 integrity differ and the peer runs both "
+                    "versions: the IKEv1 one is carried",
+                    o.line,
+                    "warning",
+                )
             if "encryption" not in seen:
-                enc = dv.get("encryption")
+                encs = [dv.get("encryption")]
                 t.defaulted["ike_proposals"] = src
-                self.dev.note("DEFAULT", f"IKE proposal {n}: no encryption-algorithm: {enc} ({src})", o.line)
-            if "integrity" not in seen:
-                integ = dv.get("integrity")
+                self.dev.note("DEFAULT", f"IKE proposal {n}: no encryption-algorithm: {encs[0]} ({src})", o.line)
+            if integ_list is None:
+                integ_list = [dv.get("integrity")]
                 t.defaulted["ike_proposals"] = src
                 self.dev.note(
-                    "DEFAULT", f"IKE proposal {n}: no authentication/integrity algorithm: {integ} ({src})", o.line
+                    "DEFAULT",
+                    f"IKE proposal {n}: no authentication/integrity algorithm: {integ_list[0]} ({src})",
+                    o.line,
                 )
             if "dh" not in seen:
                 docs = ", ".join(f"{k} group{v}" for k, v in (d.get("dh_group_documented") or {}).items())
@@ -780,7 +809,18 @@ class _Parser:
                 t.ike_lifetime = int(dv["lifetime"])
                 t.defaulted["ike_lifetime"] = src
                 self.dev.note("DEFAULT", f"IKE proposal {n}: no sa duration: {t.ike_lifetime} s ({src})", o.line)
-            t.ike_proposals.append(Proposal(enc, integ, dh, " ".join(raw) or str(n)))
+            if len(encs) * len(integ_list) * len(dhs) > 1:
+                self.dev.note(
+                    "AMBIGUOUS",
+                    f"IKE proposal {n} lists several algorithms: every combination is carried in the order "
+                    "written (the device's order of preference is not in the sources)",
+                    o.line,
+                    "warning",
+                )
+            for enc in encs:
+                for integ in integ_list:
+                    for dh in dhs:
+                        t.ike_proposals.append(Proposal(enc, integ, dh, " ".join(raw) or str(n)))
 
     def _acl(self, key: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []

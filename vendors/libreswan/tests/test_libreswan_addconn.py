@@ -68,7 +68,7 @@ def _variants(site: Any, name: str) -> list[str]:
     return ["ipsec-interface"] if t.route_based else ["ipsec-conf", "ipsec-interface"]
 
 
-@pytest.mark.parametrize("release", ["4.10", "4.7"])
+@pytest.mark.parametrize("release", ["4.10", "4.7", "4.1"])
 @pytest.mark.parametrize(("site", "name"), _sites())
 def test_addconn_accepts_the_rendered_config(site: Any, name: str, release: str, tmp_path: Path) -> None:
     addconn = _tool("addconn")

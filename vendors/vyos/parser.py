@@ -176,6 +176,8 @@ class _Ctx:
     used_esp: set[str] = field(default_factory=set)
     used_psk: set[str] = field(default_factory=set)
     groups: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    psk_index: dict[str, list[str]] | None = None
+    neighbors: dict[str, Node] | None = None
 
 
 def _value(ctx: _Ctx, node: Node | None, key: str) -> tuple[str | None, int | None]:
@@ -426,14 +428,23 @@ def _psk_from_blocks(ctx: _Ctx, t: ParsedTunnel, local_ids: list[str], remote_id
         dev.note("MISSING", f"peer {t.name}: no pre-shared key (no pre-shared-secret, no psk block)", line, "error")
         dev.note("KEY", f"peer {t.name}: no pre-shared key in the text", line, "error")
         return
-    scored: list[tuple[int, str, Node]] = []
-    for pname, pnode in psks.children.items():
-        ids = {v for v, _ in _values(pnode, "id")}
-        score = (2 if ids & set(remote_ids) else 0) + (1 if ids & set(local_ids) else 0)
-        if not ids:
-            score = 1  # a key without ids matches any peer, after those that name it
-        if score >= 2 or (score == 1 and not ids):
-            scored.append((score, pname, pnode))
+    if ctx.psk_index is None:  # id -> psk names, built once (no scan of every block per peer)
+        ctx.psk_index = {}
+        for pname, pnode in psks.children.items():
+            ids = [v for v, _ in _values(pnode, "id")]
+            for i in ids or [""]:  # "": a key without ids matches any peer, after those that name it
+                ctx.psk_index.setdefault(i, []).append(pname)
+    scores: dict[str, int] = {}
+    for i in dict.fromkeys(remote_ids):
+        for pname in ctx.psk_index.get(i, []):
+            scores[pname] = 2
+    for i in dict.fromkeys(local_ids):
+        for pname in ctx.psk_index.get(i, []):
+            if pname in scores:
+                scores[pname] = 3
+    if not scores:
+        scores = dict.fromkeys(ctx.psk_index.get("", []), 1)
+    scored = [(sc, pname, psks.children[pname]) for pname, sc in scores.items()]
     if not scored:
         dev.note(
             "MISSING",
@@ -513,11 +524,15 @@ def _bgp(ctx: _Ctx, t: ParsedTunnel, vti_net: ipaddress.IPv4Interface | None, ro
     nets = [ipaddress.IPv4Network(r, strict=False) for r in routes if _is_v4net(r)]
     if vti_net is not None and vti_net.network.prefixlen < 32:
         nets.append(vti_net.network)
-    found = []
-    for addr, nnode in neigh.children.items():
-        a = ipv4(addr)
-        if a is not None and any(ipaddress.IPv4Address(a) in n for n in nets):
-            found.append((a, nnode))
+    if ctx.neighbors is None:  # address -> node, built once
+        ctx.neighbors = {a: n for addr, n in neigh.children.items() if (a := ipv4(addr)) is not None}
+    found: list[tuple[str, Node]] = []
+    for net in nets:
+        if net.prefixlen >= 24:  # a host route or a small inside subnet: look its addresses up
+            hits = [(a, ctx.neighbors[a]) for a in map(str, net) if a in ctx.neighbors]
+        else:
+            hits = [(a, n) for a, n in ctx.neighbors.items() if ipaddress.IPv4Address(a) in net]
+        found += [h for h in hits if h not in found]
     if not found:
         return
     if len(found) > 1:

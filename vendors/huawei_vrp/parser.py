@@ -264,15 +264,26 @@ class _Parser:
         self.policies.append((w[2], seq, _Obj(n.line, w, list(n.children))))
 
     def _route(self, n: Node, w: list[str], low: list[str]) -> None:
-        net = _mask_net(w[2], w[3])
+        """`ip route-static [vpn-instance V] NET MASK|LEN IFACE|NEXTHOP [NEXTHOP] [preference N] ...`:
+        only routes out of an interface matter (a tunnel's); a route in a VPN instance is kept
+        with it (a tunnel of the public network does not take it)."""
+        i = 2
+        vrf = None
+        if low[i] == "vpn-instance" and len(low) > i + 1:
+            vrf, i = w[i + 1], i + 2
+        if len(w) < i + 3:
+            self.dev.note("SYNTAX", f"static route not read: {n.text!r}", n.line)
+            return
+        net = _mask_net(w[i], w[i + 1])
         if net is None:
-            self.dev.note("SYNTAX", f"static route not read: {n.text!r}", n.line, "warning")
+            self.dev.note("SYNTAX", f"static route not read: {n.text!r}", n.line)
             return
         pref = None
         if "preference" in low:
-            i = low.index("preference")
-            pref = small_int(low[i + 1]) if i + 1 < len(low) else None
-        self.routes.append((net, w[4], pref, n.line))
+            j = low.index("preference")
+            pref = small_int(low[j + 1]) if j + 1 < len(low) else None
+        if vrf is None:
+            self.routes.append((net, w[i + 2], pref, n.line))
 
     # ------------------------------------------------------------ build
     def build(self) -> None:
@@ -410,8 +421,9 @@ class _Parser:
                     self.dev.note("IGNORED", f"ipsec profile {pname}: {k.text!r} not read", k.line)
         if peer_name == pname:
             t.name = pname
-        self._esp(t, props, prof.line if prof else o.line, f"ipsec profile {pname}")
-        self._peer(t, peer_name, prof.line if prof else o.line, f"ipsec profile {pname}")
+        if prof is not None:  # an undefined profile is one UNRESOLVED finding, not three
+            self._esp(t, props, prof.line, f"ipsec profile {pname}")
+            self._peer(t, peer_name, prof.line, f"ipsec profile {pname}")
         if dest is not None:
             if t.peer_address not in (None, dest):
                 self.dev.note(

@@ -790,6 +790,16 @@ def cmd_lab(a: argparse.Namespace) -> int:
 
     site_path = a.against or a.site
     site = require_site(site_path)
+    if a.pair:
+        from .lab import verify_pair
+
+        if a.against or a.tunnel:
+            raise VpnconfError("--pair runs both tunnels of the pair: no --tunnel or --against with it")
+        report = verify_pair(
+            site, a.pair, timeout=a.timeout, failover_bound=a.failover_bound, restore_bound=a.restore_bound, keep=a.keep
+        )
+        _emit(report, a.format, summary(report))
+        return 0 if report["ok"] else 1
     tunnel = a.tunnel or (site.tunnels[0].name if len(site.tunnels) == 1 else None)
     if tunnel is None:
         raise VpnconfError(f"{site_path}: name the tunnel with --tunnel")
@@ -978,6 +988,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sp.add_argument("--tunnel")
     sp.add_argument("--timeout", type=_finite("seconds", low=0, low_ok=False, high=86400), default=20.0)
     sp.add_argument("--keep", action="store_true", help="keep configs and logs in /tmp/vpnlab-<tag>.kept")
+    sp.add_argument(
+        "--pair",
+        metavar="PAIR",
+        help="run a redundant pair of route-based tunnels: both up, then the carrying tunnel's link goes down "
+        "(failover time), then back (restore time)",
+    )
+    sp.add_argument(
+        "--failover-bound",
+        type=_finite("seconds", low=0, low_ok=False, high=3600),
+        default=60.0,
+        help="seconds to wait for traffic through the other tunnel (--pair; default 60)",
+    )
+    sp.add_argument(
+        "--restore-bound",
+        type=_finite("seconds", low=0, low_ok=False, high=3600),
+        default=90.0,
+        help="seconds to wait for the failed tunnel and its BGP session to return (--pair; default 90)",
+    )
     sp.set_defaults(fn=cmd_lab)
     return p
 

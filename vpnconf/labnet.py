@@ -101,6 +101,11 @@ LAB_NET = ipaddress.ip_network("198.18.0.0/15")
 BASE_DIR = "/tmp"  # labs live in /tmp/vpnlab-<tag>/
 APT_HINT = "apt-get install strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins"
 
+BIRD_CANDIDATES = ("/usr/sbin/bird", "/usr/bin/bird")
+BIRDC_CANDIDATES = ("/usr/sbin/birdc", "/usr/bin/birdc")
+BIRD_HINT = "apt-get install bird2"
+TUN_DEV = "ipsec0"
+CHARON_TABLE = "220"  # charon's routing table (strongswan.conf charon.routing_table default)  # kernel-libipsec's TUN device: the route-based tunnel interface here
 CHARON_CANDIDATES = ("/usr/lib/ipsec/charon", "/usr/libexec/ipsec/charon", "/usr/lib/strongswan/charon")
 SWANCTL_CANDIDATES = ("/usr/sbin/swanctl", "/usr/bin/swanctl")
 PLUGIN_DIRS = ("/usr/lib/ipsec/plugins", "/usr/libexec/ipsec/plugins", "/usr/lib/strongswan/plugins")
@@ -154,6 +159,15 @@ class LabEnd:
     outer_address: str  # from 198.18.0.0/15; point-to-point /32 on the veth
     swanctl_conf: str  # full swanctl.conf text (connections + secrets)
     inner_addresses: list[str]  # "10.0.1.1/24" -> 10.0.1.1/32 on lo of the namespace
+    # route-based: charon installs no routes; ``setup`` (``ip`` argument lists,
+    # run in the namespace once kernel-libipsec's TUN device ipsec0 exists)
+    # gives the tunnel interface its addresses and routes; ``bird_conf`` is a
+    # whole BIRD 2 configuration started once the CHILD_SA is installed, and
+    # ``expect_routes`` the prefixes this end must learn from it.
+    routed: bool = False
+    setup: tuple[tuple[str, ...], ...] = ()
+    bird_conf: str | None = None
+    expect_routes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -165,6 +179,9 @@ class ChildResult:
     dst: str | None
     reason: str | None  # daemon's reason on failure, e.g. "TS_UNACCEPTABLE"
     esp_proposal: str | None = None
+    # the CHILD_SA's counters after the ping: proof that it went through ESP
+    packets_in: int | None = None
+    packets_out: int | None = None
 
 
 @dataclass
@@ -177,8 +194,10 @@ class LabResult:
     children: list[ChildResult]
     reason: str | None  # None on full success
     log_excerpt: list[str]  # relevant daemon log lines on failure ("[end] line")
-    timings: dict[str, float]  # setup, start, load, initiate, ping, teardown, total
+    timings: dict[str, float]  # setup, start, load, routing, initiate, bgp, routes, ping, teardown, total
     tag: str = ""
+    # route-based: {"established": {end: {protocol: state}}, "learned": {end: [prefixes]}, "ok": bool}
+    bgp: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -326,7 +345,7 @@ def _root_links(tag: str) -> list[str]:
         if len(parts) < 2:
             continue
         name = parts[1].strip().split("@")[0]
-        if re.fullmatch(rf"{LINK_PREFIX}{re.escape(tag)}[ab]", name):
+        if re.fullmatch(rf"{LINK_PREFIX}{re.escape(tag)}[a-d]", name):
             out.append(name)
     return out
 
@@ -568,6 +587,8 @@ _INTERESTING = re.compile(
     r"traffic selector|no matching|unable|not found|invalid|unacceptable|selected peer config",
     re.I,
 )
+_TUN_CREATED = re.compile(r"created TUN device: (\S+)")
+_BGP_STATE = re.compile(r"\b(?:Established|Active|Connect|Idle|OpenSent|OpenConfirm|Passive|Close|Down)\b")
 _CONFIG_DUMP = re.compile(r"\[CFG\] {2,}\S+ = ")
 
 
@@ -645,13 +666,33 @@ def _plain(addr: str) -> str:
 
 
 class _Lab:
-    def __init__(self, tag: str, initiator: LabEnd, responder: LabEnd):
+    def __init__(
+        self,
+        tag: str,
+        initiator: LabEnd,
+        responder: LabEnd,
+        second: LabEnd | None = None,
+        initiator2: LabEnd | None = None,
+    ):
         self.tag = tag
+        # "i" initiates; "r" (and "s", the second VPN gateway of a redundant
+        # pair) respond; "j" is a second IDC daemon in the namespace of "i"
+        # (a pair's second tunnel: its own TUN device, IKE on ports 501/4501)
         self.ends = {"i": initiator, "r": responder}
+        self.ends |= {"s": second} if second is not None else {}
+        self.ends |= {"j": initiator2} if initiator2 is not None else {}
+        self.responders = [k for k in self.ends if k in ("r", "s")]
+        self.tun: dict[str, str] = {}
         self.dir = _lab_dir(tag)
         self.ns = {k: f"{NS_PREFIX}{tag}-{e.name}" for k, e in self.ends.items()}
-        self.veth = {"i": f"{LINK_PREFIX}{tag}a", "r": f"{LINK_PREFIX}{tag}b"}
+        if "j" in self.ends:
+            self.ns["j"] = self.ns["i"]
+        # veth names (<= 15 chars): vl<tag>a/b to the first responder, vl<tag>c/d to the second
+        self.veth = {
+            r: (f"{LINK_PREFIX}{tag}{'ac'[n]}", f"{LINK_PREFIX}{tag}{'bd'[n]}") for n, r in enumerate(self.responders)
+        }
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.birdc = "birdc"
         charon, swanctl = _first_existing(CHARON_CANDIDATES), _first_existing(SWANCTL_CANDIDATES)
         if charon is None or swanctl is None:
             raise LabUnavailable("strongSwan not installed: " + APT_HINT)
@@ -687,10 +728,10 @@ class _Lab:
         return f"""# generated by vpnconf.labnet for lab {self.tag}
 charon {{
     load = {CHARON_PLUGINS}
-    port = 500
-    port_nat_t = 4500
-    install_routes = yes
-    retransmit_timeout = 0.5
+    port = {501 if k == "j" else 500}
+    port_nat_t = {4501 if k == "j" else 4500}
+    install_routes = {"no" if self.ends[k].routed else "yes"}
+{"    routing_table = 0" + chr(10) if self.ends[k].routed else ""}    retransmit_timeout = 0.5
     retransmit_base = 1.4
     retransmit_tries = 3
     retransmit_jitter = 0
@@ -720,7 +761,9 @@ charon {{
             socket = {self.uri(k)}
         }}
         kernel-libipsec {{
-            allow_peer_ts = no
+            # route-based ends: charon's routes into ipsec0 are not used (see
+            # configure_routed), so a selector may hold the peer's address
+            allow_peer_ts = {"yes" if self.ends[k].routed else "no"}
         }}
     }}
 }}
@@ -731,47 +774,35 @@ swanctl {{
 """
 
     def create_network(self) -> None:
-        for k in ("i", "r"):
+        for k in self.ends:
+            if k == "j":
+                continue
             _run(["ip", "netns", "add", self.ns[k]])
             _run(["ip", "-n", self.ns[k], "link", "set", "lo", "up"])
-        # created directly inside the two namespaces: never visible in the root ns
-        _run(
-            [
-                "ip",
-                "link",
-                "add",
-                self.veth["i"],
-                "netns",
-                self.ns["i"],
-                "type",
-                "veth",
-                "peer",
-                "name",
-                self.veth["r"],
-                "netns",
-                self.ns["r"],
-            ]
-        )
         ends = self.ends
-        for k, other in (("i", "r"), ("r", "i")):
-            ns, dev = self.ns[k], self.veth[k]
-            _run(
-                [
-                    "ip",
-                    "-n",
-                    ns,
-                    "addr",
-                    "add",
-                    f"{ends[k].outer_address}/32",
-                    "peer",
-                    f"{ends[other].outer_address}/32",
-                    "dev",
-                    dev,
-                ]
-            )
-            _run(["ip", "-n", ns, "link", "set", dev, "up"])
-            for addr in ends[k].inner_addresses:
-                _run(["ip", "-n", ns, "addr", "add", f"{_plain(addr)}/32", "dev", "lo"])
+        # one veth pair from the initiator to each responder, created directly
+        # inside the namespaces: never visible in the root ns
+        for r in self.responders:
+            dev_i, dev_r = self.veth[r]
+            veth = ["ip", "link", "add", dev_i, "netns", self.ns["i"], "type", "veth"]
+            _run([*veth, "peer", "name", dev_r, "netns", self.ns[r]])
+            for k, dev, other in (("i", dev_i, r), (r, dev_r, "i")):
+                addr = f"{ends[k].outer_address}/32"
+                peer = f"{ends[other].outer_address}/32"
+                _run(["ip", "-n", self.ns[k], "addr", "add", addr, "peer", peer, "dev", dev])
+                _run(["ip", "-n", self.ns[k], "link", "set", dev, "up"])
+        added = set()
+        for k, end in ends.items():
+            for addr in end.inner_addresses:
+                if (self.ns[k], _plain(addr)) not in added:
+                    added.add((self.ns[k], _plain(addr)))
+                    _run(["ip", "-n", self.ns[k], "addr", "add", f"{_plain(addr)}/32", "dev", "lo"])
+
+    def link(self, r: str, up: bool) -> None:
+        """Take the responder ``r``'s link to the initiator down or up (both ends of the veth)."""
+        dev_i, dev_r = self.veth[r]
+        for k, dev in (("i", dev_i), (r, dev_r)):
+            _run(["ip", "-n", self.ns[k], "link", "set", dev, "up" if up else "down"], check=False)
 
     # daemons -------------------------------------------------------------
     def start_daemons(self) -> None:
@@ -780,7 +811,7 @@ swanctl {{
         # a session leader, so killpg(pid) takes everything it might spawn.
         # umask 077: charon.log and whatever else charon creates is 0600.
         script = 'umask 077 && mount -t tmpfs -o mode=0755,size=4m vpnlab /run && exec "$0"'
-        for k in ("i", "r"):
+        for k in self.ends:
             with os.fdopen(_open_private(self.path(k, "charon.stdout")), "wb") as log:
                 self.procs[k] = subprocess.Popen(
                     [
@@ -806,7 +837,7 @@ swanctl {{
                 )
 
     def wait_sockets(self, deadline: float) -> None:
-        pending = {"i", "r"}
+        pending = set(self.ends)
         while pending:
             for k in list(pending):
                 proc = self.procs[k]
@@ -836,7 +867,7 @@ swanctl {{
     def load(self, deadline: float) -> tuple[str | None, list[str]]:
         """swanctl --load-all on both ends (in parallel): (error or None, swanctl output)."""
         procs = {}
-        for k in ("i", "r"):
+        for k in self.ends:
             procs[k] = subprocess.Popen(
                 self.swanctl_cmd(k, "--load-all", "--noprompt", "--file", self.path(k, "swanctl.conf")),
                 env=self.env(k),
@@ -866,7 +897,7 @@ swanctl {{
                 errors.append(f"{msg} [on {name}]")
         return ("; ".join(errors) or None), output
 
-    def initiate(self, connection: str, child: str, deadline: float) -> tuple[bool, list[str]]:
+    def initiate(self, connection: str, child: str, deadline: float, k: str = "i") -> tuple[bool, list[str]]:
         """swanctl --initiate one child: (success, swanctl output).
 
         Stops waiting early (after a short grace) once either daemon logs a
@@ -877,13 +908,13 @@ swanctl {{
         if remaining <= 0:
             return False, ["lab timeout before initiate"]
         cmd = self.swanctl_cmd(
-            "i", "--initiate", "--child", child, "--ike", connection, "--timeout", str(max(1, math.ceil(remaining)))
+            k, "--initiate", "--child", child, "--ike", connection, "--timeout", str(max(1, math.ceil(remaining)))
         )
-        out_path = self.path("i", "initiate-" + re.sub(r"[^A-Za-z0-9_.-]", "_", child) + ".out")
-        scan = {k: self.log_size(k) for k in ("i", "r")}
+        out_path = self.path(k, "initiate-" + re.sub(r"[^A-Za-z0-9_.-]", "_", child) + ".out")
+        scan = {k: self.log_size(k) for k in self.ends}
         with os.fdopen(_open_private(out_path), "w") as out:
             proc = subprocess.Popen(
-                cmd, env=self.env("i"), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, text=True
+                cmd, env=self.env(k), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, text=True
             )
         give_up_at: float | None = None
         try:
@@ -892,7 +923,7 @@ swanctl {{
                 if now > deadline + 1.0 or (give_up_at is not None and now > give_up_at):
                     break
                 if give_up_at is None:
-                    for k in ("i", "r"):
+                    for k in self.ends:
                         lines, scan[k] = self.read_lines(k, scan[k])
                         if any(_FATAL.search(line) for line in lines):
                             give_up_at = now + _FATAL_GRACE_S
@@ -992,6 +1023,117 @@ swanctl {{
 
     def tagged(self, k: str, lines: list[str]) -> list[str]:
         return [f"[{self.ends[k].name}] {line}" for line in lines]
+
+    # route-based ---------------------------------------------------------
+    def configure_routed(self, deadline: float) -> str | None:
+        """Addresses and routes on ipsec0 for the route-based ends: None, or what failed."""
+        for k, end in self.ends.items():
+            if not end.routed:
+                continue
+            ns = self.ns[k]
+            while k not in self.tun:
+                m = next((_TUN_CREATED.search(ln) for ln in self.log_lines(k) if _TUN_CREATED.search(ln)), None)
+                if m is not None:
+                    self.tun[k] = m.group(1)
+                elif time.monotonic() > deadline:
+                    return f"kernel-libipsec's TUN device did not appear [on {end.name}]"
+                else:
+                    time.sleep(0.02)
+            # kernel-libipsec installs a default route into ipsec0 (table 220)
+            # for a 0.0.0.0/0 CHILD_SA even with install_routes = no: without
+            # the rule, only the routes of the rendered config (xfrm.sh, BIRD)
+            # send traffic into the tunnel, as on a host with an XFRM interface
+            for rule in _run(["ip", "-n", ns, "rule", "show"], check=False).stdout.splitlines():
+                if rule.split()[-2:] == ["lookup", CHARON_TABLE]:
+                    _run(["ip", "-n", ns, "rule", "del", *rule.split(":", 1)[1].split()], check=False)
+            for cmd in end.setup:
+                cmd = tuple(self.tun[k] if a == TUN_DEV else a for a in cmd)
+                proc = _run(["ip", "-n", ns, *cmd], check=False)
+                if proc.returncode != 0:
+                    err = (proc.stderr or proc.stdout).strip().splitlines()
+                    return f"ip {' '.join(cmd)}: {err[-1] if err else proc.returncode} [on {end.name}]"
+        return None
+
+    def start_bird(self) -> str | None:
+        """Check and start BIRD on every end that has a configuration: None, or what failed."""
+        bird, birdc = _first_existing(BIRD_CANDIDATES), _first_existing(BIRDC_CANDIDATES)
+        for k, end in self.ends.items():
+            if end.bird_conf is None:
+                continue
+            if bird is None or birdc is None:
+                return "BIRD 2 not installed: " + BIRD_HINT
+            self.birdc = birdc
+            conf = self.path(k, "bird.conf")
+            _write_private(conf, end.bird_conf)
+            check = _run([bird, "-p", "-c", conf], check=False)
+            if check.returncode != 0:
+                return f"bird.conf rejected: {(check.stderr or check.stdout).strip()} [on {end.name}]"
+            with os.fdopen(_open_private(self.path(k, "bird.stdout")), "wb") as log:
+                self.procs["bird-" + k] = subprocess.Popen(
+                    [
+                        *self.exec_in(k),
+                        bird,
+                        "-f",
+                        "-c",
+                        conf,
+                        "-s",
+                        self.path(k, "bird.ctl"),
+                        "-P",
+                        self.path(k, "bird.pid"),
+                    ],
+                    env=self.env(k),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=os.path.join(self.dir, end.name),
+                )
+        return None
+
+    def exec_in(self, k: str) -> list[str]:
+        return ["ip", "netns", "exec", self.ns[k]]
+
+    def bgp_states(self, k: str) -> dict[str, str]:
+        """BGP protocol -> its state as `birdc show protocols` prints it ("Established", "Active", ...)."""
+        proc = _run([self.birdc, "-s", self.path(k, "bird.ctl"), "show", "protocols"], check=False, timeout=5.0)
+        states = {}
+        for line in proc.stdout.splitlines():
+            f = line.split()
+            if len(f) >= 4 and f[1] == "BGP":
+                m = _BGP_STATE.search(line)
+                states[f[0]] = m.group(0) if m else f[3]
+        return states
+
+    def bird_lines(self, k: str) -> list[str]:
+        try:
+            with open(self.path(k, "bird.stdout"), errors="replace") as f:
+                return f.read().splitlines()
+        except OSError:
+            return []
+
+    def learned(self, k: str) -> list[str]:
+        """The prefixes BIRD put into the end's kernel routing table."""
+        proc = _run(["ip", "-n", self.ns[k], "-4", "route", "show", "proto", "bird"], check=False)
+        return sorted({line.split()[0] for line in proc.stdout.splitlines() if line.strip()})
+
+    def ping_once(self, src: str, dst: str, wait: float = 0.5) -> bool:
+        proc = _run(
+            ["ip", "netns", "exec", self.ns["i"], "ping", "-n", "-q", "-c", "1", "-W", str(wait), "-I", src, dst],
+            timeout=wait + 2.0,
+            env=self.env("i"),
+            check=False,
+        )
+        return proc.returncode == 0
+
+    def child_packets(self, ends: tuple[str, ...] = ("i",)) -> dict[str, int]:
+        """Installed CHILD_SA name -> packets it sent (the IDC daemons' view)."""
+        out: dict[str, int] = {}
+        for ike_sa in (sa for k in ends if k in self.ends for sa in self.list_sas(k).values()):
+            for sa in (ike_sa.get("child-sas") or {}).values():
+                if isinstance(sa, dict) and sa.get("state") == "INSTALLED":
+                    name = str(sa.get("name", ""))
+                    out[name] = out.get(name, 0) + (_int(sa.get("packets-out")) or 0)
+        return out
 
     # teardown ------------------------------------------------------------
     def teardown(self) -> None:
@@ -1105,11 +1247,24 @@ def run_lab(
         timings=timings,
         tag=tag,
     )
+    _session(
+        lab,
+        keep,
+        timings,
+        t_begin,
+        lambda: _drive(lab, result, connection, children, pings, t_begin, deadline, timings),
+    )
+    return result
+
+
+def _session(lab: _Lab, keep: bool, timings: dict[str, float], t_begin: float, body: Any) -> None:
+    """Run ``body`` and tear the lab down whatever happens: an exception,
+    SIGTERM (main thread: re-delivered after the teardown) or KeyboardInterrupt."""
     terminated: LabTerminated | None = None
     try:
         with _sigterm_raises():
             try:
-                _drive(lab, result, connection, children, pings, t_begin, deadline, timings)
+                body()
             finally:
                 t = time.monotonic()
                 with _shielded():
@@ -1125,7 +1280,6 @@ def run_lab(
         # everything is cleaned up; let the previous handler (default: die) act
         signal.raise_signal(terminated.signum)
         raise terminated
-    return result
 
 
 def _drive(
@@ -1137,6 +1291,7 @@ def _drive(
     t_begin: float,
     deadline: float,
     timings: dict[str, float],
+    child_ike: dict[str, str] | None = None,
 ) -> None:
     def mark(name: str, since: float) -> float:
         now = time.monotonic()
@@ -1152,7 +1307,7 @@ def _drive(
         lab.wait_sockets(deadline)
     except (RuntimeError, TimeoutError) as exc:
         result.reason = f"START_FAILED: {exc}"
-        result.log_excerpt = lab.tagged("i", lab.log_lines("i")[-20:]) + lab.tagged("r", lab.log_lines("r")[-20:])
+        result.log_excerpt = [ln for k in lab.ends for ln in lab.tagged(k, lab.log_lines(k)[-20:])]
         mark("start", t)
         result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children]
         return
@@ -1166,11 +1321,21 @@ def _drive(
         result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children]
         return
 
+    if any(e.routed for e in lab.ends.values()):
+        setup_error = lab.configure_routed(deadline)
+        t = mark("routing", t)
+        if setup_error:
+            result.reason = f"SETUP_FAILED: {setup_error}"
+            result.children = [
+                ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children
+            ]
+            return
+
     child_logs: dict[str, list[str]] = {}
     timed_out = False
     for child in children:
-        offs = {k: lab.log_size(k) for k in ("i", "r")}
-        ok, out = lab.initiate(connection, child, deadline)
+        offs = {k: lab.log_size(k) for k in lab.ends}
+        ok, out = lab.initiate((child_ike or {}).get(child, connection), child, deadline)
         lines = lab.tagged("i", lab.log_since("i", offs["i"])) + lab.tagged("r", lab.log_since("r", offs["r"]))
         # swanctl's own messages (daemon log lines it relays start with "[IKE]" etc.)
         own = [f"[swanctl] {line}" for line in out if line.strip() and not line.startswith("[")]
@@ -1179,23 +1344,26 @@ def _drive(
             if time.monotonic() >= deadline - 0.05:
                 timed_out = True
                 break
-            if not any(sa.get("state") == "ESTABLISHED" for sa in lab.list_sas("i").values()):
+            if child_ike is None and not any(sa.get("state") == "ESTABLISHED" for sa in lab.list_sas("i").values()):
                 break  # IKE itself failed: the other children would only repeat that
     t = mark("initiate", t)
 
     sas = lab.list_sas("i")
-    ike = sas.get(connection)
-    if ike is None and len(sas) == 1:
-        ike = next(iter(sas.values()))
     installed: dict[str, _Tree] = {}
-    if ike is not None:
-        result.ike_established = ike.get("state") == "ESTABLISHED"
-        result.ike_proposal = _alg_string(ike, ike=True)
+    conns = list(dict.fromkeys((child_ike or {}).values())) or [connection]
+    ikes = [sas.get(c) for c in conns]
+    if ikes[0] is None and len(sas) == 1 and len(conns) == 1:
+        ikes = [next(iter(sas.values()))]
+    result.ike_established = all(ike is not None and ike.get("state") == "ESTABLISHED" for ike in ikes)
+    for ike in ikes:
+        if ike is None:
+            continue
+        result.ike_proposal = result.ike_proposal or _alg_string(ike, ike=True)
         for sa in (ike.get("child-sas") or {}).values():
             if isinstance(sa, dict) and sa.get("state") == "INSTALLED":
                 installed.setdefault(sa.get("name", ""), sa)
 
-    all_lines = lab.tagged("i", lab.log_lines("i")) + lab.tagged("r", lab.log_lines("r"))
+    all_lines = [ln for k in lab.ends for ln in lab.tagged(k, lab.log_lines(k))]
     for child in children:
         src, dst = _ping_pair(pings, child)
         sa = installed.get(child)
@@ -1210,13 +1378,33 @@ def _drive(
             cr.reason = _classify(child_logs[child])[0] or ("timeout" if timed_out else "CHILD_FAILED")
         result.children.append(cr)
 
+    if any(e.bird_conf is not None for e in lab.ends.values()) and result.children:
+        if all(cr.established for cr in result.children):
+            t = _bgp(lab, result, deadline, mark, t)
+        else:
+            result.bgp = {"established": {}, "learned": {}, "ok": False}
+
     # a slow but successful negotiation still gets a fair chance to ping
     ping_deadline = max(deadline, time.monotonic() + 1.5)
     for cr in result.children:
-        if cr.established and cr.src and cr.dst:
+        if cr.established and cr.src and cr.dst and result.reason is None:
             cr.ping_ok = lab.ping(_plain(cr.src), _plain(cr.dst), ping_deadline)
             if not cr.ping_ok:
                 cr.reason = "PING_FAILED"
+    if any(cr.ping_ok for cr in result.children):
+        counted: dict[str, _Tree] = {}
+        for ike_sa in lab.list_sas("i").values():
+            for sa in (ike_sa.get("child-sas") or {}).values():
+                if isinstance(sa, dict) and sa.get("state") == "INSTALLED":
+                    counted.setdefault(sa.get("name", ""), sa)
+        for cr in result.children:
+            sa = counted.get(cr.child)
+            if cr.ping_ok and sa is not None:
+                cr.packets_in = _int(sa.get("packets-in"))
+                cr.packets_out = _int(sa.get("packets-out"))
+                if not cr.packets_in or not cr.packets_out:
+                    cr.ping_ok = False
+                    cr.reason = "PING_BYPASSED_ESP: the ping was answered but the CHILD_SA counted no packets"
     mark("ping", t)
 
     if not result.ike_established:
@@ -1228,9 +1416,266 @@ def _drive(
                 cr.reason = result.reason
     else:
         failed = [cr for cr in result.children if cr.reason]
-        if failed:
+        if failed and result.reason is None:
             result.reason = failed[0].reason
             result.log_excerpt = _excerpt([line for cr in failed for line in child_logs.get(cr.child, [])] or all_lines)
+
+
+def _bgp(lab: _Lab, result: LabResult, deadline: float, mark: Any, t: float) -> float:
+    """Start BIRD on the route-based ends, wait until every BGP session is
+    Established, then until each end has learnt the prefixes it expects."""
+    bgp: dict[str, Any] = {"established": {}, "learned": {}, "ok": False}
+    result.bgp = bgp
+    ends = [k for k, e in lab.ends.items() if e.bird_conf is not None]
+    error = lab.start_bird()
+    if error:
+        result.reason = f"BGP_FAILED: {error}"
+        return float(mark("bgp", t))
+    # BGP gets at least its connect delay (the cloud end's, 1 s) and a few round trips
+    bgp_deadline = max(deadline, time.monotonic() + 8.0)
+    while True:
+        states = {lab.ends[k].name: lab.bgp_states(k) for k in ends}
+        up = all(st and all(v == "Established" for v in st.values()) for st in states.values())
+        if up or time.monotonic() > bgp_deadline:
+            break
+        time.sleep(0.1)
+    bgp["established"] = states
+    t = mark("bgp", t)
+    if not up:
+        result.reason = "BGP_NOT_ESTABLISHED: " + "; ".join(
+            f"{name} {p} {st}" for name, sts in states.items() for p, st in (sts or {"BGP": "absent"}).items()
+        )
+        result.log_excerpt = [f"[{lab.ends[k].name} bird] {ln}" for k in ends for ln in lab.bird_lines(k)[-10:]]
+        return float(t)
+    routes_deadline = max(deadline, time.monotonic() + 5.0)
+    while True:
+        learned = {k: lab.learned(k) for k in ends}
+        missing = {k: [p for p in lab.ends[k].expect_routes if p not in learned[k]] for k in ends}
+        if not any(missing.values()) or time.monotonic() > routes_deadline:
+            break
+        time.sleep(0.1)
+    bgp["learned"] = {lab.ends[k].name: v for k, v in learned.items()}
+    t = mark("routes", t)
+    if any(missing.values()):
+        result.reason = "ROUTES_MISSING: " + "; ".join(
+            f"{lab.ends[k].name} did not learn {', '.join(v)}" for k, v in missing.items() if v
+        )
+        return float(t)
+    bgp["ok"] = True
+    return float(t)
+
+
+@dataclass
+class FailoverResult:
+    """A redundant pair in the lab: both tunnels up, then the one carrying
+    traffic loses its link; how long until the other carries it, and how
+    long until the first is back after its link returns."""
+
+    bring_up: LabResult  # both tunnels: IKE, CHILD, BGP, routes, ping
+    carrier: str | None = None  # the CHILD_SA that carried the ping before the failure
+    failover_seconds: float | None = None  # link down -> first reply through the other tunnel
+    carrier_after: str | None = None
+    restored_seconds: float | None = None  # link up -> the first tunnel re-established, and its BGP session
+    child_restored_seconds: float | None = None  # link up -> its CHILD_SA re-established
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None and self.bring_up.ok
+
+
+def run_pair_lab(
+    idc: tuple[LabEnd, LabEnd],
+    first: LabEnd,
+    second: LabEnd,
+    *,
+    children: tuple[tuple[str, str], tuple[str, str]],
+    ping: tuple[str, str],
+    timeout: float = 20.0,
+    failover_bound: float = 60.0,
+    restore_bound: float = 90.0,
+    tag: str | None = None,
+    keep: bool = False,
+) -> FailoverResult:
+    """A redundant pair: the IDC's two tunnels (``idc``: one daemon each, in
+    one namespace, each with its own TUN device; the first carries the BIRD
+    configuration of both) against two VPN gateways. ``children``: (connection,
+    child) of each tunnel. Brings both up, pings ``ping`` (src in the IDC, dst
+    in the VPC, which both gateways serve), finds which tunnel carried it,
+    takes that gateway's link down and measures until the ping is answered
+    through the other (bounded by ``failover_bound``), then brings the link
+    back and measures until the first tunnel and its BGP session are back
+    (bounded by ``restore_bound``: BIRD waits its ``error wait time``, 60 s
+    by default, before it restarts a session whose hold timer expired)."""
+    t_begin = time.monotonic()
+    names = [c for _, c in children]
+    _validate(idc[0], first, names, {names[0]: ping})
+    _validate(idc[1], second, names, {})
+    if tag is not None:
+        _check_tag(tag)
+    problem = preflight()
+    if problem:
+        raise LabUnavailable(problem)
+    timings: dict[str, float] = {}
+    reap_stale()
+    tag = _reserve_tag(tag)
+    try:
+        lab = _Lab(tag, idc[0], first, second, idc[1])
+    except BaseException:
+        cleanup(tag)
+        raise
+    up = LabResult(False, None, {}, [], None, [], timings, tag)
+    result = FailoverResult(up)
+    _session(
+        lab,
+        keep,
+        timings,
+        t_begin,
+        lambda: _drive_pair(lab, result, children, ping, t_begin, timeout, failover_bound, restore_bound),
+    )
+    return result
+
+
+_IDC = ("i", "j")  # the pair's IDC daemons, first tunnel's first
+
+
+def _drive_pair(
+    lab: _Lab,
+    result: FailoverResult,
+    children: tuple[tuple[str, str], tuple[str, str]],
+    ping: tuple[str, str],
+    t_begin: float,
+    timeout: float,
+    bound: float,
+    restore_bound: float,
+) -> None:
+    up = result.bring_up
+    timings = up.timings
+    deadline = t_begin + timeout
+
+    def mark(name: str, since: float) -> float:
+        now = time.monotonic()
+        timings[name] = round(now - since, 3)
+        return now
+
+    lab.create_dirs()
+    lab.create_network()
+    t = mark("setup", t_begin)
+    lab.start_daemons()
+    try:
+        lab.wait_sockets(deadline)
+    except (RuntimeError, TimeoutError) as exc:
+        up.reason = f"START_FAILED: {exc}"
+        return
+    t = mark("start", t)
+    load_error, load_output = lab.load(deadline)
+    t = mark("load", t)
+    if load_error:
+        up.reason = f"LOAD_FAILED: {load_error}"
+        up.log_excerpt = load_output[-40:]
+        return
+    setup_error = lab.configure_routed(deadline)
+    t = mark("routing", t)
+    if setup_error:
+        up.reason = f"SETUP_FAILED: {setup_error}"
+        return
+    src, dst = _plain(ping[0]), _plain(ping[1])
+    for k, (conn, child) in zip(_IDC, children, strict=True):
+        lab.initiate(conn, child, deadline, k=k)
+        sas = lab.list_sas(k)
+        ike = sas.get(conn)
+        installed = [
+            sa
+            for sa in ((ike or {}).get("child-sas") or {}).values()
+            if isinstance(sa, dict) and sa.get("state") == "INSTALLED"
+        ]
+        if ike is not None:
+            up.ike_proposal = up.ike_proposal or _alg_string(ike, ike=True)
+        cr = ChildResult(child, bool(installed), None, src, dst, None)
+        if installed:
+            cr.esp_proposal = _alg_string(installed[0], ike=False)
+            up.esp_proposals[child] = cr.esp_proposal or ""
+        else:
+            cr.reason = _classify(lab.log_lines(k))[0] or "CHILD_FAILED"
+        up.children.append(cr)
+    up.ike_established = all(cr.established for cr in up.children)
+    t = mark("initiate", t)
+    if not up.ike_established:
+        up.reason = next(cr.reason for cr in up.children if cr.reason)
+        up.log_excerpt = _excerpt([ln for k in lab.ends for ln in lab.tagged(k, lab.log_lines(k))])
+        return
+    if any(e.bird_conf is not None for e in lab.ends.values()):
+        t = _bgp(lab, up, deadline, mark, t)
+        if up.reason:
+            return
+    ok = lab.ping(src, dst, max(deadline, time.monotonic() + 1.5))
+    for cr in up.children:
+        cr.ping_ok = ok
+    t = mark("ping", t)
+    if not ok:
+        up.reason = "PING_FAILED"
+        return
+    _failover(lab, result, children, (src, dst), bound, restore_bound)
+
+
+def _failover(
+    lab: _Lab,
+    result: FailoverResult,
+    children: tuple[tuple[str, str], tuple[str, str]],
+    ping: tuple[str, str],
+    bound: float,
+    restore_bound: float,
+) -> None:
+    src, dst = ping
+    names = [c for _, c in children]
+    before = lab.child_packets(_IDC)
+    for _ in range(3):
+        lab.ping_once(src, dst)
+    after = lab.child_packets(_IDC)
+    grew = [c for c in names if after.get(c, 0) > before.get(c, 0)]
+    if len(grew) != 1:
+        result.reason = f"CARRIER_UNCLEAR: the ping went through {', '.join(grew) or 'no CHILD_SA'}"
+        return
+    carrier = result.carrier = grew[0]
+    n = names.index(carrier)
+    other = names[1 - n]
+    gateway = lab.responders[n]
+    t0 = time.monotonic()
+    lab.link(gateway, up=False)
+    base = lab.child_packets(_IDC).get(other, 0)
+    while time.monotonic() - t0 < bound:
+        if lab.ping_once(src, dst, wait=0.3) and lab.child_packets(_IDC).get(other, 0) > base:
+            result.failover_seconds = round(time.monotonic() - t0, 2)
+            result.carrier_after = other
+            break
+        time.sleep(0.1)
+    result.bring_up.timings["failover"] = round(time.monotonic() - t0, 3)
+    if result.failover_seconds is None:
+        result.reason = f"NO_FAILOVER: no reply through {other} within {bound:.0f} s of {carrier}'s link going down"
+    t1 = time.monotonic()
+    lab.link(gateway, up=True)
+    conn, k = children[n][0], _IDC[n]
+    deadline = t1 + restore_bound
+    while time.monotonic() < deadline:
+        if carrier not in lab.child_packets((k,)):
+            lab.initiate(conn, carrier, min(deadline, time.monotonic() + 5.0), k=k)
+            continue
+        if result.child_restored_seconds is None:
+            result.child_restored_seconds = round(time.monotonic() - t1, 2)
+        if all(
+            st and all(v == "Established" for v in st.values())
+            for st in (lab.bgp_states(e) for e in ("i", gateway) if lab.ends[e].bird_conf is not None)
+        ):
+            result.restored_seconds = round(time.monotonic() - t1, 2)
+            break
+        time.sleep(0.2)
+    result.bring_up.timings["restore"] = round(time.monotonic() - t1, 3)
+    if result.restored_seconds is None and result.reason is None:
+        result.reason = f"NOT_RESTORED: {carrier} was not back within {deadline - t1:.0f} s of its link returning"
+
+
+def _int(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _ping_pair(pings: dict[str, tuple[str, str]], child: str) -> tuple[str | None, str | None]:
@@ -1238,8 +1683,15 @@ def _ping_pair(pings: dict[str, tuple[str, str]], child: str) -> tuple[str | Non
     return (pair[0], pair[1]) if pair else (None, None)
 
 
+def preflight_bgp() -> str | None:
+    """Why BGP tunnels cannot run in the lab (no BIRD 2), or None."""
+    if _first_existing(BIRD_CANDIDATES) is None or _first_existing(BIRDC_CANDIDATES) is None:
+        return "BIRD 2 not installed: " + BIRD_HINT
+    return None
+
+
 if __name__ == "__main__":  # `python -m vpnconf.labnet`: CI's one-line preflight
-    reason = preflight()
+    reason = preflight() or preflight_bgp()
     if reason:
         print(f"lab preflight failed: {reason}", file=sys.stderr)
         sys.exit(1)

@@ -1032,6 +1032,12 @@ class _Reader:
             iface.line,
             "warning",
         )
+        self.note(
+            "DEFAULT",
+            f"{what}: the dynamic peer and policy take the default profile and proposal (RouterOS "
+            f"{kind.upper()} manual: 'by default phase2 uses sha1/aes128cbc', one of the default proposal's offers)",
+            iface.line,
+        )
         prof = profiles.get("default")
         self.phase1(t, prof, iface.line, f"{what} (default profile)", legacy=False)
         self.proposal(t, proposals.get("default"), iface.line, f"{what} (default proposal)")

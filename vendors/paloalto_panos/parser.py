@@ -443,8 +443,25 @@ class _Profile:
         self.used = False
 
 
+#: what each object's reader takes; anything else under the object is IGNORED (named, read past)
+_READ = {
+    "IKE crypto profile": frozenset("encryption hash dh-group lifetime".split()),
+    "IPsec crypto profile": frozenset("esp ah dh-group lifetime lifesize".split()),
+    "IKE gateway": frozenset("authentication protocol local-address peer-address local-id peer-id disabled comment".split()),
+    "tunnel": frozenset("auto-key tunnel-interface disabled comment manual-key global-protect-satellite".split()),
+    "auto-key of tunnel": frozenset("ike-gateway ipsec-crypto-profile proxy-id".split()),
+}
+
+
+def _ignored(kind: str, name: str, node: Node, dev: ParsedDevice) -> None:
+    for key, child in node.kids.items():
+        if key not in _READ[kind]:
+            dev.note("IGNORED", f"{kind} {name}: '{key}' is read past (not part of the model)", child.line)
+
+
 def _ike_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = False) -> _Profile:
     prof = _Profile(name, node.line, predefined)
+    _ignored("IKE crypto profile", name, node, dev)
     encs, hashes, groups = node.words("encryption"), node.words("hash"), node.words("dh-group")
     for what, items, table in (("encryption", encs, "ike_encryption"), ("hash", hashes, "ike_integrity")):
         for kw in items:
@@ -495,6 +512,7 @@ def _ike_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = Fa
 
 def _ipsec_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = False) -> _Profile:
     prof = _Profile(name, node.line, predefined)
+    _ignored("IPsec crypto profile", name, node, dev)
     if node.get("ah") is not None:
         dev.note(
             "UNSUPPORTED", f"IPsec crypto profile {name}: AH (the model holds ESP only)", node.line_of("ah"), "error"
@@ -667,6 +685,7 @@ def _default(t: ParsedTunnel, dev: ParsedDevice, field: str, key: str, what: str
 
 def _gateway(t: ParsedTunnel, gw_name: str, gw: Node, dev: ParsedDevice) -> str:
     """Fill the tunnel from its IKE gateway; the IKE crypto profile's name."""
+    _ignored("IKE gateway", gw_name, gw, dev)
     if _disabled(gw):
         dev.note("INACTIVE", f"IKE gateway {gw_name} is disabled", gw.line_of("disabled"), "warning")
     peer = gw.value("peer-address", "ip")
@@ -909,7 +928,10 @@ def parse(text: str, name: str) -> ParsedDevice:
         if _disabled(tn):
             dev.note("INACTIVE", f"tunnel {tname} is disabled", tn.line_of("disabled"), "warning")
             t.extra["disabled"] = True
+        _ignored("tunnel", tname, tn, dev)
         auto = tn.get("auto-key")
+        if auto is not None:
+            _ignored("auto-key of tunnel", tname, auto, dev)
         if auto is None:
             what = (
                 "manual-key"

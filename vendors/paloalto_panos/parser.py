@@ -445,11 +445,15 @@ class _Profile:
 
 #: what each object's reader takes; anything else under the object is IGNORED (named, read past)
 _READ = {
-    "IKE crypto profile": frozenset("encryption hash dh-group lifetime".split()),
-    "IPsec crypto profile": frozenset("esp ah dh-group lifetime lifesize".split()),
-    "IKE gateway": frozenset("authentication protocol local-address peer-address local-id peer-id disabled comment".split()),
-    "tunnel": frozenset("auto-key tunnel-interface disabled comment manual-key global-protect-satellite".split()),
-    "auto-key of tunnel": frozenset("ike-gateway ipsec-crypto-profile proxy-id".split()),
+    "IKE crypto profile": frozenset(["encryption", "hash", "dh-group", "lifetime"]),
+    "IPsec crypto profile": frozenset(["esp", "ah", "dh-group", "lifetime", "lifesize"]),
+    "IKE gateway": frozenset(
+        ["authentication", "protocol", "local-address", "peer-address", "local-id", "peer-id", "disabled", "comment"]
+    ),
+    "tunnel": frozenset(
+        ["auto-key", "tunnel-interface", "disabled", "comment", "manual-key", "global-protect-satellite"]
+    ),
+    "auto-key of tunnel": frozenset(["ike-gateway", "ipsec-crypto-profile", "proxy-id"]),
 }
 
 

@@ -796,7 +796,8 @@ class _Reader:
                     "MISSING", f"{what}: {key} not on the pre-6.43 peer line (its default is not read)", line, "warning"
                 )
                 return None
-            return self.prop(prof, "profile", key, t, fld, line, what)
+            builtin = prof is None or "_builtin" in prof.props
+            return self.prop(prof, "default-profile" if builtin else "profile", key, t, fld, line, what)
 
         ver = t.ike_version
         hash_kw = get("hash-algorithm", "ike_proposals")

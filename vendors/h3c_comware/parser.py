@@ -739,6 +739,7 @@ class _Reader:
     def esp(self, t: ParsedTunnel, names: list[str], v5: bool, where: str, line: int) -> None:
         table = self.ipsec_props if v5 else self.tsets
         label = "proposal" if v5 else "transform-set"
+        pfs_seen: list[tuple[str | None, int, str]] = []  # each transform set's pfs keyword (V7)
         for name in names:
             obj = table.get(name)
             if obj is None:
@@ -747,6 +748,7 @@ class _Reader:
             obj.used = True
             enc = integ = None
             proto = "esp"
+            ts_pfs: tuple[str | None, int] = (None, obj.line)
             for kid in obj.kids:
                 w = kid.words
                 lw = [x.lower() for x in w]
@@ -777,11 +779,12 @@ class _Reader:
                             "warning",
                         )
                 elif lw[0] == "pfs" and len(w) > 1:
-                    self.pfs(t, lw[1], kid.line, f"ipsec {label} {name}")
+                    ts_pfs = (lw[1], kid.line)
                 elif lw[0] in ("ah", "description", "esn"):
                     continue
                 else:
                     self.ignored(obj, kid, f"ipsec {label} {name}")
+            pfs_seen.append((ts_pfs[0], ts_pfs[1], name))
             if proto != "esp":
                 self.note(
                     "UNSUPPORTED",
@@ -819,6 +822,19 @@ class _Reader:
                     "UNSUPPORTED", f"ipsec {label} {name}: {p.raw} is not a value the model holds", obj.line, "warning"
                 )
             t.esp_proposals.append(p)
+        if pfs_seen:
+            first = pfs_seen[0]
+            if len({x[0] for x in pfs_seen}) > 1:
+                each = ", ".join(f"{n}: {k or 'none'}" for k, _, n in pfs_seen)
+                self.note(
+                    "UNSUPPORTED",
+                    f"{where}: its transform sets differ in PFS ({each}); the model holds one PFS group per "
+                    "tunnel: the first transform set's is read",
+                    line,
+                    "warning",
+                )
+            if first[0] is not None:
+                self.pfs(t, first[0], first[1], f"ipsec {label} {first[2]}")
 
     def pfs(self, t: ParsedTunnel, kw: str, line: int, where: str) -> None:
         g = _canon("pfs_group", kw)

@@ -187,3 +187,47 @@ def test_scale_is_linear():
         assert not [f for f in dev.findings if f.severity == "error"]
     # four times the input: well under sixteen times the time (nothing quadratic)
     assert timings[1] < 8 * timings[0] + 0.5, timings
+
+
+@pytest.mark.parametrize("variant", ["policy", "tunnel"])
+@pytest.mark.parametrize("version", [1, 2])
+def test_proposal_lists_read_back_in_order(variant, version):
+    ike = [
+        {"encryption": "aes256", "integrity": "sha256", "dh_group": 14},
+        {"encryption": "aes128", "integrity": "sha1", "dh_group": 5},
+        {"encryption": "3des", "integrity": "md5", "dh_group": 2},
+    ]
+    esp = [
+        {"encryption": "aes256", "integrity": "sha256", "pfs": 14},
+        {"encryption": "3des", "integrity": "sha1", "pfs": 14},
+    ]
+
+    def m(d):
+        t = d["tunnels"][0]
+        t["ike"].update(encryption="aes256", integrity="sha256", dh_group=14, version=version, proposals=ike)
+        t["ipsec"].update(encryption="aes256", integrity="sha256", pfs=14, proposals=esp)
+
+    site = site_with(m)
+    dev = parse_text(_render(site, "TomVPNConn", variant), "offers", VENDOR)
+    assert not [f.text() for f in dev.findings if f.severity != "info"]
+    (p,) = dev.tunnels
+    assert [(x.encryption, x.integrity, x.dh_group) for x in p.ike_proposals] == [
+        (o["encryption"], o["integrity"], o["dh_group"]) for o in ike
+    ]
+    assert [(x.encryption, x.integrity) for x in p.esp_proposals] == [(o["encryption"], o["integrity"]) for o in esp]
+    assert p.pfs == 14
+    data, _ = to_site_data(dev)
+    assert [x["encryption"] for x in data["tunnels"][0]["ike"]["proposals"]] == ["aes256", "aes128", "3des"]
+
+
+def test_more_than_six_offers_are_refused():
+    from vpnconf.findings import RenderError
+
+    offers = [{"encryption": "aes256", "integrity": "sha256", "dh_group": g} for g in (14, 5, 2, 1, 24, 14)]
+    offers.append({"encryption": "aes128", "integrity": "sha1", "dh_group": 14})
+
+    def m(d):
+        d["tunnels"][0]["ike"].update(encryption="aes256", integrity="sha256", dh_group=14, proposals=offers)
+
+    with pytest.raises(RenderError, match="up to six"):
+        _render(site_with(m), "TomVPNConn", "policy")

@@ -300,6 +300,14 @@ def _from_xml(text: str, dev: ParsedDevice) -> Node | None:
             stack.append((None, []))
             return
         word = attrs.get("name", tag) if tag == "entry" else tag
+        if tag == "entry" and word in parent.kids:
+            dev.note(
+                "AMBIGUOUS",
+                f"entry {word!r} appears twice in one list (lines {parent.kids[word].line} and {line}): "
+                "both are read into one",
+                line,
+                "warning",
+            )
         stack.append((parent.child(word, line), []))
 
     def end(tag: str) -> None:
@@ -370,18 +378,37 @@ def _from_braces(text: str, dev: ParsedDevice) -> Node:
     return root
 
 
-def _network(root: Node) -> tuple[Node | None, Node]:
-    """The ``network`` tree and the tree holding it (for zones)."""
+#: the words on the way from the root to a ``network`` tree: a firewall's
+#: ``config devices <entry> network``, the API's ``response result config ...``, and
+#: Panorama's ``... devices <entry> template <T> config devices <entry> network``
+_WAY = frozenset(["config", "devices", "response", "result", "template", "template-stack"])
+
+
+def _network(root: Node, dev: ParsedDevice) -> Node | None:
+    """The ``network`` tree that holds IKE or IPsec configuration (the first one;
+    several, as in a Panorama export with templates, are named)."""
     if "network" in root.kids:
-        return root.kids["network"], root
-    cfg = root.get("config") or root.get("response", "result", "config")
-    if cfg is None:
-        return None, root
-    for dev_entry in (cfg.get("devices") or Node(0)).kids.values():
-        net = dev_entry.get("network")
-        if net is not None:
-            return net, dev_entry
-    return None, root
+        return root.kids["network"]
+    found: list[tuple[str, Node]] = []
+    todo: list[tuple[Node, str, int, bool]] = [(root, "", 0, False)]
+    while todo:
+        node, path, depth, entries = todo.pop(0)
+        for word, kid in node.kids.items():
+            where = f"{path} {word}".strip()
+            if word == "network" and not entries and ("ike" in kid.kids or "tunnel" in kid.kids):
+                found.append((where, kid))
+            elif depth < 12 and (entries or word in _WAY):
+                # below devices/template/template-stack come entry names, then the way goes on
+                todo.append((kid, where, depth + 1, word in ("devices", "template", "template-stack")))
+    if len(found) > 1:
+        dev.note(
+            "AMBIGUOUS",
+            f"{len(found)} network trees with IKE/IPsec configuration ({', '.join(w for w, _ in found[:5])}): "
+            f"the first, {found[0][0]}, is read",
+            found[1][1].line,
+            "warning",
+        )
+    return found[0][1] if found else None
 
 
 # ---------------------------------------------------------------- vendor data
@@ -908,11 +935,11 @@ def parse(text: str, name: str) -> ParsedDevice:
         root = _from_xml(text, dev)
         if root is None:
             return dev
-    elif re.search(r"^[ \t]*(?:set|delete)[ \t]", text[:200_000], re.M):
+    elif re.search(r"^[ \t]*(?:[\w.-]+@[\w.()-]+[#>][ \t]*)?(?:set|delete)[ \t]", text[:200_000], re.M):
         root = _from_set(text, dev)
     else:
         root = _from_braces(text, dev)
-    net, _ = _network(root)
+    net = _network(root, dev)
     if net is None:
         return dev
     ike_profiles = {

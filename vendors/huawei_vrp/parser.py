@@ -33,21 +33,26 @@ Decisions
   ``defaults.ike_proposal``: aes256, sha256, 86400 s; DEFAULT finding); the DH
   group, on which they differ, stays unknown (MISSING).
 * Keys: ``pre-shared-key [cipher|simple] K``; a K framed as VRP ciphertext
-  (``%^%#...%^%#``, ``%$%$...%$%$``) is ``encrypted`` (KEY finding), any other
-  K is the key as typed (``cipher`` accepts plain text). Keys never reach a
-  finding's text.
+  (``%^%#...%^%#``, ``%$%$...%$%$``) is ``encrypted`` (KEY finding), a
+  placeholder (``<key>``, ``${KEY}``) is PLACEHOLDER and KEY, any other K is the
+  key as typed (``cipher`` accepts plain text). Keys never reach a finding's text.
 * Peer: ``remote-address A`` (route-based: the tunnel's ``destination`` first).
-  A repeated ``remote-address`` is AMBIGUOUS (the last is kept).
+  A second ``remote-address`` is a backup peer (BACKUP-PEER), as in Huawei's AR
+  example of one branch with two gateways.
 * Local address: the ``ip address`` of the interface holding the policy
   group (route-based: the tunnel's ``source``, an address or an interface),
   else the peer's ``local-address``.
 * Selectors: ``rule [N] permit ip [source A W|any] [destination A W|any]`` of
   the ACL named by ``security acl``; deny rules, other protocols, ports and
   non-contiguous wildcards are left out (UNSUPPORTED).
+* DPD: `dpd type periodic|on-demand` in the peer sets dpd_enabled; every `dpd ...` line is
+  kept in extra["dpd"] (the timers' meaning on AR is not in the sources: no timeout filled).
 * Findings: UNRESOLVED (a named object not defined), UNUSED (ike peers,
   proposals and ACLs no tunnel uses), INACTIVE (policy group on no
   interface, interface shut down), MISSING, DEFAULT, UNSUPPORTED, KEY,
-  AMBIGUOUS, SELECTORS, IGNORED (a VPN-block line not read).
+  PLACEHOLDER, BACKUP-PEER, AMBIGUOUS (several algorithms on one line, a tunnel
+  destination that differs from the peer's remote-address, several BGP peers),
+  SELECTORS, IGNORED (a VPN-block line not read), REINDENTED/ABBREVIATED.
 """
 
 from __future__ import annotations
@@ -667,6 +672,12 @@ class _Parser:
                 remote_type = lw[1]
             elif lw[0] == "remote-id" and len(w) >= 2:
                 remote_id = w[1]
+            elif lw[0] == "dpd" and len(lw) >= 2:
+                # `dpd type periodic|on-demand` turns DPD on; the timers' meaning is not in the
+                # sources: kept as written (extra["dpd"]), the model's timeout is not filled
+                t.extra.setdefault("dpd", []).append(" ".join(w[1:]))
+                if lw[1] == "type" and len(lw) >= 3 and lw[2] in ("periodic", "on-demand"):
+                    t.dpd_enabled = True
             else:
                 self.dev.note("IGNORED", f"ike peer {name}: {k.text!r} not read", k.line)
         if listed:

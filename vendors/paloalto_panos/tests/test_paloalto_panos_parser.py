@@ -193,3 +193,27 @@ def test_every_case_of_this_folder_names_its_rule_ids_from_the_vocabulary() -> N
         case = yaml.safe_load(p.read_text(encoding="utf-8"))
         for f in case.get("expect", {}).get("findings", []):
             assert f["rule"] in RULES, (p.name, f)
+
+
+def test_damaged_xml_and_hierarchical_text_never_raise() -> None:
+    """Cuts and pasted damage (conftest.paste_damage) over an XML and a hierarchical config:
+    findings, never INTERNAL."""
+    import random
+
+    from conftest import paste_damage
+
+    xml = (HERE / "cases" / "xml-running-config.yaml").read_text(encoding="utf-8")
+    xml_text = str(yaml.safe_load(xml)["input"])
+    hier = str(yaml.safe_load((HERE / "cases" / "hierarchical-unclosed.yaml").read_text(encoding="utf-8"))["input"])
+    rng = random.Random(7)
+    for text in (xml_text, hier):
+        for _ in range(150):
+            lines = text.splitlines()
+            for _ in range(rng.randrange(1, 4)):
+                got = paste_damage(lines, rng, rng.randrange(4), rng.randrange(len(lines)))
+                lines = got if got is not None else lines
+            damaged = "\n".join(lines)
+            cut = damaged[: rng.randrange(len(damaged) + 1)]
+            for sample in (damaged, cut):
+                dev = parse_text(sample, "damaged", VENDOR)
+                assert not [f.text() for f in dev.findings if f.rule == "INTERNAL"]

@@ -21,9 +21,16 @@ Decisions
   configured, the device's default proposal (DEFAULT). The key is the
   keychain's ``pre-shared-key address A M`` entry holding the peer (the longest
   mask wins).
+* Comware V7 IKEv2: the policy's ``ikev2-profile`` gives the keyring (the peer
+  entry whose address holds the peer), identities and lifetime; the proposals
+  are those of every ``ikev2 policy`` matching the local address (or any), one
+  per encryption x integrity x group combination, in order.
 * Comware V5: ``ike-peer`` gives key, peer, local address, mode, identities and
   proposals; ``proposal`` names ``ipsec proposal`` objects; ``pfs`` is in the
-  policy (V7 writes it in the transform set: both are read).
+  policy (V7 writes it in each transform set: both are read; transform sets
+  that differ in PFS are UNSUPPORTED, the first one's group is read). V5 IPsec
+  tunnel interfaces (``tunnel-protocol ipsec``, ``ipsec profile P``) are read
+  like V7's ``mode ipsec`` / ``tunnel protection ipsec profile P``.
 * The first ``remote-address`` is the peer; further ones are backup peers.
 * ``key cipher ...`` (the device's own encryption) is not the key: KEY warning.
 * IPsec SA lifetimes: the policy's/profile's ``sa duration``, else ``ipsec sa

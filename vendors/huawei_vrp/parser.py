@@ -151,6 +151,7 @@ class _Parser:
         self.route_policies: dict[str, _Obj] = {}
         # `ipsec authentication sha2 compatible enable` (AR) / `ipsec sha2 compatible enable` (USG)
         self.sha2_compatible = False
+        self._shut_noted: set[str] = set()  # interfaces already reported shut down
 
     # ------------------------------------------------------------ read
     def _add(self, table: dict[Any, _Obj], key: Any, n: Node) -> None:
@@ -367,7 +368,8 @@ class _Parser:
             )
         else:
             iface = self.interfaces[ifname]
-            if self._shut(iface):
+            if self._shut(iface) and ifname not in self._shut_noted:
+                self._shut_noted.add(ifname)
                 self.dev.note(
                     "INACTIVE", f"interface {ifname} holding policy group {group} is shut down", iface.line, "warning"
                 )

@@ -44,7 +44,7 @@ import base64
 import binascii
 import ipaddress
 import re
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ _TIME = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
 _TIME_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _BYTES = re.compile(r"^(\d{1,20})[ \t]*(|KiB|MiB|GiB|TiB|PiB|EiB)$")
 _BYTE_UNITS = {"": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40, "PiB": 1 << 50, "EiB": 1 << 60}
+_MAX_COMBINATIONS = 256  # offers read from one ike=/esp= list ('+' alternatives multiply)
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\$\{[^}]*\}|\{\{.*\}\}|%prompt)$")
 _HOST = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
@@ -93,6 +94,7 @@ def _bytes(value: str | None) -> int | None:
     return int(m.group(1)) * _BYTE_UNITS[m.group(2)] if m else None
 
 
+@lru_cache(maxsize=8192)
 def _ipv4(s: str) -> str | None:
     try:
         return str(ipaddress.IPv4Address(s))
@@ -100,6 +102,7 @@ def _ipv4(s: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=8192)
 def _net(s: str) -> str | None:
     try:
         return str(ipaddress.IPv4Network(s, strict=False))
@@ -252,6 +255,7 @@ class _Reader:
         self.g = ipsecconf.grammar(VENDOR)
         self.doc = ipsecconf.read(text, VENDOR)
         self.grammar, self.defaults = _data()
+        self._index: tuple[dict[str, list[Any]], dict[str, list[Any]], list[Any]] | None = None
 
     def note(self, rule: str, msg: str, line: int | None, sev: Severity = "info", path: str = "") -> None:
         self.dev.note(rule, msg, line, sev, path)
@@ -580,6 +584,15 @@ class _Reader:
                     )
             integs = [i.strip().lower() for i in words[1].split("+")] if len(words) > 1 and words[1] else []
             dhs = [d.strip().lower() for d in dh_part.split("+")] if dh_part.strip() else []
+            if len(encs) * max(len(integs), 1) * max(len(dhs), 1) + len(out) > _MAX_COMBINATIONS:
+                self.note(
+                    "UNSUPPORTED",
+                    f"{proto} proposals combine into more than {_MAX_COMBINATIONS} offers: the rest are not read",
+                    line,
+                    "error",
+                    path,
+                )
+                break
             for enc, integ, dh in product(encs, integs or [""], dhs or [""]):
                 p = Proposal(raw=raw)
                 p.encryption = self._alg(enc, enc_t, version)
@@ -879,6 +892,26 @@ class _Reader:
         t.selectors.extend(product(left, right))
 
     # ------------------------------------------------------------- secrets
+    def _secret_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]], list[Any]]:
+        """ipsec.secrets entries by index (each entry's keys computed once), the
+        single-index entries by index, and the entries every conn may match (no
+        index, or %any)."""
+        if self._index is None:
+            index: dict[str, list[Any]] = {}
+            single: dict[str, list[Any]] = {}
+            always: list[Any] = []
+            for n, e in enumerate(self.doc.secrets):
+                keys = [_id_key(i) for i in e.ids]
+                item = (n, e, keys)
+                if not keys or any(k in ("%any", "%any6") for k in keys):
+                    always.append(item)
+                for k in dict.fromkeys(keys):
+                    index.setdefault(k, []).append(item)
+                if len(set(keys)) == 1:
+                    single.setdefault(keys[0], []).append(item)
+            self._index = (index, single, always)
+        return self._index
+
     def _secret(self, t: ParsedTunnel, lid: str | None, rid: str | None, path: str) -> None:
         if t.auth == "certificate":
             t.psk_state = "certificate"
@@ -891,9 +924,21 @@ class _Reader:
             return
         mine = {_id_key(x) for x in (lid, t.local_address) if x}
         other = {_id_key(x) for x in (rid, t.peer_address) if x}
+        index, single, always = self._secret_index()
+        # an entry of several indices must hold one of ours (and the peer's or %any),
+        # one of a single index either: walk the shorter side's entries only
+        size_m = sum(len(index.get(k, ())) for k in mine)
+        size_o = sum(len(index.get(k, ())) for k in other)
+        walk, lone = (other, mine) if size_o <= size_m else (mine, other)
+        candidates = {n: (n, e, keys) for n, e, keys in always}
+        for k in walk:
+            for n, e, keys in index.get(k, ()):
+                candidates[n] = (n, e, keys)
+        for k in lone:
+            for n, e, keys in single.get(k, ()):
+                candidates[n] = (n, e, keys)
         best: list[tuple[int, Any]] = []
-        for s in secrets:
-            keys = [_id_key(i) for i in s.ids]
+        for _, s, keys in sorted(candidates.values(), key=lambda c: c[0]):
             if not keys:
                 score = 1
             else:

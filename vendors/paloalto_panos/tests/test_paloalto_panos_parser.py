@@ -217,3 +217,17 @@ def test_damaged_xml_and_hierarchical_text_never_raise() -> None:
             for sample in (damaged, cut):
                 dev = parse_text(sample, "damaged", VENDOR)
                 assert not [f.text() for f in dev.findings if f.rule == "INTERNAL"]
+
+
+def test_route_are_exists_from_10_2_and_writes_no_bgp() -> None:
+    static = require_site(ROOT / "samples" / "static-pair.yaml")
+    with pytest.raises(RenderError, match="has no variant route-are"):
+        render(static, static.tunnels[0].name, VENDOR, variant="route-are", software="10.1")
+    text = render(static, static.tunnels[0].name, VENDOR, variant="route-are", software="10.2")
+    assert "set network logical-router default vrf default routing-table ip static-route" in text
+    assert "virtual-router" not in text
+    (t,) = parse_text(text, "are", VENDOR).tunnels
+    assert t.routes == [str(n) for n in static.vpc.cidr_blocks]
+    bgp = require_site(ROOT / "samples" / "bgp-pair.yaml")
+    with pytest.raises(RenderError, match="BGP"):
+        render(bgp, bgp.tunnels[0].name, VENDOR, variant="route-are")

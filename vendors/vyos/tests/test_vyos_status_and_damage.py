@@ -66,7 +66,7 @@ def test_damaged_texts_never_fail_or_leak(name: str, text: str) -> None:
             if damaged is not None:
                 lines = damaged
             elif op == 4:  # a cut in the middle of a line (a truncated paste)
-                lines = lines[:i] + [lines[i][: rng.randrange(len(lines[i]) + 1)]]
+                lines = [*lines[:i], lines[i][: rng.randrange(len(lines[i]) + 1)]]
         dev = parse_text("\n".join(lines), name, VENDOR)
         assert not [f for f in dev.findings if f.rule == "INTERNAL"], (seed, [f.text() for f in dev.findings])
         for f in dev.findings:

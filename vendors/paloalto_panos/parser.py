@@ -193,6 +193,28 @@ _CONTAINER_NEXT = frozenset(
 )
 
 
+#: words followed by an object's name (a gateway named "local" is a name, not the leaf ``local``)
+_ENTRY_LISTS = frozenset(
+    [
+        "gateway",
+        "ike-crypto-profiles",
+        "ipsec-crypto-profiles",
+        "ipsec",
+        "proxy-id",
+        "static-route",
+        "units",
+        "peer-group",
+        "peer",
+        "redist-profile",
+        "redist-rules",
+        "rules",
+        "virtual-router",
+        "logical-router",
+        "vrf",
+    ]
+)
+
+
 def _insert(root: Node, words: list[str], line: int, depth: int = 0) -> str | None:
     """Add one command's words below ``root`` (``depth`` words deep);
     ``[ a b ]`` puts its items side by side. An error message, or None."""
@@ -203,7 +225,8 @@ def _insert(root: Node, words: list[str], line: int, depth: int = 0) -> str | No
         if w in (_OPEN, _CLOSE):
             return f"a list '{w[1:]}' where a keyword is expected: the rest of the line is not read"
         nxt = words[i + 1] if i + 1 < n else None
-        leaf = depth >= 2 and w in _LEAVES and nxt is not None and nxt not in _CONTAINER_NEXT
+        named = i > 0 and words[i - 1] in _ENTRY_LISTS  # an object's name, whatever word it is
+        leaf = depth >= 2 and not named and w in _LEAVES and nxt is not None and nxt not in _CONTAINER_NEXT
         if w == "protocol" and nxt not in ("any", "tcp", "udp", "number"):
             leaf = False
         if not leaf:

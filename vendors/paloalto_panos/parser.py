@@ -1000,7 +1000,8 @@ def parse(text: str, name: str) -> ParsedDevice:
             t.name = tname[4:]  # vpnconf's own names: TUN-<name> with GW-<name>
         if not gws:
             dev.note("MISSING", f"tunnel {tname}: no auto-key ike-gateway", tn.line, "error")
-        for i, gw_name in enumerate(gws):
+        primary_read = False
+        for gw_name in gws:
             gw = gateways.get(gw_name)
             used_gw.add(gw_name)
             if gw is None:
@@ -1011,7 +1012,8 @@ def parse(text: str, name: str) -> ParsedDevice:
                     "error",
                 )
                 continue
-            if i == 0 or (t.peer_address is None and not t.backup_peers):
+            if not primary_read:  # the first defined gateway; the others are backup peers
+                primary_read = True
                 prof_name = _gateway(t, gw_name, gw, dev)
                 prof = _profile("ike", prof_name, ike_profiles, t, dev, gw.line)
                 if prof is not None:

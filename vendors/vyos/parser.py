@@ -33,6 +33,29 @@ _QUIET_VERBS = frozenset(
     {"commit", "save", "configure", "exit", "run", "edit", "top", "up", "compare", "show", "load", "discard", "end"}
 )
 _DEFAULTS_CACHE: dict[str, Any] = {}
+# statements of `vpn ipsec` that hold nothing of a tunnel (interfaces IPsec runs on, logging,
+# daemon options) or that are read elsewhere
+_IPSEC_KNOWN = frozenset(
+    {
+        "authentication",
+        "esp-group",
+        "ike-group",
+        "site-to-site",
+        "profile",
+        "remote-access",
+        "interface",
+        "ipsec-interfaces",
+        "options",
+        "log",
+        "logging",
+        "auto-update",
+        "nat-traversal",
+        "nat-networks",
+        "disable-uniqreqids",
+        "charon",
+        "allow-access-to-local-interface",
+    }
+)
 
 
 class Node:
@@ -863,6 +886,17 @@ def parse(text: str, name: str) -> ParsedDevice:
             f"release {release} is older than the catalogued releases (1.3+): read with the 1.3 syntax and defaults",
         )
     ctx = _Ctx(dev=dev, root=root, legacy=legacy, release=release)
+    for k, child in ipsec.children.items():
+        if k in ("include-ipsec-conf", "include-ipsec-secrets"):  # 1.3: files outside the config
+            dev.note(
+                "INCLUDE",
+                f"vpn ipsec {k} {next(iter(child.children), '')}: a file outside this config, not followed "
+                "(its connections and keys are not read)",
+                child.line,
+                "warning",
+            )
+        elif k not in _IPSEC_KNOWN:
+            dev.note("IGNORED", f"vpn ipsec {k} is not read", child.line)
     routes = _static_routes(ctx)
     peers = ipsec.get("site-to-site", "peer")
     for pname, pnode in peers.children.items() if peers is not None else []:

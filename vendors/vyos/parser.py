@@ -626,8 +626,16 @@ def _peer(ctx: _Ctx, pname: str, pnode: Node, routes: dict[str, list[str]]) -> P
     remotes = [v for v, _ in _values(pnode, "remote-address")]
     if remotes:
         addrs = [r for r in remotes if ipv4(r) is not None]
-        if len(addrs) < len(remotes):
-            dev.note("UNSUPPORTED", f"peer {pname}: remote-address {', '.join(remotes)} (not all IPv4)", pnode.line)
+        if "any" in remotes:
+            dev.note("MISSING", f"peer {pname}: remote-address any (it answers any address)", pnode.line, "warning")
+        others = [r for r in remotes if r != "any" and ipv4(r) is None]
+        if others:
+            dev.note(
+                "UNSUPPORTED",
+                f"peer {pname}: remote-address {', '.join(others)} is not an IPv4 address (IPv6 or a DNS name)",
+                pnode.line,
+                "warning",
+            )
         if addrs:
             t.peer_address, t.backup_peers = addrs[0], addrs[1:]
             for b in t.backup_peers:
@@ -638,6 +646,13 @@ def _peer(ctx: _Ctx, pname: str, pnode: Node, routes: dict[str, list[str]]) -> P
         t.peer_address = ipv4(pname)
     elif pname.startswith("@"):
         dev.note("MISSING", f"peer {pname} is a remote ID with no address (responder only)", pnode.line, "warning")
+    elif ":" in pname or "." in pname:  # 1.3 keys peers by address or DNS name (1.4 names have no '.')
+        dev.note(
+            "UNSUPPORTED",
+            f"peer {pname} is an IPv6 address or a DNS name: the model needs the peer's IPv4 address",
+            pnode.line,
+            "warning",
+        )
     else:
         dev.note("MISSING", f"peer {pname}: no remote-address", pnode.line, "error")
     local, lline = _value(ctx, pnode, "local-address")

@@ -69,6 +69,8 @@ LEGACY_PROFILE_KEYS = (
 TUNNEL_IFACES = ("/interface gre", "/interface ipip", "/interface eoip")
 _VAR = re.compile(r"\$(?:\"([^\"]*)\"|([A-Za-z_][A-Za-z0-9_]*))")
 _WORD = re.compile(r"[a-z][a-z0-9-]*")
+#: a console prompt, with the menu it is in: ``[admin@MikroTik] /ip ipsec> `` (``>>``: hotlock)
+_PROMPT = re.compile(r"\[[^\]\s@]+@[^\]]+\]\s*(/[a-z0-9/ -]*?)?\s*(?:<SAFE>|>>?)\s*")
 _DUR = re.compile(r"(\d+)(ms|w|d|h|m|s)")
 _HMS = re.compile(r"(?:(\d+)d)?(\d+):(\d{1,2}):(\d{1,2})")
 _ESCAPES = {
@@ -356,6 +358,13 @@ class _Reader:
         if m:
             self.release = m.group(1)
         for line_no, line in logical_lines(self.text):
+            m = _PROMPT.match(line)
+            if m:  # a console session pasted with its prompts: [admin@MikroTik] /ip ipsec peer> add ...
+                if m.group(1):
+                    self.menu = "/" + " ".join(self.expand_path(m.group(1).replace("/", " ").split(), line_no))
+                line = line[m.end() :]
+                if not line.strip():
+                    continue
             stmts, open_q = split_statements(line)
             if open_q:
                 self.note(
@@ -376,6 +385,10 @@ class _Reader:
             self.script(tokens, line)
             return
         i = 0
+        while first == ".." and len(tokens) > 1 and self.menu:  # up one menu level: `.. policy add ...`
+            self.menu = self.menu.rsplit(" ", 1)[0] if " " in self.menu else "/"
+            tokens = tokens[1:]
+            first = tokens[0]
         if first.startswith("/"):
             path: list[str] = []
             while i < len(tokens):

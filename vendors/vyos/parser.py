@@ -584,6 +584,19 @@ def _bgp(ctx: _Ctx, t: ParsedTunnel, vti_net: ipaddress.IPv4Interface | None, ro
     local_ip = None
     if vti_net is not None and ipaddress.IPv4Address(addr) in vti_net.network:
         local_ip = str(vti_net.ip)
+    rmaps = {
+        d: v
+        for d in ("export", "import")
+        if (v := _value(ctx, nnode.get("address-family", "ipv4-unicast", "route-map"), d)[0])
+    }
+    if rmaps:
+        t.extra["bgp_route_maps"] = rmaps
+        ctx.dev.note(
+            "NOT-CARRIED",
+            f"BGP neighbor {addr}: route-map {', '.join(f'{d} {n}' for d, n in rmaps.items())} (preferences of a "
+            "redundant pair) is not carried: the site's pairs are not built from a device config",
+            nnode.line,
+        )
     if ras is not None and small_int(ras) is None:
         ctx.dev.note("UNSUPPORTED", f"BGP neighbor {addr}: remote-as {ras} is not a number", nnode.line)
     t.bgp = ParsedBgp(

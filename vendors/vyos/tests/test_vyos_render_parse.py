@@ -164,3 +164,29 @@ def test_corpus_case_files_name_every_tunnel() -> None:
         raw = src.read_text(encoding="utf-8")
         peers = set(re.findall(r"site-to-site peer (\S+) ", raw)) | set(re.findall(r"^\s+peer (\S+) \{", raw, re.M))
         assert len(doc["expect"]["tunnels"]) == len(peers), case.name
+
+
+@pytest.mark.parametrize("release", ["1.3", "1.4"])
+def test_backup_bgp_tunnel_prepends_and_lowers_local_preference(release: str) -> None:
+    """The backup tunnel of an active-standby BGP pair: an export route-map prepends the
+    device's AS twice, an import route-map sets local-preference 50; read back, the session is
+    the same and the route-maps are a NOT-CARRIED info (the site's pairs are not rebuilt)."""
+    from vpnconf.io import site_from_data
+
+    data = yaml.safe_load((SAMPLES / "bgp-pair.yaml").read_text(encoding="utf-8"))
+    data["pairs"][0]["mode"] = "active-standby"
+    data["tunnels"][1].setdefault("bgp", {})["advertise"] = ["10.1.0.0/16"]
+    site, findings = site_from_data(data, "pair.yaml")
+    assert site is not None, [f.text() for f in findings]
+    backup = site.tunnels[1]
+    back, dev, text = _back(site, backup.name, "route", release)
+    asn = dev.tunnels[0].bgp.local_asn  # type: ignore[union-attr]
+    prepend = "set as-path-prepend" if release == "1.3" else "set as-path prepend"
+    assert f"set policy route-map VPN-OUT-{backup.name} rule 10 {prepend} '{asn} {asn}'" in text
+    assert f"set policy route-map VPN-IN-{backup.name} rule 10 set local-preference '50'" in text
+    (t,) = dev.tunnels
+    assert t.extra["bgp_route_maps"] == {"export": f"VPN-OUT-{backup.name}", "import": f"VPN-IN-{backup.name}"}
+    assert t.bgp is not None and t.bgp.advertise == ["10.1.0.0/16"]
+    assert any(f.rule == "NOT-CARRIED" and "route-map export" in f.message for f in dev.findings)
+    assert back.bgp is not None and backup.bgp is not None
+    assert back.bgp.model_dump() == backup.bgp.model_dump()

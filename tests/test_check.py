@@ -89,11 +89,48 @@ def test_a_vendor_that_accepts_a_pfs_offer_without_pfs():
     assert "PEER-PFS" in rules(fs, "warning") and establishes(fs) == (True, True)
 
 
-def test_ikev1_selectors_narrower_initiator_works_wider_fails():
+def test_ikev1_selectors_narrower_initiator_works_wider_depends_on_the_responder(monkeypatch):
     a, b = ends(lambda t: t["spd"][0].update(peers=["10.0.0.0/16"]))  # the cloud's IDC range is wider
     assert establishes(check_peer(a, b, initiator="a")) == (True, True)
-    assert establishes(check_peer(a, b, initiator="b")) == (True, False)
+    # the wider end initiates: a responder that narrows (the lab's daemon, seen in the
+    # differential) answers with its own selectors; one that does not fails the CHILD SA
+    fs = check_peer(a, b, initiator="b", a_vendor=vendor_with("ikev1_responder_narrows_wider_ts"))
+    assert establishes(fs) == (True, True)
+    assert any("narrows them to its own" in x.message for x in fs if x.rule == "PEER-SELECTORS")
+    undocumented = vendor_with("ikev1_responder_narrows_wider_ts", None)
+    fs = check_peer(a, b, initiator="b", a_vendor=undocumented)
+    assert any("cannot tell whether" in x.message for x in fs if x.rule == "PEER-SELECTORS")
+    from vpnconf import compat
+
+    real = compat.behaviour
+    monkeypatch.setattr(
+        compat, "behaviour", lambda v: {**real(v), "ikev1_responder_narrows_wider_ts": False} if v == "x" else real(v)
+    )
+    assert establishes(check_peer(a, b, initiator="b", a_vendor="x")) == (True, False)
     assert "PEER-SELECTORS" in rules(check_peer(a, b), "warning")
+
+
+def test_ikev1_aggressive_mode_lists_mixing_dh_groups():
+    """Aggressive mode sends the KE for the initiator's first group; the responder
+    picks by its own order (the lab: "invalid DH public value size")."""
+    props = [
+        {"encryption": "aes128", "integrity": "sha1", "dh_group": 14},
+        {"encryption": "aes256", "integrity": "sha256", "dh_group": 19},
+    ]
+
+    def aggr(order):
+        def m(t):
+            t["ike"] = {k: v for k, v in t["ike"].items() if k not in ("encryption", "integrity", "dh_group")}
+            t["ike"].update(version=1, mode="aggressive", proposals=order)
+
+        return m
+
+    a, b = ends(aggr(props), aggr(list(reversed(props))))
+    fs = check_peer(a, b, initiator="a")
+    assert establishes(fs) == (False, False)
+    assert any("aggressive mode" in x.message for x in fs if x.rule == "PEER-IKE-PROPOSAL")
+    a, b = ends(aggr(props), aggr(props))  # the same order: the responder picks the KE's group
+    assert establishes(check_peer(a, b, initiator="a")) == (True, True)
 
 
 def test_ikev2_selectors_narrow():
@@ -246,3 +283,27 @@ def test_a_proposal_list_meets_one_proposal():
     none = _pair_site(lambda d: d["tunnels"][0]["ike"].update(dh_group=19))
     fs = check_peer(idc_end(site, site.tunnels[0]), cloud_end(none, none.tunnels[0]))
     assert "PEER-IKE-PROPOSAL" in rules(fs, "error")
+
+
+def test_ikev1_quick_mode_offers_only_the_first_pfs_group():
+    """One KE payload in quick mode: the initiator offers only its ESP proposals
+    with its first proposal's PFS group (the lab: "received proposals" lists
+    only those)."""
+    md5_14 = {"encryption": "aes256", "integrity": "md5", "pfs": 14}
+    sha1_5 = {"encryption": "aes256", "integrity": "sha1", "pfs": 5}
+
+    def esp(order):
+        def m(t):
+            t["ipsec"] = {k: v for k, v in t["ipsec"].items() if k not in ("encryption", "integrity", "pfs")}
+            t["ipsec"]["proposals"] = order
+
+        return m
+
+    a, b = ends(esp([sha1_5, md5_14]), esp([md5_14, sha1_5]))  # IDC offers md5/14 first
+    assert establishes(check_peer(a, b, initiator="a")) == (True, True)
+    a, b = ends(esp([sha1_5]), esp([md5_14, sha1_5]))  # the cloud has only the group-5 proposal
+    fs = check_peer(a, b, initiator="a")
+    assert establishes(fs) == (True, False)
+    assert any("one KE payload" in x.message for x in fs if x.rule == "PEER-PFS")
+    # when the cloud initiates, it offers sha1/5 first, which the IDC has: works
+    assert establishes(check_peer(a, b, initiator="b")) == (True, True)

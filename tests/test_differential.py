@@ -11,7 +11,7 @@ from conftest import require_lab
 from vpnconf.differential import random_pair, run_pair
 
 pytestmark = pytest.mark.lab
-SEED, PAIRS = 20261126, 48
+SEED, PAIRS = 20261126, 60
 
 
 def test_check_agrees_with_the_lab():
@@ -22,9 +22,14 @@ def test_check_agrees_with_the_lab():
     for i in range(PAIRS):
         idc, cloud, diff = random_pair(rng)
         kinds.update(diff)
+        kinds.update(f"{k}={v}" for k, v in diff.items() if k in ("proposals", "routing"))
         r = run_pair(idc, cloud)
         if r["predicted"] != r["lab"]:
             disagreements.append((i, diff, r))
     assert disagreements == []
-    # the run covered failing and passing pairs of several kinds
-    assert len(kinds) >= 8
+    # the run covered failing and passing pairs of several kinds, the new ones included:
+    # proposal lists (reordered, overlapping, disjoint), route-based (static, BGP, BGP with
+    # mismatched ASN or inside addresses, route-based against policy-based)
+    assert len(kinds) >= 10
+    assert {"proposals", "routing"} <= kinds
+    assert {"routing=bgp", "routing=static", "proposals=overlap", "proposals=disjoint"} <= kinds, kinds

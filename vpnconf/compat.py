@@ -15,8 +15,10 @@ in tests (tests/test_check.py); every vendor declares each behaviour in the
 - PFS, IKEv2: the first CHILD_SA is keyed from the IKE SA, so a PFS mismatch
   only fails at the first rekey: a warning, not an error.
 - Traffic selectors: IKEv1 wants the mirror per pair, but a strongSwan
-  responder also accepts a proposal contained in its own selectors (seen in
-  the lab), so a narrower initiator works and a wider one fails; IKEv2 lets
+  responder also accepts a proposal contained in its own selectors and
+  narrows a wider one to its own (both seen in the lab:
+  ``ikev1_responder_accepts_narrower_ts``, ``ikev1_responder_narrows_wider_ts``);
+  other vendors declare what their documentation says; IKEv2 lets
   the responder narrow, so partial overlap is a warning and only disjoint
   selectors fail. ``initiator`` ("a" or "b") says which end starts; unknown,
   the narrower-side case is a warning.
@@ -63,6 +65,8 @@ BEHAVIOURS: dict[str, str] = {
     "accepts_pfs_offer": "IKEv1: with no PFS configured, it accepts a quick-mode offer that carries a DH group",
     "ikev1_rejects_longer_lifetime": "IKEv1 responder: it rejects an ISAKMP proposal with a longer lifetime than its own",
     "ikev1_responder_accepts_narrower_ts": "IKEv1 responder: it accepts quick-mode selectors contained in its own",
+    "ikev1_responder_narrows_wider_ts": "IKEv1 responder: it answers quick-mode selectors wider than its own with "
+    "its own (narrowing)",
 }
 
 
@@ -132,12 +136,20 @@ def cloud_end(site: Site, t: Tunnel) -> ParsedTunnel:
         bgp=bgp,
     )
     end.extra["networks"] = [str(n) for n in site.vpc.cidr_blocks]
+    # each ESP proposal's own PFS group (a list may mix them)
+    end.extra["esp_pfs"] = [None if p.pfs is None else int(p.pfs) for p in t.ipsec.offers()]
     return end
 
 
 def idc_end(site: Site, t: Tunnel) -> ParsedTunnel:
     """The customer gateway's end of a site tunnel, as vpnconf renders it."""
     c = cloud_end(site, t)
+    end = _idc_view(c, t)
+    end.extra["esp_pfs"] = list(c.extra["esp_pfs"])
+    return end
+
+
+def _idc_view(c: ParsedTunnel, t: Tunnel) -> ParsedTunnel:
     return ParsedTunnel(
         name=t.name,
         variant="idc",
@@ -415,6 +427,8 @@ def check_peer(
             "make one IKE proposal (encryption, integrity, DH group) identical on both ends",
             "ike",
         )
+    elif ver == 1 and a.mode == "aggressive" == b.mode:
+        _aggressive_groups(a, b, a_name, b_name, a_vendor, b_vendor, initiator, f)
     for sender, receiver, sname, rname in ((a, b, a_name, b_name), (b, a, b_name, a_name)):
         if sender.local_id and receiver.peer_id and not _same_id(sender.local_id, receiver.peer_id):
             f(
@@ -468,7 +482,9 @@ def check_peer(
             "make one ESP transform (encryption, integrity) identical on both ends",
             "child",
         )
-    if a.pfs != b.pfs:
+    if ver == 1 and (len(set(_esp_pfs(a))) > 1 or len(set(_esp_pfs(b))) > 1):
+        _pfs_lists(a, b, a_name, b_name, initiator, f)
+    elif a.pfs != b.pfs:
         pa, pb = a.pfs or "none", b.pfs or "none"
         if ver == 2:
             f(
@@ -563,15 +579,43 @@ def check_peer(
                         "rekey",
                     )
                 else:
-                    f(
-                        "PEER-SELECTORS",
-                        "error",
-                        "traffic selectors are not mirrored and the wider end initiates (INVALID_ID_INFORMATION)",
-                        missing,
-                        extra,
-                        "mirror each selector pair exactly on both ends",
-                        "child",
+                    # the wider end initiates: the narrower end, responding, must narrow
+                    narrows = behaviour(a_vendor if narrower == "a" else b_vendor).get(
+                        "ikev1_responder_narrows_wider_ts"
                     )
+                    if narrows:
+                        f(
+                            "PEER-SELECTORS",
+                            "warning",
+                            f"traffic selectors are not mirrored: the wider end initiates and {who}, responding, "
+                            "narrows them to its own",
+                            missing,
+                            extra,
+                            "mirror each selector pair exactly on both ends",
+                            "rekey",
+                        )
+                    elif narrows is None:
+                        f(
+                            "PEER-SELECTORS",
+                            "warning",
+                            f"traffic selectors are not mirrored and the wider end initiates: cannot tell whether "
+                            f"{who}, responding, narrows them (its vendor's behaviour is not documented); "
+                            "if not, INVALID_ID_INFORMATION",
+                            missing,
+                            extra,
+                            "mirror each selector pair exactly on both ends",
+                            "child",
+                        )
+                    else:
+                        f(
+                            "PEER-SELECTORS",
+                            "error",
+                            "traffic selectors are not mirrored and the wider end initiates (INVALID_ID_INFORMATION)",
+                            missing,
+                            extra,
+                            "mirror each selector pair exactly on both ends",
+                            "child",
+                        )
             else:
                 f(
                     "PEER-SELECTORS",
@@ -646,6 +690,105 @@ def check_peer(
         )
     del ike_failed
     return out
+
+
+def _aggressive_groups(
+    a: ParsedTunnel,
+    b: ParsedTunnel,
+    a_name: str,
+    b_name: str,
+    a_vendor: str | None,
+    b_vendor: str | None,
+    initiator: str | None,
+    f: Any,
+) -> None:
+    """IKEv1 aggressive mode sends the KE payload with the proposals, for the
+    initiator's first DH group; the responder picks by its own order (seen in
+    the lab: strongSwan "invalid DH public value size" when its pick has
+    another group), so a list mixing groups can fail though a proposal matches."""
+    from .catalog import lab_vendor
+
+    def pick(i: ParsedTunnel, r: ParsedTunnel) -> Proposal | None:
+        mine = {(p.encryption, p.integrity, p.dh_group) for p in i.ike_proposals}
+        return next((q for q in r.ike_proposals if (q.encryption, q.integrity, q.dh_group) in mine), None)
+
+    for k, i, r, iname, rname, rvendor in (
+        ("a", a, b, a_name, b_name, b_vendor),
+        ("b", b, a, b_name, a_name, a_vendor),
+    ):
+        if initiator not in (None, k) or len({p.dh_group for p in i.ike_proposals}) < 2:
+            continue
+        chosen, ke = pick(i, r), i.ike_proposals[0].dh_group
+        if chosen is None or chosen.dh_group == ke:
+            continue
+        known = rvendor is None or rvendor == lab_vendor().id
+        f(
+            "PEER-IKE-PROPOSAL",
+            "error" if known and initiator is not None else "warning",
+            f"IKEv1 aggressive mode: {iname} sends its KE for DH {ke} (its first proposal) but {rname}, "
+            f"responding, {'picks' if known else 'may pick'} {_prop_text(chosen)} by its own order: the exchange "
+            "fails (INVALID_KE_PAYLOAD or a bad KE value)",
+            [_prop_text(p) or p.raw for p in a.ike_proposals],
+            [_prop_text(p) or p.raw for p in b.ike_proposals],
+            f"put the proposal both ends prefer first on {rname}, or use one DH group in {iname}'s list",
+            "ike",
+        )
+
+
+def _esp_pfs(t: ParsedTunnel) -> list[int | None]:
+    """The PFS group of each ESP proposal: its own where the end gives one per
+    proposal, else the tunnel's."""
+    own = t.extra.get("esp_pfs")
+    if isinstance(own, list) and len(own) == len(t.esp_proposals):
+        return list(own)
+    return [t.pfs] * len(t.esp_proposals)
+
+
+def _pfs_lists(a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, initiator: str | None, f: Any) -> None:
+    """IKEv1 quick mode with ESP proposals of different PFS groups: one KE
+    payload, so the initiator offers only its proposals with its first
+    proposal's group; the responder takes one of those with the same
+    transform and group (strongSwan: "no acceptable KEY_EXCHANGE_METHOD" for
+    the others)."""
+
+    def works(i: ParsedTunnel, r: ParsedTunnel) -> bool:
+        gi, gr = _esp_pfs(i), _esp_pfs(r)
+        if not gi:
+            return False
+        offered = [(p, g) for p, g in zip(i.esp_proposals, gi, strict=True) if g == gi[0]]
+        return any(
+            (p.encryption, p.integrity, g) == (q.encryption, q.integrity, h)
+            for p, g in offered
+            for q, h in zip(r.esp_proposals, gr, strict=True)
+        )
+
+    ends = {"a": (a, b, a_name, b_name), "b": (b, a, b_name, a_name)}
+    results = {k: works(i, r) for k, (i, r, _, _) in ends.items() if initiator in (None, k)}
+    if all(results.values()):
+        return
+    first = ", ".join(f"{n} offers PFS {_esp_pfs(i)[0] or 'none'}" for k, (i, _, n, _) in ends.items() if k in results)
+    if not any(results.values()):
+        f(
+            "PEER-PFS",
+            "error",
+            f"IKEv1 quick mode carries one KE payload: the initiator offers only its ESP proposals with its first "
+            f"proposal's PFS group ({first}) and the responder has none of them with that group (NO_PROPOSAL_CHOSEN)",
+            [g or "none" for g in _esp_pfs(a)],
+            [g or "none" for g in _esp_pfs(b)],
+            "put an ESP proposal with the same transform and PFS group first on the initiator",
+            "child",
+        )
+        return
+    good = [ends[k][2] for k, ok in results.items() if ok]
+    f(
+        "PEER-PFS",
+        "warning",
+        f"IKEv1 quick mode: the ESP proposals agree only when {good[0]} initiates ({first}; one KE payload)",
+        [g or "none" for g in _esp_pfs(a)],
+        [g or "none" for g in _esp_pfs(b)],
+        "put an ESP proposal with the same transform and PFS group first on both ends",
+        "child",
+    )
 
 
 def _routing(a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, f: Any) -> None:

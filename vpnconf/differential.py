@@ -89,7 +89,69 @@ def random_pair(rng: random.Random) -> tuple[dict[str, Any], dict[str, Any], dic
     )
     maybe("selectors", 0.12, lambda: _selectors(ci, rng))
     maybe("lifetime", 0.2, lambda: ci["ike"].update(lifetime_seconds=7200) or 7200)
+    # the kinds check claims beyond one proposal per phase and a policy-based tunnel
+    if rng.random() < 0.3:
+        diff["proposals"] = _proposal_lists(idc["tunnels"][0], ci, rng)
+    if rng.random() < 0.3:
+        diff["routing"] = _routing(idc, cloud, rng)
     return idc, cloud, diff
+
+
+def _proposal_lists(it: dict[str, Any], ct: dict[str, Any], rng: random.Random) -> str:
+    """Both ends offer lists (1-3 proposals per phase): the same in another
+    order, overlapping in one, or disjoint; the single fields are the first."""
+    kind = rng.choice(["reordered", "overlap", "disjoint"])
+    for phase, make in (("ike", _ike_prop), ("ipsec", _esp_prop)):
+        pool = list(dict.fromkeys(tuple(sorted(make(rng).items())) for _ in range(12)))
+        rng.shuffle(pool)
+        a = [dict(p) for p in pool[: rng.randint(1, 3)]]
+        rest = [dict(p) for p in pool[len(a) :]]
+        if kind == "reordered":
+            b = list(reversed(a))
+        elif kind == "overlap":
+            b = [*rest[: rng.randint(0, 2)], rng.choice(a)]
+            rng.shuffle(b)
+        else:
+            b = rest[: rng.randint(1, 3)]
+        for t, props in ((it, a), (ct, b)):
+            t[phase] = {k: v for k, v in t[phase].items() if k not in props[0]} | {"proposals": props}
+    return kind
+
+
+def _ike_prop(rng: random.Random) -> dict[str, Any]:
+    return {"encryption": rng.choice(ENC), "integrity": rng.choice(INTEG), "dh_group": rng.choice(DH)}
+
+
+def _esp_prop(rng: random.Random) -> dict[str, Any]:
+    return {"encryption": rng.choice(ENC), "integrity": rng.choice(INTEG), "pfs": rng.choice(PFS)}
+
+
+BGP = {"tunnel_cidr": "169.254.30.0/30", "local_ip": "169.254.30.1", "peer_ip": "169.254.30.2"}
+
+
+def _routing(idc: dict[str, Any], cloud: dict[str, Any], rng: random.Random) -> str:
+    """Route-based at both ends (static routes, or BGP with ASNs and inside
+    addresses that match or not), or route-based at the IDC only."""
+    kind = rng.choice(["static", "bgp", "bgp", "bgp-asn", "bgp-inside", "route-vs-policy"])
+    for d in (idc, cloud):
+        t = d["tunnels"][0]
+        if kind == "route-vs-policy" and d is cloud:
+            continue  # the cloud stays policy-based with its SPD
+        t["spd"] = []
+        if kind == "static" or kind == "route-vs-policy":
+            t["route_type"] = "static"
+            t["routes"] = [{"destination": "10.0.1.0/24"}]
+        else:
+            t["route_type"] = "bgp"
+            t["bgp"] = dict(BGP, advertise=["10.0.1.0/24"])
+            d["vpn_gateways"][0]["bgp_asn"] = 64551
+            d["customer_gateways"][0]["bgp_asn"] = 65010
+    ct = cloud["tunnels"][0]
+    if kind == "bgp-asn":
+        cloud["vpn_gateways"][0]["bgp_asn"] = 64552  # the IDC expects 64551
+    if kind == "bgp-inside":
+        ct["bgp"].update(tunnel_cidr="169.254.31.0/30", local_ip="169.254.31.1", peer_ip="169.254.31.2")
+    return kind
 
 
 def _flip_version(t: dict[str, Any]) -> int:
@@ -126,14 +188,35 @@ def run_pair(idc: dict[str, Any], cloud: dict[str, Any]) -> dict[str, Any]:
         initiator="a",
     )
     ike, child = establishes(pred)
-    rep = verify(si, ti.name, cloud=tc, timeout=8)
+    # BGP (both ends run it): established unless check finds a routing error
+    bgp = None
+    if ti.bgp is not None and tc.bgp is not None:
+        bgp = child and not any(f.severity == "error" and f.extra.get("stage") == "routing" for f in pred)
+    rep = verify(si, ti.name, cloud=tc, timeout=8, cloud_site=sc)
     real_child = bool(rep["children"]) and all(c["established"] for c in rep["children"])
+    real_bgp = None if bgp is None else bool(rep["bgp"] and rep["bgp"]["established"] and _all_up(rep["bgp"]))
     return {
-        "predicted": (ike, child),
-        "lab": (bool(rep["ike_established"]), real_child),
+        "predicted": (ike, child, bgp),
+        "lab": (bool(rep["ike_established"]), real_child, real_bgp),
         "reason": rep["reason"],
         "findings": [f.rule for f in pred if f.severity == "error"],
     }
+
+
+def per_kind(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Agreement per kind of difference (a pair counts for each of its kinds;
+    "same" is a pair without any): kind -> (pairs, agreeing)."""
+    out: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        kinds = [f"{k}={v}" if k in ("proposals", "routing") else k for k, v in r["diff"].items()] or ["same"]
+        for k in kinds:
+            n, ok = out.get(k, (0, 0))
+            out[k] = (n + 1, ok + int(r["agree"]))
+    return out
+
+
+def _all_up(bgp: dict[str, Any]) -> bool:
+    return all(st and all(v == "Established" for v in st.values()) for st in bgp["established"].values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
     print(f"differential: seed {a.seed}, {a.pairs} pairs, agreement {agree}/{a.pairs} = {agree / a.pairs:.1%}")
+    for kind, (n, ok) in sorted(per_kind(rows).items()):
+        print(f"  {kind:<28} {ok}/{n}")
     if a.report:
         a.report.write_text(json.dumps(rows, indent=1, default=str))
     return 0 if agree == a.pairs else 1

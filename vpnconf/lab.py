@@ -31,7 +31,9 @@ def _host(cidr: str) -> str:
     return f"{first}/{n.prefixlen}"
 
 
-def lab_configs(site: Site, t: Tunnel, cloud: Tunnel | None = None) -> tuple[str, str, dict[str, Any]]:
+def lab_configs(
+    site: Site, t: Tunnel, cloud: Tunnel | None = None, cloud_site: Site | None = None
+) -> tuple[str, str, dict[str, Any]]:
     """(idc swanctl.conf, cloud swanctl.conf, idc context) for the lab.
 
     ``cloud`` is the tunnel as the cloud has it, when it differs from what the
@@ -43,7 +45,9 @@ def lab_configs(site: Site, t: Tunnel, cloud: Tunnel | None = None) -> tuple[str
     tpl = template(v.id, var.files[spec["file"]])
     lab = {"local_addrs": IDC_OUTER, "remote_addrs": CLOUD_OUTER, "start": "none"}
     idc_ctx = build_context(site, t, v, sw, spec["variant"], lab)
-    cloud_ctx = dict(idc_ctx) if cloud is None else build_context(site, cloud, v, sw, spec["variant"], lab)
+    cloud_ctx = (
+        dict(idc_ctx) if cloud is None else build_context(cloud_site or site, cloud, v, sw, spec["variant"], lab)
+    )
     cloud_ctx.update(
         local=cloud_ctx["remote"],
         remote=cloud_ctx["local"],
@@ -94,7 +98,11 @@ def _cloud_bird(bgp: dict[str, Any], vpc_nets: list[Any], router_id: str) -> str
 
 
 def route_ends(
-    site: Site, t: Tunnel, cloud: Tunnel | None = None, cloud_outer: str = CLOUD_OUTER
+    site: Site,
+    t: Tunnel,
+    cloud: Tunnel | None = None,
+    cloud_outer: str = CLOUD_OUTER,
+    cloud_site: Site | None = None,
 ) -> tuple[LabEnd, LabEnd, dict[str, Any]]:
     """The two ends of a route-based tunnel: the lab vendor's route variant
     (swanctl.conf as rendered, xfrm.sh's addresses and routes on ipsec0, its
@@ -115,7 +123,7 @@ def route_ends(
         )
     if not ctx["local_nets"]:
         raise VpnconfError(f"tunnel {t.name}: no IDC range (no routes, no SPD): the lab has no IDC address")
-    cctx = dict(ctx) if cloud is None else build_context(site, cloud, v, sw, vname, lab)
+    cctx = dict(ctx) if cloud is None else build_context(cloud_site or site, cloud, v, sw, vname, lab)
     cctx.update(
         local=cctx["remote"],
         remote=cctx["local"],
@@ -173,9 +181,11 @@ def verify(
     keep: bool = False,
     cloud: Tunnel | None = None,
     idc: Tunnel | None = None,
+    cloud_site: Site | None = None,
 ) -> dict[str, Any]:
     """Run the lab for one tunnel; a JSON-ready report. ``idc`` replaces the
-    IDC end's parameters (a parsed device config), ``cloud`` the cloud's."""
+    IDC end's parameters (a parsed device config), ``cloud`` the cloud's
+    (with its gateways from ``cloud_site`` when the two sites differ there)."""
     why = preflight()
     if why is not None:
         raise VpnconfError(f"lab unavailable: {why}")
@@ -187,11 +197,11 @@ def verify(
         cloud = cloud or t
         t = idc
     if t.route_based:
-        idc_lab, cloud_end, ctx = route_ends(site, t, cloud)
+        idc_lab, cloud_end, ctx = route_ends(site, t, cloud, cloud_site=cloud_site)
         # one child: any/any, or the SPD's pairs when narrowed
         pairs = ctx["pairs"] or [Pair(1, 10, ctx["local_nets"][0], ctx["remote_nets"][0])]
     else:
-        idc_conf, cloud_conf, ctx = lab_configs(site, t, cloud)
+        idc_conf, cloud_conf, ctx = lab_configs(site, t, cloud, cloud_site)
         pairs = ctx["pairs"]
         idc_lab = LabEnd("idc", IDC_OUTER, idc_conf, sorted({_host(p.local.cidr) for p in pairs}))
         cloud_end = LabEnd("cloud", CLOUD_OUTER, cloud_conf, sorted({_host(p.remote.cidr) for p in pairs}))

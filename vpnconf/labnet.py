@@ -1432,7 +1432,7 @@ def _bgp(lab: _Lab, result: LabResult, deadline: float, mark: Any, t: float) -> 
         result.reason = f"BGP_FAILED: {error}"
         return float(mark("bgp", t))
     # BGP gets at least its connect delay (the cloud end's, 1 s) and a few round trips
-    bgp_deadline = max(deadline, time.monotonic() + 8.0)
+    bgp_deadline = max(deadline, time.monotonic() + 5.0)
     while True:
         states = {lab.ends[k].name: lab.bgp_states(k) for k in ends}
         up = all(st and all(v == "Established" for v in st.values()) for st in states.values())

@@ -1055,8 +1055,10 @@ class _Reader:
         prof = profiles.get("default")
         self.phase1(t, prof, iface.line, f"{what} (default profile)", legacy=False)
         self.proposal(t, proposals.get("default"), iface.line, f"{what} (default proposal)")
-        t.ike_version = None
-        t.defaulted.setdefault("ike_version", "the dynamic peer of ipsec-secret uses the default exchange mode")
+        # the dynamic peer takes the peer defaults: exchange-mode main (IKEv1)
+        if self.default("peer", "exchange-mode", t, "ike_version", iface.line, f"{what} (dynamic peer)") == "main":
+            t.ike_version, t.mode = 1, "main"
+            t.defaulted.setdefault("mode", t.defaulted["ike_version"])
         # inside addresses and routes through the interface
         inside: list[ipaddress.IPv4Network] = []
         for a in self.objs.get("/ip address", []):

@@ -626,8 +626,14 @@ def _peer(ctx: _Ctx, pname: str, pnode: Node, routes: dict[str, list[str]]) -> P
     desc, _ = _value(ctx, pnode, "description")
     name = pname
     addr_key = ipv4(pname) is not None
-    if addr_key and desc and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}", desc):
-        name = desc  # 1.3 peers are keyed by address: the description names the tunnel
+    if not re.fullmatch(r"[-_a-zA-Z0-9|@]+", pname) or pname.startswith("@"):
+        # a 1.3 peer keyed by address, DNS name or @id: named as a 1.4 peer name can be, by its
+        # description if that is one, else as VyOS's own 1.3 -> 1.4 migration renames it
+        # (ipsec 9-to-10: 192.0.2.1 -> peer_192-0-2-1, @foo -> peer_foo)
+        if desc and re.fullmatch(r"[A-Za-z0-9][-_A-Za-z0-9]{0,59}", desc):
+            name = desc
+        else:
+            name = "peer_" + re.sub(r"[:.]", "-", pname).replace("@", "")
     t = ParsedTunnel(name=name, line=pnode.line, variant="policy")
     t.extra["peer"] = pname
     if "disable" in pnode.children:

@@ -57,6 +57,7 @@ COMMANDS = frozenset(
     {"add", "set", "remove", "print", "export", "enable", "disable", "unset", "edit", "find", "comment", "move", "get"}
 )
 SECRET_KEYS = frozenset({"secret", "ipsec-secret", "password"})
+BLOCK_COND = "{?"  # split_statements' marker of a block that runs on a condition
 #: properties of a pre-6.43 peer that 6.43 moved to the profile
 LEGACY_PROFILE_KEYS = (
     "hash-algorithm",
@@ -224,10 +225,25 @@ def split_statements(line: str) -> tuple[list[list[str]], bool]:
             if tokens:
                 stmts.append(tokens)
             tokens = []
-        elif c in "{}" and not cur:
-            if tokens:  # a block opened or closed: the statement before it ends
+        elif c == "{" and ((cur and cur[-1] == "$") or line.startswith("{{", i)):
+            # ${NAME} and {{ name }}: template placeholders, one word each
+            close = "}}" if line.startswith("{{", i) else "}"
+            end = line.find(close, i)
+            end = n if end < 0 else end + len(close)
+            cur.append(line[i:end])
+            i = end
+            continue
+        elif c in "{}":
+            # a block opens or closes: the statement before it ends; a block after do=,
+            # else=, on-error= ... runs on a condition (marker ["{?"]), others always (["{"])
+            cond = c == "{" and bool(cur) and cur[-1] == "="
+            if cur:
+                tokens.append("".join(cur))
+                cur = []
+            if tokens:
                 stmts.append(tokens)
                 tokens = []
+            stmts.append([BLOCK_COND if cond else c])
         else:
             cur.append(c)
         i += 1
@@ -311,6 +327,7 @@ class _Reader:
         self.objs: dict[str, list[Obj]] = {}
         self.names: dict[str, dict[str, Obj]] = {}  # menu -> name -> the item of that name
         self._by_sa_dst: dict[str, list[Obj]] | None = None
+        self.blocks: list[tuple[int, bool, bool]] = []  # open { }: line, conditional, said so
         self.menu = ""
         self.release: str | None = None
         self.reported_unresolved: set[tuple[str, int]] = set()
@@ -375,13 +392,38 @@ class _Reader:
                     "warning",
                 )
             for tokens in stmts:
+                if tokens[0] in ("{", BLOCK_COND):
+                    self.blocks.append((line_no, tokens[0] == BLOCK_COND, False))
+                    continue
+                if tokens[0] == "}":
+                    if self.blocks:
+                        self.blocks.pop()
+                    else:
+                        self.note("SYNTAX", "a '}' that closes no block", line_no, "warning")
+                    continue
+                if self.blocks and self.blocks[-1][1] and not self.blocks[-1][2] and not tokens[0].startswith(":"):
+                    start = self.blocks[-1][0]
+                    self.blocks[-1] = (start, True, True)
+                    self.note(
+                        "AMBIGUOUS",
+                        f"commands in the conditional block opened at line {start} (do=/else=) are read as if "
+                        "the condition holds",
+                        line_no,
+                    )
                 self.statement(tokens, line_no)
+        for start, _, _ in self.blocks:
+            self.note(
+                "UNCLOSED",
+                f"the block opened at line {start} is never closed: its commands were read",
+                start,
+                "warning",
+            )
         self.build()
         return self.dev
 
     def statement(self, tokens: list[str], line: int) -> None:
         first = tokens[0]
-        if first.startswith(":"):
+        if first.startswith(":") or (first.endswith("=") and len(tokens) == 1):  # :if ... / `} else={`
             self.script(tokens, line)
             return
         i = 0

@@ -70,8 +70,19 @@ def test_continuations_join_and_drop_the_indent_but_not_an_escaped_backslash() -
 
 def test_statements_split_at_semicolons_outside_quotes_and_brackets() -> None:
     stmts, open_q = mod.split_statements('set [ find name="a;b" ] x=1; add y="c;d" ; { :local z 3 }')
-    assert stmts == [["set", '[ find name="a;b" ]', "x=1"], ["add", 'y="c;d"'], [":local", "z", "3"]]
+    assert stmts == [["set", '[ find name="a;b" ]', "x=1"], ["add", 'y="c;d"'], ["{"], [":local", "z", "3"], ["}"]]
     assert not open_q
+    stmts, _ = mod.split_statements(":if (1) do={ add a=${X} b={{ y }} } else={ :put 1 }")
+    assert stmts == [
+        [":if", "(1)", "do="],
+        [mod.BLOCK_COND],
+        ["add", "a=${X}", "b={{ y }}"],
+        ["}"],
+        ["else="],
+        [mod.BLOCK_COND],
+        [":put", "1"],
+        ["}"],
+    ]
     assert mod.split_statements('add note="never closed')[1]
 
 

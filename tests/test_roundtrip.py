@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from vpnconf.catalog import vendors
 from vpnconf.findings import RenderError
-from vpnconf.model import Site
+from vpnconf.model import Site, is_aead
 from vpnconf.parsing import parse_text, parser_modules, to_site_data
 from vpnconf.renderer import join_files, render_files
 
@@ -89,7 +89,7 @@ def tunnels(draw, vendor_id: str, variant: str):
         # config cannot tell a narrowed route-based tunnel from a policy one)
         t["route_type"] = "static"
         t["spd"] = []
-    if t["ipsec"]["encryption"].endswith("gcm"):
+    if is_aead(t["ipsec"]["encryption"]):
         t["ipsec"]["integrity"] = "sha1"  # AEAD: the model's integrity field is not carried
     return t, sw.releases[-1]
 

@@ -292,7 +292,7 @@ def test_widget_output_reads_with_the_schema_names_and_seconds(widget):
 
 @pytest.mark.parametrize(
     "prompt",
-    ["router#", "R1>", "user@srx> ", "FGT # ", "FGT (root) # ", "[admin@MikroTik] > ", "vyos@vyos:~$ ", "<H3C>",
+    ["router#", "R1>", "user@srx> ", "FGT # ", "FGT (root) # ", "[admin@MikroTik] > ", "admin@gw1:~$ ", "<H3C>",
      "[~HUAWEI]", "asa(config)# ", "{primary:node0}\nroot@srx> "],
 )  # fmt: skip
 def test_prompts_are_dropped_and_keep_the_typed_command(widget, prompt):

@@ -732,16 +732,18 @@ def _looks_like(text: str, vendor_id: str, *, with_records: bool = False) -> str
 # ------------------------------------------------------------------ pasted noise and parts
 # paging markers as terminals leave them, with the backspaces/CR that erased them
 _PAGING = re.compile(
-    r"(?m)^\r?[ \t]*(?:-{2,}[ \t]*\(?[ \t]*more(?:[ \t]+\d+%)?[ \t]*\)?[ \t]*-{2,}|<-+[ \t]*more[ \t]*-+>)"
-    r" ?(?:[ \x08\r]*[\x08\r])?",
+    r"(?m)^\r?(?:[ \t]*(?:-{2,}[ \t]*\(?[ \t]*more(?:[ \t]+\d+%)?[ \t]*\)?[ \t]*-{2,}|<-+[ \t]*more[ \t]*-+>)"
+    # VRP/Comware: "  ---- More ----", ESC[42D, blanks, ESC[42D; several markers in a row
+    r" ?(?:[ ]*\x1b\[\d+D)*(?:[ \x08\r]*[\x08\r])?)+",
     re.I,
 )
 # a CLI prompt at the start of a line, and what was typed after it
 _PROMPT = re.compile(
-    r"^(?:\{[\w:-]+\}\s*)?"  # Junos {primary:node0}
+    r"^(?!\d{3} #\d+: )"  # not a pluto status line ("000 #1: ...")
+    r"(?:\{[\w:-]+\}\s*)?"  # Junos {primary:node0}
     r"(?:\[~?\*?[\w.@/-]+\]\s*>?"  # [~HUAWEI]  [admin@MikroTik] >
     r"|<~?\*?[\w.@/-]+>"  # <H3C>
-    r"|[\w.-]+@[\w.-]+:[^\s$#]*[$#]"  # vyos@vyos:~$
+    r"|[\w.-]+@[\w.-]+:[^\s$#]*[$#]"  # user@host:~$ (a shell prompt)
     r"|[\w.-]+@[\w.-]+[>#%]"  # user@srx>
     r"|[\w.-]+(?:\s?\([\w./:-]+\))?\s?[#>]"  # router#  R1>  FGT #  FGT (vdom) #  asa(config)#
     r")\s*(?P<cmd>.*?)\s*$"
@@ -1048,7 +1050,8 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
     ``up``: an established IKE SA (or an output that shows none) and an established
     CHILD SA for every configured selector pair; ``half-up``: an established IKE SA
     but a selector pair without an established CHILD SA; ``down``: neither;
-    ``unknown``: an IKE SA is up but no output given shows CHILD SAs. Each tunnel
+    ``unknown``: an IKE SA is up but no output given shows CHILD SAs, or the
+    CHILD SAs shown carry no selectors and the tunnel has several pairs. Each tunnel
     names the SAs that prove its state (``file:tunnels[i]``); SAs that match no
     configured tunnel are listed in ``unmatched``."""
     shows_p2 = any("phase2" in p.get("shows", ()) for d in docs for p in d.get("parts", ()))
@@ -1074,6 +1077,8 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
                     for j, e in enumerate(t.get("phase2") or []):
                         if e.get("established") is not True:
                             continue
+                        if e.get("local_ts") is None and len(pairs) > 1:
+                            continue  # an SA whose selectors are not shown proves no one pair of several
                         if loc is not None and not (
                             _within(e.get("local_ts"), loc) and _within(e.get("remote_ts"), rem)
                         ):
@@ -1096,6 +1101,12 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
                 )
             for d, i, _ in mine:
                 used.add((d["file"], i))
+            blind = [
+                e
+                for _, _, t in mine
+                for e in t.get("phase2") or []
+                if e.get("established") is True and e.get("local_ts") is None
+            ]
             if not missing and proofs:
                 state = "up"
                 why = "CHILD SA established for every selector pair" + (
@@ -1103,6 +1114,12 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
                 )
             elif ike_up and not shows_p2:
                 state, why = "unknown", "IKE SA established; no output given shows CHILD SAs"
+            elif blind:
+                state = "unknown"
+                why = (
+                    f"{len(blind)} established CHILD SA(s), but the output shows no traffic selectors: which of the "
+                    f"{len(pairs)} configured selector pairs they carry cannot be told"
+                )
             elif ike_up:
                 state, why = "half-up", "IKE SA established without a CHILD SA for every selector pair"
             elif proofs:

@@ -492,6 +492,25 @@ def test_join_config_gives_each_configured_tunnel_its_state_and_proof(widget):
     assert [u["peer"] for u in stray["unmatched"]] == ["203.0.113.10", "192.0.2.7"]
 
 
+def test_a_child_sa_without_selectors_proves_one_pair_only():
+    """An output that shows no traffic selectors (e.g. a pluto trafficstatus line)
+    proves a one-pair tunnel up, but not which of several pairs it carries."""
+    from vpnconf.status import join_config
+
+    up = {"established": True, "state": "UP"}
+    doc = {
+        "file": "o.txt",
+        "command": "c",
+        "parts": [{"command": "c", "tunnels": 1, "shows": ["phase1", "phase2"]}],
+        "tunnels": [{"peer": "203.0.113.10", "phase1": dict(up), "phase2": [dict(up, local_ts=None)]}],
+    }
+    one = device(("one", "203.0.113.10", [("10.1.0.0/24", "172.16.1.0/24")]))
+    assert join_config([doc], [one])["tunnels"][0]["state"] == "up"
+    pairs = [("10.1.0.0/24", "172.16.1.0/24"), ("10.2.0.0/24", "172.16.2.0/24")]
+    two = join_config([doc], [device(("two", "203.0.113.10", pairs))])["tunnels"][0]
+    assert two["state"] == "unknown" and "shows no traffic selectors" in two["reason"]
+
+
 def test_status_cli_exit_codes_for_monitoring(widget, tmp_path, monkeypatch, capsys):
     import json
 

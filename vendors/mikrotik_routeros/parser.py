@@ -427,9 +427,11 @@ class _Reader:
             self.script(tokens, line)
             return
         i = 0
-        while first == ".." and len(tokens) > 1 and self.menu:  # up one menu level: `.. policy add ...`
+        while first == ".." and self.menu:  # up one menu level: `..`, `.. policy add ...`
             self.menu = self.menu.rsplit(" ", 1)[0] if " " in self.menu else "/"
             tokens = tokens[1:]
+            if not tokens:
+                return
             first = tokens[0]
         if first.startswith("/"):
             path: list[str] = []
@@ -439,27 +441,20 @@ class _Reader:
                     break
                 path.extend(p for p in tok.split("/") if p)
                 i += 1
-            words = self.expand_path(path, line)
-            # a menu this parser reads, reached before the words end: the next word is its
-            # command (/ip/ipsec/peer/add, /ip ipsec peer a)
-            cut = next((j for j in range(1, len(words)) if "/" + " ".join(words[:j]) in _menus()), None)
-            if cut is not None:
-                tokens, i = [*words[cut:], *tokens[i:]], 0
-                words = words[:cut]
-            elif words and words[-1] in COMMANDS:  # /system/note/set (a menu not read)
-                tokens, i = [words.pop(), *tokens[i:]], 0
-            self.menu = "/" + " ".join(words)
+            tokens, i = self.enter(path, tokens, i, line)
         elif first not in COMMANDS:
             # a relative menu (``peer`` after ``/ip ipsec``) or a stray word
             if "=" in first or not self.menu:
                 self.note("SYNTAX", "a line that is neither a menu path nor a command", line, "warning")
                 return
+            rel: list[str] = []
             while i < len(tokens) and tokens[i] not in COMMANDS and "=" not in tokens[i]:
                 if not _WORD.fullmatch(tokens[i]):
                     self.note("SYNTAX", "a line that is neither a menu path nor a command", line, "warning")
                     return
-                self.menu += " " + tokens[i]
+                rel.append(tokens[i])
                 i += 1
+            tokens, i = self.enter([*self.menu[1:].split(), *rel], tokens, i, line)
         if i >= len(tokens):
             return
         cmd, args = tokens[i], tokens[i + 1 :]
@@ -499,6 +494,21 @@ class _Reader:
             self.change(menu, cmd, args, line)
         elif cmd == "remove":
             self.note("IGNORED", f"{menu} remove: objects removed by a command are not tracked", line)
+
+    def enter(self, path: list[str], tokens: list[str], i: int, line: int) -> tuple[list[str], int]:
+        """Set the menu from the words of an absolute path (abbreviations
+        expanded); a menu this parser reads reached before the words end makes
+        the next word its command (``/ip/ipsec/peer/add``, ``/ip ipsec peer a``).
+        The statement's tokens and where its command is."""
+        words = self.expand_path(path, line)
+        cut = next((j for j in range(1, len(words)) if "/" + " ".join(words[:j]) in _menus()), None)
+        if cut is not None:
+            tokens, i = [*words[cut:], *tokens[i:]], 0
+            words = words[:cut]
+        elif words and words[-1] in COMMANDS:  # /system/note/set (a menu not read)
+            tokens, i = [words.pop(), *tokens[i:]], 0
+        self.menu = "/" + " ".join(words)
+        return tokens, i
 
     def expand_path(self, path: list[str], line: int) -> list[str]:
         """The words of an absolute path, abbreviated ones expanded where the

@@ -324,6 +324,7 @@ class _Reader:
         self.text = text
         self.vars: dict[str, tuple[str | None, int]] = {}
         self.used_vars: set[str] = set()
+        self.computed: set[str] = set()  # variables set from [commands] or (expressions)
         self.objs: dict[str, list[Obj]] = {}
         self.names: dict[str, dict[str, Obj]] = {}  # menu -> name -> the item of that name
         self._by_sa_dst: dict[str, list[Obj]] | None = None
@@ -352,6 +353,14 @@ class _Reader:
                 return m.group(0)
             return hit[0]
 
+        def why(var: str) -> str:
+            hit = self.vars.get(var)
+            if hit is None:
+                return f"is not defined in the text (no :local/:global {var})"
+            if var in self.computed:
+                return f"is computed when the script runs (line {hit[1]})"
+            return f"is declared without a value (line {hit[1]})"
+
         # escapes first would turn \$ into a variable: substitute on the raw
         # body, skipping escaped dollars
         if "$" in body:
@@ -363,7 +372,7 @@ class _Reader:
                 self.reported_unresolved.add((var, line))
                 self.note(
                     "UNRESOLVED",
-                    f"variable ${var} is not defined in the text (no :local/:global {var}): its value is unknown",
+                    f"variable ${var} {why(var)}: its value is unknown",
                     line,
                     "warning",
                 )
@@ -529,9 +538,13 @@ class _Reader:
         word = tokens[0].lower()
         if word in (":local", ":global", ":set") and len(tokens) >= 2:
             name = tokens[1]
-            if len(tokens) >= 3:
+            if len(tokens) >= 3 and tokens[2][:1] in "[(":  # [command] or (expression): run time
+                self.vars[name] = (None, line)
+                self.computed.add(name)
+            elif len(tokens) >= 3:
                 v = self.value(tokens[2], line)
                 self.vars[name] = (v.text, line)
+                self.computed.discard(name)
             elif word != ":set":
                 self.vars.setdefault(name, (None, line))
             return
@@ -913,7 +926,10 @@ class _Reader:
         if v.text is None:
             t.psk_state = "missing"
             self.note(
-                "KEY", f"{what}: the secret is a variable that the text does not define: key unknown", obj.line, "error"
+                "KEY",
+                f"{what}: the secret is a variable whose value the text does not give: key unknown",
+                obj.line,
+                "error",
             )
         elif _PLACEHOLDER.match(v.text):
             t.psk_state = "masked"

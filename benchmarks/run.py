@@ -2,7 +2,8 @@
 measured in the same run, on the same machine.
 
     python benchmarks/run.py            # all
-    python benchmarks/run.py render     # one: render | startup | parse | check | spd | lab | differential
+    python benchmarks/run.py render     # one of: render startup parse parse-vendors check spd lab failover
+                                        # differential
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -96,24 +98,58 @@ def bench_startup() -> None:
 
 
 def bench_lab(runs: int = 7) -> None:
-    from vpnconf.io import require_site
-    from vpnconf.lab import verify
-    from vpnconf.labnet import preflight
+    """`vpnconf lab verify` as a user runs it (the whole process, JSON out): the
+    quick start (policy-based) and a route-based BGP tunnel (BIRD on both ends)."""
+    import json
 
-    why = preflight()
+    from vpnconf.labnet import preflight, preflight_bgp
+
+    why = preflight() or preflight_bgp()
     if why:
         print(f"lab: skipped ({why})")
         return
-    site = require_site(ROOT / "samples" / "quickstart.yaml")
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        rep = verify(site, "TomVPNConn")
-        times.append(time.perf_counter() - t0)
-        assert rep["ok"], rep["reason"]
+    exe = Path(sys.executable).parent / "vpnconf"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "vpnconf.cli"]
+    base = _median_wall([sys.executable, "-c", "pass"], runs=5)
+    print(f"lab: median wall time of {runs} runs of `vpnconf lab verify ... --format json` (baseline python3 -c pass)")
+    for label, args, target in (
+        ("quick start (policy)", [str(ROOT / "samples" / "quickstart.yaml"), "--tunnel", "TomVPNConn"], 3.0),
+        ("BGP route-based TunA", [str(ROOT / "samples" / "bgp-pair-lab.yaml"), "--tunnel", "TunA"], 10.0),
+    ):
+        times, stages = [], {}
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            proc = subprocess.run([*cli, "lab", "verify", *args, "--format", "json"], capture_output=True, text=True)
+            times.append(time.perf_counter() - t0)
+            rep = json.loads(proc.stdout)
+            assert proc.returncode == 0 and rep["ok"], (rep["reason"], proc.stderr)
+            for st in rep["stages"]:
+                stages.setdefault(st["stage"], []).append(st["seconds"] or 0.0)
+        med = statistics.median(times)
+        print(f"  {label:<22} {med:6.2f} s  ({med / base:.0f}x python startup; target < {target:.0f} s)")
+        print("    stages (median s): " + ", ".join(f"{k} {statistics.median(v):.2f}" for k, v in stages.items()))
+
+
+def bench_failover() -> None:
+    """One redundant-pair run (samples/bgp-pair-lab.yaml, BGP hold 30 s): the
+    failover and restore times the lab measures."""
+    import json
+
+    exe = Path(sys.executable).parent / "vpnconf"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "vpnconf.cli"]
+    proc = subprocess.run(
+        [*cli, "lab", "verify", str(ROOT / "samples" / "bgp-pair-lab.yaml"), "--pair", "IdcPair", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    rep = json.loads(proc.stdout)
+    fo = rep["failover"]
     print(
-        f"lab: median time of one `lab verify` of the quick start over {runs} runs: "
-        f"{statistics.median(times):.2f} s (target <= 3 s)"
+        f"failover: pair IdcPair (BGP hold {fo['bgp_hold']}, DPD {fo['dpd']}): {fo['carrier']} link down -> "
+        f"traffic through {fo['carrier_after']} in {fo['seconds']} s (bounded by the BGP hold time); link up -> "
+        f"CHILD_SA back in {fo['child_restored_seconds']} s, BGP back in {fo['restored_seconds']} s "
+        "(BIRD's error wait time, 60 s by default); "
+        f"{'ok' if rep['ok'] else 'FAILED: ' + str(rep['reason'])}"
     )
 
 
@@ -207,6 +243,94 @@ def bench_parse() -> None:
         )
     except ImportError:
         print("  ciscoconfparse not installed: `pip install -e '.[bench]'` for that baseline")
+
+
+def vendor_device(vendor_id: str, n: int) -> str:
+    """One device config of ``n`` tunnels as the vendor's default variant writes
+    them (each tunnel rendered from a site of n tunnels, the texts joined)."""
+    from vpnconf.catalog import get_vendor
+    from vpnconf.renderer import join_files, render_files
+
+    v = get_vendor(vendor_id)
+    out = []
+    for site in _sites(n):
+        for t in site.tunnels:
+            out.append(join_files(render_files(site, t, v.id)))
+    return "\n".join(out)
+
+
+# netutils' config-tree parser for the vendors it has one for (netutils.config.compliance.parser_map)
+NETUTILS_OS = {
+    "cisco_ios": "cisco_ios",
+    "cisco_asa": "cisco_asa",
+    "fortinet_fortios": "fortinet_fortios",
+    "juniper_srx": "juniper_junos",
+    "paloalto_panos": "paloalto_panos",
+    "mikrotik_routeros": "mikrotik_routeros",
+    "h3c_comware": "hp_comware",
+}
+
+
+def bench_parse_vendors(sizes: tuple[int, ...] = (250, 1000), runs: int = 3) -> None:
+    """`vpnconf parse FILE --vendor V --format json` as a user runs it (the whole
+    process, JSON written to a file), on a device config of N tunnels in each
+    vendor's own rendering; baseline = a process that builds netutils' config
+    tree of the same file (where netutils has a parser for the vendor)."""
+    import json
+    import tempfile
+
+    from vpnconf.catalog import vendors
+
+    exe = Path(sys.executable).parent / "vpnconf"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "vpnconf.cli"]
+    print(
+        f"parse (every vendor): `vpnconf parse FILE --vendor V --format json > out.json`, median wall time of {runs}; "
+        "baseline = python process building netutils' config tree of the same file"
+    )
+    print(f"  {'vendor':<18} {'tunnels':>7} {'lines':>7} {'parse':>8} {'netutils':>9} {'ratio':>6} {'growth':>7}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for v in vendors().values():
+            walls: dict[int, float] = {}
+            for n in sizes:
+                text = vendor_device(v.id, n)
+                path = Path(tmp) / f"{v.id}-{n}.cfg"
+                path.write_text(text)
+                out = Path(tmp) / "out.json"
+
+                def run(path: Path = path, out: Path = out, vid: str = v.id) -> None:
+                    with out.open("w") as fh:
+                        subprocess.run([*cli, "parse", str(path), "--vendor", vid, "--format", "json"], stdout=fh)
+
+                walls[n] = statistics.median(_times(run, runs))
+                got = len(json.loads(out.read_text())["tunnels"])
+                assert got == n, (v.id, n, got)
+                base = None
+                if v.id in NETUTILS_OS:
+                    code = (
+                        "import sys; from netutils.config.compliance import parser_map; "
+                        f"parser_map[{NETUTILS_OS[v.id]!r}](open(sys.argv[1]).read()).build_config_relationship()"
+                    )
+
+                    def net(path: Path = path, code: str = code) -> None:
+                        subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True)
+
+                    base = statistics.median(_times(net, runs))
+                ratio = f"{walls[n] / base:5.2f}x" if base else "   -  "
+                growth = f"{walls[n] / walls[sizes[0]]:6.2f}" if n != sizes[0] else "      "
+                print(
+                    f"  {v.id:<18} {n:>7} {text.count(chr(10)):>7} {walls[n]:>7.2f}s "
+                    f"{(f'{base:.2f}s' if base else '-'):>9} {ratio} {growth}"
+                )
+    print(f"  growth: time at {sizes[-1]} / time at {sizes[0]} tunnels ({sizes[-1] / sizes[0]:.0f}x the input)")
+
+
+def _times(fn: Any, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
 
 
 def bench_check(n: int = 10_000) -> None:
@@ -332,7 +456,7 @@ def bench_spd(tunnels: int = 100, sizes: tuple[int, ...] = (400, 1600), runs: in
         )
 
 
-def bench_differential(pairs: int = 200, seed: int = 7) -> None:
+def bench_differential(pairs: int = 300, seed: int = 7) -> None:
     from vpnconf.differential import main as diff_main
     from vpnconf.labnet import preflight
 
@@ -346,9 +470,11 @@ BENCHES = {
     "render": bench_render,
     "startup": bench_startup,
     "parse": bench_parse,
+    "parse-vendors": bench_parse_vendors,
     "check": bench_check,
     "spd": bench_spd,
     "lab": bench_lab,
+    "failover": bench_failover,
     "differential": bench_differential,
 }
 

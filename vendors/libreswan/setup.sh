@@ -30,7 +30,8 @@ fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-apt-get download libreswan
+# a machine whose package lists were never fetched (or were cleaned) updates them first
+apt-get download libreswan 2>/dev/null || { $SUDO apt-get update -qq && apt-get download libreswan; }
 DEB="$(ls libreswan_*.deb)"
 $SUDO mkdir -p "$ROOT"
 $SUDO dpkg -x "$DEB" "$ROOT"

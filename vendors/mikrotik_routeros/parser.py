@@ -793,7 +793,7 @@ class _Reader:
                 t.extra["peer_host"] = addr_raw
             t.peer_address = host
         local = peer.get("local-address")
-        if local is not None:
+        if local is not None and local not in ("0.0.0.0", "::"):  # 0.0.0.0: any (export verbose)
             t.local_address = _host(local)
         # exchange mode
         mode = self.prop(peer, "peer", "exchange-mode", t, "ike_version", peer.line, what)
@@ -1050,6 +1050,22 @@ class _Reader:
             if pol.disabled:
                 inactive.append([s, d])
                 continue
+            narrow = [
+                f"{k}={pol.get(k)}"
+                for k, anyv in (("protocol", "all"), ("src-port", "any"), ("dst-port", "any"))
+                if k in pol.props and pol.get(k) not in (anyv, None)
+            ]
+            if narrow:
+                self.note(
+                    "UNSUPPORTED",
+                    f"{pw}: selector narrowed to {' '.join(narrow)}; the model holds networks only (read as the "
+                    "networks)",
+                    pol.line,
+                    "warning",
+                )
+            protos = pol.get("ipsec-protocols") if "ipsec-protocols" in pol.props else "esp"
+            if protos != "esp":
+                self.note("UNSUPPORTED", f"{pw}: ipsec-protocols={protos} (the service uses ESP)", pol.line, "warning")
             t.selectors.append((s, d))
             pname = pol.get("proposal") if "proposal" in pol.props else None
             if "proposal" not in pol.props:

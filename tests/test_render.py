@@ -206,7 +206,7 @@ def test_ikev2_on_a_release_without_it_fails():
     found = False
     for v in VENDORS.values():
         for sw in v.software:
-            if 2 not in sw.ike_versions:
+            if 2 not in sw.ike_versions and sw.variants != {}:  # {}: a release read, never rendered
                 found = True
                 site = site_with(lambda d: d["tunnels"][0]["ike"].update(version=2))
                 with pytest.raises(RenderError, match="IKE version 2 is not supported"):

@@ -91,7 +91,7 @@ def _render(mutate: Callable[[dict[str, Any]], None] | None = None, **kw: Any) -
     return render(site_with(mutate), "TomVPNConn", VENDOR, **kw)
 
 
-@pytest.mark.parametrize("key", ["abc$def", "what?now", "0x1234abcd", "0Xdead", "*", "*****"])
+@pytest.mark.parametrize("key", ["abc$def", "what?now", "0x1234abcd", "0Xdead", "*", "*****", "<>", "<key>", "{{k}}"])
 def test_keys_the_console_would_change_are_refused(key: str) -> None:
     with pytest.raises(RenderError, match="cannot"):
         _render(lambda d: d["tunnels"][0].update(pre_shared_key=key))

@@ -131,6 +131,9 @@ def test_parse_of_render_is_identity(vendor_id, variant):
                 if ident["type"] == "address":
                     ident["value"] = None
         got["pre_shared_key"], want["pre_shared_key"] = back.psk(), t.psk()
+        sw = next(s for s in vendors()[vendor_id].software if release in s.releases)
+        if sw.ipsec_lifetime_kb is None:  # the release has no volume lifetime: nothing to carry
+            del got["ipsec"]["lifetime_kb"], want["ipsec"]["lifetime_kb"]
         assert got == want
 
     inner()

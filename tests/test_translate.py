@@ -38,7 +38,15 @@ def test_translate_quickstart(source, target, vpnconf_bin, tmp_path):
     expected = {f.message for f in dev.findings if f.severity != "info" or f.rule == "IGNORED"} | {
         f.message for f in losses
     }
-    assert {x["message"] for x in report} == expected
+    # a source that cannot hold a value (a release without a volume lifetime) has
+    # translate say which default the target then gets: that item, and only it, is more
+    no_kb = all(sw.ipsec_lifetime_kb is None for sw in vendors()[source].software)
+    got = {x["message"] for x in report}
+    if no_kb:
+        extra = {m for m in got - expected if "lifetime_kb" in m}
+        assert len(extra) <= 1, extra
+        got -= extra
+    assert got == expected
     assert all(x["severity"] != "error" for x in report)
     # what arrives in the target vendor's syntax is the same tunnel
     if target in parser_modules():
@@ -46,9 +54,15 @@ def test_translate_quickstart(source, target, vpnconf_bin, tmp_path):
         data, _ = to_site_data(back)
         t = Site.model_validate(data).tunnels[0]
         orig = site.tunnels[0]
-        assert (t.ike.model_dump(exclude={"local_id", "peer_id"}), t.ipsec, t.spd, t.psk()) == (
+        skip = {"lifetime_kb"} if no_kb else set()
+        assert (
+            t.ike.model_dump(exclude={"local_id", "peer_id"}),
+            t.ipsec.model_dump(exclude=skip),
+            t.spd,
+            t.psk(),
+        ) == (
             orig.ike.model_dump(exclude={"local_id", "peer_id"}),
-            orig.ipsec,
+            orig.ipsec.model_dump(exclude=skip),
             orig.spd,
             orig.psk(),
         )

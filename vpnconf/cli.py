@@ -758,7 +758,15 @@ def cmd_status(a: argparse.Namespace) -> int:
     or half-up; 2: unreadable (an error, or a line of the output no rule reads)."""
     from .status import format_join, format_prometheus, format_status, join_config, read_status_file
 
-    docs = [read_status_file(path, a.vendor) for path in a.output]
+    devices: list[Any] = []
+    if a.config:
+        from .io import read_text
+        from .parsing import parse_text
+
+        devices = [parse_text(read_text(path), path, a.config_vendor or a.vendor) for path in a.config]
+    # the configs' own addresses tell which end of a dst/src SA row is this device
+    own = {t.local_address for d in devices for t in d.tunnels if t.local_address}
+    docs = [read_status_file(path, a.vendor, local_addresses=own) for path in a.output]
     unreadable = any(f.get("severity") == "error" for d in docs for f in d["findings"])
     text = "".join(format_status(d) for d in docs)
     if not a.config:
@@ -770,10 +778,6 @@ def cmd_status(a: argparse.Namespace) -> int:
             return 2
         down = any(str(f.get("rule", "")).endswith("-down") for d in docs for f in d["findings"])
         return 1 if down else 0
-    from .io import read_text
-    from .parsing import parse_text
-
-    devices = [parse_text(read_text(path), path, a.config_vendor or docs[0]["vendor"]) for path in a.config]
     joined = join_config(docs, devices)
     if a.format == "prometheus":
         sys.stdout.write(format_prometheus(docs, joined))

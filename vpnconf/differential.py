@@ -140,7 +140,11 @@ def _routing(idc: dict[str, Any], cloud: dict[str, Any], rng: random.Random) -> 
         t["spd"] = []
         if kind == "static" or kind == "route-vs-policy":
             t["route_type"] = "static"
-            t["routes"] = [{"destination": "10.0.1.0/24"}]
+            # route-vs-policy: the IDC routes the ranges the cloud's SPD names, so that
+            # the lab's IDC host address lies in the selectors the cloud narrows to
+            # (kernel-libipsec refuses a CHILD_SA whose local selector holds no address)
+            peers = cloud["tunnels"][0]["spd"][0]["peers"] if kind == "route-vs-policy" else ["10.0.1.0/24"]
+            t["routes"] = [{"destination": p} for p in peers]
         else:
             t["route_type"] = "bgp"
             t["bgp"] = dict(BGP, advertise=["10.0.1.0/24"])

@@ -509,19 +509,24 @@ def _resolve_ends(
     A given local address decides; else an address that also appears in another
     SA of the output is the device's own; else the SA stays ambiguous and dst
     is taken as the peer, with a warning."""
-    seen: dict[str, int] = {}
+    # the device's own address has several partners (one per peer); a peer's
+    # only partner is the device (outputs with a row per direction repeat pairs)
+    partners: dict[str, set[str]] = {}
     for tun, _, _ in rows:
-        for a in {str(tun[k]) for k in ("dst", "src") if tun.get(k) is not None}:
-            seen[a] = seen.get(a, 0) + 1
+        d, s = tun.get("dst"), tun.get("src")
+        if d is not None and s is not None:
+            partners.setdefault(str(d), set()).add(str(s))
+            partners.setdefault(str(s), set()).add(str(d))
     ambiguous = []
     for tun, p1, _ in rows:
         dst, src = tun.pop("dst", None), tun.pop("src", None)
         if "peer" in tun or dst is None or src is None:
             continue
+        many_d, many_s = len(partners.get(dst, ())) > 1, len(partners.get(src, ())) > 1
         if dst in local or src in local:
             mine_is_dst = dst in local
-        elif (seen.get(dst, 0) > 1) != (seen.get(src, 0) > 1):
-            mine_is_dst = seen.get(dst, 0) > 1
+        elif many_d != many_s:
+            mine_is_dst = many_d
         else:
             mine_is_dst = False
             ambiguous.append(dst)

@@ -1282,6 +1282,47 @@ def _session(lab: _Lab, keep: bool, timings: dict[str, float], t_begin: float, b
         raise terminated
 
 
+def _marker(timings: dict[str, float]) -> Any:
+    """mark(name, since): record the time since ``since`` as stage ``name``; returns now."""
+
+    def mark(name: str, since: float) -> float:
+        now = time.monotonic()
+        timings[name] = round(now - since, 3)
+        return now
+
+    return mark
+
+
+def _bring_up(lab: _Lab, result: LabResult, t_begin: float, deadline: float, mark: Any) -> float | None:
+    """Namespaces, daemons, configs loaded, route-based interfaces set up: the
+    time after it, or None with ``result.reason`` set."""
+    lab.create_dirs()
+    lab.create_network()
+    t = mark("setup", t_begin)
+    lab.start_daemons()
+    try:
+        lab.wait_sockets(deadline)
+    except (RuntimeError, TimeoutError) as exc:
+        result.reason = f"START_FAILED: {exc}"
+        result.log_excerpt = [ln for k in lab.ends for ln in lab.tagged(k, lab.log_lines(k)[-20:])]
+        mark("start", t)
+        return None
+    t = mark("start", t)
+    load_error, load_output = lab.load(deadline)
+    t = mark("load", t)
+    if load_error:
+        result.reason = f"LOAD_FAILED: {load_error}"
+        result.log_excerpt = load_output[-40:]
+        return None
+    if any(e.routed for e in lab.ends.values()):
+        setup_error = lab.configure_routed(deadline)
+        t = mark("routing", t)
+        if setup_error:
+            result.reason = f"SETUP_FAILED: {setup_error}"
+            return None
+    return float(t)
+
+
 def _drive(
     lab: _Lab,
     result: LabResult,
@@ -1291,51 +1332,18 @@ def _drive(
     t_begin: float,
     deadline: float,
     timings: dict[str, float],
-    child_ike: dict[str, str] | None = None,
 ) -> None:
-    def mark(name: str, since: float) -> float:
-        now = time.monotonic()
-        timings[name] = round(now - since, 3)
-        return now
-
-    lab.create_dirs()
-    lab.create_network()
-    t = mark("setup", t_begin)
-
-    lab.start_daemons()
-    try:
-        lab.wait_sockets(deadline)
-    except (RuntimeError, TimeoutError) as exc:
-        result.reason = f"START_FAILED: {exc}"
-        result.log_excerpt = [ln for k in lab.ends for ln in lab.tagged(k, lab.log_lines(k)[-20:])]
-        mark("start", t)
+    mark = _marker(timings)
+    t = _bring_up(lab, result, t_begin, deadline, mark)
+    if t is None:
         result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children]
         return
-    t = mark("start", t)
-
-    load_error, load_output = lab.load(deadline)
-    t = mark("load", t)
-    if load_error:
-        result.reason = f"LOAD_FAILED: {load_error}"
-        result.log_excerpt = load_output[-40:]
-        result.children = [ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children]
-        return
-
-    if any(e.routed for e in lab.ends.values()):
-        setup_error = lab.configure_routed(deadline)
-        t = mark("routing", t)
-        if setup_error:
-            result.reason = f"SETUP_FAILED: {setup_error}"
-            result.children = [
-                ChildResult(c, False, None, *_ping_pair(pings, c), reason=result.reason) for c in children
-            ]
-            return
 
     child_logs: dict[str, list[str]] = {}
     timed_out = False
     for child in children:
         offs = {k: lab.log_size(k) for k in lab.ends}
-        ok, out = lab.initiate((child_ike or {}).get(child, connection), child, deadline)
+        ok, out = lab.initiate(connection, child, deadline)
         lines = lab.tagged("i", lab.log_since("i", offs["i"])) + lab.tagged("r", lab.log_since("r", offs["r"]))
         # swanctl's own messages (daemon log lines it relays start with "[IKE]" etc.)
         own = [f"[swanctl] {line}" for line in out if line.strip() and not line.startswith("[")]
@@ -1344,21 +1352,18 @@ def _drive(
             if time.monotonic() >= deadline - 0.05:
                 timed_out = True
                 break
-            if child_ike is None and not any(sa.get("state") == "ESTABLISHED" for sa in lab.list_sas("i").values()):
+            if not any(sa.get("state") == "ESTABLISHED" for sa in lab.list_sas("i").values()):
                 break  # IKE itself failed: the other children would only repeat that
     t = mark("initiate", t)
 
     sas = lab.list_sas("i")
+    ike = sas.get(connection)
+    if ike is None and len(sas) == 1:
+        ike = next(iter(sas.values()))
     installed: dict[str, _Tree] = {}
-    conns = list(dict.fromkeys((child_ike or {}).values())) or [connection]
-    ikes = [sas.get(c) for c in conns]
-    if ikes[0] is None and len(sas) == 1 and len(conns) == 1:
-        ikes = [next(iter(sas.values()))]
-    result.ike_established = all(ike is not None and ike.get("state") == "ESTABLISHED" for ike in ikes)
-    for ike in ikes:
-        if ike is None:
-            continue
-        result.ike_proposal = result.ike_proposal or _alg_string(ike, ike=True)
+    if ike is not None:
+        result.ike_established = ike.get("state") == "ESTABLISHED"
+        result.ike_proposal = _alg_string(ike, ike=True)
         for sa in (ike.get("child-sas") or {}).values():
             if isinstance(sa, dict) and sa.get("state") == "INSTALLED":
                 installed.setdefault(sa.get("name", ""), sa)
@@ -1550,34 +1555,10 @@ def _drive_pair(
     restore_bound: float,
 ) -> None:
     up = result.bring_up
-    timings = up.timings
     deadline = t_begin + timeout
-
-    def mark(name: str, since: float) -> float:
-        now = time.monotonic()
-        timings[name] = round(now - since, 3)
-        return now
-
-    lab.create_dirs()
-    lab.create_network()
-    t = mark("setup", t_begin)
-    lab.start_daemons()
-    try:
-        lab.wait_sockets(deadline)
-    except (RuntimeError, TimeoutError) as exc:
-        up.reason = f"START_FAILED: {exc}"
-        return
-    t = mark("start", t)
-    load_error, load_output = lab.load(deadline)
-    t = mark("load", t)
-    if load_error:
-        up.reason = f"LOAD_FAILED: {load_error}"
-        up.log_excerpt = load_output[-40:]
-        return
-    setup_error = lab.configure_routed(deadline)
-    t = mark("routing", t)
-    if setup_error:
-        up.reason = f"SETUP_FAILED: {setup_error}"
+    mark = _marker(up.timings)
+    t = _bring_up(lab, up, t_begin, deadline, mark)
+    if t is None:
         return
     src, dst = _plain(ping[0]), _plain(ping[1])
     for k, (conn, child) in zip(_IDC, children, strict=True):

@@ -1,8 +1,12 @@
 """The shared parsing layer's builders on inputs written here (no vendor):
-the braces family never loses a block silently."""
+the braces family never loses a block silently; the ipsec.conf family's
+meaning that every vendor of it shares."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from vpnconf.parsing import Ident, ParsedDevice, ipsecconf
 from vpnconf.parsing.braces import build
 
 
@@ -38,3 +42,101 @@ def test_statements_end_at_line_ends_or_only_at_semicolons():
     assert [c.words for c in root.children] == [["a", "1"], ["b", "2"]]
     root, _ = build("a 1\nb 2;\n", statement_per_line=False)
     assert [c.words for c in root.children] == [["a", "1", "b", "2"]]
+
+
+# ------------------------------------------------ ipsec.conf: the shared meaning
+def _ipsec(text: str, setup_keys: tuple[str, ...] = ()) -> tuple[Any, Any, Any, Any]:
+    g = ipsecconf.compile_grammar(
+        {
+            "ipsec_conf": {
+                "keys": ["also", "auto", "type", "left", "leftid", "rightid", "authby", "ikelifetime", "lifebytes"],
+                "per_selector_keys": ["leftsubnet", "rightsubnet", "auto"],
+            }
+        }
+    )
+    doc = ipsecconf.read(text, g)
+    dev = ParsedDevice(vendor="x", file="ipsec.conf")
+    return dev, doc, g, ipsecconf.effective_conns(dev, doc, g, setup_keys=setup_keys)
+
+
+def _found(dev: ParsedDevice) -> list[tuple[str, int | None, str, str]]:
+    return [(f.rule, f.line, f.severity, f.message) for f in dev.findings]
+
+
+def test_ipsec_conf_effective_conns_reports_what_is_read_past_in_order():
+    text = "config setup\n  mine=1\n  other=2\nconn a\n  also=nowhere\n  bogus=x\n  left=192.0.2.1\n"
+    dev, _, _, effs = _ipsec(text, setup_keys=("mine",))
+    assert _found(dev) == [
+        ("IGNORED", 3, "info", "'other' is not read (no field in the tunnel model)"),
+        ("IGNORED", 6, "info", "'bogus' is not read (no field in the tunnel model)"),
+        ("UNRESOLVED", 5, "warning", "also=nowhere: no conn of that name"),
+    ]
+    assert effs == {"a": {"bogus": ("x", 6), "left": ("192.0.2.1", 7)}}
+    dev, _, _, effs = _ipsec(": PSK k1\n: PSK k2\n")
+    assert effs == {} and _found(dev) == [
+        ("NO-TUNNEL", None, "info", "ipsec.secrets only (2 entries) and no conn: no tunnel")
+    ]
+
+
+def _tunnel(text: str, members: list[str], width: int = 10) -> ipsecconf.Tunnel:
+    dev, _, _, effs = _ipsec(text)
+    return ipsecconf.Tunnel.start(dev, "tun", members, effs, 1, width)
+
+
+def test_ipsec_conf_tunnel_settings_type_aggressive_and_identities():
+    c = _tunnel("conn a\n  type=transport\n  leftid=@me.example\n", ["a", "b"], width=8)
+    assert c.t.variant == "ipsec-conf" and c.t.extra["conns"] == ["a", "b"] and c.path == "tun"
+    assert c.val("type") == "transport" and c.line("type") == 2 and c.val("left") is None and c.line("left") == 1
+    ipsecconf.tunnel_type(c)
+    c.t.local_address, c.t.peer_address = "192.0.2.1", "198.51.100.1"
+    assert ipsecconf.identities(c, lambda v: Ident("fqdn", v[1:])) == ("@me.example", None)
+    assert c.t.local_id == Ident("fqdn", "me.example") and c.t.peer_id == Ident("address", "198.51.100.1")
+    c.t.ike_version = 2
+    ipsecconf.aggressive(c, "aggrmode", True)
+    assert c.t.mode == "main"
+    c.t.ike_version = 1
+    ipsecconf.aggressive(c, "aggrmode", True)
+    assert c.t.mode == "aggressive"
+    assert _found(c.dev) == [
+        ("UNSUPPORTED", 2, "warning", "type=trans...: not an IPsec tunnel"),
+        ("IGNORED", 1, "info", "aggrmode=yes has no effect with IKEv2"),
+    ]
+
+
+def test_ipsec_conf_authentication_from_the_kinds_of_both_sides():
+    c = _tunnel("conn a\n  left=192.0.2.1\n", ["a"])
+    ipsecconf.auth_default(c, "the default (data)")
+    assert c.t.defaulted["auth"] == "the default (data)"
+    ipsecconf.auth(c, ["psk", "psk"], "-")
+    assert c.t.auth == "psk"
+    ipsecconf.auth(c, ["pubkey", "pubkey"], "-")
+    assert c.t.auth == "certificate"
+    ipsecconf.auth(c, ["psk", "other"], "psk/other")
+    assert c.t.auth == "unknown"
+    assert _found(c.dev) == [
+        ("DEFAULT", 1, "warning", "no authby=: the default (data)"),
+        ("UNSUPPORTED", 1, "warning", "public-key (certificate) authentication, not a pre-shared key"),
+        ("UNSUPPORTED", 1, "warning", "authentication psk/other is not a plain pre-shared key"),
+    ]
+    c = _tunnel("conn a\n  authby=secret\n", ["a"])
+    ipsecconf.auth_default(c, "not used")
+    assert c.dev.findings == [] and "auth" not in c.t.defaulted
+
+
+def test_ipsec_conf_numbers_and_the_byte_lifetime():
+    c = _tunnel("conn a\n  ikelifetime=a-very-long-value\n  lifebytes=1025\n", ["a"], width=10)
+    parse = lambda v: int(v) if v.isdigit() else None  # noqa: E731
+    assert ipsecconf.number(c, "ikelifetime", parse, "a time", ": the lifetime is unknown") is None
+    ipsecconf.volume(c, "lifebytes", parse, "a number")
+    assert c.t.ipsec_lifetime_kb == 1
+    ipsecconf.volume(c, "ipsec-max-bytes", parse, "a number")  # not set: nothing
+    assert _found(c.dev) == [
+        ("UNSUPPORTED", 2, "error", "ikelifetime=a-very-... is not a time: the lifetime is unknown"),
+        ("UNSUPPORTED", 3, "info", "lifebytes=1025 is not a whole number of KB: read as 1 KB"),
+    ]
+    c = _tunnel("conn a\n  lifebytes=0\n  auto=start\n", ["a"])
+    ipsecconf.volume(c, "lifebytes", parse, "a number")
+    assert c.t.ipsec_lifetime_kb is None and c.dev.findings == []
+    c.t.selectors = [("10.0.0.0/8", "10.1.0.0/16"), ("10.0.0.0/8", "10.1.0.0/16")]
+    ipsecconf.selectors_and_auto(c)
+    assert c.t.selectors == [("10.0.0.0/8", "10.1.0.0/16")] and c.t.extra["auto"] == "start"

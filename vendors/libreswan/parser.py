@@ -75,7 +75,10 @@ def _data() -> tuple[dict[str, Any], dict[str, Any]]:
     return v.grammar, v.defaults
 
 
-def _short(value: str | None, n: int = 40) -> str:
+_WIDTH = 40  # how many characters of a value a finding quotes
+
+
+def _short(value: str | None, n: int = _WIDTH) -> str:
     value = (value or "").replace("\n", " ")
     return value if len(value) <= n else value[: n - 3] + "..."
 
@@ -272,18 +275,9 @@ class _Reader:
         for sec in doc.others:
             if sec.kind == "config":
                 setup.update(sec.settings)
-        for key, line, section in ipsecconf.unknown_keys(doc, g):
-            if section.startswith("config") and key == "ikev1-policy":
-                continue
-            self.note("IGNORED", f"'{_short(key)}' is not read (no field in the tunnel model)", line, "info", section)
-        memo: dict[str, list[str]] = {}
-        effs = {n: ipsecconf.effective(doc, g, n, memo) for n in doc.conns}
-        for rule, ln, sev, msg, path in doc.notes:
-            self.note(rule, msg, ln, sev, path)  # type: ignore[arg-type]
+        effs = ipsecconf.effective_conns(self.dev, doc, g, setup_keys=("ikev1-policy",))
         self.ikev1_policy = setup.get("ikev1-policy")
         if not doc.conns:
-            if doc.secrets:
-                self.note("NO-TUNNEL", f"ipsec.secrets only ({len(doc.secrets)} entries) and no conn: no tunnel", None)
             return
         referenced = {target for c in doc.conns.values() for target, _ in c.also}
         templates: set[str] = set()
@@ -317,19 +311,9 @@ class _Reader:
     # ------------------------------------------------------------- tunnel
     def tunnel(self, name: str, base: str, members: list[str], effs: dict[str, dict[str, tuple[str, int]]]) -> None:
         conns = self.doc.conns
-        eff = effs[members[0]]
         line0 = conns[base].line if base in conns and base == name else conns[members[0]].line
-        path = name
-        t = ParsedTunnel(name=name, line=line0, variant="ipsec-conf")
-        if len(members) > 1 or members[0] != name:
-            t.extra["conns"] = list(members)
-
-        def val(key: str) -> str | None:
-            return eff[key][0] if key in eff else None
-
-        def line(key: str) -> int:
-            return eff[key][1] if key in eff else line0
-
+        c = ipsecconf.Tunnel.start(self.dev, name, members, effs, line0, _WIDTH)
+        t, eff, val, line, path = c.t, c.eff, c.val, c.line, c.path
         self._version(t, val, line, path)
         if t.ike_version == 1 and "keyexchange" in eff and (self.ikev1_policy or ("", 0))[0] != "accept":
             self.note(
@@ -341,20 +325,12 @@ class _Reader:
                 path,
             )
         agkey = "aggressive" if "aggressive" in eff else "aggrmode"
-        if (val(agkey) or "no").strip().lower() == "yes":
-            if t.ike_version == 2:
-                self.note("IGNORED", f"{agkey}=yes has no effect with IKEv2", line(agkey), "info", path)
-            else:
-                t.mode = "aggressive"
-        ttype = (val("type") or "tunnel").strip().lower()
-        if ttype != "tunnel":
-            self.note("UNSUPPORTED", f"type={_short(ttype)}: not an IPsec tunnel", line("type"), "warning", path)
+        ipsecconf.aggressive(c, agkey, (val(agkey) or "no").strip().lower() == "yes")
+        ipsecconf.tunnel_type(c)
         # addresses and identities (left = this device)
         t.local_address = self._address(t, val("left"), "left", line("left"), path, "local_host")
         t.peer_address = self._address(t, val("right"), "right", line("right"), path, "peer_host")
-        lid, rid = val("leftid"), val("rightid")
-        t.local_id = _ident(lid) if lid else (Ident("address", t.local_address) if t.local_address else None)
-        t.peer_id = _ident(rid) if rid else (Ident("address", t.peer_address) if t.peer_address else None)
+        lid, rid = ipsecconf.identities(c, _ident)
         for side, ident, key in (("local", t.local_id, "leftid"), ("remote", t.peer_id, "rightid")):
             if ident is not None and _PLACEHOLDER.match(ident.value):
                 self.note(
@@ -372,7 +348,7 @@ class _Reader:
                     "info",
                     path,
                 )
-        self._auth(t, val, line, path, eff)
+        self._auth(c)
         # proposals
         ike_props = self._proposals(val("ike"), "IKE", t.ike_version, line("ike"), path)
         esp_key = "esp" if "esp" in eff else "phase2alg"
@@ -399,18 +375,15 @@ class _Reader:
         if phase2 != "esp":
             self.note("UNSUPPORTED", f"phase2={_short(phase2)}: only ESP is read", line("phase2"), "warning", path)
         self._pfs(t, val, line, path, ike_props, esp_props)
-        self._lifetimes(t, val, line, path, eff)
-        self._dpd(t, val, line, path, eff)
+        self._lifetimes(c)
+        self._dpd(c)
         self._routing(t, val, line, path)
         # selectors
         for n in members:
             self._selectors(t, effs[n], conns[n].line, n)
-        t.selectors = list(dict.fromkeys(t.selectors))
+        ipsecconf.selectors_and_auto(c)
         if t.route_based and t.selectors and all(s == ("0.0.0.0/0", "0.0.0.0/0") for s in t.selectors):
             self.note("SELECTORS", "route-based: 0.0.0.0/0 on both sides (any/any)", line0, "info", path)
-        auto = val("auto")
-        if auto:
-            t.extra["auto"] = auto
         self._secret(t, lid, rid, path)
         self.dev.tunnels.append(t)
 
@@ -499,11 +472,11 @@ class _Reader:
             )
         return None
 
-    def _auth(self, t: ParsedTunnel, val: Any, line: Any, path: str, eff: dict[str, Any]) -> None:
+    def _auth(self, c: ipsecconf.Tunnel) -> None:
         kinds = []
-        authby = (val("authby") or str(self.defaults["ipsec.conf"]["authby"])).strip().lower()
+        authby = (c.val("authby") or str(self.defaults["ipsec.conf"]["authby"])).strip().lower()
         for key in ("leftauth", "rightauth"):
-            a = (val(key) or "").strip().lower()
+            a = (c.val(key) or "").strip().lower()
             if not a:
                 a = (
                     "secret"
@@ -513,31 +486,10 @@ class _Reader:
             kinds.append(
                 "psk" if a in ("secret", "psk") else ("other" if a in ("other", "null", "never") else "pubkey")
             )
-        if "authby" not in eff and "leftauth" not in eff:
-            t.defaulted["auth"] = (
-                f"Libreswan default authby={self.defaults['ipsec.conf']['authby']} (vendor.yaml defaults)"
-            )
-            self.note("DEFAULT", f"no authby=: {t.defaulted['auth']}", t.line, "warning", path)
-        if set(kinds) == {"psk"}:
-            t.auth = "psk"
-        elif set(kinds) == {"pubkey"}:
-            t.auth = "certificate"
-            self.note(
-                "UNSUPPORTED",
-                "public-key (certificate) authentication, not a pre-shared key",
-                line("authby"),
-                "warning",
-                path,
-            )
-        else:
-            t.auth = "unknown"
-            self.note(
-                "UNSUPPORTED",
-                f"authentication {_short(authby)} is not a plain pre-shared key",
-                line("authby"),
-                "warning",
-                path,
-            )
+        ipsecconf.auth_default(
+            c, f"Libreswan default authby={self.defaults['ipsec.conf']['authby']} (vendor.yaml defaults)"
+        )
+        ipsecconf.auth(c, kinds, _short(authby))
 
     # ---------------------------------------------------------- proposals
     def _alg(self, tok: str, table: str, version: int | None) -> Any:
@@ -712,76 +664,32 @@ class _Reader:
         else:
             t.pfs_unknown = True
 
-    def _lifetimes(self, t: ParsedTunnel, val: Any, line: Any, path: str, eff: dict[str, Any]) -> None:
+    def _lifetimes(self, c: ipsecconf.Tunnel) -> None:
+        t, eff, line, path = c.t, c.eff, c.line, c.path
         if "ikelifetime" in eff:
-            t.ike_lifetime = _time(val("ikelifetime"))
-            if t.ike_lifetime is None:
-                self.note(
-                    "UNSUPPORTED",
-                    f"ikelifetime={_short(val('ikelifetime'))} is not a time",
-                    line("ikelifetime"),
-                    "error",
-                    path,
-                )
+            t.ike_lifetime = ipsecconf.number(c, "ikelifetime", _time, "a time")
         else:
             t.ike_lifetime = _time(str(self.defaults["ipsec.conf"]["ikelifetime"]))
             self.default(t, "ike_lifetime", "ikelifetime", t.line, path, " (4.0 and 4.1: 1h)")
         key = next((k for k in ("salifetime", "ipsec-lifetime", "lifetime", "keylife") if k in eff), None)
         if key:
-            t.ipsec_lifetime_seconds = _time(val(key))
-            if t.ipsec_lifetime_seconds is None:
-                self.note("UNSUPPORTED", f"{key}={_short(val(key))} is not a time", line(key), "error", path)
+            t.ipsec_lifetime_seconds = ipsecconf.number(c, key, _time, "a time")
         else:
             t.ipsec_lifetime_seconds = _time(str(self.defaults["ipsec.conf"]["salifetime"]))
             self.default(t, "ipsec_lifetime_seconds", "salifetime", t.line, path)
         for k, lt in (("ikelifetime", t.ike_lifetime), (key or "", t.ipsec_lifetime_seconds)):
             if k and lt and lt > 86400:
                 self.note("UNSUPPORTED", f"{k}: more than 24h, pluto uses at most 24h", line(k), "warning", path)
-        if "ipsec-max-bytes" in eff:
-            b = _bytes(val("ipsec-max-bytes"))
-            if b is None:
-                self.note(
-                    "UNSUPPORTED",
-                    f"ipsec-max-bytes={_short(val('ipsec-max-bytes'))} is not a byte count",
-                    line("ipsec-max-bytes"),
-                    "error",
-                    path,
-                )
-            elif b:
-                t.ipsec_lifetime_kb = b // 1024 or None
-                if b % 1024:
-                    self.note(
-                        "UNSUPPORTED",
-                        f"ipsec-max-bytes={b} is not a whole number of KB: read as {b // 1024} KB",
-                        line("ipsec-max-bytes"),
-                        "info",
-                        path,
-                    )
+        ipsecconf.volume(c, "ipsec-max-bytes", _bytes, "a byte count")
 
-    def _dpd(self, t: ParsedTunnel, val: Any, line: Any, path: str, eff: dict[str, Any]) -> None:
-        delay = _time(val("dpddelay")) if "dpddelay" in eff else 0
-        if delay is None:
-            self.note(
-                "UNSUPPORTED",
-                f"dpddelay={_short(val('dpddelay'))} is not a time: DPD is unknown",
-                line("dpddelay"),
-                "error",
-                path,
-            )
-            return
-        if not delay:
+    def _dpd(self, c: ipsecconf.Tunnel) -> None:
+        t, eff, val, line, path = c.t, c.eff, c.val, c.line, c.path
+        delay = ipsecconf.number(c, "dpddelay", _time, "a time", ": DPD is unknown") if "dpddelay" in eff else 0
+        if not delay:  # not a time (noted) or 0: no DPD
             return
         t.dpd_enabled = True
         if "dpdtimeout" in eff:
-            t.dpd_timeout = _time(val("dpdtimeout"))
-            if t.dpd_timeout is None:
-                self.note(
-                    "UNSUPPORTED",
-                    f"dpdtimeout={_short(val('dpdtimeout'))} is not a time",
-                    line("dpdtimeout"),
-                    "error",
-                    path,
-                )
+            t.dpd_timeout = ipsecconf.number(c, "dpdtimeout", _time, "a time")
         elif t.ike_version == 1:
             self.note(
                 "MISSING",

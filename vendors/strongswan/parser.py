@@ -169,7 +169,10 @@ class _Ctx:
         self.note("DEFAULT", f"{key} not set: {where}", line, "info", path)
 
 
-def _short(value: str | None, n: int = 60) -> str:
+_WIDTH = 60  # how many characters of a value a finding quotes
+
+
+def _short(value: str | None, n: int = _WIDTH) -> str:
     if value is None:
         return ""
     value = value.replace("\n", " ")
@@ -1717,18 +1720,11 @@ class _IpsecConf:
 
     def run(self) -> None:
         ctx, doc, g = self.ctx, self.doc, self.g
-        for key, line, section in ipsecconf.unknown_keys(doc, g):
-            ctx.ignored(key, line, section)
+        effs = ipsecconf.effective_conns(ctx.dev, doc, g)
+        if not doc.conns:
+            return
         secrets = [_Secret([_id_key(i) for i in s.ids], s.value, s.quoted, s.line, s.where) for s in doc.secrets]
         index = _SecretIndex(secrets) if secrets else None
-        memo: dict[str, list[str]] = {}
-        effs = {n: ipsecconf.effective(doc, g, n, memo) for n in doc.conns}
-        for rule, ln, sev, msg, path in doc.notes:
-            ctx.note(rule, msg, ln, sev, path)  # type: ignore[arg-type]
-        if not doc.conns:
-            if secrets:
-                ctx.note("NO-TUNNEL", f"ipsec.secrets only ({len(secrets)} entries) and no conn: no tunnel", None)
-            return
         referenced = {target for c in doc.conns.values() for target, _ in c.also}
         templates: set[str] = set()
         for n, conn in doc.conns.items():
@@ -1776,19 +1772,10 @@ class _IpsecConf:
     ) -> None:
         ctx = self.ctx
         conns = self.doc.conns
-        eff = effs[members[0]]
-        path = name
         line0 = conns[base].line if base in conns else conns[members[0]].line
-        t = ParsedTunnel(name=name, line=line0, variant="ipsec-conf")
-        if len(members) > 1 or members[0] != name:
-            t.extra["conns"] = list(members)
+        c = ipsecconf.Tunnel.start(ctx.dev, name, members, effs, line0, _WIDTH)
+        t, eff, val, line, path = c.t, c.eff, c.val, c.line, c.path
         defaults = _defaults()["ipsec.conf"]
-
-        def val(key: str) -> str | None:
-            return eff[key][0] if key in eff else None
-
-        def line(key: str) -> int:
-            return eff[key][1] if key in eff else line0
 
         kx = (val("keyexchange") or str(defaults["keyexchange"])).strip().lower()
         if kx == "ikev1":
@@ -1804,15 +1791,8 @@ class _IpsecConf:
                 path,
             )
         version = t.ike_version
-        ag = _bool(val("aggressive"))
-        if ag:
-            if version == 2:
-                ctx.note("IGNORED", "aggressive=yes has no effect with IKEv2", line("aggressive"), "info", path)
-            else:
-                t.mode = "aggressive"
-        ttype = (val("type") or "tunnel").strip().lower()
-        if ttype != "tunnel":
-            ctx.note("UNSUPPORTED", f"type={_short(ttype)}: not an IPsec tunnel", line("type"), "warning", path)
+        ipsecconf.aggressive(c, "aggressive", bool(_bool(val("aggressive"))))
+        ipsecconf.tunnel_type(c)
         # addresses and identities (left = this device, by convention)
         la = _address(val("left"), side="local (left)", remote=False)
         ra = _address(val("right"), side="remote (right)", remote=True)
@@ -1823,10 +1803,7 @@ class _IpsecConf:
             t.extra["peer_host"] = ra.host
         _note_addr(ctx, la, line("left"), path)
         _note_addr(ctx, ra, line("right"), path)
-        lid = val("leftid")
-        rid = val("rightid")
-        t.local_id = _ident(lid) if lid else (Ident("address", la.address) if la.address else None)
-        t.peer_id = _ident(rid) if rid else (Ident("address", ra.address) if ra.address else None)
+        lid, rid = ipsecconf.identities(c, _ident)
         for side, ident, key in (("local", t.local_id, "leftid"), ("remote", t.peer_id, "rightid")):
             if ident is not None and ident.type == "other":
                 ctx.note(
@@ -1857,11 +1834,9 @@ class _IpsecConf:
                 classes.append("pubkey")
             else:
                 classes.append("other")
-        if "authby" not in eff and "leftauth" not in eff:
-            t.defaulted["auth"] = (
-                f"strongSwan ipsec.conf default authby = {defaults['authby']} (vendor.yaml defaults.ipsec.conf)"
-            )
-            ctx.note("DEFAULT", f"no authby=: {t.defaulted['auth']}", line0, "warning", path)
+        ipsecconf.auth_default(
+            c, f"strongSwan ipsec.conf default authby = {defaults['authby']} (vendor.yaml defaults.ipsec.conf)"
+        )
         if authby.startswith("xauth"):
             ctx.note(
                 "UNSUPPORTED",
@@ -1870,26 +1845,7 @@ class _IpsecConf:
                 "warning",
                 path,
             )
-        if set(classes) == {"psk"}:
-            t.auth = "psk"
-        elif set(classes) == {"pubkey"}:
-            t.auth = "certificate"
-            ctx.note(
-                "UNSUPPORTED",
-                "public-key (certificate) authentication, not a pre-shared key",
-                line("authby"),
-                "warning",
-                path,
-            )
-        else:
-            t.auth = "unknown"
-            ctx.note(
-                "UNSUPPORTED",
-                f"authentication {'/'.join(classes)} is not a plain pre-shared key",
-                line("authby"),
-                "warning",
-                path,
-            )
+        ipsecconf.auth(c, classes, "/".join(classes))
         # proposals
         for key in ("ike", "esp"):
             v = val(key)
@@ -1916,60 +1872,23 @@ class _IpsecConf:
                 _pfs(ctx, t, props, line(key), path)
         # lifetimes
         if "ikelifetime" in eff:
-            t.ike_lifetime = _time(val("ikelifetime"))
-            if t.ike_lifetime is None:
-                ctx.note(
-                    "UNSUPPORTED",
-                    f"ikelifetime={_short(val('ikelifetime'))} is not a time",
-                    line("ikelifetime"),
-                    "error",
-                    path,
-                )
+            t.ike_lifetime = ipsecconf.number(c, "ikelifetime", _time, "a time")
         else:
             t.ike_lifetime = _default_time("ipsec.conf", "ikelifetime")
             ctx.default(t, "ike_lifetime", "ipsec.conf", "ikelifetime", line0, path)
         t.ike_lifetime = t.ike_lifetime or None
         lkey = "lifetime" if "lifetime" in eff else "keylife"
         if lkey in eff:
-            life = _time(val(lkey))
-            if life is None:
-                ctx.note("UNSUPPORTED", f"{lkey}={_short(val(lkey))} is not a time", line(lkey), "error", path)
+            life = ipsecconf.number(c, lkey, _time, "a time")
         else:
             life = _default_time("ipsec.conf", "lifetime")
             ctx.default(t, "ipsec_lifetime_seconds", "ipsec.conf", "lifetime", line0, path)
         t.ipsec_lifetime_seconds = life or None
-        if "lifebytes" in eff:
-            lb = _strtoul(val("lifebytes") or "")
-            if lb is None:
-                ctx.note(
-                    "UNSUPPORTED",
-                    f"lifebytes={_short(val('lifebytes'))} is not a number",
-                    line("lifebytes"),
-                    "error",
-                    path,
-                )
-            elif lb:
-                t.ipsec_lifetime_kb = lb // 1024 or None
-                if lb % 1024:
-                    ctx.note(
-                        "UNSUPPORTED",
-                        f"lifebytes={lb} is not a whole number of KB: read as {lb // 1024} KB",
-                        line("lifebytes"),
-                        "info",
-                        path,
-                    )
+        ipsecconf.volume(c, "lifebytes", _strtoul, "a number")
         # DPD
         action = (val("dpdaction") or str(defaults["dpdaction"])).strip().lower()
         if "dpddelay" in eff:
-            delay = _time(val("dpddelay"))
-            if delay is None:
-                ctx.note(
-                    "UNSUPPORTED",
-                    f"dpddelay={_short(val('dpddelay'))} is not a time: DPD is unknown",
-                    line("dpddelay"),
-                    "error",
-                    path,
-                )
+            delay = ipsecconf.number(c, "dpddelay", _time, "a time", ": DPD is unknown")
         else:
             delay = _default_time("ipsec.conf", "dpddelay")
         if action in ("clear", "hold", "restart"):
@@ -1980,15 +1899,7 @@ class _IpsecConf:
                     ctx.default(t, "dpd_enabled", "ipsec.conf", "dpddelay", line("dpdaction"), path)
                 if version == 1:
                     if "dpdtimeout" in eff:
-                        to = _time(val("dpdtimeout"))
-                        if to is None:
-                            ctx.note(
-                                "UNSUPPORTED",
-                                f"dpdtimeout={_short(val('dpdtimeout'))} is not a time",
-                                line("dpdtimeout"),
-                                "error",
-                                path,
-                            )
+                        to = ipsecconf.number(c, "dpdtimeout", _time, "a time")
                     else:
                         to = _default_time("ipsec.conf", "dpdtimeout")
                         ctx.default(t, "dpd_timeout", "ipsec.conf", "dpdtimeout", line("dpdaction"), path)
@@ -2022,10 +1933,7 @@ class _IpsecConf:
                     "rightsubnet",
                 )
             )
-        t.selectors = list(dict.fromkeys(t.selectors))
-        auto = val("auto")
-        if auto:
-            t.extra["auto"] = auto
+        ipsecconf.selectors_and_auto(c)
         mine = {x for x in (_id_key(lid) if lid else None, _addr_key(la)) if x}
         other = {x for x in (_id_key(rid) if rid else None, _addr_key(ra)) if x}
         mine.discard("%any")

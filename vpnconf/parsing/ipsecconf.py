@@ -1,7 +1,8 @@
 """The ``ipsec.conf`` / ``ipsec.secrets`` family (the stroke/starter front
 end of strongSwan, Libreswan's pluto): sections of ``key=value`` settings and
 secrets lines, read the same way for every vendor of the family. What a key
-means stays in the vendor's parser; this module only reads the text.
+means stays in the vendor's parser, except where both daemons' ipsec.conf(5)
+give it the same meaning (the end of this module).
 
 Grammar data (the vendor's vendor.yaml)::
 
@@ -33,14 +34,28 @@ Reading rules (ipsec.conf(5), ipsec.secrets(5) of both daemons):
 
 Findings come back as notes ``(rule, line, severity, message, path)``, never
 with a value of the secrets file in them.
+
+Below the reading, what a conn means where both daemons' ipsec.conf(5) say the
+same (``effective_conns``, ``Tunnel`` and the functions that take one): the
+findings go straight to the ``ParsedDevice``, in the order the vendor's parser
+asks for them. What differs between daemons comes from the vendor's parser as
+arguments (how it writes a time or a byte count, how it classifies ``authby=``,
+its defaults and their wording, from its vendor.yaml): no vendor is named here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+
+from . import Ident, ParsedDevice, ParsedTunnel
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..findings import Severity
 
 Note = tuple[str, int | None, str, str, str]  # (rule, line, severity, message, path)
 
@@ -369,3 +384,144 @@ def groups(
         sig = tuple(sorted((k, v) for k, (v, _) in effs[n].items() if k not in g.per_selector_keys))
         out.setdefault((base, sig), []).append(n)
     return out
+
+
+# ------------------------------------------------- what a conn means to both daemons
+Effective = dict[str, tuple[str, int]]  # key -> (value, line): a conn's settings, also= resolved
+
+
+def effective_conns(
+    dev: ParsedDevice, doc: Document, g: Grammar, setup_keys: Collection[str] = ()
+) -> dict[str, Effective]:
+    """Every conn's effective settings. On the way, in this order: an IGNORED
+    finding for each key the vendor does not read (``unknown_keys``, less the
+    ``setup_keys`` of ``config`` sections its parser reads), the reading's notes,
+    and NO-TUNNEL for ipsec.secrets entries without a conn."""
+    for key, line, section in unknown_keys(doc, g):
+        if section.startswith("config") and key in setup_keys:
+            continue
+        dev.note("IGNORED", f"'{_short(key)}' is not read (no field in the tunnel model)", line, "info", section)
+    memo: dict[str, list[str]] = {}
+    effs = {n: effective(doc, g, n, memo) for n in doc.conns}
+    for rule, ln, sev, msg, path in doc.notes:
+        dev.note(rule, msg, ln, sev, path)  # type: ignore[arg-type]
+    if not doc.conns and doc.secrets:
+        dev.note("NO-TUNNEL", f"ipsec.secrets only ({len(doc.secrets)} entries) and no conn: no tunnel", None)
+    return effs
+
+
+@dataclass
+class Tunnel:
+    """One tunnel being read from its conns (a group of ``groups``): the
+    ParsedTunnel, the effective settings of its first conn, the path its
+    findings name (the tunnel's name) and how many characters of a value a
+    finding quotes (``width``)."""
+
+    dev: ParsedDevice
+    t: ParsedTunnel
+    eff: Effective
+    line0: int  # the tunnel's line: where a finding about a key that is not set points
+    width: int
+
+    @classmethod
+    def start(
+        cls, dev: ParsedDevice, name: str, members: list[str], effs: dict[str, Effective], line0: int, width: int
+    ) -> Tunnel:
+        t = ParsedTunnel(name=name, line=line0, variant="ipsec-conf")
+        if len(members) > 1 or members[0] != name:
+            t.extra["conns"] = list(members)
+        return cls(dev, t, effs[members[0]], line0, width)
+
+    @property
+    def path(self) -> str:
+        return self.t.name
+
+    def val(self, key: str) -> str | None:
+        return self.eff[key][0] if key in self.eff else None
+
+    def line(self, key: str) -> int:
+        return self.eff[key][1] if key in self.eff else self.line0
+
+    def short(self, value: str | None) -> str:
+        return _short(value or "", self.width)
+
+    def note(self, rule: str, msg: str, line: int | None, sev: Severity) -> None:
+        self.dev.note(rule, msg, line, sev, self.path)
+
+
+def tunnel_type(c: Tunnel) -> None:
+    """``type=``: anything but ``tunnel`` (transport, passthrough, ...) is no IPsec tunnel."""
+    ttype = (c.val("type") or "tunnel").strip().lower()
+    if ttype != "tunnel":
+        c.note("UNSUPPORTED", f"type={c.short(ttype)}: not an IPsec tunnel", c.line("type"), "warning")
+
+
+def aggressive(c: Tunnel, key: str, on: bool) -> None:
+    """Aggressive mode (``key``, as the vendor's parser read it ``on``): IKEv1 only."""
+    if not on:
+        return
+    if c.t.ike_version == 2:
+        c.note("IGNORED", f"{key}=yes has no effect with IKEv2", c.line(key), "info")
+    else:
+        c.t.mode = "aggressive"
+
+
+def identities(c: Tunnel, ident: Callable[[str], Ident | None]) -> tuple[str | None, str | None]:
+    """``leftid=`` / ``rightid=`` read by the vendor's ``ident``; without one, the
+    side's address. Returns the two values as written."""
+    t = c.t
+    lid, rid = c.val("leftid"), c.val("rightid")
+    t.local_id = ident(lid) if lid else (Ident("address", t.local_address) if t.local_address else None)
+    t.peer_id = ident(rid) if rid else (Ident("address", t.peer_address) if t.peer_address else None)
+    return lid, rid
+
+
+def auth_default(c: Tunnel, where: str) -> None:
+    """Neither ``authby=`` nor ``leftauth=``: the vendor's default (``where``: its wording)."""
+    if "authby" not in c.eff and "leftauth" not in c.eff:
+        c.t.defaulted["auth"] = where
+        c.note("DEFAULT", f"no authby=: {where}", c.line0, "warning")
+
+
+def auth(c: Tunnel, kinds: list[str], what: str) -> None:
+    """The tunnel's authentication from each side's kind (psk, pubkey or other,
+    as the vendor classifies ``authby=`` / ``leftauth=`` / ``rightauth=``): a
+    pre-shared key only when both sides use one; ``what`` names any other mix."""
+    if set(kinds) == {"psk"}:
+        c.t.auth = "psk"
+    elif set(kinds) == {"pubkey"}:
+        c.t.auth = "certificate"
+        c.note(
+            "UNSUPPORTED", "public-key (certificate) authentication, not a pre-shared key", c.line("authby"), "warning"
+        )
+    else:
+        c.t.auth = "unknown"
+        c.note("UNSUPPORTED", f"authentication {what} is not a plain pre-shared key", c.line("authby"), "warning")
+
+
+def number(c: Tunnel, key: str, parse: Callable[[str], int | None], kind: str, then: str = "") -> int | None:
+    """A set ``key`` read by the vendor's ``parse`` (a time, a byte count ...);
+    None, with an UNSUPPORTED error, when it is not ``kind``."""
+    n = parse(c.eff[key][0])
+    if n is None:
+        c.note("UNSUPPORTED", f"{key}={c.short(c.val(key))} is not {kind}{then}", c.line(key), "error")
+    return n
+
+
+def volume(c: Tunnel, key: str, parse: Callable[[str], int | None], kind: str) -> None:
+    """The IPsec SA's byte lifetime ``key`` (when set) as KB; 0 is no limit."""
+    if key not in c.eff:
+        return
+    b = number(c, key, parse, kind)
+    if b:
+        c.t.ipsec_lifetime_kb = b // 1024 or None
+        if b % 1024:
+            c.note("UNSUPPORTED", f"{key}={b} is not a whole number of KB: read as {b // 1024} KB", c.line(key), "info")
+
+
+def selectors_and_auto(c: Tunnel) -> None:
+    """The tunnel's selector pairs once each, and ``auto=`` kept (extra)."""
+    c.t.selectors = list(dict.fromkeys(c.t.selectors))
+    auto = c.val("auto")
+    if auto:
+        c.t.extra["auto"] = auto

@@ -419,6 +419,18 @@ def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> s
     return name
 
 
+def _first_of_each(props: list[Proposal]) -> list[Proposal]:
+    """Each (encryption, integrity, group) once, at its first place."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for p in props:
+        k = (p.encryption, p.integrity, p.dh_group)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
@@ -469,9 +481,12 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             continue
         # every proposal made of values the model knows is carried, in order;
         # the others are named
-        unknown = [p.raw or "?" for p in t.ike_proposals if p not in ikes] + [
-            p.raw or "?" for p in t.esp_proposals if p not in esps
-        ]
+        # (by identity: a device's proposals can be many, compared field by field n^2)
+        kept = {id(p) for p in ikes} | {id(p) for p in esps}
+        unknown = [p.raw or "?" for p in t.ike_proposals + t.esp_proposals if id(p) not in kept]
+        # a value offered twice adds nothing to a negotiation (the first wins): each once, in
+        # order (IOS offers every isakmp policy of the device to every peer: n tunnels x n policies)
+        ikes, esps = _first_of_each(ikes), _first_of_each(esps)
         if unknown:
             lose(
                 t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}", field="proposals"

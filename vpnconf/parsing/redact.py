@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 MASK = "<redacted>"
 
@@ -77,12 +78,45 @@ def _scan(text: str, keywords: tuple[str, ...], rx: re.Pattern[str]) -> list[str
     return found
 
 
+_FEW = 16  # up to this many keys, each is tested as a substring of each message
+_TRIE_MAX = 200  # longer keys stay out of the trie pattern (its nesting depth)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching exactly ``words``, as a prefix tree: at each
+    branch the longer continuations are tried before ending (longest match
+    first, as an alternation sorted by length would). Never empty."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = []
+        for ch in sorted(k for k in node if k):
+            child, lit = node[ch], re.escape(ch)
+            while len(child) == 1 and "" not in child:  # a chain without branches: one literal
+                (c2,) = child
+                lit += re.escape(c2)
+                child = child[c2]
+            alts.append(lit + emit(child))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root) or "(?!)"
+
+
 class Redactor:
     def __init__(self, text: str = "", keywords: Iterable[str] = (), modifiers: Iterable[str] = ()) -> None:
         self.text = text
         self.keywords = tuple(k.lower() for k in keywords)
         self.modifiers = {m.lower() for m in modifiers}
         self.secrets: set[str] = set()
+        self._trie: tuple[int, re.Pattern[str], list[str]] | None = None
         self._lines: list[str] | None = None
         self._seen_lines: set[int] = set()
         if text and self.keywords:
@@ -128,10 +162,26 @@ class Redactor:
 
     def __call__(self, message: str, line: int | None = None) -> str:
         self.learn_line(line)
-        # the secrets this message holds (a substring test each: messages are
-        # few and short; no pattern over thousands of keys is ever compiled)
+        if len(self.secrets) > _FEW:
+            rx, long = self._all()
+            if not any(s in message for s in long):
+                return rx.sub(MASK, message)
+        # the secrets this message holds (a substring test each), longest first
         found = [s for s in self.secrets if s in message]
         if not found:
             return message
         alts = "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True))
         return re.sub(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])", MASK, message)
+
+    def _all(self) -> tuple[re.Pattern[str], list[str]]:
+        """Many keys (a device of hundreds of tunnels, every string of its parse
+        passing here): one pattern over all of them, a trie, so a message is
+        searched once at C speed instead of once per key (tunnels x keys);
+        rebuilt when a key is learnt. Keys over _TRIE_MAX characters are
+        tested one by one (and a message holding one takes the slow path)."""
+        if self._trie is None or self._trie[0] != len(self.secrets):
+            short = [s for s in self.secrets if len(s) <= _TRIE_MAX]
+            long = [s for s in self.secrets if len(s) > _TRIE_MAX]
+            rx = re.compile(rf"(?<![A-Za-z0-9])(?:{_trie_pattern(short)})(?![A-Za-z0-9])")
+            self._trie = (len(self.secrets), rx, long)
+        return self._trie[1], self._trie[2]

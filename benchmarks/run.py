@@ -254,20 +254,18 @@ def vendor_device(vendor_id: str, n: int) -> str:
 
     v = get_vendor(vendor_id)
     base = yaml.safe_load((ROOT / "samples" / "quickstart.yaml").read_text())
-    out = []
-    for k in range(0, n, 500):  # each tunnel to its own VPN gateway (peer), as on a real hub
-        d = copy.deepcopy(base)
-        gw, t0 = d["vpn_gateways"][0], d["tunnels"][0]
-        d["vpn_gateways"], d["tunnels"] = [], []
-        for i in range(k, min(n, k + 500)):
-            d["vpn_gateways"].append(dict(gw, name=f"gw{i}", public_ip=f"11.{i // 250}.{i % 250}.1"))
-            t = copy.deepcopy(t0)
-            t.update(name=f"conn{i}", vpn_gateway=f"gw{i}", pre_shared_key=f"Key-{i:06d}-x")
-            t["spd"] = [{"local": f"192.168.{i % 250}.0/24", "peers": [f"10.{i // 250}.{i % 250}.0/24"]}]
-            d["tunnels"].append(t)
-        site = Site.model_validate(d)
-        for t in site.tunnels:
-            out.append(join_files(render_files(site, t, v.id)))
+    # one site (map entries and policies are numbered per site); each tunnel to its own VPN gateway
+    d = copy.deepcopy(base)
+    gw, t0 = d["vpn_gateways"][0], d["tunnels"][0]
+    d["vpn_gateways"], d["tunnels"] = [], []
+    for i in range(n):
+        d["vpn_gateways"].append(dict(gw, name=f"gw{i}", public_ip=f"11.{i // 250}.{i % 250}.1"))
+        t = copy.deepcopy(t0)
+        t.update(name=f"conn{i}", vpn_gateway=f"gw{i}", pre_shared_key=f"Key-{i:06d}-x")
+        t["spd"] = [{"local": f"192.168.{i % 250}.0/24", "peers": [f"10.{i // 250}.{i % 250}.0/24"]}]
+        d["tunnels"].append(t)
+    site = Site.model_validate(d)
+    out = [join_files(render_files(site, t, v.id)) for t in site.tunnels]
     return "\n".join(out)
 
 

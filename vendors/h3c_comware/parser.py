@@ -901,6 +901,8 @@ class _Reader:
                     applied.setdefault(kid.words[2], []).append(iname)
                 elif lw == ["shutdown"]:
                     shut.add(iname)
+        # an interface block repeated (a config pasted in pieces) applies a policy once
+        applied = {p: list(dict.fromkeys(names)) for p, names in applied.items()}
         for (pname, seq), obj in self.policies.items():
             self.policy_tunnel(pname, seq, obj, applied.get(pname, []), shut)
         for iname, obj in self.ifaces.items():

@@ -95,6 +95,19 @@ def _wild_net(addr: str, wild: str) -> str | None:
     return str(ipaddress.IPv4Network(f"{addr}/{plen}", strict=False))
 
 
+def _sa_ref(lw: list[str], w: list[str], refs: dict[str, Any]) -> bool:
+    """A sub-command an ipsec policy entry and an ipsec profile share: the IKE
+    side it uses (ike-profile, ike-peer, ikev2-profile) or an SA lifetime
+    (sa duration time-based|traffic-based N), put into ``refs``; False if not one."""
+    if lw[0] in ("ike-profile", "ike-peer", "ikev2-profile") and len(w) > 1:
+        refs[lw[0]] = w[1]
+    elif lw[:2] == ["sa", "duration"] and len(lw) > 3 and lw[2] in ("time-based", "traffic-based"):
+        refs[lw[2]] = small_int(lw[3])
+    else:
+        return False
+    return True
+
+
 @dataclass
 class _Obj:
     name: str
@@ -947,9 +960,9 @@ class _Reader:
         tsets: list[str] = []
         props: list[str] = []
         remotes: list[str] = []
-        acl = ike_profile = ike_peer = ikev2_profile = None
+        acl = None
         local = None
-        secs = kb = None
+        refs: dict[str, Any] = {}
         pfs_kw: tuple[str, int] | None = None
         for kid in obj.kids:
             w = kid.words
@@ -973,23 +986,16 @@ class _Reader:
                     )
             elif lw[0] == "local-address" and len(w) > 1 and ipv4(w[1]):
                 local = ipv4(w[1])
-            elif lw[0] == "ike-profile" and len(w) > 1:
-                ike_profile = w[1]
-            elif lw[0] == "ike-peer" and len(w) > 1:
-                ike_peer = w[1]
-            elif lw[0] == "ikev2-profile" and len(w) > 1:
-                ikev2_profile = w[1]
-            elif lw[:2] == ["sa", "duration"] and len(lw) > 3:
-                if lw[2] == "time-based":
-                    secs = small_int(lw[3])
-                elif lw[2] == "traffic-based":
-                    kb = small_int(lw[3])
+            elif _sa_ref(lw, w, refs):
+                continue
             elif lw[0] == "pfs" and len(w) > 1:
                 pfs_kw = (lw[1], kid.line)
             elif lw[0] in ("description", "sa", "reverse-route", "qos"):
                 continue
             else:
                 self.ignored(obj, kid, where)
+        ike_profile, ike_peer, ikev2_profile = refs.get("ike-profile"), refs.get("ike-peer"), refs.get("ikev2-profile")
+        secs, kb = refs.get("time-based"), refs.get("traffic-based")
         fallback = f"{pname}-{seq}"
         prof_name = ike_profile or ikev2_profile
         ours = prof_name[4:] if prof_name and prof_name.startswith("IKP-") and len(prof_name) > 4 else None
@@ -1100,28 +1106,24 @@ class _Reader:
             if p.extra.get("mode") == "manual":
                 self.note("UNSUPPORTED", f"{pwhere}: manual keys are not modelled", p.line, "warning")
             tsets: list[str] = []
-            ike_profile = ike_peer = ikev2_profile = None
-            secs = kb = None
+            refs: dict[str, Any] = {}
             for kid in p.kids:
                 w = kid.words
                 lw = [x.lower() for x in w]
                 if lw[0] in ("transform-set", "proposal"):
                     tsets.extend(w[1:])
-                elif lw[0] == "ike-profile" and len(w) > 1:
-                    ike_profile = w[1]
-                elif lw[0] == "ike-peer" and len(w) > 1:
-                    ike_peer = w[1]
-                elif lw[0] == "ikev2-profile" and len(w) > 1:
-                    ikev2_profile = w[1]
-                elif lw[:2] == ["sa", "duration"] and len(lw) > 3:
-                    if lw[2] == "time-based":
-                        secs = small_int(lw[3])
-                    elif lw[2] == "traffic-based":
-                        kb = small_int(lw[3])
+                elif _sa_ref(lw, w, refs):
+                    continue
                 elif lw[0] == "pfs" and len(w) > 1:
                     self.pfs(t, lw[1], kid.line, pwhere)
                 elif lw[0] not in ("description", "sa"):
                     self.ignored(p, kid, pwhere)
+            ike_profile, ike_peer, ikev2_profile = (
+                refs.get("ike-profile"),
+                refs.get("ike-peer"),
+                refs.get("ikev2-profile"),
+            )
+            secs, kb = refs.get("time-based"), refs.get("traffic-based")
             if ike_peer is not None:
                 self.ike_v5(t, ike_peer, p.line)
             elif ikev2_profile is not None:

@@ -38,8 +38,12 @@ $SUDO dpkg -x "$DEB" "$ROOT"
 
 if [ -n "$(missing_libs)" ]; then
     # the package's Depends, first alternative, no version; strongSwan's packages are never touched
-    DEPS="$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' \
-        | grep -v -E '^$|^strongswan|^libcharon|^libstrongswan' | tr '\n' ' ')"
+    # only the ones not installed: naming an installed package to apt upgrades it (systemd, libpam...)
+    DEPS=""
+    for dep in $(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' \
+        | grep -v -E '^$|^strongswan|^libcharon|^libstrongswan'); do
+        dpkg-query -W -f='${Status}' "$dep" 2>/dev/null | grep -q "install ok installed" || DEPS="$DEPS $dep"
+    done
     $SUDO apt-get update -qq
     # shellcheck disable=SC2086
     if apt-get install -s -y --no-install-recommends $DEPS | grep -q '^Remv '; then

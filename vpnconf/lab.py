@@ -31,6 +31,19 @@ def _host(cidr: str) -> str:
     return f"{first}/{n.prefixlen}"
 
 
+def _mirror(ctx: dict[str, Any], cloud_outer: str) -> None:
+    """A rendering context turned to the cloud's end: local and remote swapped."""
+    ctx.update(
+        local=ctx["remote"],
+        remote=ctx["local"],
+        local_addrs=cloud_outer,
+        remote_addrs=IDC_OUTER,
+        pairs=[Pair(p.n, p.seq, p.remote, p.local) for p in ctx["pairs"]],
+        local_nets=ctx["remote_nets"],
+        remote_nets=ctx["local_nets"],
+    )
+
+
 def lab_configs(
     site: Site, t: Tunnel, cloud: Tunnel | None = None, cloud_site: Site | None = None
 ) -> tuple[str, str, dict[str, Any]]:
@@ -48,15 +61,7 @@ def lab_configs(
     cloud_ctx = (
         dict(idc_ctx) if cloud is None else build_context(cloud_site or site, cloud, v, sw, spec["variant"], lab)
     )
-    cloud_ctx.update(
-        local=cloud_ctx["remote"],
-        remote=cloud_ctx["local"],
-        local_addrs=CLOUD_OUTER,
-        remote_addrs=IDC_OUTER,
-        pairs=[Pair(p.n, p.seq, p.remote, p.local) for p in cloud_ctx["pairs"]],
-        local_nets=cloud_ctx["remote_nets"],
-        remote_nets=cloud_ctx["local_nets"],
-    )
+    _mirror(cloud_ctx, CLOUD_OUTER)
     return str(tpl.render(idc_ctx)), str(tpl.render(cloud_ctx)), idc_ctx
 
 
@@ -124,15 +129,7 @@ def route_ends(
     if not ctx["local_nets"]:
         raise VpnconfError(f"tunnel {t.name}: no IDC range (no routes, no SPD): the lab has no IDC address")
     cctx = dict(ctx) if cloud is None else build_context(cloud_site or site, cloud, v, sw, vname, lab)
-    cctx.update(
-        local=cctx["remote"],
-        remote=cctx["local"],
-        local_addrs=cloud_outer,
-        remote_addrs=IDC_OUTER,
-        pairs=[Pair(p.n, p.seq, p.remote, p.local) for p in cctx["pairs"]],
-        local_nets=cctx["remote_nets"],
-        remote_nets=cctx["local_nets"],
-    )
+    _mirror(cctx, cloud_outer)
     swan = var.files[spec.get("file", "swanctl.conf")]
     idc_swan = str(template(v.id, swan).render(ctx))
     cloud_swan = str(template(v.id, swan).render(cctx))

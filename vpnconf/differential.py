@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .compat import check_peer, cloud_end, establishes, idc_end
+from .labnet import bgp_up
 from .model import Site
 
 BASE: dict[str, Any] = {
@@ -198,7 +199,11 @@ def run_pair(idc: dict[str, Any], cloud: dict[str, Any]) -> dict[str, Any]:
         bgp = child and not any(f.severity == "error" and f.extra.get("stage") == "routing" for f in pred)
     rep = verify(si, ti.name, cloud=tc, timeout=8, cloud_site=sc)
     real_child = bool(rep["children"]) and all(c["established"] for c in rep["children"])
-    real_bgp = None if bgp is None else bool(rep["bgp"] and rep["bgp"]["established"] and _all_up(rep["bgp"]))
+    real_bgp = (
+        None
+        if bgp is None
+        else bool(rep["bgp"] and rep["bgp"]["established"] and bgp_up(rep["bgp"]["established"].values()))
+    )
     return {
         "predicted": (ike, child, bgp),
         "lab": (bool(rep["ike_established"]), real_child, real_bgp),
@@ -217,10 +222,6 @@ def per_kind(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
             n, ok = out.get(k, (0, 0))
             out[k] = (n + 1, ok + int(r["agree"]))
     return out
-
-
-def _all_up(bgp: dict[str, Any]) -> bool:
-    return all(st and all(v == "Established" for v in st.values()) for st in bgp["established"].values())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .catalog import lab_vendor
 from .findings import VpnconfError
-from .labnet import TUN_DEV, LabEnd, LabResult, LabUnavailable, preflight, run_lab, run_pair_lab
+from .labnet import TUN_DEV, LabEnd, LabResult, LabUnavailable, bgp_up, preflight, run_lab, run_pair_lab
 from .model import Site, Tunnel
 from .renderer import Pair, build_context, template
 
@@ -338,7 +338,7 @@ def stages(report: dict[str, Any]) -> list[dict[str, Any]]:
         est = bgp["established"]
         add(
             "bgp",
-            bool(est) and all(s and all(v == "Established" for v in s.values()) for s in est.values()),
+            bool(est) and bgp_up(est.values()),
             t.get("bgp"),
             "; ".join(f"{end}: {', '.join(f'{p} {v}' for p, v in s.items())}" for end, s in est.items()),
         )

@@ -72,7 +72,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -982,19 +982,19 @@ swanctl {{
             time.sleep(0.05)
 
     # logs ----------------------------------------------------------------
-    def log_lines(self, k: str) -> list[str]:
+    def file_lines(self, k: str, name: str) -> list[str]:
+        """The lines of one of the end's files in the lab dir ([] while it does not exist)."""
         try:
-            with open(self.path(k, "charon.log"), errors="replace") as f:
+            with open(self.path(k, name), errors="replace") as f:
                 return f.read().splitlines()
         except OSError:
             return []
 
+    def log_lines(self, k: str) -> list[str]:
+        return self.file_lines(k, "charon.log")
+
     def stdout_lines(self, k: str) -> list[str]:
-        try:
-            with open(self.path(k, "charon.stdout"), errors="replace") as f:
-                return f.read().splitlines()
-        except OSError:
-            return []
+        return self.file_lines(k, "charon.stdout")
 
     def log_size(self, k: str) -> int:
         try:
@@ -1105,11 +1105,7 @@ swanctl {{
         return states
 
     def bird_lines(self, k: str) -> list[str]:
-        try:
-            with open(self.path(k, "bird.stdout"), errors="replace") as f:
-                return f.read().splitlines()
-        except OSError:
-            return []
+        return self.file_lines(k, "bird.stdout")
 
     def learned(self, k: str) -> list[str]:
         """The prefixes BIRD put into the end's kernel routing table."""
@@ -1426,6 +1422,11 @@ def _drive(
             result.log_excerpt = _excerpt([line for cr in failed for line in child_logs.get(cr.child, [])] or all_lines)
 
 
+def bgp_up(states: Iterable[dict[str, str]]) -> bool:
+    """Every end has BGP sessions and each is Established (``_Lab.bgp_states`` of each end)."""
+    return all(st and all(v == "Established" for v in st.values()) for st in states)
+
+
 def _bgp(lab: _Lab, result: LabResult, deadline: float, mark: Any, t: float) -> float:
     """Start BIRD on the route-based ends, wait until every BGP session is
     Established, then until each end has learnt the prefixes it expects."""
@@ -1440,7 +1441,7 @@ def _bgp(lab: _Lab, result: LabResult, deadline: float, mark: Any, t: float) -> 
     bgp_deadline = max(deadline, time.monotonic() + 5.0)
     while True:
         states = {lab.ends[k].name: lab.bgp_states(k) for k in ends}
-        up = all(st and all(v == "Established" for v in st.values()) for st in states.values())
+        up = bgp_up(states.values())
         if up or time.monotonic() > bgp_deadline:
             break
         time.sleep(0.1)
@@ -1643,10 +1644,7 @@ def _failover(
             continue
         if result.child_restored_seconds is None:
             result.child_restored_seconds = round(time.monotonic() - t1, 2)
-        if all(
-            st and all(v == "Established" for v in st.values())
-            for st in (lab.bgp_states(e) for e in ("i", gateway) if lab.ends[e].bird_conf is not None)
-        ):
+        if bgp_up(lab.bgp_states(e) for e in ("i", gateway) if lab.ends[e].bird_conf is not None):
             result.restored_seconds = round(time.monotonic() - t1, 2)
             break
         time.sleep(0.2)

@@ -65,6 +65,19 @@ class ParsedBgp:
 
 
 @dataclass
+class CertAuth:
+    """Certificate authentication as the config names it (names and paths as
+    written; the files are looked up by ``vpnconf.certs``)."""
+
+    local_certs: list[str] = field(default_factory=list)  # own certificate(s): swanctl local.certs, leftcert
+    remote_certs: list[str] = field(default_factory=list)  # pinned peer certificate(s): remote.certs, rightcert
+    cacerts: list[str] = field(default_factory=list)  # CAs the peer must chain to: remote.cacerts, rightca
+    groups: list[str] = field(default_factory=list)  # remote.groups: the peer must be in one
+    cert_policy: list[str] = field(default_factory=list)  # remote.cert_policy OIDs the peer's certificate must hold
+    line: int | None = None
+
+
+@dataclass
 class ParsedTunnel:
     name: str
     line: int | None = None
@@ -74,6 +87,7 @@ class ParsedTunnel:
     auth: Literal["psk", "certificate", "unknown"] = "psk"
     psk: str | None = None
     psk_state: PskState = "missing"
+    cert: CertAuth | None = None  # auth == "certificate": what the config names
     ike_version: int | None = None  # None: both / not said
     mode: Literal["main", "aggressive"] = "main"
     ike_proposals: list[Proposal] = field(default_factory=list)
@@ -81,11 +95,16 @@ class ParsedTunnel:
     local_id: Ident | None = None
     peer_id: Ident | None = None
     esp_proposals: list[Proposal] = field(default_factory=list)
+    #: AH proposals (integrity, and dh_group for PFS) where the tunnel uses AH
+    #: (alone or besides ESP); empty: no AH
+    ah_proposals: list[Proposal] = field(default_factory=list)
     pfs: int | None = None  # None: no PFS (unless pfs_unknown)
     pfs_unknown: bool = False  # PFS is on but its group is not one the model holds (or not said)
     ipsec_lifetime_seconds: int | None = None
     ipsec_lifetime_kb: int | None = None
-    selectors: list[tuple[str, str]] = field(default_factory=list)  # (local, remote), device view
+    #: (local, remote), device view; ``%dynamic`` stands for the end's own
+    #: address where the config leaves it to the daemon and the address is not known
+    selectors: list[tuple[str, str]] = field(default_factory=list)
     backup_peers: list[str] = field(default_factory=list)  # further peers of this tunnel, in order
     #: fields filled from the vendor's documented defaults (vendor.yaml ``defaults``), not read:
     #: field name -> where the default comes from (shown in findings and in check verdicts)

@@ -29,7 +29,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..findings import Severity
 
-PskState = Literal["clear", "encrypted", "masked", "missing", "certificate"]
+#: ``binary``: the key is bytes that are not printable text (strongSwan ``0x``/``0s``);
+#: ``psk`` then holds them as ``0x`` + lower-case hex, comparable but not renderable
+PskState = Literal["clear", "binary", "encrypted", "masked", "missing", "certificate"]
 
 
 @dataclass

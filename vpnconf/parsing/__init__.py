@@ -43,6 +43,9 @@ class Proposal:
     integrity: str | None = None
     dh_group: int | None = None  # IKE proposals only
     raw: str = ""
+    #: further key exchanges (RFC 9370, strongSwan 6 ``ke1_mlkem768``...), as
+    #: "ke<N>_<name>" in the order the proposal gives them
+    additional_ke: tuple[str, ...] = ()
 
 
 @dataclass

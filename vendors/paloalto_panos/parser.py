@@ -443,8 +443,14 @@ def _data() -> tuple[dict[str, Any], dict[str, Any]]:
     return v.defaults, v.spellings
 
 
-_UNITS = {"seconds": (1, 180, 65535), "minutes": (60, 3, 65535), "hours": (3600, 1, 65535), "days": (86400, 1, 365)}
-_SIZES = {"kb": (1, 1, 65535), "mb": (1024, 1, 65535), "gb": (1024**2, 1, 65535), "tb": (1024**3, 1, 65535)}
+@cache
+def _units(kind: str) -> dict[str, tuple[int, int, int]]:
+    """unit -> (size in seconds or KB, least count, greatest count): vendor.yaml
+    ``grammar.lifetime_units`` / ``grammar.lifesize_units``, which the templates write by."""
+    from vpnconf.catalog import vendors
+
+    table = vendors()[VENDOR].grammar[kind]
+    return {str(u): (int(x[0]), int(x[1]), int(x[2])) for u, x in table.items()}
 
 
 def _span(node: Node | None, units: dict[str, tuple[int, int, int]]) -> tuple[int | None, str, str | None]:
@@ -543,7 +549,7 @@ def _ike_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = Fa
                 prof.proposals.append(
                     Proposal(_enc("ike_encryption", e), _enc("ike_integrity", h), _group(g), f"{e}/{h}/{g}")
                 )
-    secs, written, problem = _span(node.get("lifetime"), _UNITS)
+    secs, written, problem = _span(node.get("lifetime"), _units("lifetime_units"))
     if problem:
         dev.note(
             "UNSUPPORTED",
@@ -612,7 +618,7 @@ def _ipsec_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = 
                 node.line_of("dh-group"),
                 "error",
             )
-    secs, written, problem = _span(node.get("lifetime"), _UNITS)
+    secs, written, problem = _span(node.get("lifetime"), _units("lifetime_units"))
     if problem:
         dev.note(
             "UNSUPPORTED",
@@ -625,7 +631,7 @@ def _ipsec_profile(name: str, node: Node, dev: ParsedDevice, predefined: bool = 
         prof.lifetime_default = True
         written = f"not set: {secs} s by default"
     prof.lifetime = secs
-    kb, size, problem = _span(node.get("lifesize"), _SIZES)
+    kb, size, problem = _span(node.get("lifesize"), _units("lifesize_units"))
     if problem:
         dev.note(
             "UNSUPPORTED",

@@ -2256,6 +2256,16 @@ class _Builder:
             b.hold_time = small_int(hold)
             if b.hold_time is None:
                 self.note("SYNTAX", f"{gw}: hold-time {_safe(hold)} is not a number", hold_line, "warning")
+            elif b.hold_time:
+                # Junos has no keepalive statement: it sends keepalives at a third of the hold time
+                divisor, src = _default("bgp_keepalive_divisor")
+                b.keepalive = max(1, b.hold_time // int(divisor))
+                t.defaulted["bgp.keepalive"] = src
+                self.note(
+                    "DEFAULT",
+                    f"{gw}: keepalive {b.keepalive} s, a third of hold-time {b.hold_time} ({src})",
+                    hold_line,
+                )
         for s in scopes:
             for key, line in s.unread.items():
                 self.once(

@@ -6,8 +6,8 @@ compared by the conformance suite).
 
 What a device config cannot give back is named, not compared: the cloud's routes to the IDC
 ranges with their priorities and the cloud's health check (``routes``, ``health_check``: settings
-of the cloud side, to_site_data says so), the BGP keepalive (Junos has no statement for it), and
-the site's pairs (the backup's preferences are a NOT-CARRIED info finding)."""
+of the cloud side, to_site_data says so), the BGP keepalive (Junos has no statement for it: it
+comes back as a third of the hold time, the interval Junos sends keepalives at), and the site's pairs (the backup's preferences are a NOT-CARRIED info finding)."""
 
 from __future__ import annotations
 
@@ -167,11 +167,13 @@ def test_active_standby_bgp_round_trip(tunnel: str, variant: str) -> None:
             f"set protocols bgp group BGP-{tunnel} neighbor 169.254.10.{1 if tunnel == 'TunA' else 5} hold-time 30"
             in text
         )
-    # Junos has no keepalive statement: the keepalive does not come back (said in the output)
+    # Junos has no keepalive statement (said in the output): it keeps alive at a third of the
+    # hold time, here the cloud's 10 s, so the keepalive comes back
     assert "the cloud's 10 s is not written" in text
-    _back, _losses, dev = _round_trip(site, tunnel, variant, {"health_check"}, lost={"keepalive": 30})
+    _back, _losses, dev = _round_trip(site, tunnel, variant, {"health_check"})
     (p,) = dev.tunnels
-    assert p.bgp is not None and p.bgp.advertise == ["10.1.0.0/16", "10.2.0.0/24"] and p.bgp.keepalive is None
+    assert p.bgp is not None and p.bgp.advertise == ["10.1.0.0/16", "10.2.0.0/24"] and p.bgp.keepalive == 10
+    assert p.defaulted["bgp.keepalive"].startswith("vendor.yaml defaults.bgp_keepalive_divisor")
     carried = [f.message for f in dev.findings if f.rule == "NOT-CARRIED"]
     assert len(carried) == (1 if backup else 0)
     if backup:
@@ -179,12 +181,15 @@ def test_active_standby_bgp_round_trip(tunnel: str, variant: str) -> None:
         assert p.extra["bgp_import_local_preference"] == [50]
 
 
-def test_keepalive_is_not_read_back() -> None:
-    # the one BGP field lost on the way: a keepalive other than the model's default
-    site = _site(_standby_bgp())
-    dev = parse_text(render(site, "TunA", VENDOR), "k", VENDOR)
-    data, _ = to_site_data(dev)
+def test_a_keepalive_other_than_a_third_of_the_hold_time_is_lost() -> None:
+    # the one BGP field lost on the way: Junos keeps alive at hold-time / 3 whatever the cloud says
+    d = _standby_bgp()
+    d["tunnels"][0]["bgp"].update(hold_time=90, keepalive=10)
+    dev = parse_text(render(_site(d), "TunA", VENDOR), "k", VENDOR)
+    data, losses = to_site_data(dev)
     assert Site.model_validate(data).tunnels[0].bgp.keepalive == 30  # type: ignore[union-attr]
+    assert [f.line for f in dev.findings if f.rule == "DEFAULT" and "keepalive 30 s" in f.message]
+    assert any(f.path == "bgp.keepalive" for f in losses)
 
 
 def test_without_selectors_no_selector_statement_and_no_pair_count_comment() -> None:

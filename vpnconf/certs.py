@@ -1,0 +1,600 @@
+"""Certificate authentication between two tunnel ends, checked as strongSwan's
+charon checks it (``check --peer``; vpnconf issue #15).
+
+What charon requires, and where it is written (strongSwan master, 2026-05):
+
+- identity: the IKE identity must be in the certificate, as its subject DN or
+  a subjectAltName, and defaults to the subject DN (swanctl.conf(5)
+  ``local.id``); ``remote.id`` may use wildcards such as ``*.strongswan.org``
+  or ``C=CH, O=strongSwan, CN=*`` (swanctl.conf(5) ``remote.id``).
+- trust: an issuer must carry basicConstraints CA=true and its signature must
+  verify (libstrongswan plugins/x509/x509_cert.c ``issued_by``); the
+  keyCertSign bit is not consulted ("we use the caBasicConstraint",
+  ``parse_keyUsage``), so a CA without it is only a warning here; at most 7
+  CAs (credential_manager.c ``MAX_TRUST_PATH_LEN``); every certificate of the
+  chain must be within its validity period (credential_manager.c
+  ``check_lifetime``); ``remote.cacerts`` (ipsec.conf ``rightca``) restricts
+  the CAs the chain may end at; ``remote.certs`` pins the peer's certificate.
+- key usage: a keyUsage extension must allow digitalSignature or
+  nonRepudiation (RFC 4945; libcharon pubkey_authenticator.c
+  ``is_compliant_cert``: "rejecting certificate without digitalSignature or
+  nonRepudiation keyUsage flags").
+- extendedKeyUsage is parsed into flags (serverAuth, clientAuth,
+  ikeIntermediate) that no IKE authenticator of charon consults (only
+  charon-nm and TLS do); the documentation names no requirement. Nothing is
+  reported for it.
+- critical extensions: the x509 plugin discards a certificate with a critical
+  extension it does not parse (x509_cert.c ``parse_certificate``:
+  "critical '%s' extension not supported"), unless strongswan.conf sets
+  ``charon.x509.enforce_critical = no`` (default yes, conf/options/charon.opt).
+- ``remote.groups``: "The peer must prove membership to at least one of the
+  specified groups. Group membership can be certified by different means, for
+  example by appropriate Attribute Certificates or by an AAA backend"
+  (swanctl.conf(5)): vpnconf reads neither, so it cannot tell.
+- ``remote.cert_policy``: "certificate policy OIDs the peer's certificate must
+  have" (swanctl.conf(5)).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from .findings import Finding, VpnconfError
+from .parsing import Ident, ParsedTunnel
+
+MAX_BYTES = 1 << 20  # a certificate file is far smaller than 1 MiB
+MAX_PATH = 7  # CAs above the end-entity certificate (strongSwan MAX_TRUST_PATH_LEN)
+#: where strongSwan looks up a name relative to its configuration directory
+CERT_DIRS = ("x509", "ipsec.d/certs", "certs")
+CA_DIRS = ("x509ca", "ipsec.d/cacerts", "cacerts")
+#: extensions strongSwan's x509 plugin parses; any other critical one is rejected
+KNOWN_EXTENSIONS = frozenset(
+    {
+        "2.5.29.14",  # subjectKeyIdentifier
+        "2.5.29.17",  # subjectAltName
+        "2.5.29.19",  # basicConstraints
+        "2.5.29.31",  # cRLDistributionPoints
+        "2.5.29.35",  # authorityKeyIdentifier
+        "1.3.6.1.5.5.7.1.1",  # authorityInfoAccess
+        "2.5.29.15",  # keyUsage
+        "2.5.29.37",  # extendedKeyUsage
+        "1.3.6.1.5.5.7.1.7",  # ipAddrBlocks (RFC 3779)
+        "2.5.29.30",  # nameConstraints
+        "2.5.29.32",  # certificatePolicies
+        "2.5.29.33",  # policyMappings
+        "2.5.29.36",  # policyConstraints
+        "2.5.29.54",  # inhibitAnyPolicy
+        "2.16.840.1.113730.1.3",  # Netscape revocation URL
+        "2.16.840.1.113730.1.4",  # Netscape CA revocation URL
+        "2.16.840.1.113730.1.8",  # Netscape CA policy URL
+        "2.16.840.1.113730.1.13",  # Netscape comment
+    }
+)
+#: DN attribute names as strongSwan writes them -> OID
+DN_ATTRS = {
+    "CN": "2.5.4.3",
+    "C": "2.5.4.6",
+    "L": "2.5.4.7",
+    "ST": "2.5.4.8",
+    "O": "2.5.4.10",
+    "OU": "2.5.4.11",
+    "SN": "2.5.4.5",
+    "SERIALNUMBER": "2.5.4.5",
+    "T": "2.5.4.12",
+    "G": "2.5.4.42",
+    "GN": "2.5.4.42",
+    "DC": "0.9.2342.19200300.100.1.25",
+    "UID": "0.9.2342.19200300.100.1.1",
+    "E": "1.2.840.113549.1.9.1",
+    "EMAIL": "1.2.840.113549.1.9.1",
+    "EMAILADDRESS": "1.2.840.113549.1.9.1",
+}
+#: OID -> the name a DN is written with
+DN_NAMES = {oid: k for k, oid in reversed(DN_ATTRS.items()) if k not in ("SERIALNUMBER", "GN", "EMAIL", "EMAILADDRESS")}
+
+#: strongSwan's type prefixes of an identity string
+PREFIXES = {"email:": "email", "rfc822:": "email", "dns:": "dns", "fqdn:": "dns", "asn1dn:": "dn", "ipv4:": "ip"}
+Dn = tuple[tuple[str, str], ...]  # (attribute OID, value), in ASN.1 order
+
+
+@dataclass
+class CertFiles:
+    certs: list[Path] = field(default_factory=list)  # --cert: end-entity certificates of either end
+    cas: list[Path] = field(default_factory=list)  # --ca: CA certificates
+    dirs: list[Path] = field(default_factory=list)  # where names the configs give are looked up
+
+
+# ------------------------------------------------------------------ reading
+def load_certs(path: Path) -> list[x509.Certificate]:
+    """The certificates in one PEM or DER file; a one-line VpnconfError for
+    anything else (not a regular file, over 1 MiB, not a certificate)."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise VpnconfError(f"{path}: not a regular file, not a certificate")
+        if st.st_size > MAX_BYTES:
+            raise VpnconfError(f"{path}: larger than 1 MiB, not a certificate")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise VpnconfError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise VpnconfError(f"{path}: larger than 1 MiB, not a certificate")
+    try:
+        if b"-----BEGIN" in data:
+            certs = x509.load_pem_x509_certificates(data)
+        else:
+            certs = [x509.load_der_x509_certificate(data)]
+        for c in certs:  # extensions are decoded lazily: make a malformed one fail here
+            _ = c.extensions, c.subject.rdns, c.issuer.rdns
+    except (ValueError, TypeError):
+        raise VpnconfError(f"{path}: not an X.509 certificate (PEM or DER)") from None
+    return certs
+
+
+@dataclass
+class _Cert:
+    path: Path
+    cert: x509.Certificate
+
+    @property
+    def key(self) -> bytes:
+        return self.cert.tbs_certificate_bytes + self.cert.signature
+
+
+class _Store:
+    """The certificates given and the ones the configs name, each file read once."""
+
+    def __init__(self, files: CertFiles | None) -> None:
+        self.dirs = files.dirs if files else []
+        self._read: dict[Path, list[_Cert]] = {}
+        self.given = [c for p in (files.certs if files else []) for c in self.read(p)]
+        self.cas = [c for p in (files.cas if files else []) for c in self.read(p)]
+        self.pool: dict[bytes, _Cert] = {c.key: c for c in self.given + self.cas}
+
+    def read(self, path: Path) -> list[_Cert]:
+        if path not in self._read:
+            self._read[path] = [_Cert(path, c) for c in load_certs(path)]
+        return self._read[path]
+
+    def locate(self, name: str, subdirs: tuple[str, ...]) -> _Cert | None:
+        """The certificate a config names, as a path (absolute or relative to
+        a config directory or strongSwan's subfolders), or a given file of that name."""
+        p = Path(name)
+        tries = [p] if p.is_absolute() else [d / s / p for d in self.dirs for s in ("", *subdirs)]
+        for t in tries:
+            if t.exists():
+                found = self.read(t)[0]
+                self.pool.setdefault(found.key, found)
+                return found
+        return next((c for c in self.given + self.cas if c.path.name == p.name), None)
+
+
+# ------------------------------------------------------------ names and ids
+def parse_dn(text: str) -> Dn:
+    """A DN as strongSwan writes it (``C=CH, O=Org, CN=x`` or ``/C=CH/O=Org``)."""
+    text = text.strip().strip("\"'")
+    parts = re.split(r"(?<!\\)/", text.lstrip("/")) if text.startswith("/") else re.split(r"(?<!\\),", text)
+    out = []
+    for part in parts:
+        k, sep, v = part.partition("=")
+        if not sep:
+            continue
+        key = k.strip().upper()
+        out.append((DN_ATTRS.get(key, key), v.strip().replace("\\,", ",").lower()))
+    return tuple(out)
+
+
+def _val(a: x509.NameAttribute[Any]) -> str:
+    return a.value if isinstance(a.value, str) else a.value.hex()
+
+
+def cert_dn(name: x509.Name) -> Dn:
+    return tuple((a.oid.dotted_string, _val(a).strip().lower()) for rdn in name.rdns for a in rdn)
+
+
+def dn_text(name: x509.Name) -> str:
+    return ", ".join(
+        f"{DN_NAMES.get(a.oid.dotted_string, a.oid.dotted_string)}={_val(a)}" for r in name.rdns for a in r
+    )
+
+
+def _kind(i: Ident) -> tuple[str, str]:
+    """(ip | dns | email | dn, value) of an identity, as strongSwan types it."""
+    v = i.value.strip().strip("\"'")
+    low = v.lower()
+    for prefix, kind in PREFIXES.items():
+        if low.startswith(prefix):
+            return kind, v[len(prefix) :].strip()
+    if i.type == "address":
+        return "ip", v
+    if i.type == "fqdn":
+        return "dns", v.removeprefix("@")
+    if "=" in v:
+        return "dn", v
+    if "@" in v and not v.startswith("@"):
+        return "email", v
+    try:
+        ipaddress.ip_network(v, strict=False)
+        return "ip", v
+    except ValueError:
+        return "dns", v.removeprefix("@")
+
+
+def _str_match(value: str, pattern: str) -> bool:
+    """strongSwan's string identities: exact, or ``*`` at the start for any prefix."""
+    value, pattern = value.lower(), pattern.lower()
+    return pattern == "*" or value == pattern or (pattern.startswith("*") and value.endswith(pattern[1:]))
+
+
+def id_matches(value: Ident, pattern: Ident) -> bool:
+    """Does identity ``value`` match the expected peer id ``pattern`` (wildcards
+    ``*.example.org``, ``*@example.org``, ``CN=*, O=Org``; an address range)?"""
+    (vk, vv), (pk, pv) = _kind(value), _kind(pattern)
+    if vk != pk:
+        return False
+    if vk == "dn":
+        a, b = parse_dn(vv), parse_dn(pv)
+        return len(a) == len(b) and all(
+            x[0] == y[0] and (y[1] == "*" or x[1] == y[1]) for x, y in zip(a, b, strict=True)
+        )
+    if vk == "ip":
+        try:
+            return ipaddress.ip_address(vv) in ipaddress.ip_network(pv, strict=False)
+        except ValueError:
+            return vv == pv
+    return _str_match(vv, pv)
+
+
+def _sans(c: x509.Certificate) -> list[x509.GeneralName]:
+    try:
+        return list(c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        return []
+
+
+def cert_has_id(c: x509.Certificate, i: Ident) -> bool:
+    """Is identity ``i`` in the certificate: its subject DN, or a SAN of its kind?"""
+    kind, v = _kind(i)
+    if kind == "dn":
+        return parse_dn(v) == cert_dn(c.subject)
+    for san in _sans(c):
+        if kind == "dns" and isinstance(san, x509.DNSName) and san.value.lower() == v.lower():
+            return True
+        if kind == "email" and isinstance(san, x509.RFC822Name) and san.value.lower() == v.lower():
+            return True
+        if kind == "ip" and isinstance(san, x509.IPAddress):
+            try:
+                if san.value == ipaddress.ip_address(v):
+                    return True
+            except ValueError:
+                pass
+    return False
+
+
+def _san_text(c: x509.Certificate) -> str:
+    return ", ".join(str(getattr(s, "value", s)) for s in _sans(c)) or "none"
+
+
+# ----------------------------------------------------------- certificate facts
+def _ext(c: x509.Certificate, cls: type[Any]) -> Any:
+    try:
+        return c.extensions.get_extension_for_class(cls).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _is_ca(c: x509.Certificate) -> bool:
+    bc = _ext(c, x509.BasicConstraints)
+    return bool(bc is not None and bc.ca)
+
+
+def _validity(c: x509.Certificate) -> tuple[datetime, datetime]:
+    if hasattr(c, "not_valid_before_utc"):
+        return c.not_valid_before_utc, c.not_valid_after_utc
+    return c.not_valid_before.replace(tzinfo=UTC), c.not_valid_after.replace(tzinfo=UTC)  # cryptography < 42
+
+
+def _self_signed(c: x509.Certificate) -> bool:
+    if c.subject != c.issuer:
+        return False
+    try:
+        c.verify_directly_issued_by(c)
+        return True
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+
+
+# ------------------------------------------------------------------- checking
+def check_cert_auth(
+    a: ParsedTunnel,
+    b: ParsedTunnel,
+    a_name: str,
+    b_name: str,
+    files: CertFiles | None,
+    now: datetime | None = None,
+) -> list[Finding]:
+    """Findings on certificate authentication between ``a`` and ``b``: for each
+    end that authenticates with a certificate, that certificate against what
+    the other end requires. PEER-CERT errors fail authentication; what cannot
+    be checked is a PEER-CERT-UNKNOWN warning (verdict unknown)."""
+    if "certificate" not in (a.auth, b.auth):
+        return []
+    store = _Store(files)
+    when = now or datetime.now(UTC)
+    out: list[Finding] = []
+    for s, v, sn, vn in ((a, b, a_name, b_name), (b, a, b_name, a_name)):
+        if s.auth == "certificate":
+            _Direction(store, s, v, sn, vn, when, out).run()
+    return out
+
+
+class _Direction:
+    """``s`` (the sender) authenticates to ``v`` (the verifier) with its certificate."""
+
+    def __init__(
+        self, store: _Store, s: ParsedTunnel, v: ParsedTunnel, sn: str, vn: str, now: datetime, out: list[Finding]
+    ) -> None:
+        self.store, self.s, self.v, self.sn, self.vn, self.now, self.out = store, s, v, sn, vn, now, out
+        self.need = v.cert
+
+    def emit(self, severity: str, message: str, s_val: Any, v_val: Any, fix: str) -> None:
+        extra: dict[str, Any] = {"stage": "ike", self.sn: s_val, self.vn: v_val, "fix": fix}
+        rule = "PEER-CERT"
+        if severity == "unknown":
+            rule, severity, extra["verdict"] = "PEER-CERT-UNKNOWN", "warning", "unknown"
+        self.out.append(Finding(rule=rule, severity=severity, message=message, extra=extra))  # type: ignore[arg-type]
+
+    def own_id(self) -> Ident | None:
+        i = self.s.local_id
+        return None if i is None or "local_id" in self.s.defaulted else i
+
+    def find_own(self) -> _Cert | None:
+        names = self.s.cert.local_certs if self.s.cert else []
+        ident = self.own_id()
+        found = [c for n in names if (c := self.store.locate(n, CERT_DIRS)) is not None]
+        if not found and ident is not None:
+            found = [c for c in self.store.given if not _is_ca(c.cert) and cert_has_id(c.cert, ident)]
+        if ident is not None:
+            found.sort(key=lambda c: not cert_has_id(c.cert, ident))
+        if found:
+            return found[0]
+        what = f"certificate {', '.join(names)}" if names else "certificate (none named in the config)"
+        self.emit(
+            "unknown",
+            f"{self.sn}'s {what} not given (--cert or next to the config): its authentication cannot be checked",
+            ", ".join(names) or None,
+            None,
+            f"pass {self.sn}'s certificate with --cert",
+        )
+        return None
+
+    def run(self) -> None:
+        need = self.need
+        if need is not None and need.groups:
+            self.emit(
+                "unknown",
+                f"{self.vn} requires {self.sn} to be in group {' or '.join(need.groups)}: membership is proved by "
+                "attribute certificates or an AAA backend, which vpnconf does not read",
+                None,
+                ", ".join(need.groups),
+                f"check that {self.sn} holds an attribute certificate for one of these groups",
+            )
+        own = self.find_own()
+        if own is None:
+            return
+        c = own.cert
+        self.identity(c)
+        self.usage(c, own.path.name)
+        if need is not None and need.cert_policy:
+            pol = _ext(c, x509.CertificatePolicies)
+            have = {p.policy_identifier.dotted_string for p in pol} if pol is not None else set()
+            missing = [o for o in need.cert_policy if o not in have]
+            if missing:
+                self.emit(
+                    "error",
+                    f"{self.vn} requires certificate policy {', '.join(missing)} but {self.sn}'s certificate "
+                    f"{own.path.name} has {', '.join(sorted(have)) or 'none'}",
+                    sorted(have),
+                    list(need.cert_policy),
+                    f"issue {self.sn} a certificate with policy {', '.join(missing)} or drop it from "
+                    f"{self.vn}'s cert_policy",
+                )
+        if not self.pinned(own):
+            self.chain(own)
+
+    def identity(self, c: x509.Certificate) -> None:
+        ident = self.own_id()
+        subject = Ident("other", dn_text(c.subject))
+        if ident is not None and not cert_has_id(c, ident):
+            self.emit(
+                "error",
+                f"{self.sn}'s identity {ident.value} is not in its certificate (subject {subject.value}; "
+                f"subjectAltName {_san_text(c)})",
+                ident.value,
+                None,
+                f"set {self.sn}'s local id to the certificate's subject or a subjectAltName, or reissue it",
+            )
+            return
+        sent = ident or subject
+        if self.v.peer_id is not None and not id_matches(sent, self.v.peer_id):
+            self.emit(
+                "error",
+                f"{self.sn} sends identity {sent.value}"
+                + ("" if ident else " (its certificate's subject, the default)")
+                + f" but {self.vn} expects {self.v.peer_id.value}",
+                sent.value,
+                self.v.peer_id.value,
+                f"set {self.vn}'s peer id to match {self.sn}'s certificate, or {self.sn}'s local id",
+            )
+
+    def usage(self, c: x509.Certificate, name: str, ca: bool = False) -> bool:
+        """Validity, critical extensions, key usage; False if any is an error."""
+        ok = True
+        role = "CA certificate" if ca else "certificate"
+        start, end = _validity(c)
+        if not start <= self.now <= end:
+            ok = False
+            state = "expired on" if self.now > end else "is not valid before"
+            at = end if self.now > end else start
+            self.emit(
+                "error",
+                f"{self.sn}'s {role} {name} ({dn_text(c.subject)}) {state} {at:%Y-%m-%d %H:%M} UTC",
+                f"{start:%Y-%m-%d}..{end:%Y-%m-%d}",
+                f"{self.now:%Y-%m-%d %H:%M}",
+                f"renew the {role} {name}",
+            )
+        for e in c.extensions:
+            if e.critical and e.oid.dotted_string not in KNOWN_EXTENSIONS:
+                ok = False
+                self.emit(
+                    "error",
+                    f"{self.sn}'s {role} {name} has a critical extension {e.oid.dotted_string} that strongSwan's "
+                    "x509 plugin does not know: the certificate is discarded",
+                    e.oid.dotted_string,
+                    None,
+                    "reissue it without that critical extension (or set charon.x509.enforce_critical = no)",
+                )
+        ku = _ext(c, x509.KeyUsage)
+        if ca and ku is not None and not ku.key_cert_sign:
+            self.emit(
+                "warning",
+                f"CA certificate {name} ({dn_text(c.subject)}) has keyUsage without keyCertSign: strongSwan accepts "
+                "it (it only reads basicConstraints), RFC 5280 verifiers do not",
+                None,
+                None,
+                "reissue the CA certificate with keyCertSign",
+            )
+        if not ca and ku is not None and not (ku.digital_signature or ku.content_commitment):
+            ok = False
+            self.emit(
+                "error",
+                f"{self.sn}'s certificate {name} has keyUsage without digitalSignature or nonRepudiation: "
+                "charon rejects it (RFC 4945)",
+                "keyUsage without digitalSignature",
+                None,
+                f"reissue {self.sn}'s certificate with keyUsage digitalSignature",
+            )
+        return ok
+
+    def pinned(self, own: _Cert) -> bool:
+        """``remote.certs``: True when the certificate is pinned (trusted as is)."""
+        names = self.need.remote_certs if self.need else []
+        if not names:
+            return False
+        located = [self.store.locate(n, CERT_DIRS) for n in names]
+        if any(x is not None and x.key == own.key for x in located):
+            return True
+        if None in located:
+            missing = [n for n, x in zip(names, located, strict=True) if x is None]
+            self.emit(
+                "unknown",
+                f"{self.vn}'s accepted certificate {', '.join(missing)} not given (--cert or next to the config)",
+                own.path.name,
+                ", ".join(names),
+                f"pass {', '.join(missing)} with --cert",
+            )
+        else:
+            self.emit(
+                "error",
+                f"{self.sn}'s certificate {own.path.name} is not one of those {self.vn} accepts ({', '.join(names)})",
+                own.path.name,
+                ", ".join(names),
+                f"add {self.sn}'s certificate to {self.vn}'s remote certificates",
+            )
+        return True
+
+    def anchors(self) -> tuple[list[_Cert], list[str]]:
+        """The CAs ``v`` trusts for ``s`` and the names it gives that cannot be found."""
+        names = self.need.cacerts if self.need else []
+        if not names:
+            return self.store.cas, []
+        found: list[_Cert] = []
+        missing: list[str] = []
+        for n in names:
+            if n.strip().lower() == "%same":  # the CA of the verifier's own certificate
+                mine = [self.store.locate(x, CERT_DIRS) for x in (self.v.cert.local_certs if self.v.cert else [])]
+                subj = [cert_dn(m.cert.issuer) for m in mine if m is not None]
+                hit = [c for c in self.store.pool.values() if cert_dn(c.cert.subject) in subj and _is_ca(c.cert)]
+            elif "=" in n and not n.lower().endswith((".pem", ".der", ".crt", ".cer")):
+                hit = [c for c in self.store.pool.values() if cert_dn(c.cert.subject) == parse_dn(n)]
+            else:
+                one = self.store.locate(n, CA_DIRS)
+                hit = [one] if one else []
+            found += hit
+            if not hit:
+                missing.append(n)
+        return found, missing
+
+    def chain(self, own: _Cert) -> None:
+        trusted, missing = self.anchors()
+        keys = {t.key for t in trusted}
+        if own.key in keys:  # the end-entity certificate itself is a trusted one
+            return
+        cur, name = own.cert, own.path.name
+        for _ in range(MAX_PATH + 1):
+            cands = [c for c in self.store.pool.values() if c.cert.subject == cur.issuer and c.cert is not cur]
+            if not cands or _self_signed(cur):
+                break
+            issuer, problem = None, ""
+            for cand in cands:
+                if not _is_ca(cand.cert):
+                    problem = (
+                        f"its issuer {cand.path.name} ({dn_text(cand.cert.subject)}) lacks basicConstraints CA=true"
+                    )
+                    continue
+                try:
+                    cur.verify_directly_issued_by(cand.cert)
+                except InvalidSignature:
+                    problem = f"its signature does not verify with the key of {cand.path.name}"
+                    continue
+                except (ValueError, TypeError):
+                    problem = problem or f"its signature algorithm cannot be checked against {cand.path.name}"
+                    continue
+                issuer = cand
+                break
+            if issuer is None:
+                sev = "unknown" if problem.startswith("its signature algorithm") else "error"
+                self.emit(
+                    sev,
+                    f"{self.sn}'s certificate {name} is not trusted: {problem}",
+                    dn_text(cur.issuer),
+                    [t.path.name for t in trusted],
+                    "issue the certificate from a CA certificate with basicConstraints CA=true and its key",
+                )
+                return
+            self.usage(issuer.cert, issuer.path.name, ca=True)
+            if issuer.key in keys:
+                return
+            cur, name = issuer.cert, issuer.path.name
+        else:
+            self.emit("error", f"{self.sn}'s certificate chain is longer than {MAX_PATH} CAs", None, None, "shorten it")
+            return
+        top = dn_text(cur.issuer)
+        if missing or not trusted or not _self_signed(cur):
+            what = f"{self.vn}'s CA {', '.join(missing)}" if missing else f"the CA {top}"
+            self.emit(
+                "unknown",
+                f"{what} not given (--ca or next to the config): {self.sn}'s certificate chain cannot be checked",
+                top,
+                ", ".join(missing) or None,
+                "pass the CA certificates with --ca",
+            )
+            return
+        self.emit(
+            "error",
+            f"{self.sn}'s certificate {own.path.name} chains to {top}, a CA {self.vn} does not trust "
+            f"({', '.join(dn_text(t.cert.subject) for t in trusted)})",
+            top,
+            [dn_text(t.cert.subject) for t in trusted],
+            f"issue {self.sn}'s certificate from a CA {self.vn} trusts, or add its CA to {self.vn}'s CAs",
+        )

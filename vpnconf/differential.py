@@ -2,6 +2,8 @@
 prediction against what two real strongSwan daemons do (the lab is the judge).
 
     python -m vpnconf.differential --pairs 200 --seed 7
+    python -m vpnconf.differential --text --pairs 120 --seed 7   (texts as people write them:
+        vpnconf.differential_text)
 """
 
 from __future__ import annotations
@@ -225,11 +227,16 @@ def per_kind(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if "--text" in args:
+        from .differential_text import main as text_main
+
+        return text_main(args)
     ap = argparse.ArgumentParser(prog="python -m vpnconf.differential")
     ap.add_argument("--pairs", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--report", type=Path)
-    a = ap.parse_args(argv)
+    a = ap.parse_args(args)
     rng = random.Random(a.seed)
     agree = 0
     rows = []

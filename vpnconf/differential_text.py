@@ -1,0 +1,465 @@
+"""Text-level differential: pairs of swanctl.conf texts written the way
+strongSwan's documentation writes them (settings left to their defaults,
+``dynamic`` selectors, several algorithms per proposal, wildcard identities,
+AH, encoded keys, curve25519 and ECP groups), each read back with vpnconf's
+strongSwan parser and predicted by ``check --peer``, then run as they are by
+two strongSwan daemons in the lab (the judge).
+
+    python -m vpnconf.differential --text --pairs 120 --seed 7
+
+Each pair starts from a rendered lab pair (``lab_configs``) and rewrites its
+text; it records its kinds (``kind=variant``). Per stage (IKE SA, CHILD SA) a
+prediction is "yes", "no" or "cannot tell"; a pair with a "cannot tell" is
+counted apart (neither agreement nor disagreement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import json
+import random
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .differential import BASE
+
+#: a stage's prediction or outcome
+YES, NO, UNKNOWN = "yes", "no", "cannot tell"
+#: check itself raised (a bug): neither a prediction nor "cannot tell"
+CHECK_FAILED = "check failed"
+
+IDC_INNER, CLOUD_INNER = "10.0.1.1/24", "192.168.1.1/24"
+KEY, OTHER_KEY = "Shared-Key-1", "Other-Key-2"
+#: a key of bytes that are not printable text (only 0x/0s can spell it)
+BINARY_KEY = bytes(range(0x80, 0x94))
+BINARY_OTHER = bytes(range(0xA0, 0xB4))
+
+Text = list[str]  # [idc text, cloud text]
+
+
+# ------------------------------------------------------------ text edits
+def _key_re(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^([ \t]*){re.escape(key)} = .*\n", re.MULTILINE)
+
+
+def _set(text: str, key: str, value: str) -> str:
+    """``key = value`` where the text sets ``key`` (exactly once)."""
+    out, n = _key_re(key).subn(lambda m: f"{m.group(1)}{key} = {value}\n", text)
+    if n != 1:
+        raise ValueError(f"{key} is set {n} times in the rendered text")
+    return out
+
+
+def _drop(text: str, key: str) -> str:
+    """The text without its ``key = ...`` line: strongSwan's default applies."""
+    out, n = _key_re(key).subn("", text)
+    if n != 1:
+        raise ValueError(f"{key} is set {n} times in the rendered text")
+    return out
+
+
+def _set_id(text: str, section: str, value: str) -> str:
+    """``id`` of the connection's ``local`` or ``remote`` section."""
+    pat = re.compile(rf"^([ \t]*{section} \{{\n(?:[ \t]*(?!id )\w+ = .*\n)*[ \t]*id = ).*\n", re.MULTILINE)
+    out, n = pat.subn(lambda m: f"{m.group(1)}{value}\n", text)
+    if n != 1:
+        raise ValueError(f"no {section} id in the rendered text")
+    return out
+
+
+def _rename(text: str, key: str, new_key: str, value: str) -> str:
+    """The ``key = ...`` line turned into ``new_key = value`` (same place, same indentation)."""
+    out, n = _key_re(key).subn(lambda m: f"{m.group(1)}{new_key} = {value}\n", text)
+    if n != 1:
+        raise ValueError(f"{key} is set {n} times in the rendered text")
+    return out
+
+
+def _secret(text: str, value: str) -> str:
+    return _set(text, "secret", value)
+
+
+def _quoted(key: str) -> str:
+    return f'"{key}"'
+
+
+def _hex(key: bytes) -> str:
+    return "0x" + key.hex()
+
+
+def _b64(key: bytes) -> str:
+    return "0s" + base64.b64encode(key).decode()
+
+
+# ------------------------------------------------------------ the kinds
+# Each kind rewrites [idc, cloud] and returns its variant; a variant whose name
+# holds "mismatch" is meant to fail (the lab decides what actually happens).
+
+
+def _proposals_unset(t: Text, rng: random.Random) -> str:
+    """proposals / esp_proposals left out (strongSwan's built-in defaults)."""
+    v = rng.choice(["ike-both", "esp-both", "all-both", "ike-one", "ike-one-mismatch", "esp-one", "esp-one-mismatch"])
+    if v.startswith(("ike-both", "all-both")):
+        t[:] = [_drop(x, "proposals") for x in t]
+    if v.startswith(("esp-both", "all-both")):
+        t[:] = [_drop(x, "esp_proposals") for x in t]
+    if v.startswith("ike-one"):
+        t[0] = _drop(t[0], "proposals")
+        t[1] = _set(t[1], "proposals", "3des-md5-modp1024" if "mismatch" in v else "aes128-sha256-x25519")
+    if v.startswith("esp-one"):
+        t[0] = _drop(t[0], "esp_proposals")
+        t[1] = _set(t[1], "esp_proposals", "3des-md5" if "mismatch" in v else "aes128-sha256")
+    return v
+
+
+def _default_in_list(t: Text, rng: random.Random) -> str:
+    """``default`` inside a proposal list: the built-in proposals after one's own."""
+    v = rng.choice(["ike-own", "ike-default", "ike-mismatch", "esp-own", "esp-default", "esp-mismatch"])
+    key = "proposals" if v.startswith("ike") else "esp_proposals"
+    own, in_default, outside = (
+        ("aes256-sha384-modp3072", "aes128-sha256-x25519", "3des-md5-modp1024")
+        if key == "proposals"
+        else ("aes256-sha384", "aes128-sha256", "3des-md5")
+    )
+    t[0] = _set(t[0], key, f"{own}, default")
+    t[1] = _set(t[1], key, {"own": own, "default": in_default, "mismatch": outside}[v.split("-")[1]])
+    return v
+
+
+def _selectors(t: Text, rng: random.Random) -> str:
+    """local_ts/remote_ts left out or ``dynamic``: host to host between the outer addresses."""
+    v = rng.choice(["unset-both", "dynamic-both", "unset-one-mismatch", "dynamic-one", "dynamic-one-mismatch"])
+    if v == "unset-both" or v == "unset-one-mismatch":
+        for i in (0, 1) if v == "unset-both" else (0,):
+            t[i] = _drop(_drop(t[i], "local_ts"), "remote_ts")
+    elif v == "dynamic-both":
+        t[:] = [_set(_set(x, "local_ts", "dynamic"), "remote_ts", "dynamic") for x in t]
+    else:
+        # the IDC's own side is its outer address; the cloud names it (or not)
+        t[0] = _set(t[0], "local_ts", "dynamic")
+        if v == "dynamic-one":
+            t[1] = _set(t[1], "remote_ts", "198.18.0.2/32")
+    return v
+
+
+def _several_algorithms(t: Text, rng: random.Random) -> str:
+    """One proposal with several algorithms per type against a single one."""
+    v = rng.choice(["ike-first", "ike-last", "ike-mismatch", "esp-first", "esp-last", "esp-mismatch"])
+    if v.startswith("ike"):
+        t[0] = _set(t[0], "proposals", "aes256-aes128-sha256-sha1-modp2048-ecp256")
+        other = {"first": "aes256-sha256-modp2048", "last": "aes128-sha1-ecp256", "mismatch": "aes128-sha1-modp3072"}
+        t[1] = _set(t[1], "proposals", other[v.split("-")[1]])
+    else:
+        t[0] = _set(t[0], "esp_proposals", "aes256-aes128-sha256-sha1")
+        other = {"first": "aes256-sha256", "last": "aes128-sha1", "mismatch": "aes128-md5"}
+        t[1] = _set(t[1], "esp_proposals", other[v.split("-")[1]])
+    return v
+
+
+def _wildcard_id(t: Text, rng: random.Random) -> str:
+    """The cloud accepts a wildcard (or %any) identity; the IDC sends an FQDN."""
+    v = rng.choice(["wildcard", "any", "wildcard-mismatch"])
+    sent = "vpn.example.com" if "mismatch" in v else "vpn.example.org"
+    t[0] = _set(_set_id(t[0], "local", sent), "id-local", sent)
+    t[1] = _set_id(t[1], "remote", "%any" if v == "any" else "*.example.org")
+    t[1] = _drop(t[1], "id-remote")  # the secret is the cloud's for whoever the peer is
+    return v
+
+
+def _ah(t: Text, rng: random.Random) -> str:
+    """AH instead of ESP on both ends, or on one only."""
+    v = rng.choice(["both", "one-mismatch", "both-mismatch"])
+    t[0] = _rename(t[0], "esp_proposals", "ah_proposals", "sha256-modp2048")
+    if v != "one-mismatch":
+        t[1] = _rename(t[1], "esp_proposals", "ah_proposals", "sha1-modp2048" if "mismatch" in v else "sha256-modp2048")
+    return v
+
+
+def _encoded_key(t: Text, rng: random.Random) -> str:
+    """The pre-shared key spelled 0x (hex) or 0s (base64), of the same key or another."""
+    v = rng.choice(["hex", "base64", "hex-mismatch", "base64-mismatch", "binary", "binary-mismatch"])
+    if v.startswith("binary"):
+        t[0] = _secret(t[0], _hex(BINARY_KEY))
+        t[1] = _secret(t[1], _b64(BINARY_OTHER if "mismatch" in v else BINARY_KEY))
+        return v
+    key = (OTHER_KEY if "mismatch" in v else KEY).encode()
+    t[0] = _secret(t[0], _hex(key) if v.startswith("hex") else _b64(key))
+    return v
+
+
+def _groups(t: Text, rng: random.Random) -> str:
+    """curve25519 (x25519 is its other name) and ECP groups in the IKE proposal."""
+    v = rng.choice(["x25519-curve25519", "ecp384", "ecp-mismatch", "x25519-mismatch"])
+    a, b = {
+        "x25519-curve25519": ("aes256-sha256-x25519", "aes256-sha256-curve25519"),
+        "ecp384": ("aes256-sha384-ecp384", "aes256-sha384-ecp384"),
+        "ecp-mismatch": ("aes128-sha256-ecp256", "aes128-sha256-ecp384"),
+        "x25519-mismatch": ("aes128-sha256-x25519", "aes128-sha256-ecp256"),
+    }[v]
+    t[0], t[1] = _set(t[0], "proposals", a), _set(t[1], "proposals", b)
+    return v
+
+
+#: kind -> (area, rewrite); a pair takes one kind, sometimes a second of another area
+KINDS: dict[str, tuple[str, Callable[[Text, random.Random], str]]] = {
+    "proposals-unset": ("proposals", _proposals_unset),
+    "default-in-list": ("proposals", _default_in_list),
+    "several-algorithms": ("proposals", _several_algorithms),
+    "groups": ("proposals", _groups),
+    "ah": ("proposals", _ah),
+    "selectors": ("selectors", _selectors),
+    "wildcard-id": ("identity", _wildcard_id),
+    "encoded-key": ("key", _encoded_key),
+}
+
+
+def text_pair(rng: random.Random) -> tuple[str, str, dict[str, str]]:
+    """(idc swanctl.conf, cloud swanctl.conf, kind -> variant)."""
+    from .lab import lab_configs
+    from .model import Site
+
+    data = copy.deepcopy(BASE)
+    t = data["tunnels"][0]
+    t["ike"].update(version=rng.choice([1, 2]), encryption=rng.choice(["aes128", "aes256"]))
+    t["ike"]["integrity"] = rng.choice(["sha1", "sha256"])
+    t["ipsec"].update(encryption=rng.choice(["aes128", "aes256"]), integrity=rng.choice(["sha1", "sha256"]))
+    site = Site.model_validate(data)
+    idc, cloud, _ = lab_configs(site, site.tunnels[0])
+    texts = [idc, cloud]
+    names = list(KINDS)
+    first = rng.choice(names)
+    kinds = {first: KINDS[first][1](texts, rng)}
+    if rng.random() < 0.3:
+        second = rng.choice([k for k in names if KINDS[k][0] != KINDS[first][0]])
+        kinds[second] = KINDS[second][1](texts, rng)
+    return texts[0], texts[1], kinds
+
+
+# ------------------------------------------------------------ prediction
+def _verdict(v: Any) -> str:
+    """One stage's prediction as "yes", "no" or "cannot tell": check's booleans
+    today, a per-stage verdict (a string or an enum of one) once it has one."""
+    if v is True:
+        return YES
+    if v is False:
+        return NO
+    if v is None:
+        return UNKNOWN
+    s = str(getattr(v, "value", v)).strip().lower().replace("_", " ").replace("-", " ")
+    if s in ("yes", "true", "establishes", "up"):
+        return YES
+    if s in ("no", "false", "fails", "down"):
+        return NO
+    return UNKNOWN
+
+
+def predict(findings: list[Any]) -> tuple[str, str]:
+    """(IKE SA, CHILD SA) predictions from check_peer's findings."""
+    from . import compat
+
+    ike, child = compat.establishes(findings)[:2]
+    pi, pc = _verdict(ike), _verdict(child)
+    if pi == NO:
+        pc = NO  # no IKE SA, no CHILD SA
+    return pi, pc
+
+
+def redact(text: str, redactor: Callable[[str], str] | None = None) -> str:
+    """A text for a report: no key in it (the device's redactor, then every secret line)."""
+    if redactor is not None:
+        text = redactor(text)
+    return re.sub(r"^([ \t]*secret = ).*$", r"\1<redacted>", text, flags=re.MULTILINE)
+
+
+def run_text_pair(idc: str, cloud: str, timeout: float = 8.0) -> dict[str, Any]:
+    """check_peer on the two parsed texts, and the two texts in the lab."""
+    from .catalog import lab_vendor
+    from .compat import check_peer
+    from .lab import CLOUD_OUTER, IDC_OUTER
+    from .labnet import LabEnd, run_lab
+    from .parsing import parse_text
+
+    vid = lab_vendor().id
+    di, dc = parse_text(idc, "idc/swanctl.conf", vid), parse_text(cloud, "cloud/swanctl.conf", vid)
+    notes = [f.text() for d in (di, dc) for f in d.findings if f.severity != "info"]
+    if di.tunnels and dc.tunnels:
+        try:
+            pred = check_peer(
+                di.tunnels[0], dc.tunnels[0], a_vendor=vid, b_vendor=vid, a_name="idc", b_name="cloud", initiator="a"
+            )
+            predicted = predict(pred)
+        except Exception as exc:  # check under change by others: a failure is reported, the run goes on
+            predicted, pred = (CHECK_FAILED, CHECK_FAILED), []
+            notes.append(f"check_peer failed: {type(exc).__name__}: {exc}")
+        findings = [f"{f.rule}({f.severity}): {f.message}" for f in pred if f.severity != "info"]
+    else:
+        predicted, findings = (UNKNOWN, UNKNOWN), []
+        notes.append("the parser read no tunnel: check cannot tell")
+    res = run_lab(
+        LabEnd("idc", IDC_OUTER, idc, [IDC_INNER]),
+        LabEnd("cloud", CLOUD_OUTER, cloud, [CLOUD_INNER]),
+        connection="t",
+        children=["t-1"],
+        pings={},  # host-to-host selectors carry no inner traffic: the CHILD_SA is judged installed or not
+        timeout=timeout,
+    )
+    lab_child = bool(res.children) and all(c.established for c in res.children)
+    lab_note = None
+    if not lab_child and res.ike_established:
+        lab_note = _negotiated_not_installable(res.reason, res.log_excerpt, idc)
+        # the CHILD SA negotiation, which is what check predicts, succeeded
+        lab_child = lab_note is not None
+    lab = (YES if res.ike_established else NO, YES if lab_child else NO)
+    redactors = [d.redactor for d in (di, dc)]
+    return {
+        "predicted": predicted,
+        "lab": lab,
+        "status": status(predicted, lab),
+        "reason": res.reason,
+        "lab_note": lab_note,
+        "log": res.log_excerpt[-6:],
+        "findings": [redactors[0](redactors[1](f)) for f in findings],
+        "notes": [redactors[0](redactors[1](n)) for n in notes],
+        "texts": {"idc": redact(idc, redactors[0]), "cloud": redact(cloud, redactors[1])},
+        "proposals": {"ike": res.ike_proposal, "esp": sorted(set(res.esp_proposals.values()))},
+    }
+
+
+def _negotiated_not_installable(reason: str | None, log: list[str], idc: str) -> str | None:
+    """Why a CHILD SA that both daemons negotiated could not be installed by the
+    lab's IPsec stack (kernel-libipsec), or None when it failed otherwise:
+
+    - AH: both ends selected the AH proposal; kernel-libipsec implements ESP only
+      ("failed to create SAD entry");
+    - selectors holding an outer (IKE) address (``dynamic``, left out, or the
+      address itself): kernel-libipsec routes the CHILD SA's remote selector into
+      its TUN device and refuses a route that would carry the IKE traffic too
+      ("can't install route ... conflicts with IKE traffic", logged as "unable
+      to install IPsec policies (SPD)")."""
+    if not (reason or "").startswith("KERNEL_INSTALL_FAILED"):
+        return None
+    chose = {ln.split("]", 1)[0] for ln in log if "selected proposal: AH:" in ln}
+    if chose >= {"[idc", "[cloud"}:
+        return "AH negotiated by both daemons; the lab's kernel-libipsec cannot install AH SAs"
+    spd = any("unable to install IPsec policies (SPD)" in ln for ln in log)
+    esp = any("selected proposal: ESP:" in ln for ln in log)
+    if spd and esp and _outer_selectors(idc):
+        return (
+            "negotiated; the selectors hold the IKE addresses, which the lab's kernel-libipsec "
+            "cannot route into its TUN device (conflicts with IKE traffic)"
+        )
+    return None
+
+
+def _outer_selectors(text: str) -> bool:
+    """The IDC text's CHILD selectors name its outer addresses (left out, ``dynamic`` or the address)."""
+    from .lab import CLOUD_OUTER, IDC_OUTER
+
+    for key, outer in (("local_ts", IDC_OUTER), ("remote_ts", CLOUD_OUTER)):
+        m = _key_re(key).search(text)
+        value = m.group(0).split("=", 1)[1].strip() if m else "dynamic"
+        if value in ("dynamic", "%dynamic", outer, f"{outer}/32"):
+            return True
+    return False
+
+
+def status(predicted: tuple[str, str], lab: tuple[str, str]) -> str:
+    """ "agree", "disagree" or "cannot tell" (some stage predicted so; a stage
+    that is a certain disagreement still makes the pair a disagreement)."""
+    if CHECK_FAILED in predicted:
+        return CHECK_FAILED
+    known = [(p, r) for p, r in zip(predicted, lab, strict=True) if p != UNKNOWN]
+    if any(p != r for p, r in known):
+        return "disagree"
+    return "agree" if len(known) == len(lab) else UNKNOWN
+
+
+def per_kind(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """kind=variant -> {"pairs", "agree", "disagree", "cannot tell"} (a pair counts for each of its kinds)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        for k, v in r["kinds"].items():
+            c = out.setdefault(f"{k}={v}", {"pairs": 0, "agree": 0, "disagree": 0, UNKNOWN: 0, CHECK_FAILED: 0})
+            c["pairs"] += 1
+            c[r["status"]] += 1
+    return out
+
+
+def describe(row: dict[str, Any]) -> str:
+    """A disagreement for the report: kinds, both stages, the lab's reason, the redacted texts."""
+    kinds = ", ".join(f"{k}={v}" for k, v in row["kinds"].items())
+    lines = [
+        f"#{row['i']} [{kinds}] predicted IKE {row['predicted'][0]}, CHILD {row['predicted'][1]}; "
+        f"lab IKE {row['lab'][0]}, CHILD {row['lab'][1]} ({row['reason'] or 'ok'})"
+        + (f" [{row['lab_note']}]" if row.get("lab_note") else ""),
+        *(f"  check: {f}" for f in row["findings"]),
+        *(f"  parse: {n}" for n in row["notes"]),
+        *(f"  lab: {ln}" for ln in row["log"]),
+    ]
+    for end in ("idc", "cloud"):
+        body = row["texts"][end].split("connections {", 1)[-1].split("# Steps left", 1)[0]
+        lines.append(f"  --- {end} swanctl.conf (comments cut, key redacted)")
+        lines += [f"  | {ln}" for ln in ("connections {" + body).rstrip().splitlines()]
+    return "\n".join(lines)
+
+
+def run(pairs: int, seed: int, timeout: float = 8.0) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(pairs):
+        idc, cloud, kinds = text_pair(rng)
+        t0 = time.monotonic()
+        r = run_text_pair(idc, cloud, timeout)
+        rows.append({"i": i, "kinds": kinds, **r, "seconds": round(time.monotonic() - t0, 2)})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m vpnconf.differential --text")
+    ap.add_argument("--text", action="store_true", help="(accepted: this is the text-level differential)")
+    ap.add_argument("--pairs", type=int, default=120)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--timeout", type=float, default=8.0)
+    ap.add_argument("--report", type=Path, help="every pair as JSON (texts with keys redacted)")
+    a = ap.parse_args(argv)
+    if a.pairs < 1:
+        print("differential: --pairs must be at least 1", file=sys.stderr)
+        return 2
+    t0 = time.monotonic()
+    from .findings import VpnconfError
+    from .labnet import LabUnavailable
+
+    try:
+        rows = run(a.pairs, a.seed, a.timeout)
+    except (LabUnavailable, VpnconfError) as exc:
+        print(f"differential: lab unavailable: {exc}", file=sys.stderr)
+        return 2
+    for r in rows:
+        if r["status"] in ("disagree", CHECK_FAILED):
+            print(("DISAGREE " if r["status"] == "disagree" else "CHECK FAILED ") + describe(r), file=sys.stderr)
+    count = {s: sum(r["status"] == s for r in rows) for s in ("agree", "disagree", UNKNOWN, CHECK_FAILED)}
+    decided = count["agree"] + count["disagree"]
+    print(
+        f"text differential: seed {a.seed}, {a.pairs} pairs in {time.monotonic() - t0:.0f} s: "
+        f"agree {count['agree']}, disagree {count['disagree']}, cannot tell {count[UNKNOWN]}"
+        + (f", check failed {count[CHECK_FAILED]}" if count[CHECK_FAILED] else "")
+        + (f"; agreement {count['agree']}/{decided} = {count['agree'] / decided:.1%} of decided" if decided else "")
+    )
+    for kind, c in sorted(per_kind(rows).items()):
+        print(
+            f"  {kind:<40} {c['agree']}/{c['pairs']} agree, {c['disagree']} disagree, {c[UNKNOWN]} cannot tell"
+            + (f", {c[CHECK_FAILED]} check failed" if c[CHECK_FAILED] else "")
+        )
+    if a.report:
+        a.report.write_text(json.dumps(rows, indent=1, default=str))
+    return 0 if count["disagree"] == count[CHECK_FAILED] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -56,51 +56,25 @@ MAX_PATH = 7  # CAs above the end-entity certificate (strongSwan MAX_TRUST_PATH_
 #: where strongSwan looks up a name relative to its configuration directory
 CERT_DIRS = ("x509", "ipsec.d/certs", "certs")
 CA_DIRS = ("x509ca", "ipsec.d/cacerts", "cacerts")
-#: extensions strongSwan's x509 plugin parses; any other critical one is rejected
-KNOWN_EXTENSIONS = frozenset(
-    {
-        "2.5.29.14",  # subjectKeyIdentifier
-        "2.5.29.17",  # subjectAltName
-        "2.5.29.19",  # basicConstraints
-        "2.5.29.31",  # cRLDistributionPoints
-        "2.5.29.35",  # authorityKeyIdentifier
-        "1.3.6.1.5.5.7.1.1",  # authorityInfoAccess
-        "2.5.29.15",  # keyUsage
-        "2.5.29.37",  # extendedKeyUsage
-        "1.3.6.1.5.5.7.1.7",  # ipAddrBlocks (RFC 3779)
-        "2.5.29.30",  # nameConstraints
-        "2.5.29.32",  # certificatePolicies
-        "2.5.29.33",  # policyMappings
-        "2.5.29.36",  # policyConstraints
-        "2.5.29.54",  # inhibitAnyPolicy
-        "2.16.840.1.113730.1.3",  # Netscape revocation URL
-        "2.16.840.1.113730.1.4",  # Netscape CA revocation URL
-        "2.16.840.1.113730.1.8",  # Netscape CA policy URL
-        "2.16.840.1.113730.1.13",  # Netscape comment
-    }
-)
-#: DN attribute names as strongSwan writes them -> OID
+#: extensions strongSwan's x509 plugin parses (x509_cert.c): subjectKeyIdentifier, subjectAltName,
+#: basicConstraints, cRLDistributionPoints, authorityKeyIdentifier, authorityInfoAccess, keyUsage,
+#: extendedKeyUsage, ipAddrBlocks, nameConstraints, certificatePolicies, policyMappings,
+#: policyConstraints, inhibitAnyPolicy and four Netscape ones; any other critical one is rejected
+# fmt: off
+KNOWN_EXTENSIONS = frozenset({
+    "2.5.29.14", "2.5.29.17", "2.5.29.19", "2.5.29.31", "2.5.29.35", "1.3.6.1.5.5.7.1.1", "2.5.29.15",
+    "2.5.29.37", "1.3.6.1.5.5.7.1.7", "2.5.29.30", "2.5.29.32", "2.5.29.33", "2.5.29.36", "2.5.29.54",
+    "2.16.840.1.113730.1.3", "2.16.840.1.113730.1.4", "2.16.840.1.113730.1.8", "2.16.840.1.113730.1.13",
+})
+#: DN attribute names as strongSwan writes them -> OID (the first name of an OID is the one shown)
 DN_ATTRS = {
-    "CN": "2.5.4.3",
-    "C": "2.5.4.6",
-    "L": "2.5.4.7",
-    "ST": "2.5.4.8",
-    "O": "2.5.4.10",
-    "OU": "2.5.4.11",
-    "SN": "2.5.4.5",
-    "SERIALNUMBER": "2.5.4.5",
-    "T": "2.5.4.12",
-    "G": "2.5.4.42",
-    "GN": "2.5.4.42",
-    "DC": "0.9.2342.19200300.100.1.25",
-    "UID": "0.9.2342.19200300.100.1.1",
-    "E": "1.2.840.113549.1.9.1",
-    "EMAIL": "1.2.840.113549.1.9.1",
-    "EMAILADDRESS": "1.2.840.113549.1.9.1",
+    "CN": "2.5.4.3", "C": "2.5.4.6", "L": "2.5.4.7", "ST": "2.5.4.8", "O": "2.5.4.10", "OU": "2.5.4.11",
+    "SN": "2.5.4.5", "SERIALNUMBER": "2.5.4.5", "T": "2.5.4.12", "G": "2.5.4.42", "GN": "2.5.4.42",
+    "DC": "0.9.2342.19200300.100.1.25", "UID": "0.9.2342.19200300.100.1.1", "E": "1.2.840.113549.1.9.1",
+    "EMAIL": "1.2.840.113549.1.9.1", "EMAILADDRESS": "1.2.840.113549.1.9.1",
 }
-#: OID -> the name a DN is written with
-DN_NAMES = {oid: k for k, oid in reversed(DN_ATTRS.items()) if k not in ("SERIALNUMBER", "GN", "EMAIL", "EMAILADDRESS")}
-
+# fmt: on
+DN_NAMES = {oid: k for k, oid in reversed(DN_ATTRS.items())}
 #: strongSwan's type prefixes of an identity string
 PREFIXES = {"email:": "email", "rfc822:": "email", "dns:": "dns", "fqdn:": "dns", "asn1dn:": "dn", "ipv4:": "ip"}
 Dn = tuple[tuple[str, str], ...]  # (attribute OID, value), in ASN.1 order
@@ -172,11 +146,19 @@ class _Store:
         p = Path(name)
         tries = [p] if p.is_absolute() else [d / s / p for d in self.dirs for s in ("", *subdirs)]
         for t in tries:
-            if t.exists():
+            if _exists(t):
                 found = self.read(t)[0]
                 self.pool.setdefault(found.key, found)
                 return found
         return next((c for c in self.given + self.cas if c.path.name == p.name), None)
+
+
+def _exists(p: Path) -> bool:
+    """A file is there (a directory is not; a name the OS refuses is not)."""
+    try:
+        return p.exists() and not p.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 # ------------------------------------------------------------ names and ids
@@ -230,12 +212,6 @@ def _kind(i: Ident) -> tuple[str, str]:
         return "dns", v.removeprefix("@")
 
 
-def _str_match(value: str, pattern: str) -> bool:
-    """strongSwan's string identities: exact, or ``*`` at the start for any prefix."""
-    value, pattern = value.lower(), pattern.lower()
-    return pattern == "*" or value == pattern or (pattern.startswith("*") and value.endswith(pattern[1:]))
-
-
 def id_matches(value: Ident, pattern: Ident) -> bool:
     """Does identity ``value`` match the expected peer id ``pattern`` (wildcards
     ``*.example.org``, ``*@example.org``, ``CN=*, O=Org``; an address range)?"""
@@ -252,14 +228,19 @@ def id_matches(value: Ident, pattern: Ident) -> bool:
             return ipaddress.ip_address(vv) in ipaddress.ip_network(pv, strict=False)
         except ValueError:
             return vv == pv
-    return _str_match(vv, pv)
+    vv, pv = vv.lower(), pv.lower()  # strongSwan: exact, or "*" at the start for any prefix
+    return pv == "*" or vv == pv or (pv.startswith("*") and vv.endswith(pv[1:]))
 
 
 def _sans(c: x509.Certificate) -> list[x509.GeneralName]:
+    return list(_ext(c, x509.SubjectAlternativeName) or [])
+
+
+def _norm(kind: str, v: str) -> str:
     try:
-        return list(c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
-    except x509.ExtensionNotFound:
-        return []
+        return str(ipaddress.ip_address(v)) if kind == "ip" else v.lower()
+    except ValueError:
+        return v
 
 
 def cert_has_id(c: x509.Certificate, i: Ident) -> bool:
@@ -267,18 +248,8 @@ def cert_has_id(c: x509.Certificate, i: Ident) -> bool:
     kind, v = _kind(i)
     if kind == "dn":
         return parse_dn(v) == cert_dn(c.subject)
-    for san in _sans(c):
-        if kind == "dns" and isinstance(san, x509.DNSName) and san.value.lower() == v.lower():
-            return True
-        if kind == "email" and isinstance(san, x509.RFC822Name) and san.value.lower() == v.lower():
-            return True
-        if kind == "ip" and isinstance(san, x509.IPAddress):
-            try:
-                if san.value == ipaddress.ip_address(v):
-                    return True
-            except ValueError:
-                pass
-    return False
+    typ = {"dns": x509.DNSName, "email": x509.RFC822Name, "ip": x509.IPAddress}[kind]
+    return any(isinstance(s, typ) and _norm(kind, str(s.value)) == _norm(kind, v) for s in _sans(c))
 
 
 def _san_text(c: x509.Certificate) -> str:
@@ -437,13 +408,11 @@ class _Direction:
                 f"set {self.vn}'s peer id to match {self.sn}'s certificate, or {self.sn}'s local id",
             )
 
-    def usage(self, c: x509.Certificate, name: str, ca: bool = False) -> bool:
-        """Validity, critical extensions, key usage; False if any is an error."""
-        ok = True
+    def usage(self, c: x509.Certificate, name: str, ca: bool = False) -> None:
+        """Validity, critical extensions, key usage."""
         role = "CA certificate" if ca else "certificate"
         start, end = _validity(c)
         if not start <= self.now <= end:
-            ok = False
             state = "expired on" if self.now > end else "is not valid before"
             at = end if self.now > end else start
             self.emit(
@@ -455,7 +424,6 @@ class _Direction:
             )
         for e in c.extensions:
             if e.critical and e.oid.dotted_string not in KNOWN_EXTENSIONS:
-                ok = False
                 self.emit(
                     "error",
                     f"{self.sn}'s {role} {name} has a critical extension {e.oid.dotted_string} that strongSwan's "
@@ -475,7 +443,6 @@ class _Direction:
                 "reissue the CA certificate with keyCertSign",
             )
         if not ca and ku is not None and not (ku.digital_signature or ku.content_commitment):
-            ok = False
             self.emit(
                 "error",
                 f"{self.sn}'s certificate {name} has keyUsage without digitalSignature or nonRepudiation: "
@@ -484,7 +451,6 @@ class _Direction:
                 None,
                 f"reissue {self.sn}'s certificate with keyUsage digitalSignature",
             )
-        return ok
 
     def pinned(self, own: _Cert) -> bool:
         """``remote.certs``: True when the certificate is pinned (trusted as is)."""
@@ -542,8 +508,10 @@ class _Direction:
             return
         cur, name = own.cert, own.path.name
         for _ in range(MAX_PATH + 1):
+            if _self_signed(cur):
+                break
             cands = [c for c in self.store.pool.values() if c.cert.subject == cur.issuer and c.cert is not cur]
-            if not cands or _self_signed(cur):
+            if not cands:
                 break
             issuer, problem = None, ""
             for cand in cands:

@@ -171,6 +171,21 @@ def test_files_missing_cannot_tell(pair):
     assert not errors(fs)
 
 
+def test_explicit_ids_compared_without_the_certificate():
+    """The certificate is not given: an explicit local id is still compared with the peer id."""
+    fs = run(end(["a.pem"], local_id=fqdn("a.example.org")), end(["b.pem"], peer_id=fqdn("c.example.org")), None)
+    (e,) = errors(fs)
+    assert e.message == "a sends identity a.example.org but b expects c.example.org"
+    fs = run(end(["a.pem"], local_id=fqdn("a.example.org")), end(["b.pem"], peer_id=fqdn("*.example.org")), None)
+    assert not errors(fs) and [f.extra["unknown"] for f in fs] == ["a's certificate", "b's certificate"]
+
+
+def test_names_the_os_refuses_are_not_found(tmp_path):
+    (tmp_path / "x509" / "sub").mkdir(parents=True)
+    fs = run(end(["bad\0name.pem"]), end(["sub"]), CertFiles([], [], [tmp_path]))
+    assert [f.rule for f in fs] == ["PEER-CERT-UNKNOWN", "PEER-CERT-UNKNOWN"]
+
+
 def test_ca_missing_cannot_tell(pair):
     fs = run(end(["a.pem"]), end(["b.pem"]), CertFiles(pair.certs, [], []))
     assert len(unknowns(fs)) == 2 and not errors(fs)
@@ -393,6 +408,7 @@ def test_groups_cannot_tell(pair):
     assert len(fs) == 1 and fs[0].rule == "PEER-CERT-UNKNOWN" and fs[0].severity == "warning"
     assert "group sales" in fs[0].message and "attribute certificates" in fs[0].message
     assert fs[0].extra["b"] == "sales" and fs[0].extra["verdict"] == "unknown"
+    assert fs[0].extra["unknown"] == "a's membership in group sales"
 
 
 # ----------------------------------------------------------------- bad input

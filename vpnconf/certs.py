@@ -318,11 +318,14 @@ class _Direction:
         self.store, self.s, self.v, self.sn, self.vn, self.now, self.out = store, s, v, sn, vn, now, out
         self.need = v.cert
 
-    def emit(self, severity: str, message: str, s_val: Any, v_val: Any, fix: str) -> None:
+    def emit(self, severity: str, message: str, s_val: Any, v_val: Any, fix: str, unknown: str = "") -> None:
+        """A PEER-CERT finding; severity "unknown": a PEER-CERT-UNKNOWN warning,
+        ``extra["unknown"]`` naming what was not checked."""
         extra: dict[str, Any] = {"stage": "ike", self.sn: s_val, self.vn: v_val, "fix": fix}
         rule = "PEER-CERT"
         if severity == "unknown":
-            rule, severity, extra["verdict"] = "PEER-CERT-UNKNOWN", "warning", "unknown"
+            rule, severity = "PEER-CERT-UNKNOWN", "warning"
+            extra["verdict"], extra["unknown"] = "unknown", unknown or message
         self.out.append(Finding(rule=rule, severity=severity, message=message, extra=extra))  # type: ignore[arg-type]
 
     def own_id(self) -> Ident | None:
@@ -346,6 +349,7 @@ class _Direction:
             ", ".join(names) or None,
             None,
             f"pass {self.sn}'s certificate with --cert",
+            f"{self.sn}'s certificate",
         )
         return None
 
@@ -359,12 +363,13 @@ class _Direction:
                 None,
                 ", ".join(need.groups),
                 f"check that {self.sn} holds an attribute certificate for one of these groups",
+                f"{self.sn}'s membership in group {' or '.join(need.groups)}",
             )
         own = self.find_own()
+        self.identity(own.cert if own else None)
         if own is None:
             return
         c = own.cert
-        self.identity(c)
         self.usage(c, own.path.name)
         if need is not None and need.cert_policy:
             pol = _ext(c, x509.CertificatePolicies)
@@ -383,21 +388,23 @@ class _Direction:
         if not self.pinned(own):
             self.chain(own)
 
-    def identity(self, c: x509.Certificate) -> None:
+    def identity(self, c: x509.Certificate | None) -> None:
+        """The identity sent (the local id, else the subject) is in the
+        certificate and is one the verifier expects; without the certificate,
+        only an explicit local id against the expected one."""
         ident = self.own_id()
-        subject = Ident("other", dn_text(c.subject))
-        if ident is not None and not cert_has_id(c, ident):
+        if c is not None and ident is not None and not cert_has_id(c, ident):
             self.emit(
                 "error",
-                f"{self.sn}'s identity {ident.value} is not in its certificate (subject {subject.value}; "
+                f"{self.sn}'s identity {ident.value} is not in its certificate (subject {dn_text(c.subject)}; "
                 f"subjectAltName {_san_text(c)})",
                 ident.value,
                 None,
                 f"set {self.sn}'s local id to the certificate's subject or a subjectAltName, or reissue it",
             )
             return
-        sent = ident or subject
-        if self.v.peer_id is not None and not id_matches(sent, self.v.peer_id):
+        sent = ident or (Ident("other", dn_text(c.subject)) if c is not None else None)
+        if sent is not None and self.v.peer_id is not None and not id_matches(sent, self.v.peer_id):
             self.emit(
                 "error",
                 f"{self.sn} sends identity {sent.value}"
@@ -468,6 +475,7 @@ class _Direction:
                 own.path.name,
                 ", ".join(names),
                 f"pass {', '.join(missing)} with --cert",
+                f"{self.vn}'s accepted certificate {', '.join(missing)}",
             )
         else:
             self.emit(
@@ -538,6 +546,7 @@ class _Direction:
                     dn_text(cur.issuer),
                     [t.path.name for t in trusted],
                     "issue the certificate from a CA certificate with basicConstraints CA=true and its key",
+                    f"the signature on {self.sn}'s certificate {name}",
                 )
                 return
             self.usage(issuer.cert, issuer.path.name, ca=True)
@@ -556,6 +565,7 @@ class _Direction:
                 top,
                 ", ".join(missing) or None,
                 "pass the CA certificates with --ca",
+                f"{self.sn}'s certificate chain",
             )
             return
         self.emit(

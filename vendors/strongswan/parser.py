@@ -82,6 +82,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vpnconf.catalog import vendors
+from vpnconf.model import AEAD, DhGroup, Encryption, Integrity
 from vpnconf.parsing import (
     Ident,
     ParsedBgp,
@@ -387,7 +388,27 @@ _UNKNOWN_KIND = (
         "key exchange",
     ),
 )
-_ADDITIONAL_KE = re.compile(r"^ke[1-7]_")
+_ADDITIONAL_KE = re.compile(r"^ke([1-7])_(.+)$")
+# strongSwan keywords the model has no name for, read to one lower-case canonical
+# string each (docs.strongswan.org config/proposals, IKEv2 cipher suites)
+_ICV = {"8": "8", "64": "8", "12": "12", "96": "12", "16": "16", "128": "16", "": "16"}
+_RE_AEAD = re.compile(r"^(aes|camellia)(128|192|256)?(gcm|ccm)(8|12|16|64|96|128)?$")
+_RE_CTR = re.compile(r"^(aes|camellia)(128|192|256)?ctr$")
+_RE_CBC = re.compile(r"^(camellia|serpent|twofish)(128|192|256)?$")
+_RE_BLOWFISH = re.compile(r"^blowfish(128|192|256)?$")
+_RE_GMAC = re.compile(r"^aes(128|192|256)?gmac$")
+_INTEGRITY = {
+    "aesxcbc": "aesxcbc",
+    "aescmac": "aescmac",
+    "camelliaxcbc": "camelliaxcbc",
+    "md5_128": "md5_128",
+    "sha1_160": "sha1_160",
+    "sha256_96": "sha256_96",
+    "sha2_256_96": "sha256_96",
+}
+_PRF = {"prfaesxcbc": "aesxcbc", "prfaescmac": "aescmac", "prfcamelliaxcbc": "camelliaxcbc"}
+_OTHER_ENC = {"cast128": "cast128", "cast": "cast128", "chacha20poly1305": "chacha20poly1305"}
+_AEAD_OTHER = {"chacha20poly1305"}
 
 
 def _alias(tok: str) -> str:
@@ -412,158 +433,233 @@ def _is_aead(tok: str) -> bool:
     return any(tok.startswith(p) for p in _grammar().get("aead_prefixes", []))
 
 
-#: what an ESP proposal says about PFS: a group number, None (no key exchange),
-#: "?" (a key exchange without a number), "default" (the built-in proposals)
+def _canonical(tok: str, proto: str, version: int | None) -> tuple[str, str, bool] | None:
+    """(kind, canonical name, AEAD) of an algorithm keyword the keyword tables
+    do not hold (or of one they do, through them); None: not an algorithm."""
+    p = proto.lower() if proto != "AH" else "esp"
+    for kind, table in (("encryption", f"{p}_encryption"), ("integrity", f"{p}_integrity")):
+        if proto == "AH" and kind == "encryption":
+            continue
+        c = _lookup_tok(table, tok, version)
+        if c is not None:
+            return kind, str(c), kind == "encryption" and str(c) in AEAD
+    if proto == "IKE":
+        c = _lookup_tok("ike_prf", tok, version)
+        if c is not None:
+            return "PRF", str(c), False
+    if tok in _PRF:
+        return "PRF", _PRF[tok], False
+    if tok in _INTEGRITY:
+        return "integrity", _INTEGRITY[tok], False
+    m = _RE_GMAC.match(tok)
+    if m:
+        name = f"aes{m.group(1) or '128'}gmac"
+        return ("integrity", name, False) if proto == "AH" else ("encryption", name, True)
+    if proto == "AH":
+        return None
+    m = _RE_AEAD.match(tok)
+    if m:
+        name = f"{m.group(1)}{m.group(2) or '128'}{m.group(3)}{_ICV[m.group(4) or '']}"
+        if name.startswith("aes") and name.endswith("gcm16"):
+            name = name[:-2]  # the model's aes128gcm (16-octet ICV)
+        return "encryption", name, True
+    m = _RE_CTR.match(tok)
+    if m:
+        return "encryption", f"{m.group(1)}{m.group(2) or '128'}ctr", False
+    m = _RE_CBC.match(tok)
+    if m:
+        return "encryption", f"{m.group(1)}{m.group(2) or '128'}", False
+    m = _RE_BLOWFISH.match(tok)
+    if m:
+        return "encryption", f"blowfish{m.group(1) or '128'}", False
+    if tok in _OTHER_ENC:
+        return "encryption", _OTHER_ENC[tok], tok in _AEAD_OTHER
+    return None
+
+
+def _model_holds(kind: str, name: str) -> bool:
+    if kind == "encryption":
+        return name in {e.value for e in Encryption}
+    if kind in ("integrity", "PRF"):
+        return name in {i.value for i in Integrity}
+    return False
+
+
+#: what an ESP/AH proposal says about PFS: a group number, None (no key exchange),
+#: or the keyword itself when it has no number
 KE = int | None | str
 
 
 @dataclass
 class _Props:
     proposals: list[Proposal] = field(default_factory=list)
-    kes: list[tuple[KE, str | None]] = field(default_factory=list)  # ESP: (key exchange, token) in order
+    #: ESP/AH: each proposal's key exchange (PFS), in the order of ``proposals``, with its token
+    kes: list[tuple[KE, str | None]] = field(default_factory=list)
+    #: the built-in defaults were used (``default`` or nothing set): release range -> proposal strings
+    defaults: dict[str, list[str]] = field(default_factory=dict)
+    default_range: str | None = None
 
 
 def _proposals(
-    ctx: _Ctx,
+    ctx: _Ctx | None,
     value: str | None,
-    proto: Literal["IKE", "ESP"],
+    proto: Literal["IKE", "ESP", "AH"],
     version: int | None,
     line: int | None,
     path: str,
     key: str,
 ) -> _Props:
+    """A proposal list: every combination of each proposal's algorithms (IKEv2;
+    IKEv1 takes the first of each kind), in strongSwan's order (encryption,
+    integrity, key exchange). ``default`` (or nothing set) is strongSwan's
+    default proposals of vendor.yaml ``defaults.proposals``. ``ctx`` None: no findings."""
+
+    def note(rule: str, msg: str, sev: Severity) -> None:
+        if ctx is not None:
+            ctx.note(rule, msg, line, sev, path)
+
     out = _Props()
     g = _grammar()
     ke_table: dict[str, int] = {str(k).lower(): int(v) for k, v in g.get("key_exchange", {}).items()}
     no_ke = {str(x).lower() for x in g.get("no_key_exchange", [])}
     flags = {str(x).lower() for x in g.get("esp_flags", [])}
-    model_groups = set(vendors()[VENDOR].keywords.get("dh_group", {}))
+    model_groups = {int(x) for x in DhGroup}
     if value is None or not value.strip() or value.strip().lower() == "default":
         what = "not set" if value is None or not value.strip() else "'default'"
-        _default_proposals(ctx, f"{key} {what}", proto, line, path, out)
+        _default_proposals(ctx, f"{key} {what}", proto, version, line, path, out)
         return out
     # values without a canonical name: (message, decides PFS). Each is an error when it
     # decides a field (PFS; or no proposal of the list is complete), else a warning
     unknown: list[tuple[str, bool]] = []
-    tables = {"encryption": f"{proto.lower()}_encryption", "integrity": f"{proto.lower()}_integrity"}
-    if proto == "IKE":
-        tables["PRF"] = "ike_prf"
+    outside: list[str] = []  # known algorithms the site model has no name for
+    seen: set[tuple[Any, ...]] = set()
     for raw in value.split(","):
         raw = raw.strip()
         if not raw:
             continue
         if raw.lower() == "default":
-            _default_proposals(ctx, f"{key} includes 'default':", proto, line, path, out)
+            _default_proposals(ctx, f"{key} includes 'default':", proto, version, line, path, out)
             continue
         # per kind: (canonical value or None, token), in the order written
         found: dict[str, list[tuple[Any, str]]] = {"encryption": [], "integrity": [], "PRF": [], "key exchange": []}
+        extra_ke: dict[int, list[str]] = {}
+        aeads: list[bool] = []
         for tok in (t.strip().lower() for t in raw.split("-")):
-            if not tok or (proto == "ESP" and tok in flags):
+            if not tok or (proto != "IKE" and tok in flags):
                 continue
             if tok in no_ke:
                 found["key exchange"].append((None, tok))
                 continue
-            if _ADDITIONAL_KE.match(tok):
-                ctx.note(
-                    "UNSUPPORTED",
-                    f"{key} '{raw}': additional key exchange '{tok}' (the model holds one key exchange): not read",
-                    line,
-                    "warning",
-                    path,
-                )
+            am = _ADDITIONAL_KE.match(tok)
+            if am:
+                name = am.group(2)
+                if name not in ke_table and name not in no_ke:
+                    unknown.append((f"{key} '{raw}': additional key exchange '{tok}' has no canonical name", False))
+                extra_ke.setdefault(int(am.group(1)), []).append(f"ke{am.group(1)}_{name}")
                 continue
             if tok in ke_table:
                 n = ke_table[tok]
                 if n not in model_groups:
-                    what = "PFS group" if proto == "ESP" else "DH group"
-                    unknown.append(
-                        (
-                            f"{key} '{raw}': {what} {n} ({tok}) is not a group the model holds: the group stays unknown",
-                            proto == "ESP",
-                        )
-                    )
+                    outside.append(f"{'PFS' if proto != 'IKE' else 'DH'} group {n} ({tok})")
                 found["key exchange"].append((n, tok))
                 continue
-            hit = False
-            for kind, table in tables.items():
-                c = _lookup_tok(table, tok, version)
-                if c is not None:
-                    found[kind].append((c, tok))
-                    hit = True
-                    break
-            if hit:
+            canon = _canonical(tok, proto, version)
+            if canon is not None:
+                kind, name, aead = canon
+                if proto != "IKE" and kind == "PRF":
+                    note("IGNORED", f"{key} '{raw}': PRF '{tok}' has no place in an {proto} proposal", "info")
+                    continue
+                if not _model_holds(kind, name):
+                    outside.append(f"{kind} {name}")
+                found[kind].append((name, tok))
+                if kind == "encryption":
+                    aeads.append(aead)
                 continue
             kind = _unknown_kind(tok)
-            if proto == "ESP" and kind == "PRF":
-                ctx.note("IGNORED", f"{key} '{raw}': PRF '{tok}' has no place in an ESP proposal", line, "info", path)
+            if proto != "IKE" and kind == "PRF":
+                note("IGNORED", f"{key} '{raw}': PRF '{tok}' has no place in an {proto} proposal", "info")
                 continue
-            if proto == "ESP" and kind == "unrecognised":
+            if proto != "IKE" and kind == "unrecognised":
                 kind = "key exchange"  # it may be one: PFS cannot be read
             if kind in found:
-                found[kind].append(("?" if kind == "key exchange" else None, tok))
-            what = "PFS group" if (proto == "ESP" and kind == "key exchange") else kind
+                found[kind].append((tok if kind == "key exchange" else None, tok))
+                if kind == "encryption":
+                    aeads.append(_is_aead(tok))
+            what = "PFS group" if (proto != "IKE" and kind == "key exchange") else kind
             unknown.append(
                 (f"{key} '{raw}': {what} '{tok}' has no canonical name (read as unknown)", what == "PFS group")
             )
         encs = found["encryption"]
-        aead = bool(encs) and all((c is not None and str(c).endswith("gcm")) or _is_aead(tok) for c, tok in encs)
+        aead = bool(aeads) and all(aeads)
         integs = found["integrity"]
         if proto == "ESP" and aead and integs:
-            ctx.note(
+            note(
                 "IGNORED",
                 f"{key} '{raw}': {', '.join(t for _, t in integs)} in an AEAD proposal is a leftover "
                 "(AEAD carries its own integrity, and ESP has no PRF): integrity is none",
-                line,
                 "info",
-                path,
             )
             integs = []
-        if proto == "IKE" and not integs and encs and all(c is not None and str(c).endswith("gcm") for c, _ in encs):
-            integs = found["PRF"]  # AEAD IKE proposals name the PRF instead
+        if proto == "IKE" and aead:
+            integs = found["PRF"] or integs  # AEAD IKE proposals name the PRF instead
         kes = found["key exchange"]
         kinds = {"encryption": encs, "integrity": integs, "key exchange": kes}
         if version == 1:
             for kind, items in kinds.items():
                 if len(items) > 1:
-                    ctx.note(
+                    note(
                         "IGNORED",
                         f"{key} '{raw}' offers several {kind} algorithms ({', '.join(t for _, t in items)}); "
                         "IKEv1 uses only the first of each kind (strongSwan strips the rest)",
-                        line,
                         "info",
-                        path,
                     )
                     items[1:] = []
-        if proto == "ESP":
-            if kes:
-                out.kes.extend(kes)
-            else:
-                out.kes.append((None, None))
-            combos = product(encs or [(None, "")], integs or [(None, "")])
-            props = [Proposal(encryption=e[0], integrity=i[0], raw=_raw(raw, (e, i), encs, integs)) for e, i in combos]
-        else:
-            combos3 = product(encs or [(None, "")], integs or [(None, "")], kes or [(None, "")])
-            props = [
-                Proposal(
+        extras = [tuple(v) for _, v in sorted(extra_ke.items())]
+        for combo in product(
+            encs or [(None, "")], integs or [(None, "")], kes or [(None, "")], product(*extras) if extras else [()]
+        ):
+            e, i, k, more = combo
+            raw_one = _raw(raw, (e, i, k), encs, integs, kes) if not extras else raw
+            if proto == "IKE":
+                p = Proposal(
                     encryption=e[0],
                     integrity=i[0],
-                    dh_group=k[0] if k[0] in model_groups else None,
-                    raw=_raw(raw, (e, i, k), encs, integs, kes),
+                    dh_group=k[0] if isinstance(k[0], int) else None,
+                    raw=raw_one,
+                    additional_ke=tuple(more),
                 )
-                for e, i, k in combos3
-            ]
-        for p in props:
-            if p not in out.proposals:
-                out.proposals.append(p)
+                sig: tuple[Any, ...] = (p.encryption, p.integrity, p.dh_group, p.additional_ke)
+                if sig not in seen:
+                    seen.add(sig)
+                    out.proposals.append(p)
+                continue
+            p = Proposal(encryption=e[0], integrity=i[0], raw=raw_one, additional_ke=tuple(more))
+            ke: tuple[KE, str | None] = (k[0], k[1] or None)
+            sig = (p.encryption, p.integrity, ke[0], p.additional_ke)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            out.proposals.append(p)
+            out.kes.append(ke)
     complete = any(
-        p.encryption
-        and (p.integrity or str(p.encryption).endswith("gcm"))
-        and (proto == "ESP" or p.dh_group is not None)
+        (p.encryption or proto == "AH")
+        and (p.integrity or str(p.encryption) in AEAD or _aead_name(p.encryption))
+        and (proto != "IKE" or p.dh_group is not None)
         for p in out.proposals
     )
     for msg, decides_pfs in unknown:
-        ctx.note("UNSUPPORTED", msg, line, "error" if decides_pfs or not complete else "warning", path)
+        note("UNSUPPORTED", msg, "error" if decides_pfs or not complete else "warning")
+    for what in dict.fromkeys(outside):
+        note(
+            "NOT-CARRIED",
+            f"{key}: {what} is read, but the site model has no name for it (translate cannot carry it)",
+            "info",
+        )
     return out
+
+
+def _aead_name(enc: str | None) -> bool:
+    return bool(enc) and (bool(re.search(r"(gcm|ccm)\d*$|gmac$", str(enc))) or str(enc) in AEAD)
 
 
 def _raw(raw: str, combo: tuple[tuple[Any, str], ...], *kinds: list[tuple[Any, str]]) -> str:
@@ -573,55 +669,99 @@ def _raw(raw: str, combo: tuple[tuple[Any, str], ...], *kinds: list[tuple[Any, s
     return "-".join(tok for _, tok in combo if tok)
 
 
-def _default_proposals(ctx: _Ctx, what: str, proto: str, line: int | None, path: str, out: _Props) -> None:
-    sets = _defaults().get("proposals", [])
-    per = "; ".join(f"{s['releases']}: {s.get('esp_pfs')}" for s in sets if proto == "ESP" and s.get("esp_pfs"))
-    ctx.note(
-        "DEFAULT",
-        f"{what}: strongSwan's built-in default {proto} proposals apply (vendor.yaml defaults.proposals; "
-        "not read as algorithms" + (f"; their PFS by release: {per}" if per else "") + ")",
-        line,
-        "warning",
-        path,
-    )
-    out.proposals.append(Proposal(raw="default"))
-    out.kes.append(("default", None))
+def _default_sets() -> list[dict[str, Any]]:
+    return [dict(s) for s in _defaults().get("proposals", [])]
+
+
+@cache
+def _default_expansion(
+    value: str, proto: str, version: int | None
+) -> tuple[tuple[Proposal, ...], tuple[tuple[KE, str | None], ...]]:
+    """A default proposal string expanded once (the same Proposal objects are
+    shared by every tunnel that takes the defaults: read, never changed)."""
+    got = _proposals(None, value, proto, version, None, "", "")  # type: ignore[arg-type]
+    return tuple(got.proposals), tuple(got.kes)
+
+
+def _default_proposals(
+    ctx: _Ctx | None, what: str, proto: str, version: int | None, line: int | None, path: str, out: _Props
+) -> None:
+    """strongSwan's default proposals (vendor.yaml ``defaults.proposals``): the
+    release range marked ``fill`` is read into the list; every range's strings
+    are kept in ``out.defaults``."""
+    field_ = {"IKE": "ike", "ESP": "esp", "AH": "ah"}[proto]
+    sets = _default_sets()
+    chosen = next((s for s in sets if s.get("fill")), sets[0] if sets else None)
+    for s in sets:
+        out.defaults[str(s["releases"])] = [str(x) for x in s.get(field_) or []]
+    if chosen is None:  # pragma: no cover - vendor.yaml always has them
+        return
+    rng = str(chosen["releases"])
+    out.default_range = rng
+    props, kes = _default_expansion(",".join(str(x) for x in chosen.get(field_) or []), proto, version)
+    out.proposals.extend(props)
+    if proto != "IKE":
+        out.kes.extend(kes)
+    if ctx is not None:
+        others = "; ".join(
+            f"{s['releases']}: {s.get('note') or 'other algorithms'}" for s in sets if s is not chosen and s.get("note")
+        )
+        per = "; ".join(f"{s['releases']}: {s.get('esp_pfs')}" for s in sets if proto != "IKE" and s.get("esp_pfs"))
+        ctx.note(
+            "DEFAULT",
+            f"{what}: default applied: strongSwan's default {proto} proposals of releases {rng} "
+            f"({len(props)} combinations; vendor.yaml defaults.proposals)"
+            + (f"; their PFS by release: {per}" if per else "")
+            + (f"; other releases: {others}" if others else ""),
+            line,
+            "warning",
+            path,
+        )
 
 
 def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props, line: int | None, path: str) -> None:
     """PFS: the ESP proposals' key exchange when they all agree; a group the
-    model cannot hold stays unknown (its UNSUPPORTED finding is already there)."""
+    model cannot hold stays unknown (its finding is already there). Each
+    proposal's own group is kept in ``extra["esp_pfs"]``."""
     t.pfs = None
-    said = [(k, tok) for k, tok in props.kes if k != "default"]
-    if not said:
-        return  # only the built-in proposals: the DEFAULT finding says it
-    distinct = list(dict.fromkeys(k for k, _ in said))
-    if len(distinct) > 1 or len(said) < len(props.kes):
-        shown = list(dict.fromkeys(tok or "none" for _, tok in said))
-        if len(said) < len(props.kes):
-            shown.append("default")
+    t.extra["esp_pfs"] = [k for k, _ in props.kes]
+    if not props.kes:
+        return
+    distinct = list(dict.fromkeys(k for k, _ in props.kes))
+    if len(distinct) > 1:
+        shown = list(dict.fromkeys(tok or "none" for _, tok in props.kes))
         t.extra["pfs_candidates"] = shown
         ctx.note(
             "AMBIGUOUS",
-            f"the ESP proposals disagree on PFS ({', '.join(shown)}): which one applies depends on the peer; "
-            "PFS is not read",
+            f"the ESP proposals disagree on PFS ({_short(', '.join(shown))}): which one applies depends on the peer; "
+            "PFS is not read (each proposal's group: extra esp_pfs)",
             line,
-            "warning",
+            "info" if props.default_range and len(distinct) > 2 else "warning",
             path,
         )
         t.pfs_unknown = True
         return
     group = distinct[0]
-    tok = said[0][1]
+    tok = props.kes[0][1]
     if group is None:
         return
-    if isinstance(group, int) and group in vendors()[VENDOR].keywords.get("pfs_group", {}):
+    if isinstance(group, int) and group in {int(x) for x in DhGroup}:
         t.pfs = group
         return
     t.extra["pfs_raw"] = tok
     t.pfs_unknown = True  # on, with a group the model cannot hold: never "no PFS"
     if isinstance(group, int):
         t.extra["pfs_group"] = group
+
+
+def _record_defaults(t: ParsedTunnel, fld: str, props: _Props) -> None:
+    """``fld`` came (in part) from strongSwan's default proposals: say which."""
+    if props.default_range is None:
+        return
+    t.defaulted[fld] = (
+        f"strongSwan's default proposals of releases {props.default_range} (vendor.yaml defaults.proposals)"
+    )
+    t.extra.setdefault("default_proposals", {})[fld] = props.defaults
 
 
 # ================================================================ selectors
@@ -777,7 +917,10 @@ def _decode_secret(value: str, allow_encoding: bool) -> tuple[str | None, PskSta
             return None, "encrypted", f"{kind} encoded, but not valid {kind.split()[0]}"
         if data and all(0x20 <= b < 0x7F for b in data):
             return data.decode("ascii"), "clear", f"decoded from {kind}"
-        return None, "encrypted", f"{kind} encoded binary, not printable text"
+        if not data:
+            return None, "missing", f"{kind} encoded, but empty"
+        # binary: held as 0x + hex, comparable with the other end's (ParsedTunnel.psk_state)
+        return "0x" + data.hex(), "binary", f"{kind} encoded binary, not printable text: held as hex"
     if value == "%prompt":
         return None, "missing", "%prompt (asked for at start-up)"
     return value, "clear", None
@@ -826,6 +969,9 @@ def _attach_secret(
         return
     text, state, how = _decode_secret(s.value, allow_encoding=not s.quoted)
     t.psk, t.psk_state = text, state
+    if state == "binary" and text is not None:
+        # the decoded bytes, for the device's redactor (parse_text adds extra["psk_raw"])
+        t.extra["psk_raw"] = bytes.fromhex(text[2:]).decode("latin-1")
     if s.single_quoted:
         ctx.note(
             "KEY",
@@ -837,7 +983,11 @@ def _attach_secret(
         )
     if how:
         ctx.note(
-            "KEY", f"the pre-shared key in {s.where} is {how}", s.line, "info" if state == "clear" else "warning", path
+            "KEY",
+            f"the pre-shared key in {s.where} is {how}",
+            s.line,
+            "info" if state in ("clear", "binary") else "warning",
+            path,
         )
 
 
@@ -1258,6 +1408,7 @@ class _Swanctl:
         # proposals
         ike = _proposals(ctx, val("proposals"), "IKE", version, line("proposals"), path, "proposals")
         t.ike_proposals = ike.proposals
+        _record_defaults(t, "ike_proposals", ike)
         # IKE lifetime
         times: dict[str, int | None] = {}
         bad = False
@@ -1363,7 +1514,18 @@ class _Swanctl:
                     )
             assert first is not None
             t.esp_proposals = first["props"].proposals
-            _pfs(ctx, t, first["props"], first["esp_line"], first["path"])
+            _record_defaults(t, "esp_proposals", first["props"])
+            ah: _Props | None = first["ah"]
+            if ah is not None:
+                t.ah_proposals = ah.proposals
+                _record_defaults(t, "ah_proposals", ah)
+            _pfs(
+                ctx,
+                t,
+                first["props"] if first["props"].proposals or ah is None else ah,
+                first["esp_line"],
+                first["path"],
+            )
             t.ipsec_lifetime_seconds, t.ipsec_lifetime_kb = first["life"], first["kb"]
             t.dpd_action = first["dpd_action"]
             if first["start_action"] is not None:
@@ -1509,9 +1671,7 @@ class _Swanctl:
         for key, k in c.kv.items():
             if key in _MARK_KEYS:
                 continue
-            if key == "ah_proposals":
-                ctx.note("IGNORED", "ah_proposals: AH is not read (the service uses ESP)", k.line, "warning", path)
-            elif key not in known:
+            if key not in known:
                 ctx.ignored(key, k.line, path)
         for sname, ssub in c.subs.items():
             ctx.note("IGNORED", f"subsection '{_short(sname, 40)}' is not read", ssub.line, "info", path)
@@ -1547,9 +1707,20 @@ class _Swanctl:
             )
             pairs = []
         t.selectors.extend(pairs)  # duplicates are dropped once all children are read
-        ek = g("esp_proposals")
-        esp_line = ek.line if ek else c.line
-        props = _proposals(ctx, ek.value if ek else None, "ESP", version, esp_line, path, "esp_proposals")
+        ek, ak = g("esp_proposals"), g("ah_proposals")
+        esp_line = ek.line if ek else (ak.line if ak else c.line)
+        ah = _proposals(ctx, ak.value, "AH", version, ak.line, path, "ah_proposals") if ak else None
+        if ek is None and ah is not None:
+            props = _Props()  # AH alone: no ESP (swanctl.conf esp_proposals: only when neither is set)
+            ctx.note(
+                "SELECTORS",
+                "ah_proposals without esp_proposals: AH only, no ESP",
+                ak.line if ak else c.line,
+                "info",
+                path,
+            )
+        else:
+            props = _proposals(ctx, ek.value if ek else None, "ESP", version, esp_line, path, "esp_proposals")
         bad: set[str] = set()
 
         def num(key: str, parse: Any) -> int | None:
@@ -1616,7 +1787,8 @@ class _Swanctl:
         sk = g("start_action")
         return {
             "props": props,
-            "esp": [p.raw for p in props.proposals],
+            "ah": ah,
+            "esp": [p.raw for p in props.proposals] + [f"ah:{p.raw}" for p in (ah.proposals if ah else [])],
             "esp_line": esp_line,
             "path": path,
             "life": life or None,
@@ -1846,8 +2018,14 @@ class _IpsecConf:
                 path,
             )
         ipsecconf.auth(c, classes, "/".join(classes))
-        # proposals
-        for key in ("ike", "esp"):
+        # proposals (ipsec.conf(5): either ah= or esp=, no AH+ESP bundle)
+        keys = ["ike", "ah" if "ah" in eff else "esp"]
+        if "ah" in eff and "esp" in eff:
+            ctx.note(
+                "IGNORED", "esp= beside ah=: strongSwan uses AH alone (no AH+ESP bundle)", line("esp"), "warning", path
+            )
+        for key in keys:
+            proto: Literal["IKE", "ESP", "AH"] = {"ike": "IKE", "esp": "ESP", "ah": "AH"}[key]  # type: ignore[assignment]
             v = val(key)
             strict = v is None or v.strip().endswith("!")
             if v is not None and strict:
@@ -1855,20 +2033,19 @@ class _IpsecConf:
             elif v is not None:
                 ctx.note(
                     "DEFAULT",
-                    f"{key}= does not end with '!': charon appends its default proposals to the list "
-                    "(kept as a 'default' proposal, not read as algorithms)",
+                    f"{key}= does not end with '!': default applied: charon appends its default proposals "
+                    "to the list (vendor.yaml defaults.proposals)",
                     line(key),
                     "info",
                     path,
                 )
-            props = _proposals(ctx, v, "IKE" if key == "ike" else "ESP", version, line(key), path, f"{key}=")
-            if not strict and Proposal(raw="default") not in props.proposals:
-                props.proposals.append(Proposal(raw="default"))
-                props.kes.append(("default", None))
-            if key == "ike":
-                t.ike_proposals = props.proposals
-            else:
-                t.esp_proposals = props.proposals
+            props = _proposals(ctx, v, proto, version, line(key), path, f"{key}=")
+            if not strict and props.default_range is None:
+                _default_proposals(None, "", proto, version, line(key), path, props)
+            fld = {"ike": "ike_proposals", "esp": "esp_proposals", "ah": "ah_proposals"}[key]
+            setattr(t, fld, props.proposals)
+            _record_defaults(t, fld, props)
+            if key != "ike":
                 _pfs(ctx, t, props, line(key), path)
         # lifetimes
         if "ikelifetime" in eff:

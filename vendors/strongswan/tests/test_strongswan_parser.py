@@ -299,7 +299,10 @@ def test_corpus_stroke_conf_with_its_secrets() -> None:
         # '@moon @sun : PSK 0s...' (3rd line of ipsec.secrets) names both ids: it wins
         line = text.splitlines().index(secrets.splitlines()[2]) + 1
         assert t.extra["psk_source"] == f"ipsec.secrets line {line}"
-        assert (t.psk, t.psk_state) == (None, "encrypted")
+        # a binary key (0s...): held as hex, its decoded bytes known to the redactor
+        assert t.psk_state == "binary" and t.psk is not None and t.psk.startswith("0x")
+        decoded = bytes.fromhex(t.psk[2:]).decode("latin-1")
+        assert decoded not in dev.redactor(f"a message quoting {decoded} by mistake")
         assert t.extra["local_host"] == "PH_IP_MOON" and t.extra["peer_host"] == "PH_IP_SUN"
 
 
@@ -407,8 +410,8 @@ def test_corpus_configs_score_high() -> None:
 
 def test_proposal_raw_text() -> None:
     """Proposal.raw (the case format compares canonical values only): the text as
-    written for one combination, the combination's own tokens for several, and
-    'default' for the built-in proposals."""
+    written for one combination, the combination's own tokens for several (the
+    built-in proposals too, expanded like a configured list)."""
     dev = parse(case_input("ike-proposal-keywords"))
     assert [t.ike_proposals[0].raw for t in dev.tunnels] == [
         "aes-sha-modp1024",
@@ -421,10 +424,15 @@ def test_proposal_raw_text() -> None:
         "aes128ctr-aesxcbc-curve25519",
     ]
     t = only(parse(case_input("several-proposals-and-default")))
-    assert [p.raw for p in t.ike_proposals] == ["aes256-sha256-modp2048", "aes128-sha1-modp1024", "default"]
+    raws = [p.raw for p in t.ike_proposals]
+    assert raws[:3] == ["aes256-sha256-modp2048", "aes128-sha1-modp1024", "aes128-sha256-ecp256"]
+    assert raws[-1] == "chacha20poly1305-prfsha1-modp2048"
     assert [p.raw for p in t.esp_proposals] == ["aes128gcm16-modp2048", "aes256-sha384-ecp256-esn"]
     t = only(parse(case_input("missing-proposals-are-defaults")))
-    assert t.ike_proposals == [Proposal(raw="default")] and t.esp_proposals == [Proposal(raw="default")]
+    assert t.ike_proposals[0] == Proposal("aes128", "sha256", 19, raw="aes128-sha256-ecp256")
+    assert len(t.ike_proposals) == 4 * 6 * 13 * 2  # encryption x integrity (PRF) x key exchange, classic + AEAD
+    assert [p.raw for p in t.esp_proposals[:2]] == ["aes128-sha256", "aes128-sha384"]
+    assert len(t.esp_proposals) == 3 * 5 and t.extra["esp_pfs"] == [None] * 15
     dev = parse(case_input("missing-proposals-are-defaults"))
     assert sum(f.rule == "DEFAULT" and f.severity == "warning" for f in dev.findings) == 2
     t = only(parse(case_input("several-algorithms-per-kind-ikev2")))
@@ -433,7 +441,17 @@ def test_proposal_raw_text() -> None:
         "aes256-sha384-modp2048",
         "aes256-sha256-ecp384",
     ]
-    assert [p.raw for p in t.esp_proposals] == ["aes256-sha384", "aes256-sha256", "aes128-sha384", "aes128-sha256"]
+    assert [p.raw for p in t.esp_proposals] == [
+        "aes256-sha384-ecp384",
+        "aes256-sha384-modp2048",
+        "aes256-sha256-ecp384",
+        "aes256-sha256-modp2048",
+        "aes128-sha384-ecp384",
+        "aes128-sha384-modp2048",
+        "aes128-sha256-ecp384",
+        "aes128-sha256-modp2048",
+    ]
+    assert t.extra["esp_pfs"] == [20, 14] * 4
 
 
 def test_ignored_lines_exactly() -> None:
@@ -457,12 +475,12 @@ def test_aead_ike_proposal_without_prf() -> None:
 
 
 def test_pfs_unknown_is_not_carried_as_none() -> None:
-    """The parser leaves PFS None with an UNSUPPORTED error for modp8192; what
-    to_site_data makes of it is central code (see the report): here only that the
-    error is there for every consumer to see."""
+    """A PFS group the model holds is read as its number (modp8192: 18); one it
+    does not hold (ecp224bp: 27) leaves PFS unknown, never None, its number kept."""
     dev = parse(case_input("esp-aead-modp8192"))
-    assert only(dev).pfs is None
-    assert any(f.rule == "UNSUPPORTED" and f.severity == "error" and "modp8192" in f.message for f in dev.findings)
+    assert only(dev).pfs == 18 and not errors(dev)
+    t = only(parse(case_input("esp-aead-modp8192").replace("modp8192", "ecp224bp")))
+    assert t.pfs is None and t.pfs_unknown and t.extra["pfs_group"] == 27 and t.extra["esp_pfs"] == [27]
 
 
 def test_shared_ipsecconf_reader_takes_another_grammar() -> None:

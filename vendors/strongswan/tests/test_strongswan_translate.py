@@ -16,12 +16,12 @@ def test_loss_report_names_what_was_not_carried(vpnconf_bin, tmp_path):
     cfg = tmp_path / "two.conf"
     cfg.write_text(
         render(require_site(QUICKSTART), "TomVPNConn", "strongswan").replace(
-            "proposals = aes128-sha1-modp2048", "proposals = aes128-sha1-modp2048,aes256-sha256-x25519"
+            "proposals = aes128-sha1-modp2048", "proposals = aes128-sha1-modp2048,aes256-sha256-ecp512bp"
         )
     )
     r = subprocess.run([*vpnconf_bin, "translate", str(cfg), "--to", "cisco_ios"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert "proposals with values the model does not hold not carried: aes256-sha256-x25519" in r.stderr
+    assert "proposals with values the model does not hold not carried: aes256-sha256-ecp512bp" in r.stderr
     assert "crypto isakmp policy" in r.stdout and "group 14" in r.stdout
 
 

@@ -545,20 +545,44 @@ def _check_peer_end(a: argparse.Namespace) -> tuple[Any, str | None]:
 
 
 def _check_result(inp: Any, a: argparse.Namespace, profile: Any, peer: tuple[Any, str | None] | None) -> _Result:
-    from .compat import check_against_profile, check_peer, establishes
+    import importlib
+    from pathlib import Path
+
+    from .compat import check_against_profile, check_peer, verdict
     from .findings import Finding
     from .sources import NO_TUNNEL, parse_device, relocate
 
+    def cert_files() -> Any:
+        """--cert/--ca, and the config files' directories where the names
+        the configs give are looked up; None while vpnconf.certs is absent."""
+        try:
+            files = importlib.import_module(".certs", __package__).CertFiles
+        except (ImportError, AttributeError):
+            return None
+        given = [*inp.paths, *([a.peer] if a.peer else [])]
+        dirs = list(dict.fromkeys(Path(p).resolve().parent for p in given))
+        return files(certs=[Path(p) for p in a.cert or []], cas=[Path(p) for p in a.ca or []], dirs=dirs)
+
     dev = parse_device(inp, a.vendor)
     findings: list[Any] = [f for f in dev.findings if f.severity == "error" or f.rule == NO_TUNNEL]
-    verdict: dict[str, Any] = {}
+    stages: dict[str, Any] = {}
+    doc_verdict: dict[str, Any] = {}
     if profile is not None:
         findings += relocate(check_against_profile(dev, profile), inp)
     if peer is not None:
         other, other_vendor = peer
         if dev.tunnels:
             mine = _peer_tunnel(dev, other.local_address, a.device_tunnel)
-            pf = check_peer(mine, other, a_vendor=dev.vendor, b_vendor=other_vendor, a_name="device", b_name="peer")
+            pf = check_peer(
+                mine,
+                other,
+                a_vendor=dev.vendor,
+                b_vendor=other_vendor,
+                a_name="device",
+                b_name="peer",
+                cert_files=cert_files(),
+            )
+            stages = verdict(pf, mine, other, "device", "peer")
         else:
             pf = [
                 Finding(
@@ -569,14 +593,22 @@ def _check_result(inp: Any, a: argparse.Namespace, profile: Any, peer: tuple[Any
                     extra={"stage": "ike", "fix": "configure the tunnel on the device"},
                 )
             ]
-        ike, child = establishes(pf)
-        verdict = {"ike_sa_establishes": ike, "child_sa_establishes": child}
+            stages = verdict(pf)
+        for st in stages.values():  # what the verdict names passes the device's redactor
+            st.unknown = [dev.redactor(x) for x in st.unknown]
+            st.defaults = [dev.redactor(x) for x in st.defaults]
+        tri = {"yes": True, "no": False, "cannot tell": None}
+        doc_verdict = {
+            "ike_sa_establishes": tri[stages["ike"].value],
+            "child_sa_establishes": tri[stages["child"].value],
+            "verdict": {k: v.as_dict() for k, v in stages.items()},
+        }
         findings += relocate(pf, inp)
     errors = [f for f in findings if f.severity == "error"]
     doc: dict[str, Any] = {
         "device": inp.name,
         "vendor": dev.vendor,
-        **verdict,
+        **doc_verdict,
         "findings": [f.as_dict() for f in findings],
     }
     if len(inp.paths) > 1:
@@ -585,12 +617,16 @@ def _check_result(inp: Any, a: argparse.Namespace, profile: Any, peer: tuple[Any
     for f in findings:
         fix = f.extra.get("fix")
         lines.append("  " + f.text() + (f" [fix: {fix}]" if fix else ""))
-    if verdict:
-        lines.append(
-            f"  IKE SA establishes: {'yes' if verdict['ike_sa_establishes'] else 'no'}; "
-            f"CHILD SA establishes: {'yes' if verdict['child_sa_establishes'] else 'no'}"
-        )
-    return _Result(doc, findings, len(dev.tunnels), lines, 1 if errors else 0)
+    if stages:
+        lines.append(f"  IKE SA establishes: {stages['ike'].value}; CHILD SA establishes: {stages['child'].value}")
+        for label, st in (("IKE SA", stages["ike"]), ("CHILD SA", stages["child"])):
+            if st.unknown:
+                lines.append(f"  {label}: cannot tell: not checked: {'; '.join(st.unknown)}")
+            if st.defaults:
+                lines.append(f"  {label}: decided by defaults: {'; '.join(st.defaults)}")
+    unknown = any(st.value == "cannot tell" for st in stages.values())
+    code = 1 if errors else 3 if unknown else 0
+    return _Result(doc, findings, len(dev.tunnels), lines, code)
 
 
 def cmd_check(a: argparse.Namespace) -> int:
@@ -946,6 +982,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sp.add_argument("--peer-vendor")
     sp.add_argument("--tunnel", help="the tunnel of the peer site (or peer device)")
     sp.add_argument("--device-tunnel", help="the tunnel of the device, when it has several")
+    sp.add_argument(
+        "--cert",
+        metavar="PATH",
+        action="append",
+        help="an end-entity certificate (PEM or DER) of either end, for certificate authentication (repeatable)",
+    )
+    sp.add_argument("--ca", metavar="PATH", action="append", help="a CA certificate (repeatable)")
+    if isinstance(sp, argparse.ArgumentParser):
+        sp.formatter_class = argparse.RawDescriptionHelpFormatter
+        sp.epilog = (
+            f"{sp.epilog}\n\n"
+            "with --peer, each of the IKE SA and the CHILD SA gets a verdict: yes (every setting that decides it\n"
+            "was compared), no, or cannot tell (naming what was not compared: an encrypted key, a certificate not\n"
+            "given, an undocumented vendor behaviour, an unresolved %dynamic selector...); the vendor defaults\n"
+            "that decided a verdict are listed.\n\n"
+            "exit codes: 0 it establishes (no error), 1 an error (it will not establish, or the profile refuses\n"
+            "a value), 2 unreadable input, 3 no error but cannot tell whether it establishes"
+        )
     sp.set_defaults(fn=cmd_check)
 
     sp = add("translate", "parse a device config and render it for another vendor, with a loss report")

@@ -259,15 +259,27 @@ def _verdict(v: Any) -> str:
     return UNKNOWN
 
 
-def predict(findings: list[Any]) -> tuple[str, str]:
-    """(IKE SA, CHILD SA) predictions from check_peer's findings."""
+def predict(findings: list[Any], a: Any = None, b: Any = None) -> tuple[tuple[str, str], list[str]]:
+    """((IKE SA, CHILD SA) predictions, what check could not tell) from
+    check_peer's findings on ends ``a`` (idc) and ``b`` (cloud): through
+    ``compat.verdict`` (a per-stage verdict, "cannot tell" its third value)
+    where compat has one, else ``compat.establishes``' booleans."""
     from . import compat
 
-    ike, child = compat.establishes(findings)[:2]
+    unknown: list[str] = []
+    verdict = getattr(compat, "verdict", None)
+    if callable(verdict):
+        v = verdict(findings, a, b, "idc", "cloud")
+        ike, child = v["ike"], v["child"]
+        for stage, sv in (("IKE", ike), ("CHILD", child)):
+            unknown += [f"{stage}: {u}" for u in getattr(sv, "unknown", None) or []]
+        ike, child = getattr(ike, "value", ike), getattr(child, "value", child)
+    else:
+        ike, child = compat.establishes(findings)[:2]
     pi, pc = _verdict(ike), _verdict(child)
     if pi == NO:
         pc = NO  # no IKE SA, no CHILD SA
-    return pi, pc
+    return (pi, pc), unknown
 
 
 def redact(text: str, redactor: Callable[[str], str] | None = None) -> str:
@@ -277,30 +289,52 @@ def redact(text: str, redactor: Callable[[str], str] | None = None) -> str:
     return re.sub(r"^([ \t]*secret = ).*$", r"\1<redacted>", text, flags=re.MULTILINE)
 
 
-def run_text_pair(idc: str, cloud: str, timeout: float = 8.0) -> dict[str, Any]:
-    """check_peer on the two parsed texts, and the two texts in the lab."""
+def predict_texts(idc: str, cloud: str) -> dict[str, Any]:
+    """check_peer on the two texts as vpnconf's strongSwan parser reads them:
+    the (IKE SA, CHILD SA) prediction, check's findings and the parser's notes
+    (warnings and errors), every string through both texts' redactors."""
     from .catalog import lab_vendor
     from .compat import check_peer
-    from .lab import CLOUD_OUTER, IDC_OUTER
-    from .labnet import LabEnd, run_lab
     from .parsing import parse_text
 
     vid = lab_vendor().id
     di, dc = parse_text(idc, "idc/swanctl.conf", vid), parse_text(cloud, "cloud/swanctl.conf", vid)
+
+    def hide(text: str) -> str:
+        return redact(dc.redactor(di.redactor(text)))
+
     notes = [f.text() for d in (di, dc) for f in d.findings if f.severity != "info"]
+    predicted: tuple[str, str] = (UNKNOWN, UNKNOWN)
+    findings: list[str] = []
     if di.tunnels and dc.tunnels:
         try:
             pred = check_peer(
                 di.tunnels[0], dc.tunnels[0], a_vendor=vid, b_vendor=vid, a_name="idc", b_name="cloud", initiator="a"
             )
-            predicted = predict(pred)
+            predicted, unknown = predict(pred, di.tunnels[0], dc.tunnels[0])
+            notes += [f"check cannot tell: {u}" for u in unknown]
+            findings = [f"{f.rule}({f.severity}): {f.message}" for f in pred if f.severity != "info"]
         except Exception as exc:  # check under change by others: a failure is reported, the run goes on
-            predicted, pred = (CHECK_FAILED, CHECK_FAILED), []
+            predicted = (CHECK_FAILED, CHECK_FAILED)
             notes.append(f"check_peer failed: {type(exc).__name__}: {exc}")
-        findings = [f"{f.rule}({f.severity}): {f.message}" for f in pred if f.severity != "info"]
     else:
-        predicted, findings = (UNKNOWN, UNKNOWN), []
         notes.append("the parser read no tunnel: check cannot tell")
+    return {
+        "predicted": predicted,
+        "findings": [hide(f) for f in findings],
+        "notes": [hide(n) for n in notes],
+        "texts": {"idc": hide(idc), "cloud": hide(cloud)},
+        "hide": hide,
+    }
+
+
+def run_text_pair(idc: str, cloud: str, timeout: float = 8.0) -> dict[str, Any]:
+    """check_peer on the two parsed texts, and the two texts in the lab."""
+    from .lab import CLOUD_OUTER, IDC_OUTER
+    from .labnet import LabEnd, run_lab
+
+    p = predict_texts(idc, cloud)
+    hide = p.pop("hide")
     res = run_lab(
         LabEnd("idc", IDC_OUTER, idc, [IDC_INNER]),
         LabEnd("cloud", CLOUD_OUTER, cloud, [CLOUD_INNER]),
@@ -316,17 +350,13 @@ def run_text_pair(idc: str, cloud: str, timeout: float = 8.0) -> dict[str, Any]:
         # the CHILD SA negotiation, which is what check predicts, succeeded
         lab_child = lab_note is not None
     lab = (YES if res.ike_established else NO, YES if lab_child else NO)
-    redactors = [d.redactor for d in (di, dc)]
     return {
-        "predicted": predicted,
+        **p,
         "lab": lab,
-        "status": status(predicted, lab),
+        "status": status(p["predicted"], lab),
         "reason": res.reason,
         "lab_note": lab_note,
-        "log": res.log_excerpt[-6:],
-        "findings": [redactors[0](redactors[1](f)) for f in findings],
-        "notes": [redactors[0](redactors[1](n)) for n in notes],
-        "texts": {"idc": redact(idc, redactors[0]), "cloud": redact(cloud, redactors[1])},
+        "log": [hide(ln) for ln in res.log_excerpt[-6:]],
         "proposals": {"ike": res.ike_proposal, "esp": sorted(set(res.esp_proposals.values()))},
     }
 
@@ -335,8 +365,9 @@ def _negotiated_not_installable(reason: str | None, log: list[str], idc: str) ->
     """Why a CHILD SA that both daemons negotiated could not be installed by the
     lab's IPsec stack (kernel-libipsec), or None when it failed otherwise:
 
-    - AH: both ends selected the AH proposal; kernel-libipsec implements ESP only
-      ("failed to create SAD entry");
+    - AH: the responder (the cloud) selected an AH proposal, then an end failed
+      to install it: kernel-libipsec implements ESP only ("failed to create SAD
+      entry", "unable to install inbound and outbound IPsec SA (SAD)");
     - selectors holding an outer (IKE) address (``dynamic``, left out, or the
       address itself): kernel-libipsec routes the CHILD SA's remote selector into
       its TUN device and refuses a route that would carry the IKE traffic too
@@ -344,9 +375,10 @@ def _negotiated_not_installable(reason: str | None, log: list[str], idc: str) ->
       to install IPsec policies (SPD)")."""
     if not (reason or "").startswith("KERNEL_INSTALL_FAILED"):
         return None
-    chose = {ln.split("]", 1)[0] for ln in log if "selected proposal: AH:" in ln}
-    if chose >= {"[idc", "[cloud"}:
-        return "AH negotiated by both daemons; the lab's kernel-libipsec cannot install AH SAs"
+    ah = any(ln.startswith("[cloud]") and "selected proposal: AH:" in ln for ln in log)
+    sad = any("unable to install inbound and outbound IPsec SA (SAD)" in ln for ln in log)
+    if ah and sad:
+        return "AH negotiated (the responder selected it); the lab's kernel-libipsec cannot install AH SAs"
     spd = any("unable to install IPsec policies (SPD)" in ln for ln in log)
     esp = any("selected proposal: ESP:" in ln for ln in log)
     if spd and esp and _outer_selectors(idc):

@@ -356,6 +356,30 @@ def test_files_found_in_strongswan_dirs(tmp_path, pki):
     assert run(end(["a.pem"], cacerts=["root.pem"]), end(["b.pem"], cacerts=["ca.pem"]), files) == []
 
 
+def test_same_name_in_two_config_dirs(tmp_path, pki):
+    """moon/x509/cert.pem and sun/x509/cert.pem: the end's identity, else the
+    identity the other end expects, tells them apart; nothing does: cannot tell."""
+    moon, sun = tmp_path / "moon", tmp_path / "sun"
+    ee(pki["root"], "a").write(moon / "x509" / "cert.pem")
+    ee(pki["root"], "b").write(sun / "x509" / "cert.pem")
+    for d in (moon, sun):
+        pki["root"].write(d / "x509ca" / "ca.pem")  # the same CA on both: no ambiguity
+    files = CertFiles([], [], [moon, sun])
+
+    def two(**kw):
+        a_kw, b_kw = kw.get("a", {}), kw.get("b", {})
+        return run(end(["cert.pem"], cacerts=["ca.pem"], **a_kw), end(["cert.pem"], cacerts=["ca.pem"], **b_kw), files)
+
+    assert two(a={"local_id": fqdn("a.example.org")}, b={"local_id": fqdn("b.example.org")}) == []
+    assert two(a={"peer_id": other("C=CH, O=Org, CN=b")}, b={"peer_id": other("C=CH, O=Org, CN=a")}) == []
+    fs = two()
+    assert not errors(fs) and {f.extra["unknown"] for f in fs} == {"a's certificate", "b's certificate"}
+    assert "several different files answer" in fs[0].message
+    pki["other"].write(sun / "x509ca" / "ca.pem")  # now two different CAs named ca.pem
+    fs = two(a={"local_id": fqdn("a.example.org")}, b={"local_id": fqdn("b.example.org")})
+    assert not errors(fs) and len(unknowns(fs)) == 2 and "b's CA ca.pem not given" in unknowns(fs)[0].message
+
+
 def test_pinned_peer_certificate(tmp_path, pki, pair):
     c = ee(pki["root"], "c").write(tmp_path / "c.pem")
     files = CertFiles([*pair.certs, c], pair.cas, [])

@@ -49,7 +49,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from .findings import Finding, VpnconfError
-from .parsing import Ident, ParsedTunnel
+from .parsing import CertAuth, Ident, ParsedTunnel
 
 MAX_BYTES = 1 << 20  # a certificate file is far smaller than 1 MiB
 MAX_PATH = 7  # CAs above the end-entity certificate (strongSwan MAX_TRUST_PATH_LEN)
@@ -140,17 +140,18 @@ class _Store:
             self._read[path] = [_Cert(path, c) for c in load_certs(path)]
         return self._read[path]
 
-    def locate(self, name: str, subdirs: tuple[str, ...]) -> _Cert | None:
-        """The certificate a config names, as a path (absolute or relative to
-        a config directory or strongSwan's subfolders), or a given file of that name."""
+    def locate(self, name: str, subdirs: tuple[str, ...]) -> list[_Cert]:
+        """The certificates a config's name can stand for: the path (absolute, or
+        relative to a config directory or strongSwan's subfolders there), else a
+        given file of that name; several when different files answer (two
+        configs' ``x509/cert.pem``)."""
         p = Path(name)
         tries = [p] if p.is_absolute() else [d / s / p for d in self.dirs for s in ("", *subdirs)]
-        for t in tries:
-            if _exists(t):
-                found = self.read(t)[0]
-                self.pool.setdefault(found.key, found)
-                return found
-        return next((c for c in self.given + self.cas if c.path.name == p.name), None)
+        found = [self.read(t)[0] for t in tries if _exists(t)]
+        found = found or [c for c in self.given + self.cas if c.path.name == p.name]
+        for c in found:
+            self.pool.setdefault(c.key, c)
+        return list({c.key: c for c in found}.values())
 
 
 def _exists(p: Path) -> bool:
@@ -316,16 +317,17 @@ class _Direction:
         self, store: _Store, s: ParsedTunnel, v: ParsedTunnel, sn: str, vn: str, now: datetime, out: list[Finding]
     ) -> None:
         self.store, self.s, self.v, self.sn, self.vn, self.now, self.out = store, s, v, sn, vn, now, out
-        self.need = v.cert
+        self.need = v.cert or CertAuth()
 
-    def emit(self, severity: str, message: str, s_val: Any, v_val: Any, fix: str, unknown: str = "") -> None:
-        """A PEER-CERT finding; severity "unknown": a PEER-CERT-UNKNOWN warning,
-        ``extra["unknown"]`` naming what was not checked."""
-        extra: dict[str, Any] = {"stage": "ike", self.sn: s_val, self.vn: v_val, "fix": fix}
+    def emit(self, severity: str, message: str, fix: str, vals: tuple[Any, Any] = (None, None), what: str = "") -> None:
+        """A PEER-CERT finding with the sender's and the verifier's values;
+        severity "unknown": a PEER-CERT-UNKNOWN warning, ``extra["unknown"]``
+        naming ``what`` was not checked."""
+        extra: dict[str, Any] = {"stage": "ike", self.sn: vals[0], self.vn: vals[1], "fix": fix}
         rule = "PEER-CERT"
         if severity == "unknown":
             rule, severity = "PEER-CERT-UNKNOWN", "warning"
-            extra["verdict"], extra["unknown"] = "unknown", unknown or message
+            extra["verdict"], extra["unknown"] = "unknown", what or message
         self.out.append(Finding(rule=rule, severity=severity, message=message, extra=extra))  # type: ignore[arg-type]
 
     def own_id(self) -> Ident | None:
@@ -333,58 +335,57 @@ class _Direction:
         return None if i is None or "local_id" in self.s.defaulted else i
 
     def find_own(self) -> _Cert | None:
-        names = self.s.cert.local_certs if self.s.cert else []
-        ident = self.own_id()
-        found = [c for n in names if (c := self.store.locate(n, CERT_DIRS)) is not None]
+        """The sender's certificate: by the names its config gives, else the
+        given one carrying its identity; among several, the one with its
+        identity, else the one the verifier expects."""
+        names, ident, peer = self.s.cert.local_certs if self.s.cert else [], self.own_id(), self.v.peer_id
+        found = list({c.key: c for n in names for c in self.store.locate(n, CERT_DIRS)}.values())
         if not found and ident is not None:
             found = [c for c in self.store.given if not _is_ca(c.cert) and cert_has_id(c.cert, ident)]
-        if ident is not None:
-            found.sort(key=lambda c: not cert_has_id(c.cert, ident))
-        if found:
+        if len(found) > 1 and ident is not None:
+            found = [c for c in found if cert_has_id(c.cert, ident)] or found
+        if len(found) > 1:
+            found = [c for c in found if _expected(c.cert, peer)] or found
+        if len(found) == 1:
             return found[0]
-        what = f"certificate {', '.join(names)}" if names else "certificate (none named in the config)"
+        named = ", ".join(names) or "(none named in the config)"
+        why = "several different files answer" if found else "not given (--cert or next to the config)"
         self.emit(
             "unknown",
-            f"{self.sn}'s {what} not given (--cert or next to the config): its authentication cannot be checked",
-            ", ".join(names) or None,
-            None,
+            f"{self.sn}'s certificate {named} {why}: its authentication cannot be checked",
             f"pass {self.sn}'s certificate with --cert",
+            (", ".join(str(c.path) for c in found) or named, None),
             f"{self.sn}'s certificate",
         )
         return None
 
     def run(self) -> None:
         need = self.need
-        if need is not None and need.groups:
+        if need.groups:
             self.emit(
                 "unknown",
                 f"{self.vn} requires {self.sn} to be in group {' or '.join(need.groups)}: membership is proved by "
                 "attribute certificates or an AAA backend, which vpnconf does not read",
-                None,
-                ", ".join(need.groups),
                 f"check that {self.sn} holds an attribute certificate for one of these groups",
+                (None, ", ".join(need.groups)),
                 f"{self.sn}'s membership in group {' or '.join(need.groups)}",
             )
         own = self.find_own()
         self.identity(own.cert if own else None)
         if own is None:
             return
-        c = own.cert
-        self.usage(c, own.path.name)
-        if need is not None and need.cert_policy:
-            pol = _ext(c, x509.CertificatePolicies)
-            have = {p.policy_identifier.dotted_string for p in pol} if pol is not None else set()
-            missing = [o for o in need.cert_policy if o not in have]
-            if missing:
-                self.emit(
-                    "error",
-                    f"{self.vn} requires certificate policy {', '.join(missing)} but {self.sn}'s certificate "
-                    f"{own.path.name} has {', '.join(sorted(have)) or 'none'}",
-                    sorted(have),
-                    list(need.cert_policy),
-                    f"issue {self.sn} a certificate with policy {', '.join(missing)} or drop it from "
-                    f"{self.vn}'s cert_policy",
-                )
+        self.usage(own.cert, own.path.name)
+        pol = _ext(own.cert, x509.CertificatePolicies) or []
+        have = sorted({p.policy_identifier.dotted_string for p in pol})
+        missing = [o for o in need.cert_policy if o not in have]
+        if missing:
+            self.emit(
+                "error",
+                f"{self.vn} requires certificate policy {', '.join(missing)} but {self.sn}'s certificate "
+                f"{own.path.name} has {', '.join(have) or 'none'}",
+                f"issue {self.sn} a certificate with policy {', '.join(missing)} or drop it from {self.vn}'s cert_policy",
+                (have, list(need.cert_policy)),
+            )
         if not self.pinned(own):
             self.chain(own)
 
@@ -392,27 +393,25 @@ class _Direction:
         """The identity sent (the local id, else the subject) is in the
         certificate and is one the verifier expects; without the certificate,
         only an explicit local id against the expected one."""
-        ident = self.own_id()
+        ident, peer = self.own_id(), self.v.peer_id
         if c is not None and ident is not None and not cert_has_id(c, ident):
             self.emit(
                 "error",
                 f"{self.sn}'s identity {ident.value} is not in its certificate (subject {dn_text(c.subject)}; "
                 f"subjectAltName {_san_text(c)})",
-                ident.value,
-                None,
                 f"set {self.sn}'s local id to the certificate's subject or a subjectAltName, or reissue it",
+                (ident.value, None),
             )
             return
         sent = ident or (Ident("other", dn_text(c.subject)) if c is not None else None)
-        if sent is not None and self.v.peer_id is not None and not id_matches(sent, self.v.peer_id):
+        if sent is not None and peer is not None and not id_matches(sent, peer):
             self.emit(
                 "error",
                 f"{self.sn} sends identity {sent.value}"
                 + ("" if ident else " (its certificate's subject, the default)")
-                + f" but {self.vn} expects {self.v.peer_id.value}",
-                sent.value,
-                self.v.peer_id.value,
+                + f" but {self.vn} expects {peer.value}",
                 f"set {self.vn}'s peer id to match {self.sn}'s certificate, or {self.sn}'s local id",
+                (sent.value, peer.value),
             )
 
     def usage(self, c: x509.Certificate, name: str, ca: bool = False) -> None:
@@ -420,14 +419,12 @@ class _Direction:
         role = "CA certificate" if ca else "certificate"
         start, end = _validity(c)
         if not start <= self.now <= end:
-            state = "expired on" if self.now > end else "is not valid before"
-            at = end if self.now > end else start
+            state, at = ("expired on", end) if self.now > end else ("is not valid before", start)
             self.emit(
                 "error",
                 f"{self.sn}'s {role} {name} ({dn_text(c.subject)}) {state} {at:%Y-%m-%d %H:%M} UTC",
-                f"{start:%Y-%m-%d}..{end:%Y-%m-%d}",
-                f"{self.now:%Y-%m-%d %H:%M}",
                 f"renew the {role} {name}",
+                (f"{start:%Y-%m-%d}..{end:%Y-%m-%d}", f"{self.now:%Y-%m-%d %H:%M}"),
             )
         for e in c.extensions:
             if e.critical and e.oid.dotted_string not in KNOWN_EXTENSIONS:
@@ -435,9 +432,8 @@ class _Direction:
                     "error",
                     f"{self.sn}'s {role} {name} has a critical extension {e.oid.dotted_string} that strongSwan's "
                     "x509 plugin does not know: the certificate is discarded",
-                    e.oid.dotted_string,
-                    None,
                     "reissue it without that critical extension (or set charon.x509.enforce_critical = no)",
+                    (e.oid.dotted_string, None),
                 )
         ku = _ext(c, x509.KeyUsage)
         if ca and ku is not None and not ku.key_cert_sign:
@@ -445,8 +441,6 @@ class _Direction:
                 "warning",
                 f"CA certificate {name} ({dn_text(c.subject)}) has keyUsage without keyCertSign: strongSwan accepts "
                 "it (it only reads basicConstraints), RFC 5280 verifiers do not",
-                None,
-                None,
                 "reissue the CA certificate with keyCertSign",
             )
         if not ca and ku is not None and not (ku.digital_signature or ku.content_commitment):
@@ -454,62 +448,59 @@ class _Direction:
                 "error",
                 f"{self.sn}'s certificate {name} has keyUsage without digitalSignature or nonRepudiation: "
                 "charon rejects it (RFC 4945)",
-                "keyUsage without digitalSignature",
-                None,
                 f"reissue {self.sn}'s certificate with keyUsage digitalSignature",
+                ("keyUsage without digitalSignature", None),
             )
 
     def pinned(self, own: _Cert) -> bool:
-        """``remote.certs``: True when the certificate is pinned (trusted as is)."""
-        names = self.need.remote_certs if self.need else []
-        if not names:
-            return False
-        located = [self.store.locate(n, CERT_DIRS) for n in names]
-        if any(x is not None and x.key == own.key for x in located):
-            return True
-        if None in located:
-            missing = [n for n, x in zip(names, located, strict=True) if x is None]
-            self.emit(
-                "unknown",
-                f"{self.vn}'s accepted certificate {', '.join(missing)} not given (--cert or next to the config)",
-                own.path.name,
-                ", ".join(names),
-                f"pass {', '.join(missing)} with --cert",
-                f"{self.vn}'s accepted certificate {', '.join(missing)}",
-            )
+        """``remote.certs``: True when the verifier pins certificates (then
+        the sender's is trusted as is, or not at all)."""
+        names = self.need.remote_certs
+        located = {n: self.store.locate(n, CERT_DIRS) for n in names}
+        if not names or any(own.key == c.key for cs in located.values() for c in cs):
+            return bool(names)
+        missing = [n for n, cs in located.items() if not cs]
+        vals = (own.path.name, ", ".join(names))
+        if missing:
+            m = ", ".join(missing)
+            self.emit("unknown", f"{self.vn}'s accepted certificate {m} not given", f"pass {m} with --cert", vals, m)
         else:
             self.emit(
                 "error",
                 f"{self.sn}'s certificate {own.path.name} is not one of those {self.vn} accepts ({', '.join(names)})",
-                own.path.name,
-                ", ".join(names),
                 f"add {self.sn}'s certificate to {self.vn}'s remote certificates",
+                vals,
             )
         return True
 
     def anchors(self) -> tuple[list[_Cert], list[str]]:
-        """The CAs ``v`` trusts for ``s`` and the names it gives that cannot be found."""
-        names = self.need.cacerts if self.need else []
-        if not names:
+        """The CAs the verifier trusts for the sender (its cacerts, else every
+        given CA) and the names it gives that cannot be resolved to one CA."""
+        if not self.need.cacerts:
             return self.store.cas, []
         found: list[_Cert] = []
         missing: list[str] = []
-        for n in names:
+        pool = list(self.store.pool.values())
+        for n in self.need.cacerts:
             if n.strip().lower() == "%same":  # the CA of the verifier's own certificate
-                mine = [self.store.locate(x, CERT_DIRS) for x in (self.v.cert.local_certs if self.v.cert else [])]
-                subj = [cert_dn(m.cert.issuer) for m in mine if m is not None]
-                hit = [c for c in self.store.pool.values() if cert_dn(c.cert.subject) in subj and _is_ca(c.cert)]
-            elif "=" in n and not n.lower().endswith((".pem", ".der", ".crt", ".cer")):
-                hit = [c for c in self.store.pool.values() if cert_dn(c.cert.subject) == parse_dn(n)]
+                mine = [
+                    c for x in (self.v.cert.local_certs if self.v.cert else []) for c in self.store.locate(x, CERT_DIRS)
+                ]
+                subj = {cert_dn(m.cert.issuer) for m in mine}
+                hit = [c for c in pool if cert_dn(c.cert.subject) in subj and _is_ca(c.cert)] if len(subj) == 1 else []
+            elif "=" in n and not n.lower().endswith((".pem", ".der", ".crt", ".cer")):  # a DN
+                hit = [c for c in pool if cert_dn(c.cert.subject) == parse_dn(n)]
             else:
-                one = self.store.locate(n, CA_DIRS)
-                hit = [one] if one else []
+                hit = self.store.locate(n, CA_DIRS)
+                hit = hit if len(hit) == 1 else []  # several different files of that name: which one?
             found += hit
             if not hit:
                 missing.append(n)
         return found, missing
 
     def chain(self, own: _Cert) -> None:
+        """From the sender's certificate up through the CAs known to one the
+        verifier trusts: CA=true, signature, validity at each step."""
         trusted, missing = self.anchors()
         keys = {t.key for t in trusted}
         if own.key in keys:  # the end-entity certificate itself is a trusted one
@@ -539,13 +530,11 @@ class _Direction:
                 issuer = cand
                 break
             if issuer is None:
-                sev = "unknown" if problem.startswith("its signature algorithm") else "error"
                 self.emit(
-                    sev,
+                    "unknown" if problem.startswith("its signature algorithm") else "error",
                     f"{self.sn}'s certificate {name} is not trusted: {problem}",
-                    dn_text(cur.issuer),
-                    [t.path.name for t in trusted],
                     "issue the certificate from a CA certificate with basicConstraints CA=true and its key",
+                    (dn_text(cur.issuer), [t.path.name for t in trusted]),
                     f"the signature on {self.sn}'s certificate {name}",
                 )
                 return
@@ -554,7 +543,7 @@ class _Direction:
                 return
             cur, name = issuer.cert, issuer.path.name
         else:
-            self.emit("error", f"{self.sn}'s certificate chain is longer than {MAX_PATH} CAs", None, None, "shorten it")
+            self.emit("error", f"{self.sn}'s certificate chain is longer than {MAX_PATH} CAs", "shorten it")
             return
         top = dn_text(cur.issuer)
         if missing or not trusted or not _self_signed(cur):
@@ -562,17 +551,26 @@ class _Direction:
             self.emit(
                 "unknown",
                 f"{what} not given (--ca or next to the config): {self.sn}'s certificate chain cannot be checked",
-                top,
-                ", ".join(missing) or None,
                 "pass the CA certificates with --ca",
+                (top, ", ".join(missing) or None),
                 f"{self.sn}'s certificate chain",
             )
             return
+        names = [dn_text(t.cert.subject) for t in trusted]
         self.emit(
             "error",
-            f"{self.sn}'s certificate {own.path.name} chains to {top}, a CA {self.vn} does not trust "
-            f"({', '.join(dn_text(t.cert.subject) for t in trusted)})",
-            top,
-            [dn_text(t.cert.subject) for t in trusted],
+            f"{self.sn}'s certificate {own.path.name} chains to {top}, a CA {self.vn} does not trust ({', '.join(names)})",
             f"issue {self.sn}'s certificate from a CA {self.vn} trusts, or add its CA to {self.vn}'s CAs",
+            (top, names),
         )
+
+
+def _expected(c: x509.Certificate, peer: Ident | None) -> bool:
+    """Does the certificate carry an identity matching ``peer`` (its subject or a SAN)?"""
+    if peer is None:
+        return False
+    ids = [Ident("other", dn_text(c.subject))]
+    for san in _sans(c):
+        if isinstance(san, x509.DNSName | x509.RFC822Name | x509.IPAddress):
+            ids.append(Ident("address" if isinstance(san, x509.IPAddress) else "other", str(san.value)))
+    return any(id_matches(i, peer) for i in ids)

@@ -484,3 +484,23 @@ def test_cli_help_documents_the_exit_codes(vpnconf_bin):
     r = subprocess.run([*vpnconf_bin, "check", "--help"], capture_output=True, text=True)
     assert r.returncode == 0
     assert "3 no error but cannot tell" in r.stdout and "--cert PATH" in r.stdout and "--ca PATH" in r.stdout
+
+
+def test_an_undocumented_lifetime_rule_is_cannot_tell(monkeypatch):
+    """IKEv1: a responder that may reject a longer ISAKMP lifetime (undocumented)."""
+    a, b = pair(ike_version=1)
+    a.ike_lifetime, b.ike_lifetime = 3600, 28800
+    assert judge(a, b)[0] == "yes"  # both of the lab's vendor: documented, it accepts
+    ike, _, r = judge(a, b, a_vendor=_undocumented(monkeypatch))
+    assert ike == "cannot tell" and any("ISAKMP lifetime" in u for u in r["verdict"]["ike"].unknown)
+
+
+def test_certificates_without_files_are_never_yes():
+    """The real certificate check, no certificate given: the identities and
+    the chains cannot be checked."""
+    a, b = pair(auth="certificate", psk=None, psk_state="certificate")
+    a.local_id = None  # a's certificate subject
+    b.peer_id = Ident("other", "CN=*, O=Org")
+    ike, child, r = judge(a, b)
+    assert (ike, child) == ("cannot tell", "cannot tell"), [x.text() for x in r["findings"]]
+    assert r["verdict"]["ike"].unknown

@@ -61,7 +61,7 @@ from .profiles import Profile, ike_set
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    CertFiles = Any  # vpnconf.certs.CertFiles (#15, written beside this module)
+    from .certs import CertFiles
 
 #: The negotiation behaviours a vendor's vendor.yaml ``behaviour:`` declares,
 #: every one of them (the conformance suite checks): true, false, or null when
@@ -423,17 +423,17 @@ def check_peer(
         _no_common(a, b, a_name, b_name, "IKE", a.ike_proposals, b.ike_proposals, f)
     elif ver == 1 and a.mode == "aggressive" == b.mode:
         _aggressive_groups(a, b, a_name, b_name, a_vendor, b_vendor, initiator, f)
-    certs_decide = False
+    certs_ran = False
     if "certificate" in (a.auth, b.auth):
-        certs_decide = _cert_auth(a, b, a_name, b_name, cert_files, out, f)
+        certs_ran = _cert_auth(a, b, a_name, b_name, cert_files, out, f)
     for sender, receiver, sname, rname in ((a, b, a_name, b_name), (b, a, b_name, a_name)):
         expected = receiver.peer_id
         if expected is None or _id_kind(expected)[0] == "any":
             continue  # the receiver takes any identity
+        if sender.auth == "certificate" and certs_ran:
+            continue  # vpnconf.certs compares the identity with the certificate and the peer id
         sent = _sent_id(sender, receiver)
         if sent is None:
-            if sender.auth == "certificate" and certs_decide:
-                continue  # the certificate check compares the subject
             why = (
                 "it is its certificate's subject, which was not checked (give the certificates with --cert)"
                 if sender.auth == "certificate"
@@ -772,6 +772,18 @@ def check_peer(
                             f"lower the other end's IKE lifetime to {own} s",
                             "ike",
                         )
+                    elif behaviour(vend)["ikev1_rejects_longer_lifetime"] is None and other > own:
+                        f(
+                            "PEER-LIFETIME-RESPONDER",
+                            "warning",
+                            f"when the other end initiates, cannot tell whether {name} rejects its longer ISAKMP "
+                            f"lifetime ({other} s > {own} s; its vendor's behaviour is not documented)",
+                            x,
+                            y,
+                            f"lower the other end's IKE lifetime to {own} s",
+                            "ike",
+                            unknown=f"whether {name} rejects a longer ISAKMP lifetime (undocumented)",
+                        )
     _routing(a, b, a_name, b_name, f)
     if a.dpd_enabled != b.dpd_enabled:
         f(
@@ -1106,9 +1118,9 @@ def _psk_bytes(t: ParsedTunnel) -> bytes | None:
 def _cert_auth(
     a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, files: Any, out: list[Finding], f: Any
 ) -> bool:
-    """Certificate authentication, checked by ``vpnconf.certs`` (written beside
-    this module): its findings join ``out``. True when it had the files, so
-    that it decides what the certificates carry (the identities)."""
+    """Certificate authentication, checked by ``vpnconf.certs``: its findings
+    join ``out`` and it decides the identities of the ends that authenticate
+    with certificates (True); without the module, "cannot tell" (False)."""
     import importlib
 
     try:
@@ -1127,7 +1139,7 @@ def _cert_auth(
         return False
     found: list[Finding] = check(a, b, a_name, b_name, files)
     out.extend(found)
-    return files is not None
+    return True
 
 
 _ANY_IDS = frozenset({"", "%any", "%any6", "*", "0.0.0.0", "::"})

@@ -765,8 +765,26 @@ def _record_defaults(t: ParsedTunnel, fld: str, props: _Props) -> None:
 
 
 # ================================================================ selectors
-def _ts(ctx: _Ctx, item: str, own: str | None, what: str, line: int | None, path: str) -> str | None:
-    """One traffic selector -> an IPv4 network string, or None with a finding."""
+def _own(address: str | None, host: str | None) -> str | None:
+    """An end's own address as a host selector (/32, or /128 for IPv6) when the
+    config gives one IP; None when it does not (%any, a host name, a list)."""
+    if address and ipv4(address):
+        return f"{address}/32"
+    ip = _ip(host) if host else None
+    if ip is not None and ip.version == 6:
+        return f"{ip}/128"
+    return None
+
+
+DYNAMIC = "%dynamic"
+
+
+def _ts(
+    ctx: _Ctx, item: str, own: str | None, what: str, line: int | None, path: str, why: list[str], vip: str | None
+) -> str | None:
+    """One traffic selector -> an IPv4 network string, ``%dynamic``, or None with a finding.
+    ``dynamic`` (or nothing set) is the end's own address ``own``; ``vip``: the
+    local end asks for a virtual IP, which the dynamic selector becomes."""
     s = item.strip()
     if "[" in s:
         base, _, pp = s.partition("[")
@@ -779,16 +797,33 @@ def _ts(ctx: _Ctx, item: str, own: str | None, what: str, line: int | None, path
         )
         s = base.strip()
     if s.lower() in ("dynamic", "%dynamic", ""):
-        if own is not None and ipv4(own):
-            return f"{own}/32"
+        written = "not set" if not item.strip() else f"'{_short(s, 20)}'"
+        if vip is not None:
+            why.append(f"{what} {written}: the virtual IP the end is given ({_short(vip, 40)}), not known here")
+            ctx.note(
+                "SELECTORS",
+                f"{what} {written} with a virtual IP ({_short(vip, 40)}): the selector is the address the peer "
+                f"assigns, not known here ({DYNAMIC})",
+                line,
+                "info",
+                path,
+            )
+            return DYNAMIC
+        if own is not None:
+            why.append(f"{what} {written}: the end's own address {own}")
+            ctx.note(
+                "SELECTORS", f"{what} {written}: the end's own address {own} (strongSwan's dynamic)", line, "info", path
+            )
+            return own
+        why.append(f"{what} {written}: the end's own address, which the config does not give as one IP")
         ctx.note(
             "SELECTORS",
-            f"{what} is 'dynamic' (the tunnel end's own address), which is not a fixed address here: no selector",
+            f"{what} {written}: the end's own address, not one fixed IP in the config: read as {DYNAMIC}",
             line,
-            "warning",
+            "info",
             path,
         )
-        return None
+        return DYNAMIC
     if "-" in s and "/" not in s:
         ctx.note("SELECTORS", f"{what} {_short(s)} is an address range, not a subnet: not read", line, "warning", path)
         return None
@@ -809,20 +844,30 @@ def _ts(ctx: _Ctx, item: str, own: str | None, what: str, line: int | None, path
 
 def _pairs(
     ctx: _Ctx,
+    t: ParsedTunnel,
     local: str | None,
     remote: str | None,
-    laddr: str | None,
-    raddr: str | None,
+    lown: str | None,
+    rown: str | None,
     version: int | None,
     line: int | None,
     path: str,
     lkey: str,
     rkey: str,
+    vip: str | None = None,
 ) -> list[tuple[str, str]]:
-    litems = [x for x in (local or "dynamic").split(",") if x.strip()] or ["dynamic"]
-    ritems = [x for x in (remote or "dynamic").split(",") if x.strip()] or ["dynamic"]
-    lnets = [n for n in (_ts(ctx, x, laddr, lkey, line, path) for x in litems) if n]
-    rnets = [n for n in (_ts(ctx, x, raddr, rkey, line, path) for x in ritems) if n]
+    """The selector pairs of one child / conn: every local x remote item; an unset
+    side or ``dynamic`` is the end's own address (``lown``/``rown``, else
+    ``%dynamic``), recorded in ``t.defaulted["selectors"]``."""
+    litems = [x for x in (local or "").split(",") if x.strip()] or [""]
+    ritems = [x for x in (remote or "").split(",") if x.strip()] or [""]
+    why: list[str] = []
+    lnets = [n for n in (_ts(ctx, x, lown, lkey, line, path, why, vip) for x in litems) if n]
+    rnets = [n for n in (_ts(ctx, x, rown, rkey, line, path, why, None) for x in ritems) if n]
+    if why:
+        old = t.defaulted.get("selectors")
+        new = "; ".join(why)
+        t.defaulted["selectors"] = new if old is None or new in old else f"{old}; {new}"
     pairs = [(a, b) for a in lnets for b in rnets]
     if version == 1 and (len(litems) > 1 or len(ritems) > 1):
         ctx.note(
@@ -1028,6 +1073,8 @@ class _Swanctl:
         self.text = text
         self.root = _Sec("", 0)
         self._conn_ifid: dict[str, _KV] = {}
+        self._own: tuple[str | None, str | None] = (None, None)  # each end's address as a host selector
+        self._vips: str | None = None  # the connection asks for a virtual IP (vips)
 
     # ------------------------------------------------------------ lexer
     def _string(self, i: int, line: int) -> tuple[str | None, int, int]:
@@ -1405,6 +1452,9 @@ class _Swanctl:
             t.extra["peer_host"] = ra.host
         _note_addr(ctx, la, line("local_addrs"), path)
         _note_addr(ctx, ra, line("remote_addrs"), path)
+        self._own = (_own(la.address, la.host), _own(ra.address, ra.host))
+        vips = (val("vips") or "").strip()
+        self._vips = vips or None
         # proposals
         ike = _proposals(ctx, val("proposals"), "IKE", version, line("proposals"), path, "proposals")
         t.ike_proposals = ike.proposals
@@ -1686,15 +1736,17 @@ class _Swanctl:
         lts, rts = g("local_ts"), g("remote_ts")
         pairs = _pairs(
             ctx,
+            t,
             lts.value if lts else None,
             rts.value if rts else None,
-            t.local_address,
-            t.peer_address,
+            self._own[0],
+            self._own[1],
             version,
             (lts or rts or _KV(None, c.line)).line,
             path,
             "local_ts",
             "remote_ts",
+            self._vips,
         )
         if_id, marks = self.child_ifid(c, path)
         if if_id is not None and pairs == [("0.0.0.0/0", "0.0.0.0/0")]:
@@ -2096,18 +2148,21 @@ class _IpsecConf:
             e = effs[n]
             ls, rs = e.get("leftsubnet"), e.get("rightsubnet")
             cline = (ls or rs or ("", conns[n].line))[1]
+            vip = e.get("leftsourceip")
             t.selectors.extend(
                 _pairs(
                     ctx,
+                    t,
                     ls[0] if ls else None,
                     rs[0] if rs else None,
-                    la.address,
-                    ra.address,
+                    _own(la.address, la.host),
+                    _own(ra.address, ra.host),
                     version,
                     cline,
                     n,
                     "leftsubnet",
                     "rightsubnet",
+                    vip[0].strip() if vip and vip[0].strip() else None,
                 )
             )
         ipsecconf.selectors_and_auto(c)

@@ -23,7 +23,7 @@ Checked for every sample: its command is detected (from a header, one command
 only), the result matches ``expect``, the output is read by no other vendor (which
 says it looks like this vendor's output), and each alias of the vendor reads it
 too. For every vendor: every status template has at least one sample, and every
-sample's provenance is in the folder's README.md. The status conventions
+sample's provenance is in the folder's README.md (or a ``README.<topic>.md`` beside it). The status conventions
 (vendors/README.md): every template declares its lines (``# Skip:``/``# Data:``;
 xfail for templates written before the convention) and every sample pasted
 flush-left reads the same tunnels.
@@ -180,7 +180,7 @@ def test_sample_files_pair_up(vid):
         else:
             assert "corpus" not in doc, f"{s.spec}: corpus-backed samples are named <name>.corpus.yaml"
             assert s.text_file.is_file(), f"{s.spec}: its sample {s.text_file.name} is missing"
-    others = {p.name for p in folder.iterdir()} - {"README.md"}
+    others = {p.name for p in folder.iterdir()} - {p.name for p in provenance_files(vid)}
     others -= {p.name for p in folder.glob("*.txt")} | {p.name for p in folder.glob("*.yaml")}
     assert not others, f"{folder}: files that are no sample: {sorted(others)}"
 
@@ -193,14 +193,21 @@ def test_every_status_template_has_a_sample(vid):
     assert not missing, f"{vid}: status templates without a sample in {samples_dir(vid)}: {missing}"
 
 
+def provenance_files(vid: str) -> list[Path]:
+    """``README.md`` of a samples folder and any ``README.<topic>.md`` beside it
+    (samples added by another change list their provenance in a file of their own)."""
+    folder = samples_dir(vid)
+    return sorted(p for p in folder.glob("README*.md") if p.name == "README.md" or p.name.count(".") == 2)
+
+
 @pytest.mark.parametrize("vid", status_vendors())
 def test_every_sample_has_its_provenance(vid):
     readme = samples_dir(vid) / "README.md"
     assert readme.is_file(), f"{readme} is missing: say where each sample comes from"
-    text = readme.read_text(encoding="utf-8")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in provenance_files(vid))
     for s in vendor_samples(vid):
         shown = s.text_file.name if s.text_file is not None else s.spec.name
-        assert f"`{shown}`" in text, f"{readme}: no line for {shown}"
+        assert f"`{shown}`" in text, f"{readme} (or a README.<topic>.md beside it): no line for {shown}"
 
 
 # ------------------------------------------------------------------ per sample

@@ -89,7 +89,7 @@ def test_bad_input_is_one_clear_error_naming_the_file(text, expected):
 def test_bytes_are_not_text():
     vid, sample = any_sample()
     with pytest.raises(VpnconfError, match=r"^out\.bin: expected text, got bytes$"):
-        read_status(sample.read_bytes(), vid, "out.bin")  # type: ignore[arg-type]
+        read_status(sample.read_bytes(), vid, "out.bin")
 
 
 def test_unknown_vendor_and_missing_file():
@@ -186,9 +186,15 @@ def test_format_status_of_every_sample_has_a_line_per_tunnel_and_finding():
         for sample, command in local_samples(vid):
             result = read_status(sample.read_text(encoding="utf-8"), vid, sample.name)
             lines = format_status(result).splitlines()
-            assert lines[0] == f"{sample.name}: {vid} '{command}', {len(result['tunnels'])} tunnel(s)"
+            head = f"{sample.name}: {vid} '{command}', {len(result['tunnels'])} tunnel(s)"
+            if result["bgp"]:
+                head += f", {len(result['bgp'])} BGP session(s)"
+            assert lines[0] == head
             for t in result["tunnels"]:
                 assert any(f" peer {t['peer']}" in line for line in lines), (sample, t["peer"])
+            for b in result["bgp"]:
+                who = b.get("neighbor") or b["name"]
+                assert any(line.startswith(f"  bgp {who}") for line in lines), (sample, who)
             for f in result["findings"]:
                 assert f"  {f['severity']} {f['rule']}: {f['message']}" in lines
 
@@ -585,11 +591,16 @@ def test_prometheus_textfile_from_a_result_and_a_join():
                 "name": 'odd"name\\x',
                 "phase1": {"established": True},
                 "phase2": [{"established": True}, {"established": False}],
-                "bgp": {"neighbor": "169.254.10.1", "established": True, "prefixes_received": 3},
             },
             {"peer": "203.0.113.10", "phase1": {"established": False}},
         ],
-    }
+        "bgp": [
+            {"neighbor": "169.254.10.1", "peer_asn": 64513, "state": "Established", "established": True,
+             "prefixes_received": 3},
+            {"neighbor": "169.254.11.1", "peer_asn": 64514, "state": "Active", "established": False},
+            {"name": "vpn_x", "state": None, "established": None},
+        ],
+    }  # fmt: skip
     joined = {
         "tunnels": [
             {"name": "a", "peer": "203.0.113.9", "state": "half-up"},
@@ -601,7 +612,21 @@ def test_prometheus_textfile_from_a_result_and_a_join():
     assert 'name="odd\\"name\\\\x"' in text  # label values escaped: no series can be forged
     assert 'vpnconf_ike_sa_up{file="out.txt",vendor="any",peer="203.0.113.10"} 0' in lines
     assert any(ln.startswith("vpnconf_child_sas_up{") and ln.endswith(" 1") for ln in lines)
-    assert any(ln.startswith("vpnconf_bgp_prefixes_received{") and ln.endswith(" 3") for ln in lines)
+    assert (
+        'vpnconf_bgp_session_established{file="out.txt",vendor="any",neighbor="169.254.10.1",peer_asn="64513"} 1'
+        in lines
+    )
+    assert (
+        'vpnconf_bgp_session_established{file="out.txt",vendor="any",neighbor="169.254.11.1",peer_asn="64514"} 0'
+        in lines
+    )
+    assert (
+        'vpnconf_bgp_prefixes_received{file="out.txt",vendor="any",neighbor="169.254.10.1",peer_asn="64513"} 3' in lines
+    )
+    assert len([ln for ln in lines if ln.startswith("vpnconf_bgp_prefixes_received{")]) == 1  # none when not shown
+    assert not any('name="vpn_x"' in ln for ln in lines)  # a session whose state is not shown gives no series
+    for name in ("vpnconf_bgp_session_established", "vpnconf_bgp_prefixes_received"):
+        assert text.count(f"# HELP {name} ") == 1 and text.count(f"# TYPE {name} gauge") == 1
     assert 'vpnconf_tunnel_up{name="a",peer="203.0.113.9"} 0.5' in lines
     assert 'vpnconf_tunnel_up{name="b",peer="x"} 0' in lines
     assert 'vpnconf_status_readable{file="out.txt",vendor="any"} 1' in lines
@@ -649,3 +674,258 @@ def test_durations_as_devices_print_them(raw, seconds):
     from vpnconf.status import _duration
 
     assert _duration(raw) == seconds
+
+
+# ------------------------------------------------------------------ BGP sessions (# Kind: bgp)
+WIDGET_BGP = r"""# Command: show widget bgp
+# Kind: bgp
+# Detect: ^\s*Widget BGP table\s*$
+# Bgp-up: state=Established
+# Map: AGE=bgp.up_down_seconds
+# Skip: ^\s*Widget BGP table\s*$
+Value Required NEIGHBOR (\S+)
+Value PEER_ASN (\d+)
+Value AGE (\S+)
+Value STATE (\S+(?: \(Admin\))?)
+
+Start
+  ^\s*nbr\s+${NEIGHBOR}\s+as\s+${PEER_ASN}\s+age\s+${AGE}\s+${STATE}\s*$$ -> Record
+"""
+BGP_OUT = """Widget BGP table
+nbr 169.254.1.1 as 64513 age 01:02:03 7
+nbr 169.254.2.1 as 64514 age never Active
+nbr 169.254.3.1 as 64515 age 2d03h Idle (Admin)
+"""
+
+
+def bgp_device(*tunnels: tuple[str, str, list[tuple[str, str]], str | None]) -> Any:
+    from vpnconf.parsing import ParsedBgp, ParsedDevice, ParsedTunnel
+
+    return ParsedDevice(
+        vendor=STATUS_VENDORS[0],
+        file="dev.cfg",
+        tunnels=[
+            ParsedTunnel(
+                name=n,
+                peer_address=p,
+                selectors=list(s),
+                bgp=ParsedBgp(peer_ip=ip, peer_asn=64513) if ip else None,
+            )
+            for n, p, s, ip in tunnels
+        ],
+    )
+
+
+@pytest.fixture
+def widget_bgp(widget):
+    vid, load = widget
+    load(show_widget_sa=WIDGET_SA, show_widget_ike=WIDGET_IKE, show_widget_bgp=WIDGET_BGP)
+    return vid, load
+
+
+def test_a_kind_bgp_template_reads_sessions_not_tunnels(widget_bgp):
+    vid, _ = widget_bgp
+    r = read_status(BGP_OUT, vid, "b.txt")
+    assert r["tunnels"] == [] and r["command"] == "show widget bgp"
+    assert r["parts"] == [
+        {"command": "show widget bgp", "line": 1, "tunnels": 0, "kind": "bgp", "sessions": 3, "shows": ["bgp"]}
+    ]
+    assert [(b["neighbor"], b["peer_asn"], b["state"], b["established"]) for b in r["bgp"]] == [
+        ("169.254.1.1", 64513, "Established", True),  # a number in the state column: prefixes, Established
+        ("169.254.2.1", 64514, "Active", False),
+        ("169.254.3.1", 64515, "Idle (Admin)", False),
+    ]
+    assert r["bgp"][0]["prefixes_received"] == 7 and r["bgp"][0]["up_down_seconds"] == 3723
+    assert "up_down_seconds" not in r["bgp"][1] and "prefixes_received" not in r["bgp"][1]  # never up
+    assert r["bgp"][2]["up_down_seconds"] == 183600
+    assert [(f["rule"], f["path"]) for f in r["findings"]] == [
+        ("status.bgp-down", "bgp[1]"),
+        ("status.bgp-down", "bgp[2]"),
+    ]
+    text = format_status(r)
+    assert text.startswith("b.txt: " + vid + " 'show widget bgp', 0 tunnel(s), 3 BGP session(s)\n")
+    assert "  bgp 169.254.1.1 AS 64513  up (Established) for 3723s, 7 prefixes received\n" in text
+    assert "  bgp 169.254.2.1 AS 64514  DOWN (Active)\n" in text
+
+
+def test_a_bgp_header_without_sessions_and_an_unread_session_line(widget_bgp):
+    vid, _ = widget_bgp
+    empty = read_status("Widget BGP table\n", vid, "b.txt")
+    assert empty["bgp"] == [] and rules(empty) == ["status.no-bgp-sessions"]
+    bad = read_status(BGP_OUT + "nbr 169.254.9.1 AS64519 up\n", vid, "b.txt")
+    (f,) = [f for f in bad["findings"] if f["rule"] == "status.unread"]
+    assert f["severity"] == "error" and "b.txt:5:" in f["message"] and "169.254.9.1" in f["message"]
+
+
+@pytest.mark.parametrize(
+    ("directive", "expected"),
+    [("# Kind: ospf", "Kind is 'sa' or 'bgp'"), ("# Clock: hh", "Clock is"), ("# Map: AGE=bgp.uptime", "not in the")],
+)
+def test_bad_bgp_directives_are_one_clear_error(tmp_path, directive, expected):
+    p = tmp_path / "x.textfsm"
+    p.write_text(WIDGET_BGP.replace("# Map: AGE=bgp.up_down_seconds", directive), encoding="utf-8")
+    with pytest.raises(VpnconfError, match=expected) as exc:
+        status_mod._load_template(STATUS_VENDORS[0], p)
+    assert str(exc.value).startswith(str(p)) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "clock", "seconds"),
+    [("00:05:12", "h:mm", 312), ("52:11", "m:ss", 3131), ("3:05:09", "m:ss", 11109), ("1w1d 17:56:51", "m:ss", 755811),
+     ("1d02h", "h:mm", 93600), ("3w2d", "h:mm", 1987200), ("42", "m:ss", 42), ("12:34", "h:mm", 45240)],
+)  # fmt: skip
+def test_bgp_up_down_durations(text, clock, seconds):
+    assert status_mod._bgp_duration(text, clock) == seconds
+
+
+def test_join_gives_each_bgp_tunnel_its_session_state(widget_bgp):
+    from vpnconf.status import format_join, join_config
+
+    vid, _ = widget_bgp
+    sa = read_status(SA_OUT, vid, "sa.txt")
+    bgp = read_status(BGP_OUT, vid, "bgp.txt")
+    sel = [("10.1.0.0/24", "172.16.1.0/24")]
+    dev = bgp_device(
+        ("est", "203.0.113.10", sel, "169.254.1.1"),  # SA up + BGP Established
+        ("act", "203.0.113.10", sel, "169.254.2.1"),  # SA up + BGP Active
+        ("gone", "203.0.113.10", sel, "169.254.99.1"),  # SA up, neighbor not listed
+        ("plain", "203.0.113.10", sel, None),  # no BGP configured: the SAs alone
+        ("down", "192.0.2.7", [("10.2.0.0/24", "172.16.2.0/24")], "169.254.3.1"),
+    )
+    j = join_config([sa, bgp], [dev])
+    by = {t["name"]: t for t in j["tunnels"]}
+    assert {n: t["state"] for n, t in by.items()} == {
+        "est": "up",
+        "act": "half-up",
+        "gone": "half-up",
+        "plain": "up",
+        "down": "down",
+    }
+    assert by["est"]["bgp"] == {
+        "session": "bgp.txt:bgp[0]",
+        "command": "show widget bgp",
+        "neighbor": "169.254.1.1",
+        "peer_asn": 64513,
+        "state": "Established",
+        "established": True,
+        "up_down_seconds": 3723,
+        "prefixes_received": 7,
+    }
+    assert by["est"]["ipsec"] == "up" and by["est"]["reason"].endswith("; BGP Established (neighbor 169.254.1.1)")
+    assert by["act"]["reason"] == (
+        "IPsec up, BGP Active (neighbor 169.254.2.1); the neighbor's AS is 64514, configured 64513"
+    )
+    assert by["act"]["ipsec"] == "up" and by["act"]["bgp"]["peer_asn_configured"] == 64513
+    assert by["gone"]["bgp"] == {"neighbor": "169.254.99.1", "state": "not listed", "established": False}
+    assert by["gone"]["reason"] == "IPsec up, BGP not listed (neighbor 169.254.99.1)"
+    assert "bgp" not in by["plain"] and "ipsec" not in by["plain"]
+    assert "; BGP Idle (Admin) (neighbor 169.254.3.1)" in by["down"]["reason"]
+    assert j["all_up"] is False and j["unmatched_bgp"] == []
+    text = format_join(j)
+    assert "HALF-UP  act peer 203.0.113.10 (dev.cfg): IPsec up, BGP Active (neighbor 169.254.2.1);" in text
+    assert "    bgp   bgp.txt:bgp[0] (show widget bgp) neighbor 169.254.1.1 Established, 7 prefixes" in text
+    assert "    bgp   neighbor 169.254.99.1 not listed" in text
+
+    only_up = join_config([sa, bgp], [bgp_device(("est", "203.0.113.10", sel, "169.254.1.1"))])
+    assert only_up["all_up"] is True
+    assert [u["neighbor"] for u in only_up["unmatched_bgp"]] == ["169.254.2.1", "169.254.3.1"]
+    assert "unmatched BGP session bgp.txt:bgp[1] neighbor 169.254.2.1 Active" in format_join(only_up)
+
+
+def test_join_without_bgp_output_keeps_the_sa_state(widget_bgp):
+    from vpnconf.status import join_config
+
+    vid, _ = widget_bgp
+    sa = read_status(SA_OUT, vid, "sa.txt")
+    j = join_config([sa], [bgp_device(("est", "203.0.113.10", [("10.1.0.0/24", "172.16.1.0/24")], "169.254.1.1"))])
+    (t,) = j["tunnels"]
+    assert t["state"] == "up" and j["all_up"] is True
+    assert t["bgp"] == {"neighbor": "169.254.1.1", "state": None, "established": None, "shown": False}
+    assert "BGP not shown" in t["reason"]
+
+
+def test_a_session_without_an_address_joins_by_the_bird_protocol_name():
+    from vpnconf.status import join_config
+
+    doc = {
+        "file": "p.txt",
+        "command": "c",
+        "parts": [{"command": "c", "tunnels": 0, "kind": "bgp", "sessions": 1, "shows": ["bgp"]}],
+        "tunnels": [],
+        "bgp": [{"name": "vpn_tun_a_1", "state": "Active", "established": False}],
+    }
+    j = join_config([doc], [bgp_device(("tun-a.1", "203.0.113.10", [], "169.254.1.1"))])
+    (t,) = j["tunnels"]
+    assert t["bgp"]["session"] == "p.txt:bgp[0]" and t["bgp"]["state"] == "Active"
+    assert t["state"] == "down" and t["reason"].endswith("; BGP Active (neighbor 169.254.1.1)")
+
+
+def test_sa_and_bgp_commands_pasted_in_one_file_read_both(widget_bgp):
+    vid, _ = widget_bgp
+    text = f"R1#show widget sa\n{SA_OUT}R1#show widget bgp\n{BGP_OUT}R1#\n"
+    r = read_status(text, vid, "both.txt")
+    assert [(p["command"], p["line"], p["tunnels"], p.get("sessions")) for p in r["parts"]] == [
+        ("show widget sa", 1, 2, None),
+        ("show widget bgp", 8, 0, 3),
+    ]
+    assert r["command"] == "show widget sa + show widget bgp"
+    assert len(r["tunnels"]) == 2 and [b["neighbor"] for b in r["bgp"]] == ["169.254.1.1", "169.254.2.1", "169.254.3.1"]
+    assert [f["path"] for f in r["findings"] if f["rule"] == "status.bgp-down"] == ["bgp[1]", "bgp[2]"]
+    bare = read_status(SA_OUT + BGP_OUT, vid, "both.txt")  # no prompts: split at the BGP header
+    assert bare["tunnels"] == r["tunnels"] and bare["bgp"] == r["bgp"]
+
+
+def test_every_vendor_paste_of_an_sa_and_a_bgp_command_reads_both():
+    """Each vendor's BGP sample after one of its SA samples, with prompts: both read."""
+    checked = 0
+    for vid in STATUS_VENDORS:
+        kinds = {t.command: t.kind for t in status_templates(vid)}
+        samples = local_samples(vid)
+        sa = next(((p, c) for p, c in samples if kinds.get(c) == "sa" and "pasted" not in p.name), None)
+        bgp = next(((p, c) for p, c in samples if kinds.get(c) == "bgp"), None)
+        if sa is None or bgp is None:
+            continue
+        one_sa = read_status(sa[0].read_text(encoding="utf-8"), vid, "a.txt")
+        one_bgp = read_status(bgp[0].read_text(encoding="utf-8"), vid, "b.txt")
+        text = f"gw1# {sa[1]}\n{sa[0].read_text(encoding='utf-8')}gw1# {bgp[1]}\n{bgp[0].read_text(encoding='utf-8')}gw1#\n"
+        r = read_status(text, vid, "both.txt")
+        assert [p["command"] for p in r["parts"]] == [sa[1], bgp[1]], vid
+        assert r["tunnels"] == one_sa["tunnels"] and r["bgp"] == one_bgp["bgp"], vid
+        assert "status.unread" not in rules(r), (vid, r["findings"])
+        checked += 1
+    assert checked >= 4, "vendors with an SA and a BGP status template"
+
+
+def test_status_cli_bgp_not_established_is_exit_1_and_prometheus_has_the_sessions(
+    widget_bgp, tmp_path, monkeypatch, capsys
+):
+    import json
+
+    import vpnconf.parsing as parsing
+    from vpnconf.cli import main
+
+    vid, _ = widget_bgp
+    out = tmp_path / "out.txt"
+    out.write_text(f"R1#show widget sa\n{SA_OUT}R1#show widget bgp\n{BGP_OUT}", encoding="utf-8")
+    cfg = tmp_path / "dev.cfg"
+    cfg.write_text("config\n", encoding="utf-8")
+    sel = [("10.1.0.0/24", "172.16.1.0/24")]
+    monkeypatch.setattr(parsing, "parse_text", lambda *a, **k: bgp_device(("t", "203.0.113.10", sel, "169.254.1.1")))
+    assert main(["status", "--vendor", vid, str(out), "--config", str(cfg), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["tunnels"][0]["bgp"]["state"] == "Established" and len(doc["outputs"][0]["bgp"]) == 3
+    monkeypatch.setattr(parsing, "parse_text", lambda *a, **k: bgp_device(("t", "203.0.113.10", sel, "169.254.2.1")))
+    assert main(["status", "--vendor", vid, str(out), "--config", str(cfg)]) == 1
+    assert "HALF-UP  t peer 203.0.113.10 (dev.cfg): IPsec up, BGP Active" in capsys.readouterr().out
+    assert main(["status", "--vendor", vid, str(out), "--config", str(cfg), "--format", "prometheus"]) == 1
+    lines = _prom_lines(capsys.readouterr().out)
+    assert 'vpnconf_tunnel_up{name="t",peer="203.0.113.10"} 0.5' in lines
+    assert any(ln.startswith("vpnconf_bgp_session_established{") and 'neighbor="169.254.2.1"' in ln and ln.endswith(" 0")
+               for ln in lines)  # fmt: skip
+    assert any(ln.startswith("vpnconf_bgp_prefixes_received{") and ln.endswith(" 7") for ln in lines)
+    bgp_only = tmp_path / "bgp.txt"
+    bgp_only.write_text(BGP_OUT, encoding="utf-8")
+    assert main(["status", "--vendor", vid, str(bgp_only)]) == 1  # sessions not Established: status.bgp-down
+    capsys.readouterr()
+    bgp_only.write_text("Widget BGP table\nnbr 169.254.1.1 as 64513 age 01:02:03 7\n", encoding="utf-8")
+    assert main(["status", "--vendor", vid, str(bgp_only)]) == 0

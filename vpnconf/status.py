@@ -30,6 +30,9 @@ found by listing the folder (no central list). Comment lines before the first
     # Phase2-up: state=INSTALLED|REKEYING     the same for phase 2 entries
     # Phase1-version: 1                       IKE version when the output implies it
     # Note: <text>                            an info finding on every read
+    # Kind: bgp                               the records are BGP sessions, not SAs
+    # Bgp-up: state=Established|Establ        when a BGP session counts as Established
+    # Clock: m:ss                             a two-field time a:b is minutes:seconds (Junos)
 
 Value names say where a field goes: ``P1_<X>`` -> ``phase1["x"]``,
 ``P2_<X>`` -> a phase 2 entry, anything else -> the tunnel (``NAME``, ``PEER``,
@@ -52,6 +55,27 @@ Before any template runs, ``clean_output`` drops paging markers, BOM, CRLF and
 tabs, and ``split_parts`` cuts the text at prompt lines (and at headers of
 another command): each part is read on its own and listed in ``parts``.
 ``join_config`` joins the SAs to the tunnels of a parsed device config.
+
+BGP sessions
+------------
+A template with ``# Kind: bgp`` (``show ip bgp summary``, ``show bgp summary``,
+``get router info bgp summary``, ``birdc show protocols``) reads BGP sessions: its
+Values are named after :data:`BGP_SCHEMA` (``NEIGHBOR``, ``PEER_ASN``, ``STATE``,
+``PREFIXES_RECEIVED`` ...; ``# Map: X=bgp.up_down_seconds`` for another name) and
+its records go to the result's ``bgp`` list, not to ``tunnels``::
+
+    "bgp": [{"neighbor", "peer_asn", "state", "established", "up_down_seconds"?,
+             "prefixes_received"?, ...}]
+
+A state that is a number is the prefix count of an Established session (IOS/FRR
+State/PfxRcd); prefix counts without a state (Junos) mean Established too;
+``established`` follows ``# Bgp-up`` (default ``state=Established``). A session
+not Established is a warning ``status.bgp-down`` (path ``bgp[i]``), so ``status``
+without ``--config`` exits 1 as for an SA down. Parts of a BGP command carry
+``kind: bgp`` and ``sessions``. ``join_config`` gives a configured tunnel with
+``bgp.peer_ip`` its session (by neighbor address, or by the BIRD protocol name
+vpnconf renders, ``vpn_<tunnel>``): IPsec up but BGP not Established (or the
+neighbor not listed) makes the tunnel ``half-up`` ("IPsec up, BGP Active").
 
 Which command an output is: every template of the vendor is tried; the one
 whose records come out (its ``Detect`` header breaking ties) wins, and its
@@ -78,6 +102,7 @@ if TYPE_CHECKING:
     from .findings import Severity
 
 __all__ = [
+    "BGP_SCHEMA",
     "SCHEMA",
     "StatusTemplate",
     "clean_output",
@@ -147,6 +172,23 @@ SCHEMA: dict[str, dict[str, str]] = {
 }
 
 
+#: The fields of a BGP session record (a ``# Kind: bgp`` template): its Values are
+#: named after these (upper case) or declare a ``# Map: NATURAL=bgp.<field>``.
+BGP_SCHEMA: dict[str, str] = {
+    "neighbor": "the neighbor's address",
+    "peer_asn": "the neighbor's AS number",
+    "local_asn": "this device's AS number",
+    "router_id": "this device's BGP router identifier",
+    "state": "the session's state as printed (Established, Idle, Active, Connect, OpenSent, Idle (Admin) ...)",
+    "up_down_seconds": "seconds in the current state (the Up/Down column; none for never)",
+    "prefixes_received": "prefixes received from the neighbor (when Established)",
+    "name": "the protocol/session name the device prints (BIRD)",
+    "protocol_state": "the protocol's own state next to the BGP state (BIRD up/start/down)",
+    "since": "when the session entered its state, as printed (a clock time, not a duration)",
+    "info": "what the device prints after the state (BIRD: 'Socket: Connection refused')",
+}
+
+
 # ------------------------------------------------------------------ templates
 @dataclass(frozen=True)
 class StatusTemplate:
@@ -163,6 +205,8 @@ class StatusTemplate:
     data: tuple[re.Pattern[str], ...] = ()  # "# Data:" lines that must be read (none: every line)
     mapping: dict[str, str] = field(default_factory=dict)  # natural Value name -> internal name
     indent: str = "tolerant"  # "# Indent: strict" turns indentation tolerance off
+    kind: str = "sa"  # "# Kind: bgp": the records are BGP sessions, not SAs
+    clock: str = "h:mm"  # "# Clock: m:ss": a two-field a:b time is minutes:seconds (Junos)
 
     @property
     def declares_lines(self) -> bool:
@@ -171,13 +215,16 @@ class StatusTemplate:
         return bool(self.skip or self.data)
 
     def shows(self, phase: str) -> bool:
+        if self.kind == "bgp" or phase == "bgp":
+            return self.kind == "bgp" and phase == "bgp"
         prefix = "P1_" if phase == "phase1" else "P2_"
         names = [self.mapping.get(v, v) for v in self.values]
         return any(v.startswith(prefix) for v in names) or bool(self.defaults.get(phase))
 
 
 _DIRECTIVE = re.compile(
-    r"^#\s*(Command|Detect|Phase([12])-up|Phase1-version|Note|Skip|Data|Map|Indent):\s*(.*?)\s*$", re.I
+    r"^#\s*(Command|Detect|Phase([12])-up|Bgp-up|Phase1-version|Note|Skip|Data|Map|Indent|Kind|Clock):\s*(.*?)\s*$",
+    re.I,
 )
 _VALUE_LINE = re.compile(r"^Value\s+(?:\S+\s+)?(\w+)\s+\(")
 
@@ -197,6 +244,8 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
     data: list[re.Pattern[str]] = []
     mapping: dict[str, str] = {}
     indent = "tolerant"
+    kind = "sa"
+    clock = "h:mm"
     for line in text.splitlines():
         if m := _VALUE_LINE.match(line):
             values.append(m.group(1))
@@ -216,7 +265,15 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
             for part in arg.split():
                 fname, _, allowed = part.partition("=")
                 rules[fname.lower()] = frozenset(v.upper() for v in allowed.split("|") if v)
-            up[f"phase{phase}"] = rules
+            up["bgp" if key == "bgp-up" else f"phase{phase}"] = rules
+        elif key == "kind":
+            if arg.lower() not in ("sa", "bgp"):
+                raise VpnconfError(f"{path}: Kind is 'sa' or 'bgp', not {arg!r}")
+            kind = arg.lower()
+        elif key == "clock":
+            if arg.lower() not in ("h:mm", "m:ss"):
+                raise VpnconfError(f"{path}: Clock is 'h:mm' or 'm:ss', not {arg!r}")
+            clock = arg.lower()
         elif key == "phase1-version":
             defaults.setdefault("phase1", {})["version"] = int(arg)
         elif key == "note":
@@ -249,6 +306,8 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
         tuple(data),
         mapping,
         indent,
+        kind,
+        clock,
     )
 
 
@@ -258,10 +317,11 @@ def _parse_map(path: Path, arg: str) -> dict[str, str]:
     for part in arg.split():
         natural, _, target = part.partition("=")
         where, _, fname = target.partition(".")
-        if where not in SCHEMA or fname not in SCHEMA[where]:
-            known = ", ".join(f"{w}.{f}" for w, fs in SCHEMA.items() for f in fs)
+        schema = {**SCHEMA, "bgp": BGP_SCHEMA}
+        if where not in schema or fname not in schema[where]:
+            known = ", ".join(f"{w}.{f}" for w, fs in schema.items() for f in fs)
             raise VpnconfError(f"{path}: Map target {target!r} is not in the status schema (known: {known})")
-        out[natural] = {"tunnel": "", "phase1": "P1_", "phase2": "P2_"}[where] + fname.upper()
+        out[natural] = {"tunnel": "", "phase1": "P1_", "phase2": "P2_", "bgp": ""}[where] + fname.upper()
     return out
 
 
@@ -700,6 +760,91 @@ def _build(records: list[dict[str, Any]], rd: _Read, local: set[str]) -> list[di
     return out
 
 
+_BGP_FIRST = ("neighbor", "peer_asn", "state", "established", "up_down_seconds", "prefixes_received")
+
+
+def _bgp_duration(v: str, clock: str) -> int | None:
+    """Seconds from an Up/Down column: ``00:05:12``, ``1d02h``, ``3w2d``, Junos
+    ``1w1d 17:56:51`` and (with ``# Clock: m:ss``) ``52:11`` as minutes:seconds."""
+    s = v.strip().lower()
+    if m := re.fullmatch(r"(?:(\d+)w)?\s*(?:(\d+)d)?\s*(\d+):(\d\d)(?::(\d\d))?", s):
+        w, d, a, b, c = (int(x) if x is not None else None for x in m.groups())
+        base = (w or 0) * 604800 + (d or 0) * 86400
+        if c is not None:
+            return base + int(a or 0) * 3600 + int(b or 0) * 60 + c
+        if clock == "m:ss" and w is None and d is None:
+            return base + int(a or 0) * 60 + int(b or 0)
+        return base + int(a or 0) * 3600 + int(b or 0) * 60
+    return _duration(s)
+
+
+def _count(v: Any) -> int | None:
+    """A prefix count; several (one per table, Junos) are summed."""
+    vals = v if isinstance(v, list) else [v]
+    nums = [int(x) for x in vals if isinstance(x, str) and x.isdigit()]
+    return sum(nums) if nums else None
+
+
+def _build_bgp(records: list[dict[str, Any]], rd: _Read) -> list[dict[str, Any]]:
+    """BGP session records (a ``# Kind: bgp`` template) -> sessions: ``neighbor``,
+    ``peer_asn``, ``state``, ``established``, ``up_down_seconds``, ``prefixes_received``.
+
+    A state that is a number is a prefix count (IOS/FRR print it in State/PfxRcd
+    when Established); a record with prefix counts and no state is Established
+    (Junos prints the counts in place of the state)."""
+    tpl = rd.tpl
+    out: list[dict[str, Any]] = []
+    for rec in records:
+        d: dict[str, Any] = {}
+        for k, raw in rec.items():
+            v = _clean(raw)
+            if v is not None:
+                d[k.lower()] = v
+        if d.get("neighbor") is None and d.get("name") is None:
+            continue
+        for k in [k for k, v in d.items() if isinstance(v, list) and k != "prefixes_received"]:
+            d[k] = d[k][0]
+        state = d.get("state")
+        if "prefixes_received" in d:
+            n = _count(d["prefixes_received"])
+            if n is None:
+                del d["prefixes_received"]
+            else:
+                d["prefixes_received"] = n
+        if isinstance(state, str) and state.isdigit():
+            d["prefixes_received"] = int(state)
+            d["state"] = "Established"
+        elif state is None and "prefixes_received" in d:
+            d["state"] = "Established"
+        for k in ("peer_asn", "local_asn"):
+            if isinstance(d.get(k), str) and d[k].isdigit():
+                d[k] = int(d[k])
+        updown = d.pop("up_down_seconds", None)
+        if isinstance(updown, str) and updown.lower() != "never":
+            secs = _bgp_duration(updown, tpl.clock)
+            d["up_down_seconds"] = updown if secs is None else secs
+        d.setdefault("state", None)
+        rules = tpl.up.get("bgp") or {"state": frozenset({"ESTABLISHED"})}
+        present = [(f, allowed) for f, allowed in rules.items() if d.get(f) is not None]
+        d["established"] = all(_up(d[f], allowed) for f, allowed in present) if present else None
+        out.append(_ordered(d, _BGP_FIRST))
+    return out
+
+
+def _report_bgp_down(sessions: list[dict[str, Any]], rd: _Read) -> None:
+    for i, s in enumerate(sessions):
+        if s.get("established") is False:
+            who = f"BGP neighbor {s.get('neighbor') or s.get('name')}" + (
+                f" (AS {s['peer_asn']})" if s.get("peer_asn") is not None else ""
+            )
+            rd.note(
+                "status.bgp-down",
+                f"{who}: session not Established (state {s.get('state')})",
+                "warning",
+                f"bgp[{i}]",
+            )
+
+
 def _report_down(tunnels: list[dict[str, Any]], rd: _Read) -> None:
     for i, t in enumerate(tunnels):
         who = f"tunnel to {t['peer']}" + (f" ({t['name']})" if t.get("name") else "")
@@ -872,7 +1017,7 @@ def _try(tpl: StatusTemplate, part: _Part) -> _Candidate:
 
 def _read_part(
     part: _Part, templates: tuple[StatusTemplate, ...], vid: str, name: str, local: set[str], many: bool
-) -> tuple[StatusTemplate, list[dict[str, Any]], _Read]:
+) -> tuple[StatusTemplate, list[dict[str, Any]], list[dict[str, Any]], _Read]:
     known = ", ".join(f"'{t.command}'" for t in templates)
     tries = [_try(tpl, part) for tpl in templates]
     found = sorted((c for c in tries if c.records or c.headed or c.typed), key=_Candidate.key, reverse=True)
@@ -917,6 +1062,22 @@ def _read_part(
             "error",
             line=n,
         )
+    if tpl.kind == "bgp":
+        sessions = _build_bgp(records, rd)
+        if not sessions:
+            if records:
+                raise VpnconfError(f"{name}: '{tpl.command}' output with no BGP neighbor in it")
+            if not best.unread and best.headed:
+                rd.note("status.no-bgp-sessions", f"'{tpl.command}' lists no BGP session")
+            elif not best.unread:
+                rd.note(
+                    "status.unread",
+                    f"{name}:{part.line}: '{part.typed}' printed nothing vpnconf recognises as its output",
+                    "error",
+                    line=part.line,
+                )
+        _report_bgp_down(sessions, rd)
+        return tpl, [], sessions, rd
     tunnels = _build(records, rd, local)
     if not tunnels:
         if records:
@@ -934,13 +1095,15 @@ def _read_part(
                     line=part.line,
                 )
     _report_down(tunnels, rd)
-    return tpl, tunnels, rd
+    return tpl, tunnels, [], rd
 
 
-def _shift(path: str, offset: int) -> str:
-    if not offset:
-        return path
-    return re.sub(r"^tunnels\[(\d+)\]", lambda m: f"tunnels[{int(m.group(1)) + offset}]", path)
+def _shift(path: str, offset: int, bgp_offset: int = 0) -> str:
+    if offset:
+        path = re.sub(r"^tunnels\[(\d+)\]", lambda m: f"tunnels[{int(m.group(1)) + offset}]", path)
+    if bgp_offset:
+        path = re.sub(r"^bgp\[(\d+)\]", lambda m: f"bgp[{int(m.group(1)) + bgp_offset}]", path)
+    return path
 
 
 def read_status(text: str, vendor: str, name: str, *, local_addresses: Iterable[str] = ()) -> dict[str, Any]:
@@ -974,18 +1137,23 @@ def read_status(text: str, vendor: str, name: str, *, local_addresses: Iterable[
     tunnels: list[dict[str, Any]] = []
     part_docs: list[dict[str, Any]] = []
     local = {str(a) for a in local_addresses}
+    sessions: list[dict[str, Any]] = []
     for part in parts:
-        tpl, got, rd = _read_part(part, templates, vid, name, local, len(parts) > 1)
-        offset = len(tunnels)
+        tpl, got, bgp, rd = _read_part(part, templates, vid, name, local, len(parts) > 1)
+        offset, bgp_offset = len(tunnels), len(sessions)
         tunnels.extend(got)
+        sessions.extend(bgp)
         doc: dict[str, Any] = {"command": tpl.command, "line": part.line, "tunnels": len(got)}
+        if tpl.kind == "bgp":
+            doc["kind"] = "bgp"
+            doc["sessions"] = len(bgp)
         if part.typed:
             doc["typed"] = part.typed
-        doc["shows"] = [ph for ph in ("phase1", "phase2") if tpl.shows(ph)]
+        doc["shows"] = [ph for ph in ("phase1", "phase2", "bgp") if tpl.shows(ph)]
         part_docs.append(doc)
         for f in rd.findings:
             d = f.as_dict()
-            d["path"] = _shift(str(d.get("path") or ""), offset)
+            d["path"] = _shift(str(d.get("path") or ""), offset, bgp_offset)
             findings.append(d)
     for p in empty:
         findings.append(
@@ -1003,6 +1171,7 @@ def read_status(text: str, vendor: str, name: str, *, local_addresses: Iterable[
         "command": " + ".join(commands),
         "file": name,
         "tunnels": tunnels,
+        "bgp": sessions,
         "parts": part_docs,
         "findings": findings,
     }
@@ -1048,6 +1217,57 @@ def _command_of(doc: dict[str, Any], i: int) -> str:
     return str(doc["command"])
 
 
+def _same_ip(a: Any, b: Any) -> bool:
+    try:
+        return ipaddress.ip_address(str(a)) == ipaddress.ip_address(str(b))
+    except ValueError:
+        return str(a) == str(b)
+
+
+def _bird_name(tunnel: str) -> str:
+    """The BIRD protocol vpnconf renders for a tunnel (vendors/strongswan/templates/bird.conf.j2)."""
+    return "vpn_" + tunnel.replace("-", "_").replace(".", "_")
+
+
+def _join_bgp(
+    ct: Any, sessions: list[tuple[dict[str, Any], int, dict[str, Any]]], shows_bgp: bool, used: set[tuple[str, int]]
+) -> dict[str, Any] | None:
+    """The BGP session of a configured tunnel with ``bgp.peer_ip``: by neighbor
+    address, or (an output that prints no address, BIRD ``show protocols``) by the
+    protocol name vpnconf gives it."""
+    peer_ip = getattr(getattr(ct, "bgp", None), "peer_ip", None)
+    if not peer_ip:
+        return None
+    if not shows_bgp:
+        return {"neighbor": peer_ip, "state": None, "established": None, "shown": False}
+    hit = next((x for x in sessions if x[2].get("neighbor") and _same_ip(x[2]["neighbor"], peer_ip)), None)
+    if hit is None:
+        names = {ct.name, _bird_name(ct.name)}
+        hit = next((x for x in sessions if not x[2].get("neighbor") and x[2].get("name") in names), None)
+    if hit is None:
+        return {"neighbor": peer_ip, "state": "not listed", "established": False}
+    d, i, sess = hit
+    used.add((d["file"], i))
+    out: dict[str, Any] = {"session": f"{d['file']}:bgp[{i}]", "command": _command_of_bgp(d, i), "neighbor": peer_ip}
+    for k in ("name", "peer_asn", "state", "established", "up_down_seconds", "prefixes_received"):
+        if sess.get(k) is not None or k == "established":
+            out[k] = sess.get(k)
+    conf_asn = getattr(ct.bgp, "peer_asn", None)
+    if conf_asn is not None and isinstance(sess.get("peer_asn"), int) and sess["peer_asn"] != conf_asn:
+        out["peer_asn_configured"] = conf_asn
+    return out
+
+
+def _command_of_bgp(doc: dict[str, Any], i: int) -> str:
+    """The command of the part that gave BGP session ``i`` of a read_status result."""
+    n = 0
+    for p in doc.get("parts") or []:
+        n += p.get("sessions", 0)
+        if i < n:
+            return str(p["command"])
+    return str(doc["command"])
+
+
 def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any]:
     """Each configured tunnel (``ParsedDevice.tunnels`` of ``devices``) joined to
     the SAs of ``docs`` (``read_status`` results) by peer address and selectors:
@@ -1058,9 +1278,19 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
     ``unknown``: an IKE SA is up but no output given shows CHILD SAs, or the
     CHILD SAs shown carry no selectors and the tunnel has several pairs. Each tunnel
     names the SAs that prove its state (``file:tunnels[i]``); SAs that match no
-    configured tunnel are listed in ``unmatched``."""
+    configured tunnel are listed in ``unmatched``.
+
+    A tunnel with BGP (``ParsedTunnel.bgp.peer_ip``) also gets its session
+    (``bgp``: by neighbor address, ``file:bgp[i]``) when an output given shows BGP
+    sessions: IPsec up but the session not Established (or the neighbor not listed)
+    is ``half-up`` ("IPsec up, BGP Active"), with the SA-only state in ``ipsec``.
+    When no output shows BGP sessions the state is the SAs' alone (``bgp.shown``
+    false). Sessions no configured tunnel takes are listed in ``unmatched_bgp``."""
     shows_p2 = any("phase2" in p.get("shows", ()) for d in docs for p in d.get("parts", ()))
+    shows_bgp = any("bgp" in p.get("shows", ()) for d in docs for p in d.get("parts", ()))
     sas = [(d, i, t) for d in docs for i, t in enumerate(d["tunnels"])]
+    sessions = [(d, i, s) for d in docs for i, s in enumerate(d.get("bgp") or [])]
+    used_bgp: set[tuple[str, int]] = set()
     used: set[tuple[str, int]] = set()
     out = []
     for dev in devices:
@@ -1156,6 +1386,21 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
             entry["child"] = proofs
             if missing and ct.selectors and state == "half-up":
                 entry["missing"] = missing
+            bgp = _join_bgp(ct, sessions, shows_bgp, used_bgp)
+            if bgp is not None:
+                entry["bgp"] = bgp
+                entry["ipsec"] = state
+                who = f"BGP {bgp['state']} (neighbor {bgp['neighbor']})"
+                if bgp.get("shown") is False:
+                    entry["reason"] += "; BGP not shown (no output given shows BGP sessions)"
+                elif state == "up" and not bgp["established"]:
+                    entry["state"], entry["reason"] = "half-up", f"IPsec up, {who}"
+                else:
+                    entry["reason"] += f"; {who}"
+                if "peer_asn_configured" in bgp:
+                    entry["reason"] += (
+                        f"; the neighbor's AS is {bgp['peer_asn']}, configured {bgp['peer_asn_configured']}"
+                    )
             out.append(entry)
     unmatched = [
         {
@@ -1167,7 +1412,21 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
         for d, i, t in sas
         if (d["file"], i) not in used
     ]
-    return {"tunnels": out, "unmatched": unmatched, "all_up": bool(out) and all(t["state"] == "up" for t in out)}
+    unmatched_bgp = [
+        {
+            "session": f"{d['file']}:bgp[{i}]",
+            "command": _command_of_bgp(d, i),
+            **{k: s[k] for k in ("neighbor", "name", "peer_asn", "state") if s.get(k) is not None},
+        }
+        for d, i, s in sessions
+        if (d["file"], i) not in used_bgp
+    ]
+    return {
+        "tunnels": out,
+        "unmatched": unmatched,
+        "unmatched_bgp": unmatched_bgp,
+        "all_up": bool(out) and all(t["state"] == "up" for t in out),
+    }
 
 
 def format_join(joined: dict[str, Any]) -> str:
@@ -1181,20 +1440,36 @@ def format_join(joined: dict[str, Any]) -> str:
             lines.append(f"    child {c['sa']} {c.get('local_ts', '?')} === {c.get('remote_ts', '?')}")
         for m in t.get("missing", []):
             lines.append(f"    no CHILD SA for {m[0]} === {m[1]}")
+        if b := t.get("bgp"):
+            if b.get("shown") is False:
+                lines.append(f"    bgp   neighbor {b['neighbor']}: no output given shows BGP sessions")
+            elif b.get("session"):
+                pfx = f", {b['prefixes_received']} prefixes" if b.get("prefixes_received") is not None else ""
+                lines.append(f"    bgp   {b['session']} ({b['command']}) neighbor {b['neighbor']} {b['state']}{pfx}")
+            else:
+                lines.append(f"    bgp   neighbor {b['neighbor']} not listed")
     if not joined["tunnels"]:
         lines.append("no tunnel configured in the given config(s)")
     for u in joined["unmatched"]:
         lines.append(f"unmatched SA {u['sa']} peer {u['peer']}" + (f" ({u['name']})" if u.get("name") else ""))
+    for u in joined.get("unmatched_bgp", []):
+        who = u.get("neighbor") or u.get("name")
+        lines.append(f"unmatched BGP session {u['session']} neighbor {who} {u.get('state')}")
     return "\n".join(lines) + "\n"
 
 
 def format_status(result: dict[str, Any]) -> str:
     """A short text report: one line per tunnel and one per phase 2 entry, then findings."""
-    lines = [f"{result['file']}: {result['vendor']} '{result['command']}', {len(result['tunnels'])} tunnel(s)"]
+    head = f"{result['file']}: {result['vendor']} '{result['command']}', {len(result['tunnels'])} tunnel(s)"
+    sessions = result.get("bgp") or []
+    if sessions:
+        head += f", {len(sessions)} BGP session(s)"
+    lines = [head]
     parts = result.get("parts") or []
     if len(parts) > 1:
         for p in parts:
-            lines.append(f"  part at line {p['line']}: '{p['command']}', {p['tunnels']} tunnel(s)")
+            what = f"{p['sessions']} BGP session(s)" if p.get("kind") == "bgp" else f"{p['tunnels']} tunnel(s)"
+            lines.append(f"  part at line {p['line']}: '{p['command']}', {what}")
 
     def flag(v: bool | None) -> str:
         return {True: "up", False: "DOWN", None: "?"}[v]
@@ -1217,6 +1492,18 @@ def format_status(result: dict[str, Any]) -> str:
                 if e.get(f"{unit}_in") is not None or e.get(f"{unit}_out") is not None:
                     extra.append(f"{unit} in {e.get(f'{unit}_in', '-')} out {e.get(f'{unit}_out', '-')}")
             lines.append(f"    phase2 {flag(e.get('established'))} {sel}" + (f"  {'; '.join(extra)}" if extra else ""))
+    for b in sessions:
+        line = f"  bgp {b.get('neighbor') or b.get('name')}"
+        if b.get("neighbor") and b.get("name"):
+            line += f" ({b['name']})"
+        if b.get("peer_asn") is not None:
+            line += f" AS {b['peer_asn']}"
+        line += f"  {flag(b.get('established'))} ({b.get('state') or 'state not shown'})"
+        if b.get("up_down_seconds") is not None:
+            line += f" for {b['up_down_seconds']}s"
+        if b.get("prefixes_received") is not None:
+            line += f", {b['prefixes_received']} prefixes received"
+        lines.append(line)
     for f in result["findings"]:
         lines.append(f"  {f['severity']} {f['rule']}: {f['message']}")
     return "\n".join(lines) + "\n"
@@ -1237,8 +1524,11 @@ def format_prometheus(docs: list[dict[str, Any]], joined: dict[str, Any] | None 
         "vpnconf_ike_sa_up": ("1 when the IKE SA with the peer is established", []),
         "vpnconf_child_sas_up": ("CHILD SAs (phase 2 entries) established with the peer", []),
         "vpnconf_child_sas": ("CHILD SAs (phase 2 entries) shown for the peer", []),
-        "vpnconf_tunnel_up": ("with --config: 1 up, 0.5 half-up (IKE without every CHILD SA), 0 down", []),
-        "vpnconf_bgp_established": ("1 when the BGP session with the neighbor is Established", []),
+        "vpnconf_tunnel_up": (
+            "with --config: 1 up, 0.5 half-up (IKE without every CHILD SA, or IPsec up and BGP not Established), 0 down",
+            [],
+        ),
+        "vpnconf_bgp_session_established": ("1 when the BGP session with the neighbor is Established", []),
         "vpnconf_bgp_prefixes_received": ("prefixes received from the BGP neighbor", []),
         "vpnconf_status_readable": ("1 when vpnconf read the whole output (no unread line, no error)", []),
     }
@@ -1259,20 +1549,12 @@ def format_prometheus(docs: list[dict[str, Any]], joined: dict[str, Any] | None 
             if p2:
                 put("vpnconf_child_sas", lab, len(p2))
                 put("vpnconf_child_sas_up", lab, sum(1 for e in p2 if e.get("established")))
-            bgp = t.get("bgp")
-            if isinstance(bgp, dict):
-                if bgp.get("established") is not None:
-                    put(
-                        "vpnconf_bgp_established",
-                        {**lab, "neighbor": bgp.get("neighbor")},
-                        1 if bgp["established"] else 0,
-                    )
-                if bgp.get("prefixes_received") is not None:
-                    put(
-                        "vpnconf_bgp_prefixes_received",
-                        {**lab, "neighbor": bgp.get("neighbor")},
-                        float(bgp["prefixes_received"]),
-                    )
+        for b in d.get("bgp") or []:
+            lab = {**base, "neighbor": b.get("neighbor"), "peer_asn": b.get("peer_asn"), "name": b.get("name")}
+            if b.get("established") is not None:
+                put("vpnconf_bgp_session_established", lab, 1 if b["established"] else 0)
+            if b.get("prefixes_received") is not None:
+                put("vpnconf_bgp_prefixes_received", lab, float(b["prefixes_received"]))
     if joined:
         for c in joined.get("tunnels", []):
             state = c.get("state")

@@ -224,6 +224,14 @@ def test_ip_and_email_sans(tmp_path, pki, pair):
         assert len(errors(run(end(["ip.pem"], local_id=ident), end(["b.pem"]), files))) == 1
 
 
+def test_key_id_identity(tmp_path, pki, pair):
+    p = ee(pki["root"], "k").write(tmp_path / "k.pem")
+    keyid = x509.SubjectKeyIdentifier.from_public_key(load_certs(p)[0].public_key()).digest.hex()
+    files = CertFiles([p, *pair.certs], pair.cas, [])
+    assert run(end(["k.pem"], local_id=other(f"@#{keyid}")), end(["b.pem"]), files) == []
+    assert len(errors(run(end(["k.pem"], local_id=other("@#00ff")), end(["b.pem"]), files))) == 1
+
+
 def test_default_id_is_subject_and_must_match_peer_id(pair):
     ok = run(end(["a.pem"]), end(["b.pem"], peer_id=other("C=CH, O=Org, CN=a")), pair)
     assert ok == []
@@ -250,6 +258,9 @@ def test_defaulted_local_id_is_replaced_by_subject(pair):
         (Ident("address", "10.0.0.5"), other("10.0.0.0/24"), True),
         (Ident("address", "10.0.1.5"), other("10.0.0.0/24"), False),
         (fqdn("a.example.org"), other("C=CH, O=Org, CN=a.example.org"), False),
+        (other("@@vpn@example.org"), other("*@example.org"), True),
+        (other("dns:a.example.org"), fqdn("A.example.org"), True),
+        (other("ipv4:10.0.0.5"), Ident("address", "10.0.0.5"), True),
     ],
 )
 def test_id_matcher(sent, pattern, match):

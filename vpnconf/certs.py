@@ -76,7 +76,8 @@ DN_ATTRS = {
 # fmt: on
 DN_NAMES = {oid: k for k, oid in reversed(DN_ATTRS.items())}
 #: strongSwan's type prefixes of an identity string
-PREFIXES = {"email:": "email", "rfc822:": "email", "dns:": "dns", "fqdn:": "dns", "asn1dn:": "dn", "ipv4:": "ip"}
+PREFIXES = {"email:": "email", "rfc822:": "email", "userfqdn:": "email", "@@": "email", "dns:": "dns", "fqdn:": "dns"}
+PREFIXES |= {"asn1dn:": "dn", "dn:": "dn", "ipv4:": "ip", "ipv6:": "ip", "keyid:": "keyid", "@#": "keyid"}
 Dn = tuple[tuple[str, str], ...]  # (attribute OID, value), in ASN.1 order
 
 
@@ -110,7 +111,7 @@ def load_certs(path: Path) -> list[x509.Certificate]:
             certs = [x509.load_der_x509_certificate(data)]
         for c in certs:  # extensions are decoded lazily: make a malformed one fail here
             _ = c.extensions, c.subject.rdns, c.issuer.rdns
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType):
         raise VpnconfError(f"{path}: not an X.509 certificate (PEM or DER)") from None
     return certs
 
@@ -192,7 +193,7 @@ def dn_text(name: x509.Name) -> str:
 
 
 def _kind(i: Ident) -> tuple[str, str]:
-    """(ip | dns | email | dn, value) of an identity, as strongSwan types it."""
+    """(ip | dns | email | dn | keyid, value) of an identity, as strongSwan types it."""
     v = i.value.strip().strip("\"'")
     low = v.lower()
     for prefix, kind in PREFIXES.items():
@@ -249,8 +250,12 @@ def cert_has_id(c: x509.Certificate, i: Ident) -> bool:
     kind, v = _kind(i)
     if kind == "dn":
         return parse_dn(v) == cert_dn(c.subject)
-    typ = {"dns": x509.DNSName, "email": x509.RFC822Name, "ip": x509.IPAddress}[kind]
-    return any(isinstance(s, typ) and _norm(kind, str(s.value)) == _norm(kind, v) for s in _sans(c))
+    if kind == "keyid":  # strongSwan: the subjectKeyIdentifier or the SHA-1 of the public key
+        ski = _ext(c, x509.SubjectKeyIdentifier)
+        ids = {x509.SubjectKeyIdentifier.from_public_key(c.public_key()).digest.hex(), ski.digest.hex() if ski else ""}
+        return v.lower().removeprefix("0x").replace(":", "") in ids
+    typ = {"dns": x509.DNSName, "email": x509.RFC822Name, "ip": x509.IPAddress}.get(kind)
+    return typ is not None and any(isinstance(s, typ) and _norm(kind, str(s.value)) == _norm(kind, v) for s in _sans(c))
 
 
 def _san_text(c: x509.Certificate) -> str:

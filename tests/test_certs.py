@@ -363,8 +363,12 @@ def test_files_found_in_strongswan_dirs(tmp_path, pki):
     pki["root"].write(swanctl / "x509ca" / "ca.pem")
     ee(pki["root"], "b").write(etc / "ipsec.d" / "certs" / "b.pem")
     pki["root"].write(etc / "ipsec.d" / "cacerts" / "root.pem")
-    files = CertFiles([], [], [swanctl, etc])
+    files = CertFiles([], [], [swanctl / "conf.d", etc])
     assert run(end(["a.pem"], cacerts=["root.pem"]), end(["b.pem"], cacerts=["ca.pem"]), files) == []
+    a = end(["/etc/swanctl/x509/a.pem"], cacerts=["/etc/ipsec.d/cacerts/root.pem"])  # paths of the device
+    assert run(a, end(["b.pem"], cacerts=["ca.pem"]), files) == []
+    fs = run(end(["x509/nothere.pem"], cacerts=["root.pem"]), end(["b.pem"]), files)
+    assert [f.extra["unknown"] for f in fs] == ["a's certificate"]
 
 
 def test_same_name_in_two_config_dirs(tmp_path, pki):

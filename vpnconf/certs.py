@@ -143,11 +143,14 @@ class _Store:
 
     def locate(self, name: str, subdirs: tuple[str, ...]) -> list[_Cert]:
         """The certificates a config's name can stand for: the path (absolute, or
-        relative to a config directory or strongSwan's subfolders there), else a
-        given file of that name; several when different files answer (two
-        configs' ``x509/cert.pem``)."""
+        relative to a config directory, strongSwan's subfolders there or in its
+        parent), else a given file of that name; several when different files
+        answer (two configs' ``x509/cert.pem``)."""
         p = Path(name)
-        tries = [p] if p.is_absolute() else [d / s / p for d in self.dirs for s in ("", *subdirs)]
+        rel = Path(p.name) if p.is_absolute() else p  # an absolute path is also looked for by its name
+        tries = [p] if p.is_absolute() else []
+        tries += [d / s / rel for d in self.dirs for s in ("", *subdirs)]
+        tries += [d.parent / s / rel for d in self.dirs for s in subdirs]  # swanctl/conf.d/*.conf
         found = [self.read(t)[0] for t in tries if _exists(t)]
         found = found or [c for c in self.given + self.cas if c.path.name == p.name]
         for c in found:

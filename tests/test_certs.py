@@ -48,7 +48,7 @@ def issue(
     ca: bool = False,
     sans: list[x509.GeneralName] | None = None,
     key_usage: dict[str, bool] | None = None,
-    extra: list[tuple[x509.ExtensionType, bool]] = (),
+    extra: tuple[tuple[x509.ExtensionType, bool], ...] = (),
     start: datetime = NOW - timedelta(days=30),
     days: int = 365,
     signer: ec.EllipticCurvePrivateKey | None = None,
@@ -65,8 +65,7 @@ def issue(
         .not_valid_before(start)
         .not_valid_after(start + timedelta(days=days))
     )
-    if ca is not None:
-        b = b.add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    b = b.add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     if sans:
         b = b.add_extension(x509.SubjectAlternativeName(sans), critical=False)
     if key_usage is not None:
@@ -101,6 +100,7 @@ def pki():
 
 
 def ee(issuer: Issued, cn: str, **kw) -> Issued:
+    """An end-entity certificate C=CH, O=Org, CN=<cn> with the SAN <cn>.example.org."""
     kw.setdefault("sans", [x509.DNSName(f"{cn}.example.org")])
     kw.setdefault("ca", False)
     return issue(dn(*ORG, ("CN", cn)), issuer, **kw)
@@ -418,7 +418,7 @@ def test_key_usage(tmp_path, pki, pair):
 @pytest.mark.parametrize("critical", [True, False])
 def test_unknown_critical_extension(tmp_path, pki, pair, critical):
     ext = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.99999.7"), b"\x05\x00")
-    p = ee(pki["root"], "a", extra=[(ext, critical)]).write(tmp_path / "crit.pem")
+    p = ee(pki["root"], "a", extra=((ext, critical),)).write(tmp_path / "crit.pem")
     fs = run(end(["crit.pem"]), end(["b.pem"]), CertFiles([p, *pair.certs], pair.cas, []))
     if critical:
         (e,) = errors(fs)
@@ -429,13 +429,13 @@ def test_unknown_critical_extension(tmp_path, pki, pair, critical):
 
 def test_known_critical_extension_is_accepted(tmp_path, pki, pair):
     eku = x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH])
-    p = ee(pki["root"], "a", extra=[(eku, True)]).write(tmp_path / "eku.pem")
+    p = ee(pki["root"], "a", extra=((eku, True),)).write(tmp_path / "eku.pem")
     assert run(end(["eku.pem"]), end(["b.pem"]), CertFiles([p, *pair.certs], pair.cas, [])) == []
 
 
 def test_cert_policy(tmp_path, pki, pair):
     pol = x509.CertificatePolicies([x509.PolicyInformation(x509.ObjectIdentifier(POLICY), None)])
-    p = ee(pki["root"], "a", extra=[(pol, False)]).write(tmp_path / "pol.pem")
+    p = ee(pki["root"], "a", extra=((pol, False),)).write(tmp_path / "pol.pem")
     files = CertFiles([p, *pair.certs], pair.cas, [])
     assert run(end(["pol.pem"]), end(["b.pem"], cert_policy=[POLICY]), files) == []
     (e,) = errors(run(end(["a.pem"]), end(["b.pem"], cert_policy=[POLICY]), files))

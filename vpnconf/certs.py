@@ -1,7 +1,12 @@
 """Certificate authentication between two tunnel ends, checked as strongSwan's
 charon checks it (``check --peer``; vpnconf issue #15).
 
-What charon requires, and where it is written (strongSwan master, 2026-05):
+What charon requires, and where it is written (strongSwan's source at commit
+3b902ea5, 2026-05-12, and its documentation):
+
+- files: names are relative to swanctl's ``x509/`` and ``x509ca/`` (swanctl.conf(5)
+  ``remote.certs``/``cacerts``; docs "swanctl Directory": "All files may be
+  either DER or PEM encoded") or ipsec.conf's ``ipsec.d/certs``/``cacerts``.
 
 - identity: the IKE identity must be in the certificate, as its subject DN or
   a subjectAltName, and defaults to the subject DN (swanctl.conf(5)

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import require_lab
 from vpnconf.differential import random_pair, run_pair
+from vpnconf.differential_text import VARIANTS
 
 pytestmark = pytest.mark.lab
 SEED, PAIRS = 20261126, 60
@@ -33,3 +34,35 @@ def test_check_agrees_with_the_lab():
     assert len(kinds) >= 10
     assert {"proposals", "routing"} <= kinds
     assert {"routing=bgp", "routing=static", "proposals=overlap", "proposals=disjoint"} <= kinds, kinds
+
+
+# ------------------------------------------------------------------ text pairs
+# Pairs of swanctl.conf texts written as people write them (vpnconf.differential_text),
+# read by the strongSwan parser, predicted by check, run by two daemons.
+TEXT_SEED, TEXT_PAIRS = 20261325, 16  # 16 pairs: all 8 kinds, 21 variants, 8 of them mismatches
+
+#: kind=variant -> why its pairs still disagreed with the lab when this was written
+#: (120 pairs, seeds 7 and 8): the strongSwan parser's or check's to fix. They are kept
+#: out of the assertion below, not marked as failing; every other variant must agree.
+PENDING: dict[str, str] = {
+    "default-in-list=ike-default": "the parser's built-in IKE proposals for strongSwan 5.9 lack what charon "
+    "5.9.8 accepts (aes128-sha256-x25519): check says no common IKE proposal, the daemons establish",
+}
+AGREEING = {f"{k}={v}" for k, vs in VARIANTS.items() for v in vs} - set(PENDING)
+
+
+def test_text_pairs_agree_with_the_lab():
+    from vpnconf.differential_text import UNKNOWN, describe, run
+
+    require_lab()
+    rows = run(TEXT_PAIRS, TEXT_SEED)
+    # every generated text loads into charon: a rewrite that breaks the syntax is the generator's bug
+    assert [r["reason"] for r in rows if str(r["reason"]).startswith(("LOAD_FAILED", "START_FAILED"))] == []
+    counted = [r for r in rows if {f"{k}={v}" for k, v in r["kinds"].items()} <= AGREEING]
+    wrong = [describe(r) for r in counted if r["status"] != "agree"]
+    assert wrong == [], "\n\n".join(wrong)
+    # the counted pairs are most of the run and exercise both outcomes at both stages
+    assert len(counted) >= 12, [r["kinds"] for r in rows if r not in counted]
+    assert {r["lab"] for r in counted} >= {("yes", "yes"), ("no", "no")}
+    assert any(r["lab"] == ("yes", "no") for r in rows), "no pair failed at the CHILD SA only"
+    assert all(r["status"] != UNKNOWN for r in counted)

@@ -116,7 +116,8 @@ def test_pairs_are_reproducible_and_cover_every_kind_with_mismatches():
     assert a[0] == a[1]
     rng = random.Random(5)
     kinds = [k for _ in range(300) for k in dt.text_pair(rng)[2].items()]
-    assert {k for k, _ in kinds} == set(dt.KINDS)
+    assert set(dt.VARIANTS) == set(dt.KINDS)
+    assert {f"{k}={v}" for k, v in kinds} == {f"{k}={v}" for k, vs in dt.VARIANTS.items() for v in vs}
     assert {k for k, v in kinds if "mismatch" in v} == set(dt.KINDS)  # every kind also fails on purpose
     assert {k for k, v in kinds if "mismatch" not in v} == set(dt.KINDS)
 

@@ -98,13 +98,32 @@ def _b64(key: bytes) -> str:
 
 
 # ------------------------------------------------------------ the kinds
-# Each kind rewrites [idc, cloud] and returns its variant; a variant whose name
-# holds "mismatch" is meant to fail (the lab decides what actually happens).
+# Each kind rewrites [idc, cloud] and returns its variant (one of VARIANTS[kind]).
+#: kind -> its variants; a variant whose name holds "mismatch" is meant to fail
+#: (the lab decides what actually happens)
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "proposals-unset": (
+        "ike-both",
+        "esp-both",
+        "all-both",
+        "ike-one",
+        "ike-one-mismatch",
+        "esp-one",
+        "esp-one-mismatch",
+    ),
+    "default-in-list": ("ike-own", "ike-default", "ike-mismatch", "esp-own", "esp-default", "esp-mismatch"),
+    "several-algorithms": ("ike-first", "ike-last", "ike-mismatch", "esp-first", "esp-last", "esp-mismatch"),
+    "groups": ("x25519-curve25519", "ecp384", "ecp-mismatch", "x25519-mismatch"),
+    "ah": ("both", "one-mismatch", "both-mismatch"),
+    "selectors": ("unset-both", "dynamic-both", "unset-one-mismatch", "dynamic-one", "dynamic-one-mismatch"),
+    "wildcard-id": ("wildcard", "any", "wildcard-mismatch"),
+    "encoded-key": ("hex", "base64", "hex-mismatch", "base64-mismatch", "binary", "binary-mismatch"),
+}
 
 
 def _proposals_unset(t: Text, rng: random.Random) -> str:
     """proposals / esp_proposals left out (strongSwan's built-in defaults)."""
-    v = rng.choice(["ike-both", "esp-both", "all-both", "ike-one", "ike-one-mismatch", "esp-one", "esp-one-mismatch"])
+    v = rng.choice(VARIANTS["proposals-unset"])
     if v.startswith(("ike-both", "all-both")):
         t[:] = [_drop(x, "proposals") for x in t]
     if v.startswith(("esp-both", "all-both")):
@@ -120,7 +139,7 @@ def _proposals_unset(t: Text, rng: random.Random) -> str:
 
 def _default_in_list(t: Text, rng: random.Random) -> str:
     """``default`` inside a proposal list: the built-in proposals after one's own."""
-    v = rng.choice(["ike-own", "ike-default", "ike-mismatch", "esp-own", "esp-default", "esp-mismatch"])
+    v = rng.choice(VARIANTS["default-in-list"])
     key = "proposals" if v.startswith("ike") else "esp_proposals"
     own, in_default, outside = (
         ("aes256-sha384-modp3072", "aes128-sha256-x25519", "3des-md5-modp1024")
@@ -134,7 +153,7 @@ def _default_in_list(t: Text, rng: random.Random) -> str:
 
 def _selectors(t: Text, rng: random.Random) -> str:
     """local_ts/remote_ts left out or ``dynamic``: host to host between the outer addresses."""
-    v = rng.choice(["unset-both", "dynamic-both", "unset-one-mismatch", "dynamic-one", "dynamic-one-mismatch"])
+    v = rng.choice(VARIANTS["selectors"])
     if v == "unset-both" or v == "unset-one-mismatch":
         for i in (0, 1) if v == "unset-both" else (0,):
             t[i] = _drop(_drop(t[i], "local_ts"), "remote_ts")
@@ -150,7 +169,7 @@ def _selectors(t: Text, rng: random.Random) -> str:
 
 def _several_algorithms(t: Text, rng: random.Random) -> str:
     """One proposal with several algorithms per type against a single one."""
-    v = rng.choice(["ike-first", "ike-last", "ike-mismatch", "esp-first", "esp-last", "esp-mismatch"])
+    v = rng.choice(VARIANTS["several-algorithms"])
     if v.startswith("ike"):
         t[0] = _set(t[0], "proposals", "aes256-aes128-sha256-sha1-modp2048-ecp256")
         other = {"first": "aes256-sha256-modp2048", "last": "aes128-sha1-ecp256", "mismatch": "aes128-sha1-modp3072"}
@@ -164,7 +183,7 @@ def _several_algorithms(t: Text, rng: random.Random) -> str:
 
 def _wildcard_id(t: Text, rng: random.Random) -> str:
     """The cloud accepts a wildcard (or %any) identity; the IDC sends an FQDN."""
-    v = rng.choice(["wildcard", "any", "wildcard-mismatch"])
+    v = rng.choice(VARIANTS["wildcard-id"])
     sent = "vpn.example.com" if "mismatch" in v else "vpn.example.org"
     t[0] = _set(_set_id(t[0], "local", sent), "id-local", sent)
     t[1] = _set_id(t[1], "remote", "%any" if v == "any" else "*.example.org")
@@ -174,7 +193,7 @@ def _wildcard_id(t: Text, rng: random.Random) -> str:
 
 def _ah(t: Text, rng: random.Random) -> str:
     """AH instead of ESP on both ends, or on one only."""
-    v = rng.choice(["both", "one-mismatch", "both-mismatch"])
+    v = rng.choice(VARIANTS["ah"])
     t[0] = _rename(t[0], "esp_proposals", "ah_proposals", "sha256-modp2048")
     if v != "one-mismatch":
         t[1] = _rename(t[1], "esp_proposals", "ah_proposals", "sha1-modp2048" if "mismatch" in v else "sha256-modp2048")
@@ -183,7 +202,7 @@ def _ah(t: Text, rng: random.Random) -> str:
 
 def _encoded_key(t: Text, rng: random.Random) -> str:
     """The pre-shared key spelled 0x (hex) or 0s (base64), of the same key or another."""
-    v = rng.choice(["hex", "base64", "hex-mismatch", "base64-mismatch", "binary", "binary-mismatch"])
+    v = rng.choice(VARIANTS["encoded-key"])
     if v.startswith("binary"):
         t[0] = _secret(t[0], _hex(BINARY_KEY))
         t[1] = _secret(t[1], _b64(BINARY_OTHER if "mismatch" in v else BINARY_KEY))
@@ -195,7 +214,7 @@ def _encoded_key(t: Text, rng: random.Random) -> str:
 
 def _groups(t: Text, rng: random.Random) -> str:
     """curve25519 (x25519 is its other name) and ECP groups in the IKE proposal."""
-    v = rng.choice(["x25519-curve25519", "ecp384", "ecp-mismatch", "x25519-mismatch"])
+    v = rng.choice(VARIANTS["groups"])
     a, b = {
         "x25519-curve25519": ("aes256-sha256-x25519", "aes256-sha256-curve25519"),
         "ecp384": ("aes256-sha384-ecp384", "aes256-sha384-ecp384"),
@@ -472,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     except (LabUnavailable, VpnconfError) as exc:
         print(f"differential: lab unavailable: {exc}", file=sys.stderr)
         return 2
+    if a.report:
+        a.report.write_text(json.dumps(rows, indent=1, default=str))
     for r in rows:
         if r["status"] in ("disagree", CHECK_FAILED):
             print(("DISAGREE " if r["status"] == "disagree" else "CHECK FAILED ") + describe(r), file=sys.stderr)
@@ -488,8 +509,6 @@ def main(argv: list[str] | None = None) -> int:
             f"  {kind:<40} {c['agree']}/{c['pairs']} agree, {c['disagree']} disagree, {c[UNKNOWN]} cannot tell"
             + (f", {c[CHECK_FAILED]} check failed" if c[CHECK_FAILED] else "")
         )
-    if a.report:
-        a.report.write_text(json.dumps(rows, indent=1, default=str))
     return 0 if count["disagree"] == count[CHECK_FAILED] == 0 else 1
 
 

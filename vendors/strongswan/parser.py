@@ -84,6 +84,7 @@ from typing import Any, Literal
 from vpnconf.catalog import vendors
 from vpnconf.model import AEAD, DhGroup, Encryption, Integrity
 from vpnconf.parsing import (
+    CertAuth,
     Ident,
     ParsedBgp,
     ParsedDevice,
@@ -1037,6 +1038,21 @@ def _attach_secret(
 
 
 # ================================================================== swanctl
+#: round keys of swanctl.conf local/remote sections -> CertAuth fields
+_CERT_KEYS: dict[str, dict[str, str]] = {
+    "local": {"certs": "local_certs"},
+    "remote": {"certs": "remote_certs", "cacerts": "cacerts", "groups": "groups", "cert_policy": "cert_policy"},
+}
+
+
+def _peer_ident(value: str) -> Ident | None:
+    """The peer's identity; a wildcard (%any, *.example.org, CN=*, O=Org) is kept as written."""
+    v = value.strip()
+    if v in ("%any", "%any6", "*"):
+        return Ident("other", v)
+    return _ident(v)
+
+
 @dataclass
 class _KV:
     value: str | None
@@ -1602,12 +1618,16 @@ class _Swanctl:
         t.extra["children"] = list(children.subs) if children else []
         mine = {x for x in (_id_key(t.local_id.value) if t.local_id else None, _addr_key(la)) if x}
         other = {x for x in (_id_key(t.peer_id.value) if t.peer_id else None, _addr_key(ra)) if x}
+        mine.discard("%any")
+        other.discard("%any")
         _attach_secret(ctx, t, index, mine, other, path)
         self.ctx.dev.tunnels.append(t)
 
     def auth(self, t: ParsedTunnel, sec: _Sec, path: str) -> None:
         ctx = self.ctx
         classes: dict[str, str] = {}
+        cert = CertAuth(line=sec.line)
+        local_id_given = False
         for side in ("local", "remote"):
             rounds = [(n, s) for n, s in sec.subs.items() if n.lower().startswith(side)]
 
@@ -1617,8 +1637,6 @@ class _Swanctl:
 
             rounds.sort(key=round_no)
             if not rounds:
-                if side == "local" and t.local_address and ipv4(t.local_address):
-                    t.local_id = Ident("address", t.local_address)
                 classes[side] = "pubkey"
                 t.defaulted["auth"] = (
                     f"strongSwan swanctl default auth = {_defaults()['swanctl']['auth']} (vendor.yaml defaults.swanctl)"
@@ -1643,17 +1661,20 @@ class _Swanctl:
             rname, rsec = rounds[0]
             rpath = f"{path}.{rname}"
             for key, k in rsec.kv.items():
-                if key not in ("auth", "id", "round"):
+                if key in _CERT_KEYS.get(side, {}):
+                    items = [x.strip() for x in (k.value or "").split(",") if x.strip()]
+                    getattr(cert, _CERT_KEYS[side][key]).extend(items)
+                elif key not in ("auth", "id", "round"):
                     ctx.ignored(key, k.line, rpath)
             for sname, ssub in rsec.subs.items():
                 ctx.note("IGNORED", f"subsection '{_short(sname, 40)}' is not read", ssub.line, "info", rpath)
             idkv = rsec.kv.get("id")
-            ident = _ident(idkv.value) if idkv else None
             if side == "local":
-                if ident is None and t.local_address and ipv4(t.local_address):
-                    ident = Ident("address", t.local_address)  # default: the local IP address
+                ident = _ident(idkv.value) if idkv else None
+                local_id_given = ident is not None
                 t.local_id = ident
             else:
+                ident = _peer_ident(idkv.value) if idkv and idkv.value is not None else None
                 t.peer_id = ident
             if ident is not None and ident.type == "other":
                 ctx.note(
@@ -1698,6 +1719,26 @@ class _Swanctl:
                     "warning",
                     rpath,
                 )
+        # the local identity left out: the certificate's subject with public-key
+        # authentication, else the local IP address (swanctl.conf local.id)
+        if not local_id_given:
+            if classes.get("local") == "pubkey":
+                t.local_id = None
+                what = cert.local_certs[0] if cert.local_certs else "the local certificate"
+                t.defaulted["local_id"] = f"the certificate's subject ({what})"
+                ctx.note(
+                    "IDENTITY",
+                    f"no local id with certificate authentication: charon sends the certificate's subject ({_short(what)})",
+                    sec.line,
+                    "info",
+                    path,
+                )
+            elif t.local_address and ipv4(t.local_address):
+                t.local_id = Ident("address", t.local_address)  # default: the local IP address
+        if any((cert.local_certs, cert.remote_certs, cert.cacerts, cert.groups, cert.cert_policy)) or (
+            "pubkey" in classes.values()
+        ):
+            t.cert = cert
         vals = set(classes.values())
         if vals == {"psk"}:
             t.auth = "psk"
@@ -2070,6 +2111,7 @@ class _IpsecConf:
                 path,
             )
         ipsecconf.auth(c, classes, "/".join(classes))
+        self.certs(c, classes, lid, rid)
         # proposals (ipsec.conf(5): either ah= or esp=, no AH+ESP bundle)
         keys = ["ike", "ah" if "ah" in eff else "esp"]
         if "ah" in eff and "esp" in eff:
@@ -2172,6 +2214,31 @@ class _IpsecConf:
         other.discard("%any")
         _attach_secret(ctx, t, index, mine, other, path)
         ctx.dev.tunnels.append(t)
+
+    def certs(self, c: ipsecconf.Tunnel, classes: list[str], lid: str | None, rid: str | None) -> None:
+        """leftcert/rightcert/rightca (CertAuth); the local identity with
+        public-key authentication and no leftid is the certificate's subject;
+        a wildcard rightid is kept as written."""
+        t, val = c.t, c.val
+        cert = CertAuth(line=c.line0)
+        for key, fld in (("leftcert", "local_certs"), ("rightcert", "remote_certs"), ("rightca", "cacerts")):
+            v = (val(key) or "").strip()
+            if v:
+                getattr(cert, fld).append(v)
+        if any((cert.local_certs, cert.remote_certs, cert.cacerts)) or "pubkey" in classes:
+            t.cert = cert
+        if classes and classes[0] == "pubkey" and not lid:
+            what = cert.local_certs[0] if cert.local_certs else "the local certificate"
+            t.local_id = None
+            t.defaulted["local_id"] = f"the certificate's subject ({what})"
+            c.note(
+                "IDENTITY",
+                f"no leftid with certificate authentication: charon sends the certificate's subject ({c.short(what)})",
+                c.line0,
+                "info",
+            )
+        if rid and rid.strip() in ("%any", "%any6", "*"):
+            t.peer_id = Ident("other", rid.strip())
 
 
 # ============================================================== routing

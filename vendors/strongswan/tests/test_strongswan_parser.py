@@ -504,3 +504,20 @@ def test_shared_ipsecconf_reader_takes_another_grammar() -> None:
     assert doc.secrets[1].ids == ["10::1:0:1", "10::2:0:1"]  # quoted selectors lose their quotes
     mine = ipsecconf.read(text, VENDOR)
     assert [n[1] for n in mine.notes if n[0] == "SYNTAX"] == [15, 19]
+
+
+# ======================================================== issue #15 fields
+# ParsedTunnel fields the case format cannot compare (CertAuth, AH proposals,
+# additional key exchanges): read here from the cases' own inputs.
+def test_certificate_names_are_read() -> None:
+    site, wild = parse(case_input("certificates-swanctl")).tunnels
+    assert site.cert is not None and wild.cert is not None
+    assert site.cert.local_certs == ["gw1Cert.pem"] and site.cert.remote_certs == []
+    assert site.cert.cacerts == ["exampleCA.pem", "otherCA.pem"]
+    assert site.cert.groups == ["vpn-gateways"] and site.cert.cert_policy == ["1.3.6.1.4.1.36906.1"]
+    assert wild.cert.remote_certs == ["peerCert.pem"] and wild.cert.cacerts == []
+    conf = only(parse(case_input("certificates-ipsec-conf")))
+    assert conf.cert is not None and conf.cert.local_certs == ["gw1Cert.pem"]
+    assert conf.cert.cacerts == ["C=CH, O=Example Org, CN=Example Root CA"]
+    # a pre-shared key tunnel names no certificate
+    assert only(parse(case_input("esp-aead-modp8192"))).cert is None

@@ -138,6 +138,12 @@ def _identity_from_the_certificate(a: ParsedTunnel, b: ParsedTunnel, mp: pytest.
     return {}
 
 
+def _ah_unnamed(a: ParsedTunnel, b: ParsedTunnel, mp: pytest.MonkeyPatch) -> dict[str, Any]:
+    a.ah_proposals, b.ah_proposals = [Proposal(integrity="sha256")], [Proposal(raw="streebog")]
+    a.esp_proposals = b.esp_proposals = []  # AH alone on both ends
+    return {}
+
+
 UNCOMPARED = {
     "masked key": ("ike", _set(psk=None, psk_state="masked")),
     "encrypted key": ("ike", _set(psk=None, psk_state="encrypted")),
@@ -154,14 +160,7 @@ UNCOMPARED = {
     "unknown PFS group": ("child", _set(pfs_unknown=True)),
     "no selector read": ("child", _set(selectors=[])),
     "%dynamic unresolved": ("child", _set(selectors=[("%dynamic", "10.1.0.0/24")], local_address=None)),
-    "unnamed AH integrity": (
-        "child",
-        lambda a, b, mp: (
-            setattr(a, "ah_proposals", [Proposal(integrity="sha256")])
-            or setattr(b, "ah_proposals", [Proposal(raw="streebog")])
-            or {}
-        ),
-    ),
+    "unnamed AH integrity": ("child", _ah_unnamed),
     "IKEv1 PFS offer, undocumented": ("child", _ikev1_pfs_undocumented),
     "IKEv1 narrower selectors, undocumented": ("child", _ikev1_ts_undocumented),
 }
@@ -304,15 +303,17 @@ def test_ikev2_narrows_to_the_intersection():
 # --------------------------------------------------------------------- AH
 def test_ah_on_one_end_and_esp_only_on_the_other_fails():
     a, b = pair()
-    a.ah_proposals = [Proposal(integrity="sha256")]
+    a.ah_proposals, a.esp_proposals = [Proposal(integrity="sha256")], []  # AH alone
     ike, child, r = judge(a, b)
     assert (ike, child) == ("yes", "no") and "PEER-AH" in rules(r)
     f = next(x for x in r["findings"] if x.rule == "PEER-AH")
     assert "NO_PROPOSAL_CHOSEN" in f.message and f.extra["stage"] == "child"
+    a.esp_proposals = list(b.esp_proposals)  # AH and ESP: the ESP proposal meets b's
+    assert judge(a, b)[:2] == ("yes", "yes")
 
 
 def test_ah_proposals_compare_like_esp():
-    a, b = pair()
+    a, b = pair(esp_proposals=[])
     a.ah_proposals = [Proposal(integrity="sha256", dh_group=14)]
     b.ah_proposals = [Proposal(integrity="sha1"), Proposal(integrity="sha256", dh_group=14)]
     assert judge(a, b)[:2] == ("yes", "yes")

@@ -516,25 +516,39 @@ def check_peer(
             )
     ike_failed = any(x.severity == "error" for x in out)
 
-    # --- phase 2: AH (both ends or neither), else ESP
-    if bool(a.ah_proposals) != bool(b.ah_proposals):
-        who, rest = (a_name, b_name) if a.ah_proposals else (b_name, a_name)
+    # --- phase 2: the protocols both ends offer (AH, ESP; ESP unless AH alone),
+    # a CHILD SA of one with a common proposal
+    offers = [
+        {"AH"} if t.ah_proposals and not t.esp_proposals else {"AH", "ESP"} if t.ah_proposals else {"ESP"}
+        for t in (a, b)
+    ]
+    both = offers[0] & offers[1]
+    esp_ok = "ESP" in both and bool(_common(a.esp_proposals, b.esp_proposals, _esp_key))
+    ah_ok = "AH" in both and any(
+        p.integrity is not None and (p.integrity, p.additional_ke) == (q.integrity, q.additional_ke)
+        for p in a.ah_proposals
+        for q in b.ah_proposals
+    )
+    if not both:
+        who, rest = (a_name, b_name) if "AH" in offers[0] else (b_name, a_name)
         f(
             "PEER-AH",
             "error",
-            f"{who} uses AH, {rest} ESP only: the CHILD SA's protocols differ (NO_PROPOSAL_CHOSEN)",
-            [_prop_text(p) or p.raw for p in a.ah_proposals] or "ESP",
-            [_prop_text(p) or p.raw for p in b.ah_proposals] or "ESP",
-            f"use AH on both ends or on neither (ah_proposals on {rest}, or none on {who})",
+            f"{who} uses AH only, {rest} ESP only: the CHILD SA's protocols differ (NO_PROPOSAL_CHOSEN)",
+            sorted(offers[0]),
+            sorted(offers[1]),
+            f"use AH on both ends or on neither (ah_proposals on {rest}, or esp_proposals on {who})",
             "child",
         )
-    elif a.ah_proposals:
-        _ah(a, b, a_name, b_name, ver, f)
-    else:
-        if not _common(a.esp_proposals, b.esp_proposals, _esp_key):
+    elif ah_ok and not esp_ok:
+        _ah(a, b, a_name, b_name, ver, f)  # the CHILD SA is AH: its PFS group is in its proposals
+    elif not esp_ok:
+        if "ESP" in both:
             _no_common(a, b, a_name, b_name, "ESP", a.esp_proposals, b.esp_proposals, f)
-    if a.ah_proposals or b.ah_proposals:
-        pass  # AH carries PFS in its proposals (compared above)
+        if "AH" in both:
+            _ah(a, b, a_name, b_name, ver, f)
+    if not esp_ok:
+        pass  # no ESP CHILD SA: its PFS is not compared
     elif a.pfs_unknown or b.pfs_unknown:
         who = a_name if a.pfs_unknown else b_name
         f(

@@ -182,6 +182,8 @@ BGP_SCHEMA: dict[str, str] = {
     "state": "the session's state as printed (Established, Idle, Active, Connect, OpenSent, Idle (Admin) ...)",
     "up_down_seconds": "seconds in the current state (the Up/Down column; none for never)",
     "prefixes_received": "prefixes received from the neighbor (when Established)",
+    "prefixes_sent": "prefixes sent to the neighbor (FRR PfxSnt)",
+    "description": "the neighbor's description as printed",
     "name": "the protocol/session name the device prints (BIRD)",
     "protocol_state": "the protocol's own state next to the BGP state (BIRD up/start/down)",
     "since": "when the session entered its state, as printed (a clock time, not a duration)",
@@ -816,7 +818,7 @@ def _build_bgp(records: list[dict[str, Any]], rd: _Read) -> list[dict[str, Any]]
             d["state"] = "Established"
         elif state is None and "prefixes_received" in d:
             d["state"] = "Established"
-        for k in ("peer_asn", "local_asn"):
+        for k in ("peer_asn", "local_asn", "prefixes_sent"):
             if isinstance(d.get(k), str) and d[k].isdigit():
                 d[k] = int(d[k])
         updown = d.pop("up_down_seconds", None)
@@ -1067,6 +1069,8 @@ def _read_part(
         if not sessions:
             if records:
                 raise VpnconfError(f"{name}: '{tpl.command}' output with no BGP neighbor in it")
+            if hint := _looks_like(part.text(), vid, with_records=True):
+                raise VpnconfError(f"{name}: no {vid} '{tpl.command}' rows read{hint}")
             if not best.unread and best.headed:
                 rd.note("status.no-bgp-sessions", f"'{tpl.command}' lists no BGP session")
             elif not best.unread:

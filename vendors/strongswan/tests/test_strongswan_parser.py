@@ -521,3 +521,24 @@ def test_certificate_names_are_read() -> None:
     assert conf.cert.cacerts == ["C=CH, O=Example Org, CN=Example Root CA"]
     # a pre-shared key tunnel names no certificate
     assert only(parse(case_input("esp-aead-modp8192"))).cert is None
+
+
+def test_ah_proposals_are_read() -> None:
+    t = only(parse(case_input("ah-proposals")))
+    assert [(p.encryption, p.integrity) for p in t.ah_proposals] == [(None, "sha256"), (None, "sha384")]
+    assert t.esp_proposals == []
+    conf = only(parse(case_input("ipsec-conf-ah")))
+    assert [(p.integrity, p.raw) for p in conf.ah_proposals] == [("sha256", "sha256-ecp256")]
+    assert conf.pfs == 19 and conf.esp_proposals == []
+    # without AH, ah_proposals stays empty
+    assert only(parse(case_input("esp-aead-modp8192"))).ah_proposals == []
+
+
+def test_additional_key_exchanges() -> None:
+    t = only(parse(case_input("additional-key-exchanges")))
+    assert [p.additional_ke for p in t.ike_proposals] == [("ke1_mlkem768", "ke2_none"), ("ke1_mlkem1024", "ke2_none")]
+    assert [p.additional_ke for p in t.esp_proposals] == [("ke1_mlkem768",)]
+    # an unknown algorithm after keN_ is a finding, the slot is still kept as written
+    dev = parse(case_input("additional-key-exchanges").replace("ke1_mlkem1024", "ke1_nosuchkem"))
+    assert any(f.rule == "UNSUPPORTED" and "ke1_nosuchkem" in f.message for f in dev.findings)
+    assert only(dev).ike_proposals[1].additional_ke == ("ke1_nosuchkem", "ke2_none")

@@ -62,6 +62,16 @@ def test_default_inside_a_list_and_several_algorithms_per_type():
     assert value(t[1], "proposals") == ["aes128-sha1-ecp256"]
 
 
+def test_groups_by_either_name_in_the_ike_or_the_esp_proposal():
+    t = rendered()
+    dt.KINDS["groups"][1](t, Pick("x25519-curve25519"))
+    assert [value(x, "proposals") for x in t] == [["aes256-sha256-x25519"], ["aes256-sha256-curve25519"]]
+    t = rendered()
+    dt.KINDS["groups"][1](t, Pick("esp-pfs-mismatch"))
+    assert [value(x, "esp_proposals") for x in t] == [["aes128-sha256-x25519"], ["aes128-sha256-ecp256"]]
+    assert value(t[0], "proposals") == value(t[1], "proposals") == ["aes128-sha1-modp2048"]
+
+
 def test_selectors_left_out_or_dynamic():
     t = rendered()
     dt.KINDS["selectors"][1](t, Pick("unset-one-mismatch"))

@@ -113,7 +113,14 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     ),
     "default-in-list": ("ike-own", "ike-default", "ike-mismatch", "esp-own", "esp-default", "esp-mismatch"),
     "several-algorithms": ("ike-first", "ike-last", "ike-mismatch", "esp-first", "esp-last", "esp-mismatch"),
-    "groups": ("x25519-curve25519", "ecp384", "ecp-mismatch", "x25519-mismatch"),
+    "groups": (
+        "x25519-curve25519",
+        "ecp384",
+        "ecp-mismatch",
+        "x25519-mismatch",
+        "esp-pfs-x25519",
+        "esp-pfs-mismatch",
+    ),
     "ah": ("both", "one-mismatch", "both-mismatch"),
     "selectors": ("unset-both", "dynamic-both", "unset-one-mismatch", "dynamic-one", "dynamic-one-mismatch"),
     "wildcard-id": ("wildcard", "any", "wildcard-mismatch"),
@@ -213,15 +220,20 @@ def _encoded_key(t: Text, rng: random.Random) -> str:
 
 
 def _groups(t: Text, rng: random.Random) -> str:
-    """curve25519 (x25519 is its other name) and ECP groups in the IKE proposal."""
+    """curve25519 (x25519 is its other name) and ECP groups in the IKE proposal,
+    or as the PFS group of the ESP proposal (IKEv1 quick mode negotiates it; IKEv2
+    keys the first CHILD SA from the IKE SA, so a PFS mismatch waits for the rekey)."""
     v = rng.choice(VARIANTS["groups"])
     a, b = {
         "x25519-curve25519": ("aes256-sha256-x25519", "aes256-sha256-curve25519"),
         "ecp384": ("aes256-sha384-ecp384", "aes256-sha384-ecp384"),
         "ecp-mismatch": ("aes128-sha256-ecp256", "aes128-sha256-ecp384"),
         "x25519-mismatch": ("aes128-sha256-x25519", "aes128-sha256-ecp256"),
+        "esp-pfs-x25519": ("aes128-sha256-x25519", "aes128-sha256-curve25519"),
+        "esp-pfs-mismatch": ("aes128-sha256-x25519", "aes128-sha256-ecp256"),
     }[v]
-    t[0], t[1] = _set(t[0], "proposals", a), _set(t[1], "proposals", b)
+    key = "esp_proposals" if v.startswith("esp") else "proposals"
+    t[0], t[1] = _set(t[0], key, a), _set(t[1], key, b)
     return v
 
 
@@ -431,12 +443,14 @@ def status(predicted: tuple[str, str], lab: tuple[str, str]) -> str:
     return "agree" if len(known) == len(lab) else UNKNOWN
 
 
-def per_kind(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    """kind=variant -> {"pairs", "agree", "disagree", "cannot tell"} (a pair counts for each of its kinds)."""
+def per_kind(rows: list[dict[str, Any]], variants: bool = True) -> dict[str, dict[str, int]]:
+    """kind=variant (or kind, ``variants=False``) -> {"pairs", "agree", "disagree",
+    "cannot tell", "check failed"} (a pair counts for each of its kinds)."""
     out: dict[str, dict[str, int]] = {}
     for r in rows:
         for k, v in r["kinds"].items():
-            c = out.setdefault(f"{k}={v}", {"pairs": 0, "agree": 0, "disagree": 0, UNKNOWN: 0, CHECK_FAILED: 0})
+            key = f"{k}={v}" if variants else k
+            c = out.setdefault(key, {"pairs": 0, "agree": 0, "disagree": 0, UNKNOWN: 0, CHECK_FAILED: 0})
             c["pairs"] += 1
             c[r["status"]] += 1
     return out
@@ -504,11 +518,14 @@ def main(argv: list[str] | None = None) -> int:
         + (f", check failed {count[CHECK_FAILED]}" if count[CHECK_FAILED] else "")
         + (f"; agreement {count['agree']}/{decided} = {count['agree'] / decided:.1%} of decided" if decided else "")
     )
-    for kind, c in sorted(per_kind(rows).items()):
-        print(
-            f"  {kind:<40} {c['agree']}/{c['pairs']} agree, {c['disagree']} disagree, {c[UNKNOWN]} cannot tell"
-            + (f", {c[CHECK_FAILED]} check failed" if c[CHECK_FAILED] else "")
-        )
+    print(f"  mean {sum(r['seconds'] for r in rows) / len(rows):.2f} s a pair (parse, check, lab)")
+    for title, variants in (("per kind", False), ("per variant", True)):
+        print(f"{title}:")
+        for kind, c in sorted(per_kind(rows, variants).items()):
+            print(
+                f"  {kind:<40} {c['agree']}/{c['pairs']} agree, {c['disagree']} disagree, {c[UNKNOWN]} cannot tell"
+                + (f", {c[CHECK_FAILED]} check failed" if c[CHECK_FAILED] else "")
+            )
     return 0 if count["disagree"] == count[CHECK_FAILED] == 0 else 1
 
 

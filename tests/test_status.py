@@ -832,6 +832,29 @@ def test_join_gives_each_bgp_tunnel_its_session_state(widget_bgp):
     assert "unmatched BGP session bgp.txt:bgp[1] neighbor 169.254.2.1 Active" in format_join(only_up)
 
 
+def test_ike_sas_and_bgp_sessions_alone_tell_a_route_based_tunnel_up(widget_bgp):
+    """show ... ike + show ... bgp (no CHILD SA output): BGP Established over the
+    tunnel proves it carries traffic; BGP not Established leaves it half-up."""
+    from vpnconf.status import join_config
+
+    vid, _ = widget_bgp
+    ike = read_status(IKE_OUT, vid, "ike.txt")
+    bgp = read_status(BGP_OUT, vid, "bgp.txt")
+    dev = bgp_device(
+        ("est", "203.0.113.10", [], "169.254.1.1"),
+        ("act", "203.0.113.10", [], "169.254.2.1"),
+        ("ike-down", "192.0.2.7", [], "169.254.1.1"),
+    )
+    by = {t["name"]: t for t in join_config([ike, bgp], [dev])["tunnels"]}
+    assert (by["est"]["state"], by["est"]["ipsec"]) == ("up", "unknown")
+    assert by["est"]["reason"].startswith("IKE SA established and BGP Established (neighbor 169.254.1.1): its packets")
+    assert (by["act"]["state"], by["act"]["ipsec"]) == ("half-up", "unknown")
+    assert by["act"]["reason"].startswith("IKE SA established, BGP Active (neighbor 169.254.2.1); no output given")
+    assert by["ike-down"]["state"] == "down"  # an SA state other than unknown is not overridden
+    no_bgp = join_config([ike], [bgp_device(("est", "203.0.113.10", [], "169.254.1.1"))])
+    assert no_bgp["tunnels"][0]["state"] == "unknown"
+
+
 def test_join_without_bgp_output_keeps_the_sa_state(widget_bgp):
     from vpnconf.status import join_config
 

@@ -1288,6 +1288,9 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
     (``bgp``: by neighbor address, ``file:bgp[i]``) when an output given shows BGP
     sessions: IPsec up but the session not Established (or the neighbor not listed)
     is ``half-up`` ("IPsec up, BGP Active"), with the SA-only state in ``ipsec``.
+    With an IKE SA up and no output showing CHILD SAs (``show crypto ikev2 sa`` +
+    ``show ip bgp summary``), an Established session proves the tunnel ``up`` (its
+    packets cross a CHILD SA) and one not Established makes it ``half-up``.
     When no output shows BGP sessions the state is the SAs' alone (``bgp.shown``
     false). Sessions no configured tunnel takes are listed in ``unmatched_bgp``."""
     shows_p2 = any("phase2" in p.get("shows", ()) for d in docs for p in d.get("parts", ()))
@@ -1399,6 +1402,14 @@ def join_config(docs: list[dict[str, Any]], devices: list[Any]) -> dict[str, Any
                     entry["reason"] += "; BGP not shown (no output given shows BGP sessions)"
                 elif state == "up" and not bgp["established"]:
                     entry["state"], entry["reason"] = "half-up", f"IPsec up, {who}"
+                elif state == "unknown" and ike_up and not shows_p2:
+                    # BGP runs over the tunnel's inside addresses: an Established session's
+                    # packets cross a CHILD SA, one that is not Established proves none
+                    entry["state"], entry["reason"] = (
+                        ("up", f"IKE SA established and {who}: its packets cross a CHILD SA (no output shows them)")
+                        if bgp["established"]
+                        else ("half-up", f"IKE SA established, {who}; no output given shows CHILD SAs")
+                    )
                 else:
                     entry["reason"] += f"; {who}"
                 if "peer_asn_configured" in bgp:

@@ -217,6 +217,10 @@ class _Scope:
 
     def __init__(self, configs: list[Config]) -> None:
         self.blocks = configs
+        # path -> its blocks, in order: looked up once per tunnel (a scan each was tunnels x blocks)
+        self._paths: dict[str, list[Config]] = {}
+        for c in configs:
+            self._paths.setdefault(c.name, []).append(c)
         self.addresses: dict[str, Entry] = {}
         self.groups: dict[str, Entry] = {}
         for b in self.configs("firewall address"):
@@ -243,7 +247,7 @@ class _Scope:
                         self._by_intf.setdefault(v, []).append(text)
 
     def configs(self, path: str) -> list[Config]:
-        return [c for c in self.blocks if c.name == path]
+        return list(self._paths.get(path, ()))
 
     def policies_of(self, tunnel: str, variant: str) -> list[str]:
         out = list(self._by_vpntunnel.get(tunnel, []))
@@ -1032,6 +1036,12 @@ class _Parser:
         pair was read) is route-based: its static routes and BGP session are read."""
         anyany: list[tuple[str, int]] = t.extra.get("any_any", [])
         if not anyany:
+            if variant == "interface" and t.selectors:
+                # narrowed selectors on a tunnel interface: route-based (the selectors kept) when a
+                # BGP session runs over the interface; without one it reads as a policy tunnel (static
+                # routes into the interface are written for both kinds alike)
+                self._bgp(t, scope, narrowed=True)
+                t.route_based = t.bgp is not None
             return
         if variant != "interface" or t.selectors:
             for p2name, line in anyany:
@@ -1095,10 +1105,11 @@ class _Parser:
             )
         t.extra["static_routes"] = found
 
-    def _bgp(self, t: ParsedTunnel, scope: _Scope) -> None:
+    def _bgp(self, t: ParsedTunnel, scope: _Scope, narrowed: bool = False) -> None:
         """The BGP session over the tunnel: the tunnel interface's `ip` (this end) and `remote-ip`
         (the cloud's end, with the inside prefix length), the `config router bgp` neighbor that is
-        the remote-ip (or names the tunnel as its interface), `set as`, timers and `config network`."""
+        the remote-ip (or names the tunnel as its interface), `set as`, timers and `config network`.
+        ``narrowed``: a tunnel with selectors, which a missing session leaves policy-based (said nowhere)."""
         blocks = scope.configs("router bgp")
         iface = self.iface_entries.get(t.name)
         local_ip = peer_ip = None
@@ -1122,7 +1133,7 @@ class _Parser:
                 None,
             )
         if nb is None:
-            if blocks and peer_ip is not None:
+            if blocks and peer_ip is not None and not narrowed:
                 self.note(
                     "MISSING",
                     f"tunnel {t.name!r}: no BGP neighbor {peer_ip} (the tunnel interface's remote-ip) in "

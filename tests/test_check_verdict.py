@@ -379,13 +379,11 @@ def swanctl(
     lid = f"      id = {local_id}\n" if local_id else ""
     rid = f"      id = {remote_id}\n" if remote_id else ""
     ids = [x for x in (local_id or local, remote_id or remote) if x and "*" not in x]
-    secrets = (
-        "secrets {\n  ike-1 {\n"
-        + "".join(f"    id-{n} = {x}\n" for n, x in enumerate(ids, 1))
-        + f'    secret = "{secret}"\n  }}\n}}\n'
-        if secret is not None
-        else ""
-    )
+    secrets = ""
+    if secret is not None:  # 0x (hex) and 0s (base64) are encodings, unquoted; text quoted
+        value = secret if secret[:2] in ("0x", "0s") else f'"{secret}"'
+        owners = "".join(f"    id-{n} = {x}\n" for n, x in enumerate(ids, 1))
+        secrets = f"secrets {{\n  ike-1 {{\n{owners}    secret = {value}\n  }}\n}}\n"
     return (
         "connections {\n  gw {\n    version = 2\n"
         + addrs
@@ -444,15 +442,33 @@ def test_cli_a_missing_key_is_cannot_tell_exit_3(vpnconf_bin, tmp_path):
     assert "IKE SA: cannot tell: not checked: the pre-shared keys (peer's is missing)" in text
 
 
-def test_cli_an_encoded_key_compares_by_bytes(vpnconf_bin, tmp_path):
-    sun = swanctl(**SUN, secret="0x" + KEY.encode().hex()).replace(
-        f'"0x{KEY.encode().hex()}"', "0x" + KEY.encode().hex()
+def test_cli_encoded_keys_compare_by_bytes(vpnconf_bin, tmp_path):
+    """strongSwan 0x (hex) and 0s (base64) secrets: printable ones are text,
+    others binary; equal bytes match whatever the encoding."""
+    import base64
+
+    moon = swanctl(**MOON)
+    for secret, code in (
+        ("0x" + KEY.encode().hex(), 0),  # the same text, hex-encoded
+        ("0s" + base64.b64encode(KEY.encode()).decode(), 0),
+        ("0x" + b"Shared-Key-2".hex(), 1),
+    ):
+        got, doc, text = run_check(vpnconf_bin, tmp_path, moon, swanctl(**SUN, secret=secret))
+        assert got == code, (secret, text)
+    binary = "0x00ff10fe9a"
+    moon = swanctl(**MOON, secret=binary)
+    got, doc, text = run_check(
+        vpnconf_bin,
+        tmp_path,
+        moon,
+        swanctl(**SUN, secret="0s" + base64.b64encode(bytes.fromhex("00ff10fe9a")).decode()),
     )
-    code, doc, text = run_check(vpnconf_bin, tmp_path, swanctl(**MOON), sun)
-    assert code == 0, text
-    other = swanctl(**SUN).replace(f'"{KEY}"', "0x" + b"Shared-Key-2".hex())
-    code, doc, text = run_check(vpnconf_bin, tmp_path, swanctl(**MOON), other)
-    assert code == 1 and "PEER-PSK" in {f["rule"] for f in doc["findings"]}
+    assert got == 0 and doc["verdict"]["ike"]["value"] == "yes", text
+    got, doc, text = run_check(vpnconf_bin, tmp_path, moon, swanctl(**SUN, secret="0x00ff10fe9b"))
+    assert got == 1 and "PEER-PSK" in {f["rule"] for f in doc["findings"]}, text
+    got, doc, text = run_check(vpnconf_bin, tmp_path, moon, swanctl(**SUN))  # binary against clear text
+    assert got == 1 and "PEER-PSK" in {f["rule"] for f in doc["findings"]}, text
+    assert "00ff10fe" not in text + json.dumps(doc) and KEY not in text + json.dumps(doc)
 
 
 @pytest.mark.parametrize(("local_id", "code"), [("gw.example.org", 0), ("gw.example.com", 1)])
@@ -469,8 +485,22 @@ def test_cli_dynamic_selector_without_any_address_is_cannot_tell(vpnconf_bin, tm
     sun = swanctl(**{**SUN, "remote": None, "remote_ts": "dynamic"})
     code, doc, text = run_check(vpnconf_bin, tmp_path, moon, sun)
     assert code == 3, text
-    assert doc["verdict"]["child"]["value"] == "cannot tell"
-    assert doc["verdict"]["child"]["unknown"] and "CHILD SA: cannot tell" in text
+    assert doc["verdict"]["child"]["value"] == "cannot tell" and "CHILD SA: cannot tell" in text
+    (unknown,) = doc["verdict"]["child"]["unknown"]
+    assert "device's local selector %dynamic" in unknown and "peer's remote selector %dynamic" in unknown
+
+
+def test_cli_dynamic_selector_resolved_from_the_peers_address(vpnconf_bin, tmp_path):
+    """moon gives no address of its own: its dynamic local_ts is the address sun
+    names as its peer (sun's remote_addrs), which sun's remote_ts holds."""
+    moon = swanctl(None, "203.0.113.9", local_ts="dynamic", remote_ts="10.2.0.0/16")
+    sun = swanctl(**{**SUN, "remote_ts": "198.51.100.1/32"})
+    code, doc, text = run_check(vpnconf_bin, tmp_path, moon, sun)
+    assert code == 0, text
+    assert doc["verdict"]["child"]["value"] == "yes"
+    sun = swanctl(**{**SUN, "remote_ts": "198.51.100.7/32"})  # another host: the selectors do not meet
+    code, doc, text = run_check(vpnconf_bin, tmp_path, moon, sun)
+    assert code == 1 and doc["verdict"]["child"]["value"] == "no", text
 
 
 def test_cli_ah_against_esp_exit_1(vpnconf_bin, tmp_path):

@@ -123,6 +123,13 @@ def parse(text: str, name: str) -> ParsedDevice:
     # given alongside: read apart, their lines blanked for the IPsec front ends
     routing = _Routing(ctx)
     text = routing.split(text)
+    # a strongswan.conf given alongside (charon { ... }): read apart, its lines blanked
+    daemon = _Daemon(ctx)
+    text = daemon.split(text)
+    if daemon.found and not re.search(r"^[ \t]*[^#\s]", text, re.M) and not (routing.shell or routing.bird):
+        daemon.read()
+        ctx.note("NO-TUNNEL", "only strongswan.conf (daemon options), no swanctl.conf or ipsec.conf: no tunnel", None)
+        return dev
     if (routing.shell or routing.bird) and not re.search(r"^[ \t]*[^#\s]", text, re.M):
         routing.read()
         ctx.note(
@@ -131,6 +138,17 @@ def parse(text: str, name: str) -> ParsedDevice:
             None,
         )
         return dev
+    try:
+        _front_ends(ctx, text, routing)
+    finally:
+        daemon.read()
+        daemon.attach(dev.tunnels)
+    return dev
+
+
+def _front_ends(ctx: _Ctx, text: str, routing: _Routing) -> None:
+    """swanctl.conf or ipsec.conf (+ ipsec.secrets), and the routing files beside them."""
+    dev = ctx.dev
     if _RE_SW_CONNECTIONS.search(text) or (_RE_SW_SECRETS.search(text) and not _RE_CONF_CONN.search(text)):
         _Swanctl(ctx, text).run()
         routing.read()
@@ -147,7 +165,6 @@ def parse(text: str, name: str) -> ParsedDevice:
             None,
             "error",
         )
-    return dev
 
 
 # ================================================================ context
@@ -2239,6 +2256,113 @@ class _IpsecConf:
             )
         if rid and rid.strip() in ("%any", "%any6", "*"):
             t.peer_id = Ident("other", rid.strip())
+
+
+# ======================================================= strongswan.conf
+# strongswan.conf(5), given alongside swanctl.conf or ipsec.conf: the same
+# settings syntax as swanctl.conf, top-level sections named after the programs
+# that read them (charon, libstrongswan, swanctl, starter ...). The options that
+# change what a negotiation does (vendor.yaml grammar.strongswan_conf.options)
+# are read into every tunnel's extra["daemon_options"]; each other option is an
+# IGNORED note. charon-systemd reads its own section with charon's option names.
+_RE_DAEMON_SECTION = re.compile(
+    r"^(?:charon|charon-systemd|charon-nm|charon-cmd|charon-svc|libstrongswan|libcharon|libtls|libimcv|libtnccs"
+    r"|libtpmtss|starter|pki|pool|attest|manager|medsrv|scepclient|sec-updater|swanctl|aikgen|pt-tls-client"
+    r"|imv_policy_manager|pacman|tnc|ipsec)[ \t]*(\{.*)?$"
+)
+_RE_DAEMON_STRIP = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+
+
+def _daemon_grammar() -> dict[str, Any]:
+    return dict(_grammar().get("strongswan_conf", {}))
+
+
+def _option_value(value: str | None) -> bool | int | str | None:
+    """An option's value: a boolean, a number (times in seconds), else the text."""
+    if value is None:
+        return None
+    b = _bool(value)
+    if b is not None:
+        return b
+    n = _time(value)
+    return n if n is not None else value.strip()
+
+
+class _Daemon:
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+        self.lines: list[str] = []  # the strongswan.conf lines (others blank), for line numbers
+        self.found = False
+        self.options: dict[str, bool | int | str | None] = {}
+
+    def split(self, text: str) -> str:
+        """The text without its strongswan.conf sections (blank lines in their place)."""
+        lines = text.split("\n")
+        mine = [""] * len(lines)
+        out = list(lines)
+        i = 0
+        while i < len(lines):
+            m = _RE_DAEMON_SECTION.match(lines[i])
+            nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            if m is None or (m.group(1) is None and not nxt.startswith("{")):
+                i += 1
+                continue
+            self.found = True
+            depth, opened = 0, False
+            while i < len(lines):
+                body = _RE_DAEMON_STRIP.sub("", lines[i])
+                depth += body.count("{") - body.count("}")
+                opened = opened or "{" in body
+                mine[i], out[i] = lines[i], ""
+                i += 1
+                if opened and depth <= 0:
+                    break
+        self.lines = mine
+        return "\n".join(out)
+
+    def read(self) -> None:
+        if not self.found:
+            return
+        conf = _Swanctl(self.ctx, "\n".join(self.lines))
+        conf.build()
+        wanted = {str(o) for o in _daemon_grammar().get("options", [])}
+        for key, kv in conf.root.kv.items():
+            self.ctx.ignored(key, kv.line, "strongswan.conf")
+        for name, sec in conf.root.subs.items():
+            self._walk(sec, name, wanted)
+
+    def _walk(self, sec: _Sec, path: str, wanted: set[str]) -> None:
+        for key, kv in sec.kv.items():
+            full = f"{path}.{key}"
+            name = "charon." + full[len("charon-systemd.") :] if full.startswith("charon-systemd.") else full
+            if name in wanted:
+                self.options[name] = _option_value(kv.value)
+            else:
+                self.ctx.note(
+                    "IGNORED",
+                    f"strongswan.conf {_short(full)} is not read (not an option that changes a negotiation)",
+                    kv.line,
+                    "info",
+                    "strongswan.conf",
+                )
+        for name, sub in sec.subs.items():
+            self._walk(sub, f"{path}.{name}", wanted)
+
+    def attach(self, tunnels: list[ParsedTunnel]) -> None:
+        if not tunnels:
+            return
+        if not self.found:
+            names = ", ".join(str(o) for o in _daemon_grammar().get("options", []))
+            self.ctx.note(
+                "DEFAULT",
+                f"no strongswan.conf given: the daemon options ({_short(names, 120)}) were not read; "
+                "charon's defaults are assumed",
+                None,
+                "info",
+            )
+            return
+        for t in tunnels:
+            t.extra["daemon_options"] = dict(self.options)
 
 
 # ============================================================== routing

@@ -542,3 +542,25 @@ def test_additional_key_exchanges() -> None:
     dev = parse(case_input("additional-key-exchanges").replace("ke1_mlkem1024", "ke1_nosuchkem"))
     assert any(f.rule == "UNSUPPORTED" and "ke1_nosuchkem" in f.message for f in dev.findings)
     assert only(dev).ike_proposals[1].additional_ke == ("ke1_nosuchkem", "ke2_none")
+
+
+def test_strongswan_conf_as_a_second_file(tmp_path: Path) -> None:
+    """swanctl.conf and strongswan.conf given as two files of one device
+    (vpnconf.sources): the options reach the tunnel, a finding about
+    strongswan.conf names that file and its own line."""
+    from vpnconf.sources import parse_device, read_device
+
+    text = case_input("strongswan-conf-options")
+    cut = text.index("# strongswan.conf")
+    (tmp_path / "swanctl.conf").write_text(text[:cut])
+    (tmp_path / "strongswan.conf").write_text(text[cut:])
+    inp = read_device([str(tmp_path / "swanctl.conf"), str(tmp_path / "strongswan.conf")])
+    dev = parse_device(inp, VENDOR)
+    t = only(dev)
+    assert t.extra["daemon_options"]["charon.initiator_only"] is True
+    threads = [f for f in dev.findings if "charon.threads" in f.message]
+    assert [(Path(f.file or "").name, f.line) for f in threads] == [("strongswan.conf", 7)]
+    # the swanctl.conf alone: one note that the daemon options were not read, none in extra
+    alone = parse(text[:cut])
+    assert "daemon_options" not in only(alone).extra
+    assert sum(f.rule == "DEFAULT" and "no strongswan.conf given" in f.message for f in alone.findings) == 1

@@ -39,10 +39,15 @@ with a DEFAULT finding:
   spellings: ``grammar.aliases``; key exchanges: ``grammar.key_exchange``).
   With IKEv2 a proposal may list several algorithms of a kind: every
   combination is a Proposal, in strongSwan's preference order (encryption,
-  then integrity, then key exchange). IKEv1 uses the first of each kind.
+  then integrity, then key exchange; ESP too, each with its own PFS group in
+  ``extra["esp_pfs"]``). IKEv1 uses the first of each kind. Algorithms the
+  model has no name for are lower-case canonical strings (``camellia256``,
+  ``aes128ccm16``), every key exchange its IANA number; ``keN_`` additional
+  key exchanges go to ``Proposal.additional_ke``. ``default`` (or no list) is
+  strongSwan's default proposals of vendor.yaml, read the same way.
   An AEAD ESP proposal has no integrity algorithm. PFS is the ESP proposals'
   key exchange when they all agree (AMBIGUOUS when they do not); a group the
-  model cannot hold is an UNSUPPORTED error and PFS stays unknown.
+  model cannot hold (25-30, 35-37) leaves PFS unknown (NOT-CARRIED), its number kept.
 * ipsec.conf: ``left`` is this device (the convention our renderer follows;
   starter picks the side whose address is local, else left). Conns with
   ``auto=ignore`` (the default) that others include are templates.
@@ -51,9 +56,13 @@ with a DEFAULT finding:
   secret without owners or with ``%any`` matches anything (1); the highest sum
   wins, the first on a tie. When the peer's identity is unknown (%any) and
   several keys tie, no key is chosen (``extra["psk_candidates"]``).
-  ``0x``/``0s`` secrets are decoded; binary ones are ``psk_state="encrypted"``.
+  ``0x``/``0s`` secrets are decoded; binary ones are ``psk_state="binary"``,
+  held as ``0x`` + hex (the decoded bytes in ``extra["psk_raw"]`` for the redactor).
 
-``ParsedTunnel.extra`` may hold: ``children`` (swanctl child names), ``conns``
+``ParsedTunnel.extra`` may hold: ``esp_pfs`` (each ESP proposal's PFS group),
+``default_proposals`` (strongSwan's default proposal strings per release range,
+where a list took them), ``daemon_options`` (a strongswan.conf given alongside),
+``children`` (swanctl child names), ``conns``
 (ipsec.conf conns merged into the tunnel), ``psk_source`` / ``psk_candidates``,
 ``pfs_raw`` / ``pfs_group`` (an ESP key exchange the model cannot hold),
 ``pfs_candidates`` (ESP proposals that disagree), ``local_host`` /
@@ -737,12 +746,12 @@ def _default_proposals(
         )
 
 
-def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props, line: int | None, path: str) -> None:
-    """PFS: the ESP proposals' key exchange when they all agree; a group the
-    model cannot hold stays unknown (its finding is already there). Each
-    proposal's own group is kept in ``extra["esp_pfs"]``."""
+def _pfs(ctx: _Ctx, t: ParsedTunnel, props: _Props, line: int | None, path: str, esp: bool = True) -> None:
+    """PFS: the ESP (else AH) proposals' key exchange when they all agree; a group
+    the model cannot hold stays unknown (its finding is already there). Each ESP
+    proposal's own group is kept in ``extra["esp_pfs"]`` (one per esp_proposals entry)."""
     t.pfs = None
-    t.extra["esp_pfs"] = [k for k, _ in props.kes]
+    t.extra["esp_pfs"] = [k for k, _ in props.kes] if esp else []
     if not props.kes:
         return
     distinct = list(dict.fromkeys(k for k, _ in props.kes))
@@ -1608,6 +1617,7 @@ class _Swanctl:
                 first["props"] if first["props"].proposals or ah is None else ah,
                 first["esp_line"],
                 first["path"],
+                esp=bool(first["props"].proposals) or ah is None,
             )
             t.ipsec_lifetime_seconds, t.ipsec_lifetime_kb = first["life"], first["kb"]
             t.dpd_action = first["dpd_action"]
@@ -2157,7 +2167,7 @@ class _IpsecConf:
             setattr(t, fld, props.proposals)
             _record_defaults(t, fld, props)
             if key != "ike":
-                _pfs(ctx, t, props, line(key), path)
+                _pfs(ctx, t, props, line(key), path, esp=key == "esp")
         # lifetimes
         if "ikelifetime" in eff:
             t.ike_lifetime = ipsecconf.number(c, "ikelifetime", _time, "a time")

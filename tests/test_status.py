@@ -899,24 +899,36 @@ def test_sa_and_bgp_commands_pasted_in_one_file_read_both(widget_bgp):
 
 
 def test_every_vendor_paste_of_an_sa_and_a_bgp_command_reads_both():
-    """Each vendor's BGP sample after one of its SA samples, with prompts: both read."""
-    checked = 0
+    """Each vendor's BGP sample after each of its SA samples (as in ``show crypto
+    ikev2 sa`` + ``show ip bgp summary``), with prompts: both read."""
+    checked = set()
     for vid in STATUS_VENDORS:
         kinds = {t.command: t.kind for t in status_templates(vid)}
         samples = local_samples(vid)
-        sa = next(((p, c) for p, c in samples if kinds.get(c) == "sa" and "pasted" not in p.name), None)
         bgp = next(((p, c) for p, c in samples if kinds.get(c) == "bgp"), None)
-        if sa is None or bgp is None:
-            continue
-        one_sa = read_status(sa[0].read_text(encoding="utf-8"), vid, "a.txt")
-        one_bgp = read_status(bgp[0].read_text(encoding="utf-8"), vid, "b.txt")
-        text = f"gw1# {sa[1]}\n{sa[0].read_text(encoding='utf-8')}gw1# {bgp[1]}\n{bgp[0].read_text(encoding='utf-8')}gw1#\n"
-        r = read_status(text, vid, "both.txt")
-        assert [p["command"] for p in r["parts"]] == [sa[1], bgp[1]], vid
-        assert r["tunnels"] == one_sa["tunnels"] and r["bgp"] == one_bgp["bgp"], vid
-        assert "status.unread" not in rules(r), (vid, r["findings"])
-        checked += 1
-    assert checked >= 4, "vendors with an SA and a BGP status template"
+        sas = [(p, c) for p, c in samples if kinds.get(c) == "sa" and "pasted" not in p.name]
+        for sa in sas if bgp is not None else []:
+            _paste_reads_both(vid, sa, bgp)
+            checked.add(vid)
+    assert len(checked) >= 5, f"vendors with an SA and a BGP status template: {sorted(checked)}"
+
+
+def _paste_reads_both(vid: str, sa: tuple[Path, str], bgp: tuple[Path, str]) -> None:
+    from vpnconf.status import clean_output
+
+    def body(p: Path) -> str:  # the sample without its own prompt lines: the paste gives them
+        return "".join(
+            line for line in clean_output(p.read_text(encoding="utf-8")).splitlines(keepends=True)
+            if not status_mod._PROMPT.match(line.rstrip("\n"))
+        )  # fmt: skip
+
+    one_sa = read_status(sa[0].read_text(encoding="utf-8"), vid, "a.txt")
+    one_bgp = read_status(bgp[0].read_text(encoding="utf-8"), vid, "b.txt")
+    text = f"gw1# {sa[1]}\n{body(sa[0])}gw1# {bgp[1]}\n{body(bgp[0])}gw1#\n"
+    r = read_status(text, vid, "both.txt")
+    assert [p["command"] for p in r["parts"]] == [sa[1], bgp[1]], (vid, sa[0].name)
+    assert r["tunnels"] == one_sa["tunnels"] and r["bgp"] == one_bgp["bgp"], (vid, sa[0].name)
+    assert "status.unread" not in rules(r), (vid, sa[0].name, r["findings"])
 
 
 def test_status_cli_bgp_not_established_is_exit_1_and_prometheus_has_the_sessions(

@@ -841,7 +841,7 @@ def _report_bgp_down(sessions: list[dict[str, Any]], rd: _Read) -> None:
             )
             rd.note(
                 "status.bgp-down",
-                f"{who}: session not Established (state {s.get('state')})",
+                f"{who}: session not Established (state {s.get('state') or 'protocol ' + str(s.get('protocol_state'))})",
                 "warning",
                 f"bgp[{i}]",
             )

@@ -23,7 +23,14 @@ What a device config cannot hold is not compared, and is checked to be
 said: the cloud's static routes to the IDC ranges (their destinations and
 priorities are the cloud's route table) come back as a NOT-CARRIED finding
 on ``routes``; what the device routes into the tunnel, the VPC's ranges,
-comes back as the VPC's CIDR blocks (a set)."""
+comes back as the VPC's CIDR blocks (a set). A variant that serves both kinds
+writes a policy tunnel and a narrowed route-based one alike: without BGP
+their route types are not told apart. Written only by the catalog's own
+means: a lifetime only in the units a vendor counts it in
+(``grammar.lifetime_units`` / ``lifesize_units``), a BGP keepalive only as
+the hold time's fraction where the device derives it
+(``defaults.bgp_keepalive_divisor``). Every tunnel is the last of a site of
+one to three, so that its objects are numbered after others'."""
 
 from __future__ import annotations
 
@@ -182,20 +189,28 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
         },
     }
     vpc = [
-        _cidr(i, 0, 16, "10.{i}.0.0")
+        _cidr(i, 0, draw(st.integers(16, 24)), "10.{i}.0.0")
         for i in draw(st.lists(st.integers(100, 120), min_size=1, max_size=3, unique=True))
     ]
     vpngw: dict[str, Any] = {"name": "gw", "public_ip": "203.195.147.82", "bandwidth_mbps": 10}
     cgw: dict[str, Any] = {"name": "cgw", "public_ip": "202.108.22.5"}
-    if "route" not in var.serves:
-        t["spd"] = [{"local": vpc[0], "peers": ["192.168.10.0/24"]}]
-    else:
-        kinds = ["static", "bgp"] if var.bgp else ["static"]
-        t["route_type"] = draw(st.sampled_from(kinds))
+    # a variant that serves both kinds writes a policy tunnel (selectors) and a route-based one
+    # with narrowed selectors as well (a tunnel interface whose SAs name the SPD)
+    kinds = [k for k in ("policy", "static", "bgp") if k != "bgp" or var.bgp]
+    kinds = [k for k in kinds if ("policy" if k == "policy" else "route") in var.serves]
+    t["route_type"] = draw(st.sampled_from([*kinds, *(k for k in kinds if k != "policy")]))  # routed ones first
+    if t["route_type"] == "policy" or ("policy" in var.serves and draw(st.booleans())):
+        peers = draw(st.lists(st.integers(10, 30), min_size=1, max_size=3, unique=True))
+        t["spd"] = [{"local": vpc[0], "peers": [f"192.168.{p}.0/24" for p in peers]}]
+    if t["route_type"] != "policy":
         if t["route_type"] == "static":
             dests = draw(st.lists(st.integers(0, 250), min_size=1, max_size=4, unique=True))
             t["routes"] = [
-                {"destination": f"192.168.{d}.0/24", "priority": draw(st.sampled_from([0, 100]))} for d in dests
+                {
+                    "destination": _cidr(d, 0, draw(st.integers(24, 32)), "192.168.{i}.0"),
+                    "priority": draw(st.sampled_from([0, 100])),
+                }
+                for d in dests
             ]
         else:
             block = draw(st.integers(0, 16383))  # the /30s of 169.254.0.0/16
@@ -214,7 +229,7 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
                 "peer_ip": str(idc),
                 "hold_time": hold,
                 "keepalive": keepalive,
-                "advertise": [f"172.20.{d}.0/24" for d in adv],
+                "advertise": list(dict.fromkeys(_cidr(d, 0, draw(st.integers(16, 30)), "172.20.{i}.0") for d in adv)),
             }
             local_asn = draw(_asns())
             vpngw["bgp_asn"] = local_asn
@@ -224,13 +239,27 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
         "vpc": {"name": "RtVPC", "region": "ap-guangzhou", "cidr_blocks": vpc},
         "vpn_gateways": [vpngw],
         "customer_gateways": [cgw],
-        "tunnels": [t],
+        # the tunnel's place in the site numbers its objects (map_seq: interfaces, priorities)
+        "tunnels": [*(_other(i, vpc[0]) for i in range(draw(st.integers(0, 2)))), t],
     }
     return site, sw.releases[-1]
 
 
+def _other(i: int, local: str) -> dict[str, Any]:
+    """A policy tunnel placed before the one under test."""
+    return {
+        "name": f"Other{i}",
+        "vpn_gateway": "gw",
+        "customer_gateway": "cgw",
+        "pre_shared_key": f"OtherKey{i}x",
+        "spd": [{"local": local, "peers": [f"192.168.{200 + i}.0/24"]}],
+        "ike": {"version": 2, "encryption": "aes128", "integrity": "sha256", "dh_group": 14},
+        "ipsec": {"encryption": "aes128", "integrity": "sha256"},
+    }
+
+
 def _dump(site: Site) -> dict[str, Any]:
-    t = site.tunnels[0]
+    t = site.tunnels[-1]
     d: dict[str, Any] = t.model_dump(mode="json", exclude={"vpn_gateway", "customer_gateway", "routes"})
     d["pre_shared_key"] = t.psk()
     d["ike"].pop("proposal_set", None)  # how a device holds its IKE proposals (a device-wide set), not what is offered
@@ -256,7 +285,7 @@ def _diff(got: Any, want: Any, path: str = "") -> list[str]:
 def _round_trip(vendor_id: str, variant: str, case: tuple[dict[str, Any], str]) -> None:
     data, release = case
     site = Site.model_validate(data)
-    t = site.tunnels[0]
+    t = site.tunnels[-1]
     try:
         text = join_files(render_files(site, t, vendor_id, variant=variant, software=release))
     except RenderError as exc:  # generated from the catalog's capabilities: it must be written
@@ -268,14 +297,19 @@ def _round_trip(vendor_id: str, variant: str, case: tuple[dict[str, Any], str]) 
     assert back_data["tunnels"], [f.text() for f in losses]
     back = Site.model_validate(back_data)
     got, want = _dump(back), _dump(site)
+    if t.spd and got["route_type"] != "bgp" and want["route_type"] != "bgp":
+        # selectors and no routing protocol: a device config cannot tell a narrowed route-based
+        # tunnel from a policy one (a variant that serves both writes them alike)
+        got["route_type"] = want["route_type"] = "policy or static"
     sw = next(s for s in vendors()[vendor_id].software if release in s.releases)
     if sw.ipsec_lifetime_kb is None:  # the release has no volume lifetime: nothing to carry
         del got["ipsec"]["lifetime_kb"], want["ipsec"]["lifetime_kb"]
     assert got == want, f"{vendor_id}/{variant} lost {_diff(got, want)}"
-    if t.route_type.value == "static":
+    if t.route_type.value == "static" and back.tunnels[0].route_type.value == "static":
         # the device routes the VPC's ranges into the tunnel; the cloud's own
         # routes (IDC ranges, priorities) are no part of a device config: said
-        assert set(back.vpc.cidr_blocks) == set(site.vpc.cidr_blocks), f"{vendor_id}/{variant}: VPC ranges"
+        vpc = {p.local for p in t.spd} or set(site.vpc.cidr_blocks)  # the ranges the tunnel reaches
+        assert set(back.vpc.cidr_blocks) == vpc, f"{vendor_id}/{variant}: VPC ranges"
         assert any(f.path == "routes" for f in losses), [f.text() for f in losses]
 
 

@@ -298,6 +298,8 @@ def _ident(value: str | None) -> Ident | None:
     if value is None:
         return None
     v = value.strip()
+    if "\n" in v:  # a damaged value (an unterminated quote ran on): its first line only
+        return Ident("other", v.split("\n", 1)[0].strip() + " ...")
     if v in ("", "%any", "%any6", "*"):
         return None
     low = v.lower()
@@ -567,6 +569,7 @@ def _proposals(
         if raw.lower() == "default":
             _default_proposals(ctx, f"{key} includes 'default':", proto, version, line, path, out)
             continue
+        shown = _short(raw, 40)  # a damaged value may run on over lines (and a key): quoted short
         # per kind: (canonical value or None, token), in the order written
         found: dict[str, list[tuple[Any, str]]] = {"encryption": [], "integrity": [], "PRF": [], "key exchange": []}
         extra_ke: dict[int, list[str]] = {}
@@ -581,7 +584,7 @@ def _proposals(
             if am:
                 name = am.group(2)
                 if name not in ke_table and name not in no_ke:
-                    unknown.append((f"{key} '{raw}': additional key exchange '{tok}' has no canonical name", False))
+                    unknown.append((f"{key} '{shown}': additional key exchange '{tok}' has no canonical name", False))
                 extra_ke.setdefault(int(am.group(1)), []).append(f"ke{am.group(1)}_{name}")
                 continue
             if tok in ke_table:
@@ -594,7 +597,7 @@ def _proposals(
             if canon is not None:
                 kind, name, aead = canon
                 if proto != "IKE" and kind == "PRF":
-                    note("IGNORED", f"{key} '{raw}': PRF '{tok}' has no place in an {proto} proposal", "info")
+                    note("IGNORED", f"{key} '{shown}': PRF '{tok}' has no place in an {proto} proposal", "info")
                     continue
                 if not _model_holds(kind, name):
                     outside.append(f"{kind} {name}")
@@ -604,7 +607,7 @@ def _proposals(
                 continue
             kind = _unknown_kind(tok)
             if proto != "IKE" and kind == "PRF":
-                note("IGNORED", f"{key} '{raw}': PRF '{tok}' has no place in an {proto} proposal", "info")
+                note("IGNORED", f"{key} '{shown}': PRF '{tok}' has no place in an {proto} proposal", "info")
                 continue
             if proto != "IKE" and kind == "unrecognised":
                 kind = "key exchange"  # it may be one: PFS cannot be read
@@ -614,7 +617,7 @@ def _proposals(
                     aeads.append(_is_aead(tok))
             what = "PFS group" if (proto != "IKE" and kind == "key exchange") else kind
             unknown.append(
-                (f"{key} '{raw}': {what} '{tok}' has no canonical name (read as unknown)", what == "PFS group")
+                (f"{key} '{shown}': {what} '{tok}' has no canonical name (read as unknown)", what == "PFS group")
             )
         encs = found["encryption"]
         aead = bool(aeads) and all(aeads)
@@ -622,7 +625,7 @@ def _proposals(
         if proto == "ESP" and aead and integs:
             note(
                 "IGNORED",
-                f"{key} '{raw}': {', '.join(t for _, t in integs)} in an AEAD proposal is a leftover "
+                f"{key} '{shown}': {', '.join(t for _, t in integs)} in an AEAD proposal is a leftover "
                 "(AEAD carries its own integrity, and ESP has no PRF): integrity is none",
                 "info",
             )
@@ -636,7 +639,7 @@ def _proposals(
                 if len(items) > 1:
                     note(
                         "IGNORED",
-                        f"{key} '{raw}' offers several {kind} algorithms ({', '.join(t for _, t in items)}); "
+                        f"{key} '{shown}' offers several {kind} algorithms ({', '.join(t for _, t in items)}); "
                         "IKEv1 uses only the first of each kind (strongSwan strips the rest)",
                         "info",
                     )
@@ -646,7 +649,7 @@ def _proposals(
             encs or [(None, "")], integs or [(None, "")], kes or [(None, "")], product(*extras) if extras else [()]
         ):
             e, i, k, more = combo
-            raw_one = _raw(raw, (e, i, k), encs, integs, kes) if not extras else raw
+            raw_one = _raw(raw, (e, i, k), encs, integs, kes)
             if proto == "IKE":
                 p = Proposal(
                     encryption=e[0],
@@ -691,7 +694,7 @@ def _aead_name(enc: str | None) -> bool:
 
 def _raw(raw: str, combo: tuple[tuple[Any, str], ...], *kinds: list[tuple[Any, str]]) -> str:
     """The proposal as written, or (one of several combinations) its tokens."""
-    if all(len(k) <= 1 for k in kinds):
+    if all(len(k) <= 1 for k in kinds) and not re.search(r"\s", raw):
         return raw
     return "-".join(tok for _, tok in combo if tok)
 

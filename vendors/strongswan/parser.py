@@ -795,15 +795,17 @@ def _record_defaults(t: ParsedTunnel, fld: str, props: _Props) -> None:
 
 
 # ================================================================ selectors
-def _own(address: str | None, host: str | None) -> str | None:
+def _own(value: str | None) -> str | None:
     """An end's own address as a host selector (/32, or /128 for IPv6) when the
-    config gives one IP; None when it does not (%any, a host name, a list)."""
-    if address and ipv4(address):
-        return f"{address}/32"
-    ip = _ip(host) if host else None
-    if ip is not None and ip.version == 6:
-        return f"{ip}/128"
-    return None
+    config (local_addrs, left=, ...) gives one IP; None when it does not (%any,
+    a host name, a range, several addresses)."""
+    items = [x.strip() for x in (value or "").split(",") if x.strip()]
+    if len(items) != 1:
+        return None
+    ip = _ip(items[0])
+    if ip is None or ip.is_unspecified:
+        return None
+    return f"{ip}/{32 if ip.version == 4 else 128}"
 
 
 DYNAMIC = "%dynamic"
@@ -1497,7 +1499,7 @@ class _Swanctl:
             t.extra["peer_host"] = ra.host
         _note_addr(ctx, la, line("local_addrs"), path)
         _note_addr(ctx, ra, line("remote_addrs"), path)
-        self._own = (_own(la.address, la.host), _own(ra.address, ra.host))
+        self._own = (_own(val("local_addrs")), _own(val("remote_addrs")))
         vips = (val("vips") or "").strip()
         self._vips = vips or None
         # proposals
@@ -2227,8 +2229,8 @@ class _IpsecConf:
                     t,
                     ls[0] if ls else None,
                     rs[0] if rs else None,
-                    _own(la.address, la.host),
-                    _own(ra.address, ra.host),
+                    _own(val("left")),
+                    _own(val("right")),
                     version,
                     cline,
                     n,

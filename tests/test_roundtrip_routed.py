@@ -321,3 +321,33 @@ def test_parse_of_render_carries_routed_and_listed_tunnels(vendor_id: str, varia
         _round_trip(vendor_id, variant, case)
 
     inner()
+
+
+NO_BGP = [(vid, var) for vid, var in ROUTED if not vendors()[vid].variants[var].bgp]
+
+
+@pytest.mark.parametrize(("vendor_id", "variant"), NO_BGP)
+def test_a_route_based_variant_without_bgp_refuses_it_in_one_line(vendor_id: str, variant: str) -> None:
+    """What the strategy leaves out for a variant (``bgp: false``) is refused by
+    it, in one line that says so: never written half, never a traceback."""
+    t = {
+        "name": "NoBgp",
+        "vpn_gateway": "gw",
+        "customer_gateway": "cgw",
+        "pre_shared_key": "NoBgpKey-123",
+        "route_type": "bgp",
+        "bgp": {"tunnel_cidr": "169.254.8.0/30", "local_ip": "169.254.8.1", "peer_ip": "169.254.8.2"},
+        "ike": {"version": 2, "encryption": "aes128", "integrity": "sha256", "dh_group": 14},
+        "ipsec": {"encryption": "aes128", "integrity": "sha256"},
+    }
+    site = Site.model_validate(
+        {
+            "vpc": {"name": "V", "region": "ap-guangzhou", "cidr_blocks": ["10.100.0.0/16"]},
+            "vpn_gateways": [{"name": "gw", "public_ip": "203.195.147.82", "bgp_asn": 64600}],
+            "customer_gateways": [{"name": "cgw", "public_ip": "202.108.22.5", "bgp_asn": 65001}],
+            "tunnels": [t],
+        }
+    )
+    with pytest.raises(RenderError, match="BGP") as exc:
+        render_files(site, site.tunnels[0], vendor_id, variant=variant)
+    assert "\n" not in str(exc.value) and vendor_id in str(exc.value)

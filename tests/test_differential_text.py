@@ -208,3 +208,9 @@ def test_lab_failures_that_are_the_lab_stack_not_the_negotiation():
 def test_cli_text_mode_refuses_no_pairs(capsys):
     assert differential_main(["--text", "--pairs", "0"]) == 2
     assert "--pairs must be at least 1" in capsys.readouterr().err
+
+
+def test_cli_text_mode_refuses_a_report_it_cannot_write_before_running(capsys, tmp_path):
+    assert differential_main(["--text", "--pairs", "1", "--report", str(tmp_path / "no" / "r.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the report" in err and "r.json" in err

@@ -529,6 +529,12 @@ def main(argv: list[str] | None = None) -> int:
     if a.pairs < 1:
         print("differential: --pairs must be at least 1", file=sys.stderr)
         return 2
+    if a.report:
+        try:  # before the run, not after it
+            a.report.write_text("[]")
+        except OSError as exc:
+            print(f"differential: cannot write the report {a.report}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     t0 = time.monotonic()
     from .findings import VpnconfError
     from .labnet import LabUnavailable

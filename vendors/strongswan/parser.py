@@ -634,9 +634,11 @@ def _proposals(
             integs = found["PRF"] or integs  # AEAD IKE proposals name the PRF instead
         kes = found["key exchange"]
         kinds = {"encryption": encs, "integrity": integs, "key exchange": kes}
+        stripped = False
         if version == 1:
             for kind, items in kinds.items():
                 if len(items) > 1:
+                    stripped = True
                     note(
                         "IGNORED",
                         f"{key} '{shown}' offers several {kind} algorithms ({', '.join(t for _, t in items)}); "
@@ -649,7 +651,7 @@ def _proposals(
             encs or [(None, "")], integs or [(None, "")], kes or [(None, "")], product(*extras) if extras else [()]
         ):
             e, i, k, more = combo
-            raw_one = _raw(raw, (e, i, k), encs, integs, kes)
+            raw_one = _raw(raw, (e, i, k), encs, integs, kes) if not stripped else _raw("", (e, i, k), [])
             if proto == "IKE":
                 p = Proposal(
                     encryption=e[0],
@@ -694,7 +696,7 @@ def _aead_name(enc: str | None) -> bool:
 
 def _raw(raw: str, combo: tuple[tuple[Any, str], ...], *kinds: list[tuple[Any, str]]) -> str:
     """The proposal as written, or (one of several combinations) its tokens."""
-    if all(len(k) <= 1 for k in kinds) and not re.search(r"\s", raw):
+    if raw and all(len(k) <= 1 for k in kinds) and not re.search(r"\s", raw):
         return raw
     return "-".join(tok for _, tok in combo if tok)
 
@@ -729,6 +731,8 @@ def _default_proposals(
     rng = str(chosen["releases"])
     out.default_range = rng
     props, kes = _default_expansion(",".join(str(x) for x in chosen.get(field_) or []), proto, version)
+    if proto == "IKE" and version == 1:  # IKEv1 has no AEAD for the IKE SA: those are not proposed
+        props = tuple(p for p in props if not _aead_name(p.encryption))
     out.proposals.extend(props)
     if proto != "IKE":
         out.kes.extend(kes)

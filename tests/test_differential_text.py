@@ -81,6 +81,9 @@ def test_selectors_left_out_or_dynamic():
     dt.KINDS["selectors"][1](t, Pick("dynamic-one"))
     assert value(t[0], "local_ts") == ["dynamic"] and value(t[1], "remote_ts") == ["198.18.0.2/32"]
     assert dt._outer_selectors(t[0]) and not dt._outer_selectors(rendered()[0])
+    t = rendered()
+    dt.KINDS["selectors"][1](t, Pick("list-mismatch"))
+    assert value(t[0], "local_ts") == ["10.0.2.0/24, 10.0.3.0/24"] and value(t[1], "remote_ts") == ["10.0.1.0/24"]
 
 
 def test_wildcard_identity_on_the_cloud_and_the_fqdn_the_idc_sends():

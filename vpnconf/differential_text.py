@@ -124,7 +124,15 @@ VARIANTS: dict[str, tuple[str, ...]] = {
         "esp-pfs-mismatch",
     ),
     "ah": ("both", "one-mismatch", "both-mismatch"),
-    "selectors": ("unset-both", "dynamic-both", "unset-one-mismatch", "dynamic-one", "dynamic-one-mismatch"),
+    "selectors": (
+        "unset-both",
+        "dynamic-both",
+        "unset-one-mismatch",
+        "dynamic-one",
+        "dynamic-one-mismatch",
+        "list",
+        "list-mismatch",
+    ),
     "wildcard-id": ("wildcard", "any", "at-fqdn", "wildcard-mismatch"),
     "encoded-key": (
         "hex",
@@ -176,9 +184,13 @@ def _default_in_list(t: Text, rng: random.Random) -> str:
 
 
 def _selectors(t: Text, rng: random.Random) -> str:
-    """local_ts/remote_ts left out or ``dynamic``: host to host between the outer addresses."""
+    """local_ts/remote_ts left out or ``dynamic``: host to host between the outer
+    addresses; or a list of subnets on the IDC, the cloud naming the first or none
+    (IKEv2 narrows to what both hold, IKEv1 negotiates the first pair only)."""
     v = rng.choice(VARIANTS["selectors"])
-    if v == "unset-both" or v == "unset-one-mismatch":
+    if v.startswith("list"):
+        t[0] = _set(t[0], "local_ts", "10.0.2.0/24, 10.0.3.0/24" if "mismatch" in v else "10.0.1.0/24, 10.0.2.0/24")
+    elif v == "unset-both" or v == "unset-one-mismatch":
         for i in (0, 1) if v == "unset-both" else (0,):
             t[i] = _drop(_drop(t[i], "local_ts"), "remote_ts")
     elif v == "dynamic-both":
@@ -557,6 +569,14 @@ def main(argv: list[str] | None = None) -> int:
         + (f", check failed {count[CHECK_FAILED]}" if count[CHECK_FAILED] else "")
         + (f"; agreement {count['agree']}/{decided} = {count['agree'] / decided:.1%} of decided" if decided else "")
     )
+    for n, stage in enumerate(("IKE SA", "CHILD SA")):
+        told = [r for r in rows if r["predicted"][n] in (YES, NO)]
+        right = sum(r["predicted"][n] == r["lab"][n] for r in told)
+        print(
+            f"  {stage}: {right}/{len(told)} predictions right"
+            f" (lab: {sum(r['lab'][n] == YES for r in rows)} up, {sum(r['lab'][n] == NO for r in rows)} not), "
+            f"{len(rows) - len(told)} cannot tell"
+        )
     retried = sum(bool(r["retried"]) for r in rows)
     print(
         f"  mean {sum(r['seconds'] for r in rows) / len(rows):.2f} s a pair (parse, check, lab)"

@@ -85,10 +85,6 @@ def _secret(text: str, value: str) -> str:
     return _set(text, "secret", value)
 
 
-def _quoted(key: str) -> str:
-    return f'"{key}"'
-
-
 def _hex(key: bytes) -> str:
     return "0x" + key.hex()
 

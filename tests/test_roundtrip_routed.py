@@ -30,7 +30,9 @@ means: a lifetime only in the units a vendor counts it in
 (``grammar.lifetime_units`` / ``lifesize_units``), a BGP keepalive only as
 the hold time's fraction where the device derives it
 (``defaults.bgp_keepalive_divisor``). Every tunnel is the last of a site of
-one to three, so that its objects are numbered after others'."""
+one to three, so that its objects are numbered after others', and a
+route-based one may be either tunnel of a redundant pair (the backup's
+preferences are written beside it)."""
 
 from __future__ import annotations
 
@@ -242,6 +244,25 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
         # the tunnel's place in the site numbers its objects (map_seq: interfaces, priorities)
         "tunnels": [*(_other(i, vpc[0]) for i in range(draw(st.integers(0, 2)))), t],
     }
+    if t["route_type"] != "policy" and draw(st.booleans()):
+        # one of a redundant pair: the backup's preferences (distances, local preference,
+        # AS-path prepending) are written beside it and must not disturb what is read
+        mate = {**t, "name": "Mate" if t["name"] != "Mate" else "Mate2", "vpn_gateway": "gw2"}
+        if "bgp" in t:
+            inside = ipaddress.IPv4Network(t["bgp"]["tunnel_cidr"])
+            other = ipaddress.IPv4Network((int(inside.network_address) ^ 4, 30))
+            a, b = list(other.hosts())
+            mate["bgp"] = {**t["bgp"], "tunnel_cidr": str(other), "local_ip": str(a), "peer_ip": str(b)}
+        site["vpn_gateways"].append({**vpngw, "name": "gw2", "public_ip": "203.195.147.83"})
+        site["tunnels"].insert(0, mate)
+        names = [mate["name"], t["name"]]
+        site["pairs"] = [
+            {
+                "name": "pr",
+                "tunnels": names if draw(st.booleans()) else names[::-1],
+                "mode": draw(st.sampled_from(["active-standby", "active-active"])),
+            }
+        ]
     return site, sw.releases[-1]
 
 

@@ -236,7 +236,7 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
             local_asn = draw(_asns())
             vpngw["bgp_asn"] = local_asn
             cgw["bgp_asn"] = draw(_asns().filter(lambda x: x != local_asn))
-    site = {
+    site: dict[str, Any] = {
         "profile": "tencent",
         "vpc": {"name": "RtVPC", "region": "ap-guangzhou", "cidr_blocks": vpc},
         "vpn_gateways": [vpngw],

@@ -175,3 +175,72 @@ def test_many_keys_are_redacted_as_one_by_one(keys, messages):
         r.add(k)
     for m in messages:
         assert r(m) == _one_by_one(r.secrets, m)
+
+
+def _detection_texts() -> list[str]:
+    """Every parse case's input of every vendor, whole and cut into pieces (a
+    line's start, the text's start and end are where the fast path differs)."""
+    import yaml
+
+    from vpnconf.paths import vendor_dirs
+
+    out: list[str] = []
+    for d in vendor_dirs().values():
+        for case in sorted((d / "cases").glob("*.yaml")):
+            data = yaml.safe_load(case.read_text())
+            text = data.get("input") if isinstance(data, dict) else None
+            if isinstance(text, str):
+                lines = text.splitlines(keepends=True)
+                out += [text, text.lstrip(), "".join(lines[1:]), "".join(lines[: len(lines) // 2])]
+    return out
+
+
+def test_fast_detection_finds_exactly_what_the_patterns_find():
+    """The detection fast path (a newline-anchored search, a required literal
+    first) answers as the plain regex does, for every vendor's patterns."""
+    from vpnconf.parsing import _detect_patterns, parser_modules
+
+    texts = _detection_texts()
+    assert len(texts) > 100
+    finders = [fx for vid in parser_modules() for group in _detect_patterns(vid) for fx, *_ in group]
+    assert finders
+    for text in texts:
+        nl = "\n" + text
+        for fx in finders:
+            assert fx.found(text, nl) == (fx.rx.search(text) is not None), (fx.pattern, text[:200])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "crypto map M 10 ipsec-isakmp",
+                " set peer 1.2.3.4",
+                "conn x",
+                "  left=1.2.3.4",
+                ": PSK x",
+                "set vpn ipsec",
+                "children {",
+                "}",
+                "ike-peer p",
+                " ",
+                "",
+                "config vpn ipsec phase1-interface",
+                "edit x",
+                "\t",
+                "/ip ipsec peer",
+            ]
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["\n", "\r\n", " \n"]),
+)
+def test_fast_detection_agrees_on_generated_texts(lines, sep):
+    from vpnconf.parsing import _detect_patterns, parser_modules
+
+    text = sep.join(lines)
+    for vid in parser_modules():
+        for group in _detect_patterns(vid):
+            for fx, *_ in group:
+                assert fx.found(text, "\n" + text) == (fx.rx.search(text) is not None), (fx.pattern, text)

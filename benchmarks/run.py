@@ -9,6 +9,7 @@ measured in the same run, on the same machine.
 from __future__ import annotations
 
 import copy
+import os
 import statistics
 import subprocess
 import sys
@@ -195,6 +196,87 @@ def ios_config(tunnels: int = 4000, lines: int = 100_000) -> str:
         ]
         n += 1
     return "\n".join(out[:lines]) + "\n"
+
+
+def ios_policies_config(entries: int) -> str:
+    """A generated IOS config of 25 x ``entries`` lines: ``entries`` crypto-map
+    entries and ``entries`` isakmp policies (device-wide: every IKEv1 peer is
+    offered all of them), the rest filler interfaces."""
+    groups = [14, 19, 20, 21, 2, 5]
+    lines = ios_config(entries, 25 * entries).split("\n")
+    policies = []
+    for i in range(entries):
+        policies += [
+            f"crypto isakmp policy {i + 1}",
+            f" encr aes {(128, 192, 256)[i % 3]}",
+            f" hash {('sha', 'sha256', 'sha384', 'sha512')[i % 4]}",
+            " authentication pre-share",
+            f" group {groups[i % 6]}",
+            f" lifetime {3600 + i}",
+            "!",
+        ]
+    body = lines[:2] + policies + lines[2:]
+    return "\n".join(body[: 25 * entries]) + "\n"
+
+
+def bench_parse_command(sizes: tuple[int, ...] = (1000, 4000), runs: int = 3) -> None:
+    """`vpnconf parse FILE --format json > out.json` (vendor detected, the whole
+    process) on IOS configs of N crypto-map entries and N isakmp policies
+    (25 x N lines); baseline: ciscoconfparse 1.9 building its tree of the same
+    file in the same run (in-process, best of 2). Peak memory from the
+    process's rusage."""
+    import json
+    import tempfile
+
+    exe = Path(sys.executable).parent / "vpnconf"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "vpnconf.cli"]
+    print(
+        f"parse command: `vpnconf parse FILE --format json > out.json`, IOS, N crypto-map entries x N isakmp "
+        f"policies, median wall of {runs}, peak RSS; baseline ciscoconfparse 1.9 tree of the same file"
+    )
+    try:
+        import logging
+
+        from ciscoconfparse import CiscoConfParse  # benchmark extra only (GPL-3.0-only)
+
+        logging.disable(logging.CRITICAL)
+    except ImportError:
+        CiscoConfParse = None
+    rows = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            text = ios_policies_config(n)
+            path = Path(tmp) / f"ios-{n}.cfg"
+            path.write_text(text)
+            out = Path(tmp) / "out.json"
+            walls, peaks = [], []
+            for _ in range(runs):
+                with out.open("w") as fh:
+                    t0 = time.perf_counter()
+                    pid = subprocess.Popen([*cli, "parse", str(path), "--format", "json"], stdout=fh).pid
+                    _, status, usage = os.wait4(pid, 0)
+                    walls.append(time.perf_counter() - t0)
+                    peaks.append(usage.ru_maxrss / 1024)
+                assert status == 0, status
+            doc = json.loads(out.read_text())
+            assert len(doc["tunnels"]) == n, len(doc["tunnels"])
+            size = out.stat().st_size
+            t_ccp = None
+            if CiscoConfParse is not None:
+                lines = text.splitlines()
+                t_ccp = _best(lambda lines=lines: CiscoConfParse(lines, syntax="ios"), runs=2)
+            rows[n] = (statistics.median(walls), max(peaks), size, t_ccp)
+    first = sizes[0]
+    for n, (wall, peak, size, t_ccp) in rows.items():
+        ccp = f"ccp {t_ccp:6.2f} s = {t_ccp / wall:5.1f}x slower (target >= 20x)" if t_ccp else "ccp not installed"
+        growth = (
+            ""
+            if n == first
+            else f"; {n // first}x entries: time x{wall / rows[first][0]:.2f}, memory x{peak / rows[first][1]:.2f} (target <= 4.5)"
+        )
+        print(
+            f"  N={n:<5} {25 * n:>7} lines  {wall:6.2f} s  {peak:6.0f} MB peak (target < 300)  JSON {size / 1e6:5.1f} MB  {ccp}{growth}"
+        )
 
 
 def _best(fn, runs: int = 3) -> float:
@@ -483,6 +565,7 @@ def bench_differential(pairs: int = 300, seed: int = 7) -> None:
 
 
 BENCHES = {
+    "parse-command": bench_parse_command,
     "render": bench_render,
     "startup": bench_startup,
     "parse": bench_parse,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from pydantic import ValidationError
 
@@ -241,3 +243,65 @@ def test_a_proposal_list_gives_the_single_fields_and_must_agree_with_them():
     d["tunnels"][0]["ike"]["encryption"] = "aes128"
     site, findings = site_from_data(d, "p.yaml")
     assert site is None and any("differs from ike.proposals[0].encryption" in f.message for f in findings)
+
+
+def _set_site(quickstart_data: dict, n: int, **ike_extra) -> dict:
+    data = copy.deepcopy(quickstart_data)
+    base = data["tunnels"][0]
+    data["tunnels"] = [
+        {**copy.deepcopy(base), "name": f"T{i}", "spd": [{"local": f"10.{i}.0.0/24", "peers": [f"172.16.{i}.0/24"]}]}
+        for i in range(n)
+    ]
+    for t in data["tunnels"]:
+        t["ike"] = {"version": 1, "proposal_set": "device", **ike_extra}
+    data["ike_proposal_sets"] = {
+        "device": [
+            {"encryption": "aes256", "integrity": "sha256", "dh_group": 14},
+            {"encryption": "aes128", "integrity": "sha1", "dh_group": 19},
+        ]
+    }
+    return data
+
+
+@pytest.fixture
+def quickstart_data():
+    import yaml
+
+    from conftest import QUICKSTART
+
+    return yaml.safe_load(open(QUICKSTART))
+
+
+def test_a_proposal_set_is_held_once_and_named_by_its_tunnels(quickstart_data):
+    """Device-wide proposals (IOS isakmp policies): the site holds the list once,
+    each tunnel names it, and the tunnels share the validated proposals."""
+    from vpnconf.model import dump_site
+
+    site = Site.model_validate(_set_site(quickstart_data, 3))
+    first = site.tunnels[0].ike
+    assert [(p.encryption.value, p.dh_group.value) for p in first.proposals] == [("aes256", 14), ("aes128", 19)]
+    assert first.encryption is Encryption.aes256 and first.dh_group is DhGroup.g14  # the single fields: the first
+    assert all(t.ike.proposals[0] is site.ike_proposal_sets["device"][0] for t in site.tunnels)
+    out = dump_site(site)
+    assert all(t["ike"]["proposal_set"] == "device" and "proposals" not in t["ike"] for t in out["tunnels"])
+    assert len(out["ike_proposal_sets"]["device"]) == 2
+    again = Site.model_validate(out | {"tunnels": [dict(t, pre_shared_key="Key-1") for t in out["tunnels"]]})
+    assert dump_site(again) == out
+    # a tunnel's own dump carries its proposals (proposal_set is how the file stores them)
+    assert "proposal_set" not in site.tunnels[0].model_dump()["ike"]
+
+
+def test_a_proposal_set_that_is_not_there_or_invalid_is_named(quickstart_data):
+    data = _set_site(quickstart_data, 2)
+    data["tunnels"][1]["ike"]["proposal_set"] = "nowhere"
+    with pytest.raises(ValidationError, match=r"tunnel T1: ike\.proposal_set 'nowhere' names no entry"):
+        Site.model_validate(data)
+    bad = _set_site(quickstart_data, 2)
+    bad["ike_proposal_sets"]["device"][1]["dh_group"] = 99
+    with pytest.raises(ValidationError) as exc:
+        Site.model_validate(bad)
+    assert any(e["loc"][:3] == ("ike_proposal_sets", "device", 1) for e in exc.value.errors())
+    both = _set_site(quickstart_data, 1)
+    both["tunnels"][0]["ike"]["proposals"] = [{"encryption": "3des", "integrity": "md5", "dh_group": 2}]
+    with pytest.raises(ValidationError, match=r"ike\.proposals differ from ike_proposal_sets\.device"):
+        Site.model_validate(both)

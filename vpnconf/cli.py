@@ -47,9 +47,40 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def json_text(obj: Any) -> str:
+    """JSON laid out for people and written at C speed: the top-level object and
+    its objects one member per line, lists of objects (tunnels, findings) one
+    entry per line, each entry on its line (json's C encoder works only without
+    ``indent``; indenting everything is 6x slower on a large parse)."""
+    out: list[str] = []
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def enc(o: Any, depth: int, pad: str) -> None:
+        inner = pad + "  "
+        if isinstance(o, dict) and o and depth <= 1:
+            out.append("{\n")
+            for i, (k, v) in enumerate(o.items()):
+                out.append(f"{inner}{dumps(str(k))}: ")
+                enc(v, depth + 1, inner)
+                out.append(",\n" if i < len(o) - 1 else "\n")
+            out.append(pad + "}")
+        elif isinstance(o, list) and o and depth <= 2 and isinstance(o[0], dict | list):
+            out.append("[\n")
+            for i, v in enumerate(o):
+                out.append(inner)
+                enc(v, depth + 1, inner)
+                out.append(",\n" if i < len(o) - 1 else "\n")
+            out.append(pad + "]")
+        else:
+            out.append(dumps(o))
+
+    enc(obj, 0, "")
+    return "".join(out) + "\n"
+
+
 def _emit(obj: Any, fmt: str, text: str) -> None:
     if fmt == "json":
-        sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(obj))
     else:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
@@ -388,7 +419,7 @@ def _head(path: str, dev: Any) -> str:
 
 
 def _parse_result(inp: Any, a: argparse.Namespace) -> _Result:
-    from .parsing import to_site_data
+    from .parsing import redacted_tunnels, to_site_data
     from .sources import parse_device, relocate, relocate_extra, tunnel_where
 
     dev = parse_device(inp, a.vendor)
@@ -398,21 +429,24 @@ def _parse_result(inp: Any, a: argparse.Namespace) -> _Result:
 
         for t in site["tunnels"]:
             t["pre_shared_key"] = "<redacted>"
-        site = scrub(site, dev.redactor)
+        site = scrub(site, dev.redactor, copy=False)
     found = dev.findings + relocate(losses, inp)
-    tunnels = []
-    for t in dev.tunnels:
-        d = t.redacted(a.show_secrets, dev.redactor)
+    tunnels = redacted_tunnels(dev, a.show_secrets)
+    for t, d in zip(dev.tunnels, tunnels, strict=True):
         d.update(tunnel_where(inp, t.line))
         d["extra"] = relocate_extra(d["extra"], inp, d.get("file"))
-        tunnels.append(d)
-    doc: dict[str, Any] = {
-        "vendor": dev.vendor,
-        "detected": dev.detected,
-        "site": site,
-        "tunnels": tunnels,
-        "findings": [f.as_dict() for f in found],
-    }
+    doc: dict[str, Any] = {"vendor": dev.vendor, "detected": dev.detected, "site": site}
+    if dev.proposal_sets:  # device-wide proposals, once; tunnels name them (ike_proposal_set)
+        from dataclasses import asdict
+
+        from .parsing import scrub
+
+        doc["proposal_sets"] = {
+            name: {**scrub(asdict(ps), dev.redactor), **tunnel_where(inp, ps.line)}
+            for name, ps in dev.proposal_sets.items()
+        }
+    doc["tunnels"] = tunnels
+    doc["findings"] = [f.as_dict() for f in found]
     if len(inp.paths) > 1:
         doc["files"] = inp.paths
     lines = [_head(inp.label, dev)] + ["  " + f.text() for f in found]
@@ -439,6 +473,10 @@ def cmd_parse(a: argparse.Namespace) -> int:
         for f in r.findings:
             sys.stderr.write(f.text() + "\n")
     return r.code
+
+
+#: how bad an exit code is, for the worst of a fleet (3, "cannot tell", is below 1)
+_SEVERITY_OF_EXIT = {0: 0, 3: 1, 1: 2, 2: 3}
 
 
 def _fleet(a: argparse.Namespace, dirs: list[str], one: Callable[[Any], _Result]) -> int:
@@ -474,7 +512,8 @@ def _fleet(a: argparse.Namespace, dirs: list[str], one: Callable[[Any], _Result]
         results.append({"file": path, "exit_code": code, "error": err})
         if text:
             sys.stdout.write(f"{path}: unreadable: {err.removeprefix(path + ': ')}\n")
-    worst: int = max(int(r["exit_code"]) for r in results)
+    # the worst: unreadable (2), will not establish / errors (1), cannot tell (3), fine (0)
+    worst: int = max((int(r["exit_code"]) for r in results), key=lambda c: _SEVERITY_OF_EXIT.get(c, c))
     summary = {
         "files": len(files),
         "tunnels": n_tunnels,

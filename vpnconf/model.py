@@ -31,6 +31,7 @@ from pydantic import (
     PlainValidator,
     SecretStr,
     StringConstraints,
+    ValidationError,
     field_serializer,
     field_validator,
     model_validator,
@@ -428,6 +429,7 @@ def fill_proposals(data: Any) -> Any:
     phases' validators then check that both agree)."""
     if not isinstance(data, dict) or not isinstance(data.get("tunnels"), list):
         return data
+    sets = _validated_sets(data.get("ike_proposal_sets"))
     tunnels = list(data["tunnels"])
     for i, t in enumerate(tunnels):
         if isinstance(t, dict):
@@ -435,13 +437,37 @@ def fill_proposals(data: Any) -> Any:
                 opts = t.get(phase)
                 if not isinstance(opts, dict):
                     continue
+                ref = opts.get("proposal_set") if phase == "ike" else None
+                if isinstance(ref, str) and ref in sets and "proposals" not in opts:
+                    # the set's validated proposals themselves: shared, not validated again per tunnel
+                    opts = {**opts, "proposals": sets[ref]}
+                    t = tunnels[i] = {**t, phase: opts}
                 props = opts.get("proposals")
                 first = props[0] if isinstance(props, list) and props else None
+                if isinstance(first, BaseModel):
+                    first = {f: getattr(first, f) for f in fields if hasattr(first, f)}
                 if isinstance(first, dict):  # fill what is missing; a disagreement is the model's to report
                     missing = {f: first[f] for f in fields if f in first and f not in opts}
                     if missing:
                         t = tunnels[i] = {**t, phase: {**opts, **missing}}
-    return {**data, "tunnels": tunnels}
+    out = {**data, "tunnels": tunnels}
+    if sets:
+        out["ike_proposal_sets"] = {**data["ike_proposal_sets"], **sets}
+    return out
+
+
+def _validated_sets(raw: Any) -> dict[str, list[IkeProposal]]:
+    """The site's IKE proposal sets that validate, each validated once (one that
+    does not is left to the field's own validation, which names where)."""
+    out: dict[str, list[IkeProposal]] = {}
+    if isinstance(raw, dict):
+        for name, props in raw.items():
+            if isinstance(name, str) and isinstance(props, list) and props:
+                try:
+                    out[name] = [p if isinstance(p, IkeProposal) else IkeProposal.model_validate(p) for p in props]
+                except ValidationError:
+                    continue
+    return out
 
 
 _PROPOSAL_FIELDS = (("ike", ("encryption", "integrity", "dh_group")), ("ipsec", ("encryption", "integrity", "pfs")))
@@ -460,6 +486,11 @@ class IkeOptions(_Model):
     # the IKE proposals offered, in order (the device side may offer several;
     # a cloud profile says how many it takes); empty: the one above
     proposals: list[IkeProposal] = Field(default_factory=list)
+    #: the proposals are the site's ``ike_proposal_sets[proposal_set]`` (a
+    #: device-wide list, e.g. IOS isakmp policies: held once, not per tunnel).
+    #: How the site file stores them, not a value of the tunnel: a dump of a
+    #: tunnel leaves it out (``dump_site`` writes it in place of the list)
+    proposal_set: ObjName | None = Field(None, exclude=True)
 
     @field_validator("proposals")
     @classmethod
@@ -723,6 +754,8 @@ class Site(_Model):
     customer_gateways: list[CustomerGateway] = Field(default_factory=list)
     tunnels: list[Tunnel] = Field(default_factory=list)
     pairs: list[TunnelPair] = Field(default_factory=list)
+    #: device-wide IKE proposal lists, by name; a tunnel's ``ike.proposal_set`` names one
+    ike_proposal_sets: dict[ObjName, list[IkeProposal]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -730,6 +763,18 @@ class Site(_Model):
         """A phase given only as ``proposals`` takes its single fields from the
         first (once per site; the phases' own validators check agreement)."""
         return fill_proposals(data)
+
+    @model_validator(mode="after")
+    def _proposal_sets_named(self) -> Site:
+        for t in self.tunnels:
+            ref = t.ike.proposal_set
+            if ref is None:
+                continue
+            if ref not in self.ike_proposal_sets:
+                raise ValueError(f"tunnel {t.name}: ike.proposal_set {ref!r} names no entry of ike_proposal_sets")
+            if t.ike.proposals != self.ike_proposal_sets[ref]:
+                raise ValueError(f"tunnel {t.name}: ike.proposals differ from ike_proposal_sets.{ref} it names")
+        return self
 
     def vpn_gateway(self, name: str) -> VpnGateway:
         for g in self.vpn_gateways:
@@ -751,8 +796,14 @@ class Site(_Model):
 
 
 def dump_site(site: Site, *, show_secrets: bool = False) -> dict[str, Any]:
-    """The site as plain data (canonical names), keys redacted unless asked."""
-    data: dict[str, Any] = site.model_dump(mode="json")
+    """The site as plain data (canonical names), keys redacted unless asked; a
+    tunnel whose IKE proposals are a named set names it (the set is written once)."""
+    refs = {i: {"ike": {"proposals"}} for i, t in enumerate(site.tunnels) if t.ike.proposal_set}
+    data: dict[str, Any] = site.model_dump(mode="json", exclude={"tunnels": refs} if refs else None)
+    if not site.ike_proposal_sets:
+        del data["ike_proposal_sets"]
+    for i in refs:
+        data["tunnels"][i]["ike"]["proposal_set"] = site.tunnels[i].ike.proposal_set
     for t, raw in zip(data["tunnels"], site.tunnels, strict=True):
         t["pre_shared_key"] = raw.psk() if show_secrets else "<redacted>"
     return data

@@ -136,12 +136,16 @@ from vpnconf.parsing import (
     ParsedDevice,
     ParsedTunnel,
     Proposal,
+    ProposalSet,
     PskState,
     ipv4,
     lookup,
     small_int,
 )
 from vpnconf.parsing.indented import normalize
+
+#: the name of the device-wide set of isakmp policies (ParsedDevice.proposal_sets)
+ISAKMP_SET = "isakmp-policies"
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -1555,13 +1559,18 @@ class _Parser:
                 ref,
                 "warning",
             )
-        props = t.ike_proposals = []
-        for p in chosen:  # (a loop: cheaper than a comprehension for one or two)
-            props.append(Proposal(p.encryption, p.integrity, p.dh_group, p.raw))
+        if chosen:  # the device's isakmp policies, held once: every IKEv1 tunnel offers them all
+            ps = self.dev.proposal_sets.get(ISAKMP_SET)
+            if ps is None:
+                line = min((n for _, n, _ in self.isakmp_policies), default=None)
+                ps = self.dev.proposal_sets[ISAKMP_SET] = ProposalSet(ISAKMP_SET, chosen, lifetimes, line)
+            t.ike_proposals, t.ike_proposal_set = ps.proposals, ISAKMP_SET
+        else:
+            t.ike_proposals = []
         if lifetimes:
             t.ike_lifetime = lifetimes[0]
             if self._c_sel1_mixed:
-                t.extra["ike_lifetimes"] = lifetimes
+                t.extra["ike_lifetimes"] = f"differ between the isakmp policies (proposal set {ISAKMP_SET})"
         prop_def, life_def = self._c_sel1_def
         if prop_def:
             t.defaulted["ike_proposals"] = prop_def
@@ -1583,6 +1592,8 @@ class _Parser:
         idx = [i for i, a in enumerate(auths) if a == "pre-share"] or list(range(len(props)))
         src = _data().isakmp_src
         parts = [self._ike1_defaults[i][0] for i in idx if self._ike1_defaults[i][0]]
+        if len(parts) > 5:  # every tunnel names it: a short form, the policies are the set's (held once)
+            parts[5:] = [f"and {len(parts) - 5} more policies of {ISAKMP_SET}"]
         first_life = self._ike1_defaults[idx[0]][1] if idx else ""
         self._c_sel1_def = (
             f"crypto isakmp {'; '.join(parts)}: {src}" if parts else None,

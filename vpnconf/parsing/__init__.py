@@ -14,6 +14,7 @@ cloud-view site model, reporting everything it could not carry.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,21 @@ class Proposal:
 class Ident:
     type: Literal["address", "fqdn", "other"]
     value: str
+
+
+@dataclass
+class ProposalSet:
+    """Proposals that are the device's, not one tunnel's (IOS isakmp policies,
+    IKEv2 policies): held once on the device. Every tunnel that offers them
+    names the set (``ParsedTunnel.ike_proposal_set``) and shares the list
+    object as its ``ike_proposals``, so n tunnels cost n references, not n
+    copies (parse output grows linearly with tunnels plus policies)."""
+
+    name: str
+    proposals: list[Proposal] = field(default_factory=list)
+    #: the lifetime of each proposal, where the device gives one per policy
+    lifetimes: list[int] = field(default_factory=list)
+    line: int | None = None
 
 
 @dataclass
@@ -96,6 +112,8 @@ class ParsedTunnel:
     ike_version: int | None = None  # None: both / not said
     mode: Literal["main", "aggressive"] = "main"
     ike_proposals: list[Proposal] = field(default_factory=list)
+    #: the device-wide set ``ike_proposals`` is (``ParsedDevice.proposal_sets``), if any
+    ike_proposal_set: str | None = None
     ike_lifetime: int | None = None
     local_id: Ident | None = None
     peer_id: Ident | None = None
@@ -128,14 +146,46 @@ class ParsedTunnel:
         """The tunnel as plain data; unless ``show_secrets``, the key masked and
         every string passed through the device's redactor (a damaged config
         can put a key where a name or a raw value is read)."""
-        from dataclasses import asdict
-
-        d = asdict(self)
+        # the set is written once, on the device (a copy per tunnel is n x policies)
+        skip = "ike_proposals" if self.ike_proposal_set is not None else None
+        d = {k: _plain(v) for k, v in vars(self).items() if k != skip}
         if show_secrets:
             return d
         if self.psk is not None:
             d["psk"] = "<redacted>"
-        return scrub(d, redactor) if redactor is not None else d
+        return scrub(d, redactor, copy=False) if redactor is not None else d
+
+
+def _plain(v: Any) -> Any:
+    """``dataclasses.asdict`` of a value, without its deep copies (4x faster on
+    a parse of thousands of tunnels): dataclasses become dicts, lists and
+    dicts are copied, tuples stay tuples."""
+    if isinstance(v, str | int | float | bool) or v is None:
+        return v
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, tuple):
+        return tuple(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if hasattr(v, "__dataclass_fields__"):
+        return {k: _plain(x) for k, x in vars(v).items()}
+    import copy
+
+    return copy.deepcopy(v)
+
+
+def redacted_tunnels(dev: ParsedDevice, show_secrets: bool = False) -> list[dict[str, Any]]:
+    """``ParsedTunnel.redacted`` of every tunnel of ``dev``, their strings passed
+    through its redactor in one pass."""
+    out = [t.redacted(True) for t in dev.tunnels]
+    if show_secrets:
+        return out
+    for d in out:
+        if d["psk"] is not None:
+            d["psk"] = "<redacted>"
+    scrubbed: list[dict[str, Any]] = scrub(out, dev.redactor, copy=False)
+    return scrubbed
 
 
 @dataclass
@@ -145,6 +195,8 @@ class ParsedDevice:
     tunnels: list[ParsedTunnel] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     detected: str | None = None  # why this vendor, when detected
+    #: device-wide proposals, by name (see ``ProposalSet``)
+    proposal_sets: dict[str, ProposalSet] = field(default_factory=dict)
     #: every message about this input passes it (set by ``parse_text``)
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
     _counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -177,14 +229,45 @@ class ParsedDevice:
         return {f.rule for f in self.findings} - set(RULES)
 
 
-def scrub(obj: Any, redactor: Redactor) -> Any:
-    """Every string inside ``obj`` (dicts, lists, tuples) passed through ``redactor``."""
+def scrub(obj: Any, redactor: Redactor, *, copy: bool = True) -> Any:
+    """Every string inside ``obj`` (dicts, lists, tuples) passed through ``redactor``
+    (a copy; with ``copy=False``, ``obj`` itself when nothing was hidden).
+
+    The distinct strings are passed as one text, joined by NUL (which no config
+    text holds and which, not being a letter or digit, ends a key as a string's
+    end does): one search for a parse of thousands of tunnels instead of one per
+    string; the structure is rebuilt only when something was hidden."""
+    seen: dict[str, None] = {}
+    _strings(obj, seen)
+    joined = "\0".join(seen)
+    hidden = redactor(joined) if seen else joined
+    if hidden == joined:
+        return _rebuilt(obj, {}) if copy else obj
+    parts = hidden.split("\0")
+    if joined.count("\0") != len(seen) - 1 or len(parts) != len(seen):
+        return _rebuilt(obj, {k: redactor(k) for k in seen})  # a string holding NUL itself: one by one
+    return _rebuilt(obj, {k: v for k, v in zip(seen, parts, strict=True) if k != v})
+
+
+def _strings(obj: Any, seen: dict[str, None]) -> None:
     if isinstance(obj, str):
-        return redactor(obj)
+        seen[obj] = None
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            _strings(v, seen)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            _strings(v, seen)
+
+
+def _rebuilt(obj: Any, changed: dict[str, str]) -> Any:
+    """``obj`` with lists for tuples (as scrub always gave) and the strings in ``changed`` replaced."""
+    if isinstance(obj, str):
+        return changed.get(obj, obj)
     if isinstance(obj, dict):
-        return {k: scrub(v, redactor) for k, v in obj.items()}
+        return {k: _rebuilt(v, changed) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [scrub(v, redactor) for v in obj]
+        return [_rebuilt(v, changed) for v in obj]
     return obj
 
 
@@ -212,46 +295,95 @@ def parser_module(vendor_id: str) -> ModuleType:
 @cache
 def parser_modules() -> dict[str, ModuleType]:
     """Every vendor that has a parser (``vendors/<id>/parser.py``), by id."""
-    from ..paths import vendor_dirs
-
-    return {vid: parser_module(vid) for vid, d in vendor_dirs().items() if (d / "parser.py").is_file()}
+    return {vid: parser_module(vid) for vid in parser_ids()}
 
 
 @cache
-def _detect_patterns(
-    vendor_id: str,
-) -> tuple[list[tuple[re.Pattern[str], float, str]], list[tuple[re.Pattern[str], str]]]:
+def parser_ids() -> tuple[str, ...]:
+    """The ids of the vendors that have a parser, without loading the parsers
+    (detection needs only their vendor.yaml patterns: loading eleven parsers is
+    most of a parse's start-up)."""
+    from ..paths import vendor_dirs
+
+    return tuple(vid for vid, d in vendor_dirs().items() if (d / "parser.py").is_file())
+
+
+class _Finder:
+    """One detection pattern, searched fast in a large config: a pattern that
+    starts a line (``^``) is searched as ``\n...`` in the text with a newline
+    put before it (the same matches; the regex engine then skips from newline
+    to newline instead of trying every position), and not at all when a run of
+    literal characters every match must hold is not in the text."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.rx = re.compile(pattern, re.M)
+        line_start = pattern.startswith("^") and not pattern.startswith(("^|", "^)"))
+        self.nl_rx = re.compile("\n" + pattern[1:], re.M) if line_start else None
+        self.literal = _required_literal(pattern)
+
+    def found(self, text: str, nl_text: str) -> bool:
+        if self.literal and self.literal not in text:
+            return False
+        if self.nl_rx is not None:
+            return self.nl_rx.search(nl_text) is not None
+        return self.rx.search(text) is not None
+
+
+def _required_literal(pattern: str) -> str:
+    """The longest run of literal characters at the pattern's top level (outside
+    groups, alternations and repeats): every match contains it."""
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_p  # type: ignore[attr-defined]
+
+    try:
+        tree = sre_p.parse(pattern, re.M)
+    except (re.error, RecursionError, OverflowError):
+        return ""
+    best = cur = ""
+    for op, av in tree:
+        if op is sre_c.LITERAL:
+            cur += chr(av)
+        else:
+            best, cur = max(best, cur, key=len), ""
+    return max(best, cur, key=len)
+
+
+@cache
+def _detect_patterns(vendor_id: str) -> tuple[list[tuple[_Finder, float, str]], list[tuple[_Finder, str]]]:
     """The vendor's ``detect:`` patterns (vendor.yaml), compiled once."""
     from ..catalog import vendors
 
     d = vendors()[vendor_id].detect
     where = f"vendors/{vendor_id}/vendor.yaml detect"
     try:
-        pos = [(re.compile(p["re"], re.M), float(p["weight"]), str(p["why"])) for p in d.get("patterns", [])]
-        neg = [(re.compile(p["re"], re.M), str(p["why"])) for p in d.get("not", [])]
+        pos = [(_Finder(p["re"]), float(p["weight"]), str(p["why"])) for p in d.get("patterns", [])]
+        neg = [(_Finder(p["re"]), str(p["why"])) for p in d.get("not", [])]
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise VpnconfError(f"{where}: bad pattern ({exc})") from None
     return pos, neg
 
 
-def detect_score(vendor_id: str, text: str) -> tuple[float, str]:
+def detect_score(vendor_id: str, text: str, nl_text: str | None = None) -> tuple[float, str]:
     """Score 0..1 that ``text`` was written for this vendor, and why: the
     vendor's ``detect:`` patterns from its vendor.yaml (the weights of the
     patterns found, added; any ``not`` pattern found makes it 0), else the
-    parser's own ``detect`` function."""
+    parser's own ``detect`` function. ``nl_text`` is ``"\n" + text`` when the
+    caller has it already."""
     pos, neg = _detect_patterns(vendor_id)
     if not pos:
-        mod = parser_modules().get(vendor_id)
+        mod = parser_module(vendor_id) if vendor_id in parser_ids() else None
         if mod is None or not hasattr(mod, "detect"):
             return 0.0, "no detection patterns"
         score, why = mod.detect(text)
         return float(score), str(why)
-    for rx, why in neg:
-        if rx.search(text):
+    nl = "\n" + text if nl_text is None else nl_text
+    for fx, why in neg:
+        if fx.found(text, nl):
             return 0.0, f"not {vendor_id}: {why}"
     score, whys = 0.0, []
-    for rx, weight, why in pos:
-        if rx.search(text):
+    for fx, weight, why in pos:
+        if fx.found(text, nl):
             score += weight
             whys.append(why)
     return round(min(score, 1.0), 2), ", ".join(whys) or f"no {vendor_id} syntax"
@@ -264,7 +396,8 @@ DETECT_THRESHOLD = 0.3
 def detect_vendor(text: str) -> tuple[str, str]:
     """(vendor id, why) of the best-scoring vendor; VpnconfError if none fits,
     or if two fit equally well (never a tie broken by name)."""
-    scores = sorted(((*detect_score(vid, text), vid) for vid in parser_modules()), reverse=True)
+    nl = "\n" + text
+    scores = sorted(((*detect_score(vid, text, nl), vid) for vid in parser_ids()), reverse=True)
     if not scores or scores[0][0] < DETECT_THRESHOLD:
         raise VpnconfError(
             "cannot tell which vendor wrote this config (no IPsec configuration recognised); pass --vendor"
@@ -294,11 +427,10 @@ def parse_text(text: str | bytes, name: str, vendor: str | None = None) -> Parse
         vid, why = detect_vendor(text)
     else:
         vid, why = get_vendor(vendor).id, None
-    mods = parser_modules()
-    if vid not in mods:
-        raise VpnconfError(f"no parser for vendor {vid} yet (parsers: {', '.join(sorted(mods))})")
+    if vid not in parser_ids():
+        raise VpnconfError(f"no parser for vendor {vid} yet (parsers: {', '.join(sorted(parser_ids()))})")
     try:
-        dev: ParsedDevice = mods[vid].parse(text, name)
+        dev: ParsedDevice = parser_module(vid).parse(text, name)
     except RecursionError:
         dev = ParsedDevice(vendor=vid, file=name)
         dev.note(INTERNAL, "the input nests too deeply for the parser; nothing could be read", severity="error")
@@ -364,6 +496,13 @@ def lookup(vendor_id: str, table: str, keyword: str, ike_version: int | None = N
 @cache
 def _net(s: str) -> str:
     return str(ipaddress.IPv4Network(s, strict=False))
+
+
+def _net_or_none(s: str) -> str | None:
+    try:
+        return _net(s)
+    except ValueError:
+        return None
 
 
 _ADDRESS_ID: dict[str, Any] = {"type": "address"}
@@ -443,6 +582,26 @@ def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> s
     return name
 
 
+class _EnumValues(dict[object, bool]):
+    """``value in`` this: the model's enum takes the value (its canonical name or
+    an alias it accepts); each answer cached."""
+
+    def __init__(self, enum: Any) -> None:
+        super().__init__({m.value: True for m in enum})
+        self.enum = enum
+
+    def __missing__(self, value: object) -> bool:
+        try:
+            ok = value is not None and self.enum(value) is not None
+        except ValueError:
+            ok = False
+        self[value] = ok
+        return ok
+
+    def __contains__(self, value: object) -> bool:
+        return self[value]
+
+
 def _first_of_each(props: list[Proposal]) -> list[Proposal]:
     """Each (encryption, integrity, group) once, at its first place."""
     seen: set[tuple[Any, ...]] = set()
@@ -458,10 +617,40 @@ def _first_of_each(props: list[Proposal]) -> list[Proposal]:
 def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
     everything that could not be carried into the model."""
-    from ..model import PSK_RE, UNKNOWN_PSK, DhGroup, is_aead
+    from ..model import PSK_RE, UNKNOWN_PSK, DhGroup, Encryption, Integrity, is_aead
 
     groups = frozenset(int(g) for g in DhGroup)
+    encs = _EnumValues(Encryption)
+    integs = _EnumValues(Integrity)
     losses: list[Finding] = []
+
+    def _model_ike(props: list[Proposal]) -> tuple[list[Proposal], list[str]]:
+        """The proposals the model can hold (each value once, in order) and the raw
+        text of the others."""
+        ok = [p for p in props if p.encryption in encs and p.integrity in integs and p.dh_group in groups]
+        kept = {id(p) for p in ok}
+        return _first_of_each(ok), [p.raw or "?" for p in props if id(p) not in kept]
+
+    # device-wide proposal sets: sorted out once; a set with more than one proposal
+    # the model holds goes into the site once (``ike_proposal_sets``), tunnels name it
+    sets: dict[str, tuple[list[Proposal], list[str]]] = {}
+    site_sets: dict[str, list[dict[str, Any]]] = {}
+    for sname, ps in dev.proposal_sets.items():
+        sets[sname] = got = _model_ike(ps.proposals)
+        users = sum(t.ike_proposal_set == sname for t in dev.tunnels)
+        if got[1] and users:
+            losses.append(
+                Finding(
+                    rule="NOT-CARRIED",
+                    severity="warning",
+                    message=f"proposal set {sname} (offered by {users} tunnel(s)): proposals with values the model "
+                    f"does not hold not carried: {', '.join(got[1])}",
+                    path="ike.proposals",
+                    file=dev.file,
+                    line=ps.line,
+                    extra={"field": "ike.proposals"},
+                )
+            )
 
     def lose(t: ParsedTunnel, msg: str, sev: Severity = "warning", field: str = "") -> None:
         """One loss, naming the model field it concerns (JSON ``field``; the
@@ -490,27 +679,32 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if t.auth != "psk":
             lose(t, f"authentication is {t.auth}, the service uses a pre-shared key", "error", "ike.auth_method")
             continue
-        ikes = [p for p in t.ike_proposals if p.encryption and p.integrity and p.dh_group in groups]
-        esps = [p for p in t.esp_proposals if p.encryption and (p.integrity or is_aead(p.encryption))]
+        shared = sets.get(t.ike_proposal_set) if t.ike_proposal_set else None
+        if shared is None:
+            ikes, ike_unknown = _model_ike(t.ike_proposals)
+        else:  # a device-wide set: sorted out once, its losses named once (n tunnels x n policies else)
+            ikes, ike_unknown = shared
+        esps = [p for p in t.esp_proposals if p.encryption in encs and (p.integrity in integs or is_aead(p.encryption))]
         ike = ikes[0] if ikes else None
         esp = esps[0] if esps else None
         if ike is None or esp is None:
+            raws = (p.raw for p in (t.esp_proposals if ike else t.ike_proposals))
             lose(
                 t,
-                "no IKE or ESP proposal made only of values the model knows "
-                f"({', '.join(p.raw for p in t.ike_proposals + t.esp_proposals) or 'none'})",
+                f"no {'ESP' if ike else 'IKE'} proposal made only of values the model knows "
+                f"({', '.join(itertools.islice(raws, 8)) or 'none'})",
                 "error",
                 "ike" if ike is None else "ipsec",
             )
             continue
         # every proposal made of values the model knows is carried, in order;
-        # the others are named
-        # (by identity: a device's proposals can be many, compared field by field n^2)
-        kept = {id(p) for p in ikes} | {id(p) for p in esps}
-        unknown = [p.raw or "?" for p in t.ike_proposals + t.esp_proposals if id(p) not in kept]
-        # a value offered twice adds nothing to a negotiation (the first wins): each once, in
-        # order (IOS offers every isakmp policy of the device to every peer: n tunnels x n policies)
-        ikes, esps = _first_of_each(ikes), _first_of_each(esps)
+        # the others are named (by identity: comparing field by field is n^2)
+        kept = {id(p) for p in esps}
+        unknown = [p.raw or "?" for p in t.esp_proposals if id(p) not in kept]
+        if shared is None:
+            unknown[:0] = ike_unknown
+        # a value offered twice adds nothing to a negotiation (the first wins): each once, in order
+        esps = _first_of_each(esps)
         if unknown:
             lose(
                 t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}", field="proposals"
@@ -571,6 +765,17 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             cg_ip = "192.0.2.1"
         cg = f"cgw-{cg_ip}"
         cgws.setdefault(cg, {"name": cg, "public_ip": cg_ip})
+        odd = [x for pair in t.selectors for x in pair if _net_or_none(x) is None]
+        if odd:
+            lose(
+                t,
+                f"traffic selector {odd[0]} is not an IPv4 network"
+                + (" (the end's own address, which the config leaves to the daemon)" if odd[0] == "%dynamic" else "")
+                + ": the SPD cannot be built",
+                "error",
+                "spd",
+            )
+            continue
         spd: dict[str, list[str]] = {}
         any_any = t.route_based and all(_net(a) == "0.0.0.0/0" and _net(b) == "0.0.0.0/0" for a, b in t.selectors)
         for local, remote in [] if any_any else t.selectors:  # route-based any/any: no SPD
@@ -590,15 +795,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
             "encryption": ike.encryption,
             "integrity": ike.integrity,
             "dh_group": ike.dh_group,
-            **(
-                {
-                    "proposals": [
-                        {"encryption": p.encryption, "integrity": p.integrity, "dh_group": p.dh_group} for p in ikes
-                    ]
-                }
-                if len(ikes) > 1
-                else {}
-            ),
+            **(_ike_list(t.ike_proposal_set, ikes, site_sets) if len(ikes) > 1 else {}),
             "mode": t.mode,
             "local_id": _ident(t.peer_id, t.peer_address),
             "peer_id": _ident(t.local_id, cg_ip),
@@ -651,7 +848,22 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         "customer_gateways": list(cgws.values()),
         "tunnels": tunnels,
     }
+    if site_sets:
+        site["ike_proposal_sets"] = site_sets
     return site, losses
+
+
+def _ike_list(set_name: str | None, ikes: list[Proposal], site_sets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A tunnel's IKE proposal list for the site: inline, or the name of the
+    device-wide set (written into the site once)."""
+    if set_name is None:
+        return {
+            "proposals": [{"encryption": p.encryption, "integrity": p.integrity, "dh_group": p.dh_group} for p in ikes]
+        }
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", set_name)[:60] or "set"
+    if name not in site_sets:
+        site_sets[name] = [{"encryption": p.encryption, "integrity": p.integrity, "dh_group": p.dh_group} for p in ikes]
+    return {"proposal_set": name}
 
 
 def parse_into_model(text: str, name: str, vendor: str | None = None) -> tuple[ParsedDevice, Any, list[Finding]]:

@@ -230,3 +230,57 @@ def test_translate_of_an_encrypted_key_needs_the_key(vpnconf_bin, tmp_path):
     bad.write_text("has a space\n")
     r = run(vpnconf_bin, "translate", src, "--to", "cisco_ios", "--psk-file", bad)
     assert r.returncode == 2 and "has a space" not in r.stderr and str(bad) in r.stderr
+
+
+def _policies_config(n: int) -> str:
+    """n crypto-map peers and n isakmp policies (every IKEv1 peer is offered all
+    of them): the shape that made parse output grow with tunnels x policies."""
+    out = []
+    for i in range(n):
+        out += [
+            f"crypto isakmp policy {i + 1}",
+            f" encr aes {(128, 256)[i % 2]}",
+            f" hash {('sha', 'sha256', 'sha384')[i % 3]}",
+            " authentication pre-share",
+            f" group {(14, 19, 20, 5)[i % 4]}",
+            f" lifetime {3600 + i}",
+        ]
+    out += ["crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac", " mode tunnel"]
+    for i in range(n):
+        out += [
+            f"crypto isakmp key Pol-Key-{i} address 198.51.100.{i + 1}",
+            f"ip access-list extended V{i}",
+            f" permit ip 10.1.{i}.0 0.0.0.255 172.16.{i}.0 0.0.0.255",
+            f"crypto map CM {i + 1} ipsec-isakmp",
+            f" set peer 198.51.100.{i + 1}",
+            " set transform-set TS",
+            f" match address V{i}",
+        ]
+    out += ["interface GigabitEthernet0/0", " ip address 203.0.113.1 255.255.255.0", " crypto map CM"]
+    return "\n".join(out) + "\n"
+
+
+def test_isakmp_policies_are_held_once_in_the_parse_output(vpnconf_bin, tmp_path):
+    """Each policy appears once in `parse --format json`, however many tunnels
+    offer it; tunnels name the set, the site holds it once, and it builds."""
+    sizes = {}
+    for n in (20, 80):
+        p = tmp_path / f"many-{n}.cfg"
+        p.write_text(_policies_config(n))
+        r = run(vpnconf_bin, "parse", p, "--format", "json")
+        assert r.returncode == 0, r.stderr
+        doc = json.loads(r.stdout)
+        sizes[n] = len(r.stdout)
+        assert len(doc["tunnels"]) == n
+        assert r.stdout.count('"isakmp policy 7: ') == 1
+        (name,) = doc["proposal_sets"]
+        assert len(doc["proposal_sets"][name]["proposals"]) == n
+        assert doc["proposal_sets"][name]["lifetimes"][:2] == [3600, 3601]
+        assert all(t["ike_proposal_set"] == name and "ike_proposals" not in t for t in doc["tunnels"])
+        site = doc["site"]
+        (sname,) = site["ike_proposal_sets"]
+        distinct = {(i % 2, i % 3, i % 4) for i in range(n)}  # (encryption, hash, group) as generated
+        assert len(site["ike_proposal_sets"][sname]) == len(distinct)
+        assert all(t["ike"]["proposal_set"] == sname for t in site["tunnels"])
+    # 4x the tunnels and policies: the output grows about 4x, not 16x
+    assert sizes[80] / sizes[20] < 5

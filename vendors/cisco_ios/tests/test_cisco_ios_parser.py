@@ -304,7 +304,12 @@ def test_several_rendered_tunnels_in_one_config():
         ("aes128", "sha1", 14),
     ]
     assert got["Aes256"].ike_lifetime == 86400  # the first policy's (priority 10)
-    assert got["Aes256"].extra["ike_lifetimes"] == [86400, 86400, 28800, 86400]
+    # held once on the device: every IKEv1 tunnel names the set and shares its list
+    sets = dev.proposal_sets
+    assert list(sets) == ["isakmp-policies"] and sets["isakmp-policies"].lifetimes == [86400, 86400, 28800, 86400]
+    v1 = [t for t in dev.tunnels if t.ike_version == 1]
+    assert v1 and all(t.ike_proposal_set == "isakmp-policies" for t in v1)
+    assert all(t.ike_proposals is sets["isakmp-policies"].proposals for t in v1)
     assert got["V1Aggr"].mode == "aggressive" and got["Dpd45"].mode == "main"
     assert got["Dpd45"].pfs == 5 and got["TomVPNConn"].pfs is None
 

@@ -164,7 +164,12 @@ def _case_text(vendor: str, case: dict[str, Any], path: Path) -> str:
 
 
 def _proposal(p: Any) -> dict[str, Any]:
-    return {"encryption": p.encryption, "integrity": p.integrity, "dh_group": p.dh_group}
+    return {
+        "encryption": p.encryption,
+        "integrity": p.integrity,
+        "dh_group": p.dh_group,
+        "additional_ke": list(p.additional_ke),
+    }
 
 
 def _subset(actual: Any, expected: Any, where: str) -> None:
@@ -185,17 +190,19 @@ def _subset(actual: Any, expected: Any, where: str) -> None:
 
 
 def _tunnel_dict(t: Any) -> dict[str, Any]:
-    d = {k: getattr(t, k) for k in t.__dataclass_fields__ if k not in ("ike_proposals", "esp_proposals", "selectors")}
-    d["ike_proposals"] = [_proposal(p) for p in t.ike_proposals]
-    d["esp_proposals"] = [_proposal(p) for p in t.esp_proposals]
+    props = ("ike_proposals", "esp_proposals", "ah_proposals")
+    d = {k: getattr(t, k) for k in t.__dataclass_fields__ if k not in (*props, "selectors")}
+    for k in props:
+        d[k] = [_proposal(p) for p in getattr(t, k)]
     d["selectors"] = [list(s) for s in t.selectors]
     for k in ("local_id", "peer_id"):
         i = getattr(t, k)
         d[k] = None if i is None else {"type": i.type, "value": i.value}
-    if t.bgp is not None:
-        from dataclasses import asdict
+    from dataclasses import asdict
 
-        d["bgp"] = asdict(t.bgp)
+    for k in ("bgp", "cert"):
+        if getattr(t, k) is not None:
+            d[k] = asdict(getattr(t, k))
     return d
 
 
@@ -215,6 +222,13 @@ def test_parse_case(vendor: str, path: Path) -> None:
         _subset(got, expect["tunnels"], "tunnels")
     if "tunnel_count" in expect:
         assert len(dev.tunnels) == expect["tunnel_count"]
+    if "proposal_sets" in expect:  # device-wide proposals, held once (ParsedDevice.proposal_sets)
+        from dataclasses import asdict
+
+        sets = {
+            n: {**asdict(ps), "proposals": [_proposal(p) for p in ps.proposals]} for n, ps in dev.proposal_sets.items()
+        }
+        _subset(sets, expect["proposal_sets"], "proposal_sets")
     findings = [f.as_dict() for f in dev.findings]
     for want in expect.get("findings", []):
         want = dict(want)

@@ -436,6 +436,8 @@ def test_schema_is_documented_in_the_vendors_readme():
     for where, fields in status_mod.SCHEMA.items():
         for f in fields:
             assert f"`{f}`" in readme, (where, f)
+    bgp_rows = "\n".join(line for line in readme.splitlines() if line.startswith("| bgp |"))
+    assert [f for f in status_mod.BGP_SCHEMA if f"`{f}`" not in bgp_rows] == []
 
 
 # ------------------------------------------------------------------ every vendor's samples, as pasted

@@ -43,7 +43,6 @@ What charon requires, and where it is written (strongSwan's source at commit
 from __future__ import annotations
 
 import ipaddress
-import re
 import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +53,9 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from .findings import Finding, VpnconfError
+from .identity import DN_NAMES, Dn, parse_dn
+from .identity import kind as _kind
+from .identity import matches as id_matches
 from .parsing import CertAuth, Ident, ParsedTunnel
 
 MAX_BYTES = 1 << 20  # a certificate file is far smaller than 1 MiB
@@ -71,19 +73,6 @@ KNOWN_EXTENSIONS = frozenset({
     "2.5.29.37", "1.3.6.1.5.5.7.1.7", "2.5.29.30", "2.5.29.32", "2.5.29.33", "2.5.29.36", "2.5.29.54",
     "2.16.840.1.113730.1.3", "2.16.840.1.113730.1.4", "2.16.840.1.113730.1.8", "2.16.840.1.113730.1.13",
 })
-#: DN attribute names as strongSwan writes them -> OID (the first name of an OID is the one shown)
-DN_ATTRS = {
-    "CN": "2.5.4.3", "C": "2.5.4.6", "L": "2.5.4.7", "ST": "2.5.4.8", "O": "2.5.4.10", "OU": "2.5.4.11",
-    "SN": "2.5.4.5", "SERIALNUMBER": "2.5.4.5", "T": "2.5.4.12", "G": "2.5.4.42", "GN": "2.5.4.42",
-    "DC": "0.9.2342.19200300.100.1.25", "UID": "0.9.2342.19200300.100.1.1", "E": "1.2.840.113549.1.9.1",
-    "EMAIL": "1.2.840.113549.1.9.1", "EMAILADDRESS": "1.2.840.113549.1.9.1",
-}
-# fmt: on
-DN_NAMES = {oid: k for k, oid in reversed(DN_ATTRS.items())}
-#: strongSwan's type prefixes of an identity string
-PREFIXES = {"email:": "email", "rfc822:": "email", "userfqdn:": "email", "@@": "email", "dns:": "dns", "fqdn:": "dns"}
-PREFIXES |= {"asn1dn:": "dn", "dn:": "dn", "ipv4:": "ip", "ipv6:": "ip", "keyid:": "keyid", "@#": "keyid"}
-Dn = tuple[tuple[str, str], ...]  # (attribute OID, value), in ASN.1 order
 
 
 @dataclass
@@ -172,20 +161,6 @@ def _exists(p: Path) -> bool:
 
 
 # ------------------------------------------------------------ names and ids
-def parse_dn(text: str) -> Dn:
-    """A DN as strongSwan writes it (``C=CH, O=Org, CN=x`` or ``/C=CH/O=Org``)."""
-    text = text.strip().strip("\"'")
-    parts = re.split(r"(?<!\\)/", text.lstrip("/")) if text.startswith("/") else re.split(r"(?<!\\),", text)
-    out = []
-    for part in parts:
-        k, sep, v = part.partition("=")
-        if not sep:
-            continue
-        key = k.strip().upper()
-        out.append((DN_ATTRS.get(key, key), v.strip().replace("\\,", ",").lower()))
-    return tuple(out)
-
-
 def _val(a: x509.NameAttribute[Any]) -> str:
     return a.value if isinstance(a.value, str) else a.value.hex()
 
@@ -198,48 +173,6 @@ def dn_text(name: x509.Name) -> str:
     return ", ".join(
         f"{DN_NAMES.get(a.oid.dotted_string, a.oid.dotted_string)}={_val(a)}" for r in name.rdns for a in r
     )
-
-
-def _kind(i: Ident) -> tuple[str, str]:
-    """(ip | dns | email | dn | keyid, value) of an identity, as strongSwan types it."""
-    v = i.value.strip().strip("\"'")
-    low = v.lower()
-    for prefix, kind in PREFIXES.items():
-        if low.startswith(prefix):
-            return kind, v[len(prefix) :].strip()
-    if i.type == "address":
-        return "ip", v
-    if i.type == "fqdn":
-        return "dns", v.removeprefix("@")
-    if "=" in v:
-        return "dn", v
-    if "@" in v and not v.startswith("@"):
-        return "email", v
-    try:
-        ipaddress.ip_network(v, strict=False)
-        return "ip", v
-    except ValueError:
-        return "dns", v.removeprefix("@")
-
-
-def id_matches(value: Ident, pattern: Ident) -> bool:
-    """Does identity ``value`` match the expected peer id ``pattern`` (wildcards
-    ``*.example.org``, ``*@example.org``, ``CN=*, O=Org``; an address range)?"""
-    (vk, vv), (pk, pv) = _kind(value), _kind(pattern)
-    if vk != pk:
-        return False
-    if vk == "dn":
-        a, b = parse_dn(vv), parse_dn(pv)
-        return len(a) == len(b) and all(
-            x[0] == y[0] and (y[1] == "*" or x[1] == y[1]) for x, y in zip(a, b, strict=True)
-        )
-    if vk == "ip":
-        try:
-            return ipaddress.ip_address(vv) in ipaddress.ip_network(pv, strict=False)
-        except ValueError:
-            return vv == pv
-    vv, pv = vv.lower(), pv.lower()  # strongSwan: exact, or "*" at the start for any prefix
-    return pv == "*" or vv == pv or (pv.startswith("*") and vv.endswith(pv[1:]))
 
 
 def _sans(c: x509.Certificate) -> list[x509.GeneralName]:

@@ -55,6 +55,8 @@ from .allowed import (
     outside_set,
 )
 from .findings import Finding
+from .identity import kind as id_kind
+from .identity import matches as id_matches
 from .model import IdentityType, Site, Tunnel, is_aead
 from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set
@@ -428,7 +430,7 @@ def check_peer(
         certs_ran = _cert_auth(a, b, a_name, b_name, cert_files, out, f)
     for sender, receiver, sname, rname in ((a, b, a_name, b_name), (b, a, b_name, a_name)):
         expected = receiver.peer_id
-        if expected is None or _id_kind(expected)[0] == "any":
+        if expected is None or id_kind(expected)[0] == "any":
             continue  # the receiver takes any identity
         if sender.auth == "certificate" and certs_ran:
             continue  # vpnconf.certs compares the identity with the certificate and the peer id
@@ -450,7 +452,7 @@ def check_peer(
                 unknown=f"{sname}'s identity",
             )
             continue
-        if not _id_matches(sent, expected):
+        if not id_matches(sent, expected):
             f(
                 "PEER-IDENTITY",
                 "error",
@@ -1154,82 +1156,6 @@ def _cert_auth(
     found: list[Finding] = check(a, b, a_name, b_name, files)
     out.extend(found)
     return True
-
-
-_ANY_IDS = frozenset({"", "%any", "%any6", "*", "0.0.0.0", "::"})
-_ID_PREFIXES = (
-    ("fqdn:", "fqdn"),
-    ("dns:", "fqdn"),
-    ("email:", "email"),
-    ("rfc822:", "email"),
-    ("userfqdn:", "email"),
-    ("asn1dn:", "dn"),
-    ("dn:", "dn"),
-    ("ipv4:", "address"),
-    ("@@", "email"),
-    ("@#", "keyid"),
-    ("@", "fqdn"),
-)
-
-
-def _id_kind(i: Ident) -> tuple[str, str]:
-    """(kind, value) of an identity as strongSwan reads one: any, address,
-    fqdn, email, dn, keyid or other."""
-    v = i.value.strip()
-    if v.lower() in _ANY_IDS:
-        return "any", ""
-    if i.type == "address":
-        return "address", v
-    low = v.lower()
-    for prefix, kind in _ID_PREFIXES:
-        if low.startswith(prefix):
-            return kind, v[len(prefix) :].strip()
-    if "=" in v:
-        return "dn", v
-    if "@" in v:
-        return "email", v
-    if i.type == "fqdn" or "*" in v:
-        return "fqdn", v
-    try:
-        return "address", str(ipaddress.ip_address(v))
-    except ValueError:
-        return "other", v
-
-
-def _rdns(dn: str) -> list[tuple[str, str]] | None:
-    """A DN's RDNs in order, (type upper-cased, value), or None if it is not one."""
-    parts = dn[1:].split("/") if dn.startswith("/") else dn.split(",")
-    out = []
-    for part in parts:
-        k, eq, v = part.partition("=")
-        if not eq or not k.strip():
-            return None
-        out.append((k.strip().upper(), v.strip()))
-    return out
-
-
-def _id_matches(sent: Ident, expected: Ident) -> bool:
-    """Does the identity an end sends match what the other expects? strongSwan
-    semantics: %any matches anything; an FQDN or email pattern with a leading
-    ``*`` matches by suffix; a DN pattern whose RDN values are ``*`` matches a
-    DN with the same RDNs in the same order. Only ``expected`` is a pattern."""
-    ek, ev = _id_kind(expected)
-    if ek == "any":
-        return True
-    sk, sv = _id_kind(sent)
-    if sk != ek:
-        return False
-    if ek == "dn":
-        mine, want = _rdns(sv), _rdns(ev)
-        if mine is None or want is None:
-            return sv.lower() == ev.lower()
-        return len(mine) == len(want) and all(
-            k1 == k2 and (v2 == "*" or v1.lower() == v2.lower()) for (k1, v1), (k2, v2) in zip(mine, want, strict=True)
-        )
-    if ek in ("fqdn", "email") and ev.startswith("*"):
-        tail = ev[1:].lower()
-        return len(sv) >= len(tail) and sv.lower().endswith(tail)
-    return sv.lower() == ev.lower()
 
 
 def _single_ip(s: str | None) -> str | None:

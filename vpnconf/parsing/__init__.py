@@ -604,10 +604,14 @@ class _EnumValues(dict[object, bool]):
 
 def _first_of_each(props: list[Proposal]) -> list[Proposal]:
     """Each (encryption, integrity, group) once, at its first place."""
+    return _first_by(props, [(p.encryption, p.integrity, p.dh_group) for p in props])
+
+
+def _first_by(props: list[Proposal], keys: list[tuple[Any, ...]]) -> list[Proposal]:
+    """Each proposal whose key (same place in ``keys``) was not seen before."""
     seen: set[tuple[Any, ...]] = set()
     out = []
-    for p in props:
-        k = (p.encryption, p.integrity, p.dh_group)
+    for p, k in zip(props, keys, strict=True):
         if k not in seen:
             seen.add(k)
             out.append(p)
@@ -703,8 +707,18 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         unknown = [p.raw or "?" for p in t.esp_proposals if id(p) not in kept]
         if shared is None:
             unknown[:0] = ike_unknown
+        # each ESP proposal's own PFS group (strongSwan, Libreswan), when the parser read one per proposal
+        per = t.extra.get("esp_pfs")
+        pfs_of: dict[int, int | None] | None = None
+        if (
+            isinstance(per, list)
+            and len(per) == len(t.esp_proposals)
+            and len(set(per)) > 1
+            and all(g is None or (type(g) is int and g in groups) for g in per)
+        ):
+            pfs_of = {id(p): g for p, g in zip(t.esp_proposals, per, strict=True)}
         # a value offered twice adds nothing to a negotiation (the first wins): each once, in order
-        esps = _first_of_each(esps)
+        esps = _first_by(esps, [(p.encryption, p.integrity, pfs_of.get(id(p)) if pfs_of else None) for p in esps])
         if unknown:
             lose(
                 t, f"proposals with values the model does not hold not carried: {', '.join(unknown)}", field="proposals"
@@ -712,7 +726,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         if not t.selectors and not t.route_based:
             lose(t, "no traffic selectors and no tunnel interface: the SPD cannot be built", "error", "spd")
             continue
-        if t.pfs_unknown:
+        if t.pfs_unknown and pfs_of is None:
             lose(
                 t,
                 "PFS is on but its group is unknown: the tunnel cannot be carried without guessing it",
@@ -807,13 +821,18 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
         # filled in, ``defaulted``) is not carried: the target keeps its own
         if t.ike_lifetime and "ike_lifetime" not in t.defaulted:
             ike_d["lifetime_seconds"] = t.ike_lifetime
-        ipsec_d: dict[str, Any] = {"encryption": esp.encryption, "pfs": t.pfs if t.pfs else "none"}
+        esp_pfs = {id(p): (pfs_of.get(id(p)) if pfs_of is not None else t.pfs) or "none" for p in esps}
+        esp = esps[0]
+        ipsec_d: dict[str, Any] = {"encryption": esp.encryption, "pfs": esp_pfs[id(esp)]}
         if esp.integrity is not None:  # AEAD (GCM) carries none: the field stays unset and is never rendered
             ipsec_d["integrity"] = esp.integrity
         if len(esps) > 1:
-            pfs = t.pfs if t.pfs else "none"
             ipsec_d["proposals"] = [
-                {"encryption": p.encryption, "pfs": pfs, **({"integrity": p.integrity} if p.integrity else {})}
+                {
+                    "encryption": p.encryption,
+                    "pfs": esp_pfs[id(p)],
+                    **({"integrity": p.integrity} if p.integrity else {}),
+                }
                 for p in esps
             ]
         if t.ipsec_lifetime_seconds and "ipsec_lifetime_seconds" not in t.defaulted:

@@ -564,3 +564,51 @@ def test_strongswan_conf_as_a_second_file(tmp_path: Path) -> None:
     alone = parse(text[:cut])
     assert "daemon_options" not in only(alone).extra
     assert sum(f.rule == "DEFAULT" and "no strongswan.conf given" in f.message for f in alone.findings) == 1
+
+
+MIXED_PFS = """connections {
+  cloud {
+    local_addrs = 203.0.113.5
+    remote_addrs = 198.51.100.7
+    version = 2
+    proposals = aes256-sha256-modp2048
+    local { auth = psk
+      id = 203.0.113.5 }
+    remote { auth = psk
+      id = 198.51.100.7 }
+    children {
+      net {
+        local_ts = 10.1.0.0/16
+        remote_ts = 192.168.0.0/16
+        esp_proposals = aes256-sha256-modp2048,aes128-sha1-ecp256,aes128gcm16,aes256-sha256-modp2048
+      }
+    }
+  }
+}
+secrets { ike-1 { id-1 = 198.51.100.7
+    secret = Mixed-Pfs-Key-1 } }
+"""
+
+
+def test_a_pfs_group_per_esp_proposal_is_carried_per_proposal():
+    """Each ESP proposal's own group reaches the model's proposal (EspProposal.pfs)
+    instead of the tunnel being refused as "PFS unknown"; rendered again and
+    read back, the groups come back in order."""
+    from vpnconf.parsing import to_site_data
+
+    dev = parse_text(MIXED_PFS, "mixed.conf", VENDOR)
+    data, losses = to_site_data(dev)
+    assert not [f for f in losses if f.severity == "error"], losses
+    ipsec = data["tunnels"][0]["ipsec"]
+    assert [(p["encryption"], p["pfs"]) for p in ipsec["proposals"]] == [
+        ("aes256", 14),
+        ("aes128", 19),
+        ("aes128gcm", "none"),
+    ]  # the repeated fourth adds nothing to a negotiation: once
+    site, findings = site_from_data(data, "mixed.conf", profile=None)
+    assert site is not None, findings
+    text = join_files(render_files(site, site.tunnels[0], VENDOR))
+    again, _ = to_site_data(parse_text(text, "again.conf", VENDOR))
+    assert [(p["encryption"], p["pfs"]) for p in again["tunnels"][0]["ipsec"]["proposals"]] == [
+        (p["encryption"], p["pfs"]) for p in ipsec["proposals"]
+    ]

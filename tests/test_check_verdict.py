@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from vpnconf import compat
+from vpnconf.catalog import lab_vendor
 from vpnconf.compat import check_peer, establishes, verdict
 from vpnconf.parsing import Ident, ParsedTunnel, Proposal
 
@@ -405,7 +406,8 @@ def run_check(vpnconf_bin, tmp_path, moon: str, sun: str, *args: str) -> tuple[i
     (tmp_path / "moon.conf").write_text(moon)
     (tmp_path / "sun.conf").write_text(sun)
     base = [*vpnconf_bin, "check", str(tmp_path / "moon.conf"), "--peer", str(tmp_path / "sun.conf")]
-    base += ["--vendor", "strongswan", "--peer-vendor", "strongswan", *args]
+    vid = lab_vendor().id  # the lab's daemon reads these swanctl.conf texts (no vendor id in central tests)
+    base += ["--vendor", vid, "--peer-vendor", vid, *args]
     j = subprocess.run([*base, "--format", "json"], capture_output=True, text=True)
     t = subprocess.run(base, capture_output=True, text=True)
     assert j.returncode == t.returncode, (j.stderr, t.stderr)

@@ -8,6 +8,7 @@ textfsm) are imported only by the commands that need them.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -703,10 +704,30 @@ def cmd_translate(a: argparse.Namespace) -> int:
     from .findings import Finding, RenderError
     from .io import site_from_data
     from .parsing import to_site_data
+    from .placeholders import fill, given_values, mask, scan
     from .renderer import absent_fields, join_files, render_files
+    from .sources import parse_device, read_device
 
-    dev = _parse_device(a.device, a.vendor)
-    data, losses = to_site_data(dev)
+    # placeholders (<AWS_ENDPOINT_1>, ${oracleHeadend1}, x.x.x.x) are carried
+    # through sentinels, or filled with --set / --values (vpnconf.placeholders)
+    inp = read_device([a.device])
+    source_text = inp.text
+    table = scan(source_text)
+    given = given_values(a.set or [], a.values)
+    if given and not table:
+        raise VpnconfError(f"{next(iter(given.values()))[1]}: the source holds no placeholder")
+    filled: list[str] = []
+    if given:  # first where each placeholder goes: its value is checked as that field's kind
+        inp.text = mask(source_text, table)
+        to_site_data(parse_device(inp, a.vendor, allow_empty=False), table)
+        filled = fill(table, given)
+    inp.text = mask(source_text, table)
+    dev = parse_device(inp, a.vendor, allow_empty=False)
+    for k in filled:
+        dev.redactor.add(k)
+    data, losses = to_site_data(dev, table)
+    for f in (*dev.findings, *losses):
+        f.message = table.unmask(f.message)
     key = _given_psk(a.psk_file)
     if key is not None:
         from .model import UNKNOWN_PSK
@@ -758,14 +779,42 @@ def cmd_translate(a: argparse.Namespace) -> int:
     texts = []
     for t in site.tunnels:
         try:
-            texts.append(
-                join_files(
-                    render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
+            files = render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
+        except RenderError as exc:  # what this target cannot express: this tunnel only
+            report.append(Finding("NOT-CARRIED", "error", f"tunnel {t.name}: {table.unmask(str(exc))}", file=a.device))
+            continue
+        out = join_files(files)
+        lost_id = _local_identity_lost(site, t, files, target)
+        if lost_id:
+            report.append(
+                Finding(
+                    "NOT-CARRIED",
+                    "warning",
+                    table.unmask(lost_id),
+                    "ike.peer_id",
+                    file=a.device,
+                    extra={"field": "ike.peer_id"},
                 )
             )
-        except RenderError as exc:
-            report.append(Finding("NOT-CARRIED", "error", f"tunnel {t.name}: {exc}", file=a.device))
-            continue
+        if table:
+            out = table.unmask(out)
+            left = table.left(out)
+            if left:  # a sentinel in a form that is not put back: refused, never a wrong value
+                for p in left:
+                    report.append(
+                        Finding(
+                            "NOT-CARRIED",
+                            "error",
+                            f"tunnel {t.name}: placeholder {p.spelling} is written by {target.name} in a derived form "
+                            f"that cannot be put back ({', '.join(p.fields) or p.kind}): give it with --set {p.name}=VALUE",
+                            p.fields[0] if p.fields else "placeholders",
+                            file=a.device,
+                            extra={"field": p.fields[0] if p.fields else "placeholders"},
+                        )
+                    )
+                continue
+            out = _needs_values(out, table)
+        texts.append(out)
         kind = "route" if t.route_based else "policy"
         vname, var = target.variant(a.variant, kind, same_kind=True)
         if var.serves[0] != kind:
@@ -803,6 +852,50 @@ def cmd_translate(a: argparse.Namespace) -> int:
         if not report:
             sys.stderr.write("  nothing lost\n")
     return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
+
+
+def _local_identity_lost(site: Any, t: Any, files: dict[str, str], target: Any) -> str | None:
+    """translate: a local identity that is not the device's own address (behind
+    NAT: strongSwan leftid=<public> with left=<private>) must be the local
+    identity of the target's output, read back with the target's parser; the
+    message when it is not (None when it is, or when there is nothing to keep)."""
+    from .parsing import parse_text
+
+    ident = t.ike.peer_id  # the cloud's view: the peer is the device
+    cg_ip = str(site.customer_gateway(t.customer_gateway).public_ip)
+    if ident.value is None or ident.value == cg_ip:
+        return None
+    got: set[str] = set()
+    for text in files.values():
+        try:
+            back = parse_text(text, "output", target.id)
+        except VpnconfError:
+            continue
+        got.update(x.local_id.value for x in back.tunnels if x.local_id is not None)
+    if ident.value in got:
+        return None
+    return (
+        f"tunnel {t.name}: the local identity {ident.type.value} {ident.value} (not the device's address {cg_ip}: "
+        f"behind NAT) is not the local identity of the {target.name} output: the device would send "
+        + (f"{', '.join(sorted(got))}" if got else "its interface address")
+        + "; set it by hand or use an FQDN identity"
+    )
+
+
+def _needs_values(text: str, table: Any) -> str:
+    """translate: an output that holds placeholders says so on its first line, in
+    the comment leader its own first line uses (none: the loss report says it)."""
+    import re
+
+    held = [p for p in table.items() if p.value is None and p.shown() in text]
+    if not held:
+        return text
+    m = re.match(r"[ \t]*(!|#+|;+|//|/\*|--)", text)
+    if m is None:
+        return text
+    close = " */" if m.group(1) == "/*" else ""
+    names = ", ".join(f"{p.spelling}" for p in held)
+    return f"{m.group(1)} NEEDS VALUES: {names} (placeholders: vpnconf translate --set NAME=VALUE){close}\n{text}"
 
 
 def _given_psk(path: str | None) -> str | None:
@@ -1057,6 +1150,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="the pre-shared key (first line of FILE) for tunnels whose key the source masks or encrypts "
         "(else $VPNCONF_PSK; else a placeholder the device refuses)",
     )
+    sp.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="fill a placeholder of the source (<NAME>, ${NAME}, {{ NAME }}, x.x.x.x) with a value, checked as "
+        "the field's kind (an address, a key, an ASN); repeatable",
+    )
+    sp.add_argument("--values", metavar="FILE", help="placeholder values: a YAML mapping of NAME: VALUE")
     sp.set_defaults(fn=cmd_translate)
 
     sp = add("status", "read operational output (show crypto ..., swanctl --list-sas ...) into tunnel status")
@@ -1116,6 +1217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(a, "fn", None):
         parser.print_help()
         return 2
+    # a command reads its inputs, builds its result and exits: the many small
+    # objects of a large parse live until the end and hold few cycles, so the
+    # cyclic collector runs rarely (about 15% of `parse` of 100,000 lines)
+    gc.set_threshold(200_000, 20, 100)
     try:
         return int(a.fn(a))
     except VpnconfError as exc:

@@ -29,6 +29,7 @@ from .vocabulary import CAP, INTERNAL, RULES
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..findings import Severity
+    from ..placeholders import Table
 
 #: ``binary``: the key is bytes that are not printable text (strongSwan ``0x``/``0s``);
 #: ``psk`` then holds them as ``0x`` + lower-case hex, comparable but not renderable
@@ -618,9 +619,12 @@ def _first_by(props: list[Proposal], keys: list[tuple[Any, ...]]) -> list[Propos
     return out
 
 
-def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
+def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[dict[str, Any], list[Finding]]:
     """Parsed tunnels -> site data (the cloud's point of view) and a finding for
-    everything that could not be carried into the model."""
+    everything that could not be carried into the model. With ``placeholders``
+    (the side table of a source whose placeholders were replaced by sentinels
+    before parsing, ``vpnconf.placeholders``), every placeholder is named in the
+    losses with the model field(s) it reached."""
     from ..model import PSK_RE, UNKNOWN_PSK, DhGroup, Encryption, Integrity, is_aead
 
     groups = frozenset(int(g) for g in DhGroup)
@@ -675,6 +679,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     vpngws: dict[str, dict[str, Any]] = {}
     cgws: dict[str, dict[str, Any]] = {}
     tunnels: list[dict[str, Any]] = []
+    by_site: dict[str, ParsedTunnel] = {}
     vpc_nets: list[str] = []
     for t in dev.tunnels:
         if t.peer_address is None:
@@ -856,6 +861,7 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
                 "action": t.dpd_action if t.dpd_action in ("clear", "restart") else "restart",
             }
         tunnels.append(tun)
+        by_site[tun["name"]] = t
     site = {
         "profile": "tencent",
         "vpc": {
@@ -869,7 +875,47 @@ def to_site_data(dev: ParsedDevice) -> tuple[dict[str, Any], list[Finding]]:
     }
     if site_sets:
         site["ike_proposal_sets"] = site_sets
+    if placeholders:
+        losses.extend(_placeholder_losses(site, placeholders, by_site, lose, dev.file))
     return site, losses
+
+
+def _placeholder_losses(
+    site: dict[str, Any],
+    table: Table,
+    by_site: dict[str, ParsedTunnel],
+    lose: Callable[..., None],
+    file: str | None,
+) -> list[Finding]:
+    """One finding per placeholder a carried tunnel holds (field named), and one
+    for the placeholders that reached no field the model holds."""
+    from ..placeholders import locate
+
+    for name, found in locate(site, table).items():
+        t = by_site[name]
+        for fld, p in found:
+            if fld == "pre_shared_key" and p.kind != "key":
+                p.kind = "key"  # written as a key placeholder no device takes as a key
+            lose(
+                t,
+                f"{fld} is a placeholder in the source ({p.spelling}): the output holds it; "
+                f"give the value with --set {p.name}=VALUE",
+                "warning",
+                fld,
+            )
+    stray = [p.spelling for p in table.items() if not p.fields]
+    if not stray:
+        return []
+    return [
+        Finding(
+            "PLACEHOLDER",
+            "info",
+            f"placeholder(s) {', '.join(stray)} reach no field the model holds (a name or a comment): not carried",
+            path="placeholders",
+            file=file,
+            extra={"field": "placeholders"},
+        )
+    ]
 
 
 def _ike_list(set_name: str | None, ikes: list[Proposal], site_sets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:

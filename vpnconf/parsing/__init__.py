@@ -83,6 +83,9 @@ class ParsedBgp:
     hold_time: int | None = None
     keepalive: int | None = None
     advertise: list[str] = field(default_factory=list)  # networks the device announces
+    #: the local preference the device gives routes learnt from this neighbor
+    #: (an inbound route-map/policy); None: the vendor's default (higher wins)
+    local_preference: int | None = None
     line: int | None = None
 
 
@@ -140,6 +143,12 @@ class ParsedTunnel:
     # networks the device routes into it and a BGP session over it
     route_based: bool = False
     routes: list[str] = field(default_factory=list)
+    #: how the device ranks its static routes into this tunnel against another
+    #: tunnel's routes to the same networks: the administrative distance /
+    #: preference / priority as the vendor writes it (lower wins), the vendor's
+    #: documented default when the route line gives none (then
+    #: ``defaulted["route_preference"]`` says so); None when there are no routes
+    route_preference: int | None = None
     bgp: ParsedBgp | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -65,7 +65,7 @@ _TOKEN = re.compile(f"{_EDGE_L}(?:{_ANGLE}|{_OTHER}){_EDGE_R}")
 _TOKEN_XML = re.compile(f"{_EDGE_L}(?:{_OTHER}){_EDGE_R}")
 
 _KEY_NAME = re.compile(r"(?i)psk|key|secret|passw|shared")
-_ASN_NAME = re.compile(r"(?i)asn|(?:^|[^a-z])as(?:[^a-z]|$)|as[_-]?num|(?<=[a-z])As(?:[^a-z]|$)")
+_ASN_NAME = re.compile(r"(?i)asn|(?:^|[^a-z])as(?:[^a-z]|$)|(?:^|[^a-z])as[_-]?num|(?-i:[a-z]As(?![a-z]))")
 _NET_NAME = re.compile(r"(?i)cidr|subnet|network|prefix|range|_net\b|net$")
 _KEY_WORD = re.compile(
     r"(?i)(?:pre-?shared-?key|psk|psksecret|secret|ipsec-secret|key|password|pre-shared-secret|authentication-key)"
@@ -191,10 +191,8 @@ def _replace_token(text: str, form: str, repl: str) -> str:
 
 
 def _name(m: re.Match[str]) -> str:
-    for g in ("a", "b", "c", "d", "x"):
-        if m.group(g) is not None:
-            return m.group(g).strip()
-    return m.group(0)  # pragma: no cover - one group always matches
+    named = [g for g in m.groupdict().values() if g is not None]
+    return named[0].strip() if named else m.group(0)
 
 
 def _looks_xml(text: str) -> bool:

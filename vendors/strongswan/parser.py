@@ -99,6 +99,7 @@ from vpnconf.parsing import (
     ParsedDevice,
     ParsedTunnel,
     Proposal,
+    ProposalSet,
     PskState,
     ipsecconf,
     ipv4,
@@ -713,6 +714,16 @@ def _default_expansion(
     shared by every tunnel that takes the defaults: read, never changed)."""
     got = _proposals(None, value, proto, version, None, "", "")  # type: ignore[arg-type]
     return tuple(got.proposals), tuple(got.kes)
+
+
+def _share_defaults(ctx: _Ctx, t: ParsedTunnel) -> None:
+    """A tunnel whose IKE proposals are all charon's defaults names them as the
+    device's proposal set (hundreds of combinations: held once, not per tunnel)."""
+    name = f"default-ike{'-v' + str(t.ike_version) if t.ike_version else ''}"
+    ps = ctx.dev.proposal_sets.get(name)
+    if ps is None:
+        ps = ctx.dev.proposal_sets[name] = ProposalSet(name, t.ike_proposals)
+    t.ike_proposals, t.ike_proposal_set = ps.proposals, name
 
 
 def _default_proposals(
@@ -1510,6 +1521,8 @@ class _Swanctl:
         ike = _proposals(ctx, val("proposals"), "IKE", version, line("proposals"), path, "proposals")
         t.ike_proposals = ike.proposals
         _record_defaults(t, "ike_proposals", ike)
+        if (val("proposals") or "").strip().lower() in ("", "default"):
+            _share_defaults(ctx, t)
         # IKE lifetime
         times: dict[str, int | None] = {}
         bad = False
@@ -2175,6 +2188,8 @@ class _IpsecConf:
             fld = {"ike": "ike_proposals", "esp": "esp_proposals", "ah": "ah_proposals"}[key]
             setattr(t, fld, props.proposals)
             _record_defaults(t, fld, props)
+            if key == "ike" and v is None:
+                _share_defaults(ctx, t)
             if key != "ike":
                 _pfs(ctx, t, props, line(key), path, esp=key == "esp")
         # lifetimes

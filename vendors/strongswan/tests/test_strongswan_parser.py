@@ -612,3 +612,30 @@ def test_a_pfs_group_per_esp_proposal_is_carried_per_proposal():
     assert [(p["encryption"], p["pfs"]) for p in again["tunnels"][0]["ipsec"]["proposals"]] == [
         (p["encryption"], p["pfs"]) for p in ipsec["proposals"]
     ]
+
+
+def test_default_ike_proposals_are_held_once_for_every_connection():
+    """Connections without `proposals` take charon's defaults (hundreds of
+    combinations): the device holds them once and each tunnel names them."""
+    conns = "".join(
+        f"""  c{i} {{
+    local_addrs = 203.0.113.5
+    remote_addrs = 198.51.100.{i + 1}
+    version = 2
+    local {{ auth = psk }}
+    remote {{ auth = psk }}
+    children {{ net {{ local_ts = 10.{i}.0.0/16
+      remote_ts = 192.168.{i}.0/24
+      esp_proposals = aes256-sha256 }} }}
+  }}
+"""
+        for i in range(3)
+    )
+    dev = parse_text("connections {\n" + conns + "}\n", "defaults.conf", VENDOR)
+    assert len(dev.tunnels) == 3
+    (name,) = dev.proposal_sets
+    shared = dev.proposal_sets[name].proposals
+    assert len(shared) > 100  # every combination of charon's default lists
+    assert all(t.ike_proposal_set == name and t.ike_proposals is shared for t in dev.tunnels)
+    assert all("ike_proposals" not in t.redacted() for t in dev.tunnels)
+    assert all(t.defaulted.get("ike_proposals") for t in dev.tunnels)

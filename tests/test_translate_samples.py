@@ -22,13 +22,17 @@ from vpnconf.placeholders import Table, mask, scan
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(v for v in vendors() if v in parser_modules() and (vendor_dirs()[v] / "samples").is_dir())
 TARGETS = sorted(vendors())
-PAIRS = [(s, t) for s in SOURCES for t in TARGETS if s != t]
+#: "vendor:file" of every sample (cloud-sample.txt: policy-based behind NAT;
+#: cloud-sample-bgp.txt where the vendor has one: route-based BGP with an ASN placeholder)
+SAMPLES = [f"{v}:{f.name}" for v in SOURCES for f in sorted((vendor_dirs()[v] / "samples").glob("cloud-sample*.txt"))]
+PAIRS = [(s, t) for s in SAMPLES for t in TARGETS if s.split(":")[0] != t]
 SENTINEL_MARKS = ("198.18.", "198.19.", "vpnconf-placeholder-key")
 NAT_PUBLIC = "203.0.113.5"  # the samples' local identity (the device's address is private)
 
 
-def _sample(vendor: str) -> Path:
-    return vendor_dirs()[vendor] / "samples" / "cloud-sample.txt"
+def _sample(source: str) -> Path:
+    vendor, _, name = source.partition(":")
+    return vendor_dirs()[vendor] / "samples" / (name or "cloud-sample.txt")
 
 
 def _translate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[dict[str, object]]]:
@@ -37,11 +41,11 @@ def _translate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str
     return rc, out, json.loads(err)["loss_report"] if err.lstrip().startswith("{") else [{"message": err}]
 
 
-def _source_site(vendor: str) -> tuple[Table, dict[str, object]]:
+def _source_site(source: str) -> tuple[Table, dict[str, object]]:
     """The sample as translate reads it: placeholders through sentinels."""
-    text = _sample(vendor).read_text()
+    text = _sample(source).read_text()
     table = scan(text)
-    data, _ = to_site_data(parse_text(mask(text, table), "sample", vendor), table)
+    data, _ = to_site_data(parse_text(mask(text, table), "sample", source.split(":")[0]), table)
     return table, data
 
 
@@ -49,7 +53,7 @@ def test_every_vendor_with_a_parser_has_a_sample() -> None:
     assert sorted(parser_modules()) == SOURCES, "a vendor with a parser and no samples/cloud-sample.txt"
 
 
-@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("source", SAMPLES)
 def test_sample_placeholders_reach_model_fields(source: str) -> None:
     """The sample's peer address and key are placeholders; translate's parse puts
     each into its model field (not refused as 'no peer address')."""
@@ -61,12 +65,14 @@ def test_sample_placeholders_reach_model_fields(source: str) -> None:
     for p in table.items():
         if "pre_shared_key" in p.fields:
             assert p.kind == "key"
+        if p.kind == "asn":  # an ASN placeholder reaches the gateway's ASN
+            assert p.fields == ["vpn_gateway.bgp_asn"], p.fields
 
 
 @pytest.mark.parametrize(("source", "target"), PAIRS)
 def test_sample_to_every_vendor(source: str, target: str, capsys: pytest.CaptureFixture[str]) -> None:
     table, data = _source_site(source)
-    rc, out, report = _translate(capsys, str(_sample(source)), "--vendor", source, "--to", target)
+    rc, out, report = _translate(capsys, str(_sample(source)), "--vendor", source.split(":")[0], "--to", target)
     messages = [str(x["message"]) for x in report]
     refused = [x for x in report if x["severity"] == "error"]
     # a tunnel is refused only for what the target cannot express (a capability), never for its placeholders
@@ -106,14 +112,16 @@ def test_set_fills_placeholders(source: str, target: str, capsys: pytest.Capture
     """--set fills each placeholder; the output reads back to the values given and
     the key given is in no message."""
     table, _ = _source_site(source)
-    peer, key = "198.51.100.77", "Filled-Key-9"
+    peer, key, asn = "198.51.100.77", "Filled-Key-9", 64999
     sets: list[str] = []
     for p in table.items():
         if "vpn_gateway.public_ip" in p.fields:
             sets += ["--set", f"{p.name}={peer}"]
         elif p.kind == "key" and p.fields:
             sets += ["--set", f"{p.name}={key}"]
-    rc, out, report = _translate(capsys, str(_sample(source)), "--vendor", source, "--to", target, *sets)
+        elif p.kind == "asn" and p.fields:
+            sets += ["--set", f"{p.name}={asn}"]
+    rc, out, report = _translate(capsys, str(_sample(source)), "--vendor", source.split(":")[0], "--to", target, *sets)
     assert key not in " ".join(str(x["message"]) for x in report)
     if any(x["severity"] == "error" for x in report):
         return  # refused for what the target cannot express: checked above
@@ -125,10 +133,12 @@ def test_set_fills_placeholders(source: str, target: str, capsys: pytest.Capture
         assert [t.peer_address for t in back.tunnels] == [peer]
         got = back.tunnels[0]
         assert got.psk == key or got.psk_state != "clear", (got.psk_state, target)
+        if any(p.kind == "asn" and p.fields for p in table.items()):
+            assert got.bgp is not None and got.bgp.peer_asn == asn, target
 
 
 def _one_source() -> str:
-    return SOURCES[0]
+    return SAMPLES[0]
 
 
 def test_set_unknown_name_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

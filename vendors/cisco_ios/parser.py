@@ -86,8 +86,10 @@ Decisions (the ones a reader would otherwise have to guess)
 * VTI: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0 and cannot narrow
   its selectors to an SPD (finding SELECTORS); ``selectors`` stays empty,
   ``route_based`` is true and the networks routed into the tunnel (``ip
-  route NET MASK TunnelN [DISTANCE]``) are ``routes`` (a written distance in
-  ``extra["route_distances"]``: a pair's backup tunnel has a higher one).
+  route NET MASK TunnelN [DISTANCE]``) are ``routes``; their distance is
+  ``route_preference`` (none written: the default 1, vendor.yaml ``defaults:
+  static_route_distance``; several: the lowest, AMBIGUOUS): a pair's backup
+  tunnel has a higher one.
   ``ip address`` (the inside address), ``ip mtu``, ``ip tcp adjust-mss`` and
   ``ip unnumbered`` go to ``extra``.
 * BGP over a VTI (``ParsedTunnel.bgp``): the ``router bgp`` neighbor whose
@@ -99,7 +101,7 @@ Decisions (the ones a reader would otherwise have to guess)
   network, is not carried), the inside address and prefix length. Other
   address families are skipped. ``neighbor ... route-map R in`` whose one
   permit entry only sets ``local-preference N`` gives
-  ``extra["bgp_local_preference"]`` (a pair's backup); outbound filters are
+  ``bgp.local_preference`` (a pair's backup); outbound filters are
   named (NOT-CARRIED: they may hold back announcements). Lines of the
   session the model does not hold: IGNORED / NOT-CARRIED.
 * ACLs: ``permit ip`` lines become selectors (wildcards -> prefixes);
@@ -195,6 +197,8 @@ class _Data:
         self.pfs_kw, self.pfs_src = str(d["pfs_group"]["value"]), str(d["pfs_group"]["source"])
         self.dpd_mode, self.dpd_src = str(d["dpd_mode"]["value"]), str(d["dpd_mode"]["source"])
         self.smart = [str(x) for x in d["ikev2_smart_defaults"]["objects"]]
+        rd = d["static_route_distance"]
+        self.route_distance, self.route_distance_src = int(rd["value"]), str(rd["source"])
         # spelling -> the table's own keyword for the same canonical value
         self.spell: dict[str, dict[str, str]] = {}
         for table, forms in v.spellings.items():
@@ -2405,9 +2409,7 @@ class _Parser:
             ex["bgp_route_maps"] = dict(nb.route_maps)
             rm_in = nb.route_maps.get("in")
             if rm_in is not None:
-                lp = b.local_preference(rm_in, nb.line)
-                if lp is not None:
-                    ex["bgp_local_preference"] = lp
+                pb.local_preference = b.local_preference(rm_in, nb.line)
         if nb.default_originate:
             ex["bgp_default_originate"] = True
         if nb.outbound:
@@ -2417,6 +2419,26 @@ class _Parser:
                 f"tunnel {t.name}: BGP neighbor {pb.peer_ip}: outbound {', '.join(nb.outbound)} may hold back "
                 "some of the networks announced; bgp.advertise lists every network statement",
                 nb.line,
+            )
+
+    def route_preference(self, t: ParsedTunnel, ifname: str, routes: list[tuple[str, int | None, int]]) -> None:
+        """``route_preference``: the administrative distance of the static routes
+        into the tunnel (a route without one: the IOS default, vendor.yaml
+        ``defaults: static_route_distance``); several: the lowest, AMBIGUOUS."""
+        if not routes:
+            return
+        dd = _data()
+        dists = {d if d is not None else dd.route_distance for _, d, _ in routes}
+        t.route_preference = min(dists)
+        if any(d is None for _, d, _ in routes) and t.route_preference == dd.route_distance:
+            t.defaulted["route_preference"] = dd.route_distance_src
+        if len(dists) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"tunnel {t.name}: the static routes into {ifname} have administrative distances "
+                f"{', '.join(str(d) for d in sorted(dists))}: route_preference is the lowest, {t.route_preference}",
+                routes[0][2],
+                "warning",
             )
 
     def vti_tunnel(self, ifname: str, n: int, kids: Kids, routes: list[tuple[str, int | None, int]]) -> None:
@@ -2492,9 +2514,7 @@ class _Parser:
             t.extra["tunnel_source"] = vals["src"]
         t.route_based = True
         t.routes = [r for r, _, _ in routes]
-        dists = {r: d for r, d, _ in routes if d is not None}
-        if dists:
-            t.extra["route_distances"] = dists
+        self.route_preference(t, ifname, routes)
         ex = t.extra
         if inside is not None:
             ex["inside_address"] = f"{_int_ip(inside[0])}/{inside[2]}"

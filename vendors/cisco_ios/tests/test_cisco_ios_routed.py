@@ -93,8 +93,8 @@ def test_the_static_pair_pasted_on_one_router():
     got = {t.name: t for t in dev.tunnels}
     assert sorted(got) == ["TunA", "TunB"]
     assert got["TunA"].routes == got["TunB"].routes == ["192.168.0.0/16"]
-    assert "route_distances" not in got["TunA"].extra
-    assert got["TunB"].extra["route_distances"] == {"192.168.0.0/16": 10}
+    assert (got["TunA"].route_preference, got["TunB"].route_preference) == (1, 10)
+    assert "route_preference" in got["TunA"].defaulted and "route_preference" not in got["TunB"].defaulted
     assert (got["TunA"].extra["tunnel_interface"], got["TunB"].extra["tunnel_interface"]) == ("Tunnel10", "Tunnel20")
 
 
@@ -126,8 +126,8 @@ def test_a_bgp_standby_pair_pasted_on_one_router():
     assert (got["TunA"].bgp.peer_ip, got["TunB"].bgp.peer_ip) == ("169.254.10.1", "169.254.10.5")
     assert (got["TunA"].bgp.hold_time, got["TunB"].bgp.hold_time) == (90, 30)
     assert got["TunA"].bgp.advertise == got["TunB"].bgp.advertise == ["10.1.0.0/16", "10.2.0.0/24"]
-    assert "bgp_local_preference" not in got["TunA"].extra
-    assert got["TunB"].extra["bgp_local_preference"] == 50
+    assert (got["TunA"].bgp.local_preference, got["TunB"].bgp.local_preference) == (None, 50)
+    assert got["TunA"].route_preference is None  # no static route: BGP only
     # each rendered on its own comes back whole
     for name, text in (("TunA", a), ("TunB", b)):
         same_tunnel(site, name, back(parse(text)))

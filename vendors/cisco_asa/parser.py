@@ -18,9 +18,11 @@ What it reads:
   ``tunnel source interface``, ``tunnel destination``, ``tunnel mode ipsec ipv4`` and ``tunnel
   protection ipsec profile P``; ``crypto ipsec profile P`` gives what a crypto map entry would
   (transform sets / ipsec-proposals in order, PFS, lifetimes); the tunnel-group named after the
-  destination gives the key; ``route <nameif> ...`` lines are the tunnel's routes (with their
-  distance in ``extra``); the ``router bgp`` neighbor inside the VTI's network is its BGP
-  session (timers, ``network ... mask ...`` announcements, route-maps in ``extra``).
+  destination gives the key; ``route <nameif> ...`` lines are the tunnel's routes (their
+  distance is ``route_preference``: none written, the default 1 from vendor.yaml; different
+  ones, the lowest and AMBIGUOUS); the ``router bgp`` neighbor inside the VTI's network is its BGP
+  session (timers, ``network ... mask ...`` announcements, route-maps in ``extra``; an inbound
+  route-map that sets one ``local-preference N`` gives ``bgp.local_preference``).
 * ``tunnel-group`` (type, ``default-group-policy``, pre-shared keys, keepalives,
   ``peer-id-validate``), ``group-policy ... vpn-tunnel-protocol``, ``crypto isakmp
   identity`` with ``hostname`` / ``domain-name``.
@@ -1434,9 +1436,28 @@ class _Builder(_Base):
             return
         mine = [r for r in self.cfg.routes if r.nameif == vti.nameif]
         t.routes = list(dict.fromkeys(r.net for r in mine))
-        distances = sorted({r.distance for r in mine if r.distance is not None})
-        if distances:
-            t.extra["route_distance"] = distances[0] if len(distances) == 1 else distances
+        if not mine:
+            return
+        # a route without a distance has the ASA's default (vendor.yaml defaults: static_route)
+        dflt = _data("defaults")["static_route"]
+        distances = sorted({r.distance if r.distance is not None else int(dflt["distance"]) for r in mine})
+        t.route_preference = distances[0]
+        if any(r.distance is None for r in mine) and distances[0] == int(dflt["distance"]):
+            t.defaulted["route_preference"] = str(dflt["source"])
+            first = next(r for r in mine if r.distance is None)
+            self.note(
+                "DEFAULT",
+                f"tunnel {t.name}: route {vti.nameif} {first.net} has no distance: {dflt['distance']} ({dflt['source']})",
+                first.line,
+            )
+        if len(distances) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"tunnel {t.name}: the routes through {vti.nameif} have distances "
+                f"{', '.join(map(str, distances))}: route_preference is the lowest, {distances[0]}",
+                mine[0].line,
+                "warning",
+            )
 
     def vti_bgp(self, t: ParsedTunnel, vti: Vti, where: str) -> None:
         """The BGP neighbor whose address lies in the VTI's inside network."""
@@ -1493,6 +1514,9 @@ class _Builder(_Base):
                 ]
                 if sets:
                     t.extra.setdefault("bgp_route_map_sets", {})[direction] = sets
+                prefs = {x.split()[1] for x in sets if x.split()[:1] == ["local-preference"] and len(x.split()) == 2}
+                if direction == "in" and len(prefs) == 1 and (lp := small_int(prefs.pop())) is not None:
+                    t.bgp.local_preference = lp
 
     def backup_tunnel_groups(self, t: ParsedTunnel, where: str, line: int) -> None:
         """A backup peer is authenticated by its own tunnel-group (named after its

@@ -100,6 +100,10 @@ def test_bgp_backup_of_an_active_standby_pair_has_a_lower_local_preference() -> 
     assert "TunB is the backup of TunA" in backup
     dev = parse_text(backup, "b.cfg", VENDOR)
     assert dev.tunnels[0].extra["bgp_route_map_sets"] == {"in": ["local-preference 50"]}
+    got_bgp = dev.tunnels[0].bgp
+    assert got_bgp is not None and got_bgp.local_preference == 50
+    first = parse_text(primary, "a.cfg", VENDOR).tunnels[0].bgp
+    assert first is not None and first.local_preference is None
     # the preference is the pair's, which the site model keeps outside the tunnel: same tunnel back
     _, back, _, _, _ = roundtrip(s, "TunB")
     assert dump(back) == dump(s.tunnel("TunB"))
@@ -140,8 +144,9 @@ def test_static_backup_routes_have_a_higher_distance() -> None:
     assert "\nroute TunA 192.168.0.0 255.255.0.0 169.254.128.1\n" in primary
     assert "\nroute TunB 192.168.0.0 255.255.0.0 169.254.255.6 200\n" in backup
     assert "Pair IdcPair (active-standby): TunB is the backup of TunA" in backup
-    dist = [parse_text(x, "s.cfg", VENDOR).tunnels[0].extra.get("route_distance") for x in (primary, backup)]
-    assert dist == [None, 200]
+    got = [parse_text(x, "s.cfg", VENDOR).tunnels[0] for x in (primary, backup)]
+    assert [t.route_preference for t in got] == [1, 200]  # the primary's route has the default distance
+    assert "route_preference" in got[0].defaulted and "route_preference" not in got[1].defaulted
 
 
 def test_static_tunnel_address_is_the_health_check_address_when_there_is_one() -> None:

@@ -537,3 +537,86 @@ def test_certificates_without_files_are_never_yes():
     ike, child, r = judge(a, b)
     assert (ike, child) == ("cannot tell", "cannot tell"), [x.text() for x in r["findings"]]
     assert r["verdict"]["ike"].unknown
+
+
+# ------------------------------------------------ daemon options read beside the config
+def _site_dirs(tmp_path, moon_opts: str | None, sun_opts: str | None):
+    """Each end in its own /etc-like folder: swanctl/swanctl.conf and, when given,
+    a strongswan.conf beside the swanctl folder (where charon reads it)."""
+    paths = []
+    for name, ends, opts in (("moon", MOON, moon_opts), ("sun", SUN, sun_opts)):
+        d = tmp_path / name / "swanctl"
+        d.mkdir(parents=True)
+        (d / "swanctl.conf").write_text(swanctl(**ends))
+        if opts is not None:
+            (tmp_path / name / "strongswan.conf").write_text("charon {\n" + opts + "}\n")
+        paths.append(d / "swanctl.conf")
+    return paths
+
+
+def _check_paths(vpnconf_bin, moon, sun, *args):
+    vid = lab_vendor().id
+    base = [*vpnconf_bin, "check", str(moon), "--peer", str(sun), "--vendor", vid, "--peer-vendor", vid, *args]
+    r = subprocess.run([*base, "--format", "json"], capture_output=True, text=True)
+    return r.returncode, json.loads(r.stdout) if r.stdout else {}, r.stderr
+
+
+def _rules(doc):
+    return {f["rule"]: f for f in doc.get("findings", [])}
+
+
+def test_strongswan_conf_beside_the_config_is_read_and_initiator_only_decides(vpnconf_bin, tmp_path):
+    moon, sun = _site_dirs(tmp_path, "  initiator_only = yes\n", "  initiator_only = yes\n")
+    code, doc, err = _check_paths(vpnconf_bin, moon, sun)
+    assert code == 1, err
+    assert "neither end answers" in _rules(doc)["PEER-RESPONDER"]["message"]
+    assert doc["files"] == [str(moon), str(tmp_path / "moon" / "strongswan.conf")]
+
+
+def test_parse_names_the_file_read_beside_the_config(vpnconf_bin, tmp_path):
+    moon, _ = _site_dirs(tmp_path, "  initiator_only = yes\n", None)
+    r = subprocess.run([*vpnconf_bin, "parse", str(moon), "--format", "json"], capture_output=True, text=True)
+    doc = json.loads(r.stdout)
+    (note,) = [f for f in doc["findings"] if f["rule"] == "COMPANION"]
+    assert note["severity"] == "info" and note["file"] == str(tmp_path / "moon" / "strongswan.conf")
+    assert doc["tunnels"][0]["extra"]["daemon_options"] == {"charon.initiator_only": True}
+    # given explicitly, nothing is added
+    r = subprocess.run(
+        [*vpnconf_bin, "parse", str(moon), str(tmp_path / "moon" / "strongswan.conf"), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert not [f for f in json.loads(r.stdout)["findings"] if f["rule"] == "COMPANION"]
+
+
+def test_one_initiator_only_end_comes_up_only_when_it_initiates(vpnconf_bin, tmp_path):
+    moon, sun = _site_dirs(tmp_path, "  initiator_only = yes\n", "  install_routes = no\n")
+    code, doc, _ = _check_paths(vpnconf_bin, moon, sun)
+    f = _rules(doc)["PEER-RESPONDER"]
+    assert code == 0 and f["severity"] == "warning" and "only when" in f["message"]
+
+
+def test_no_strongswan_conf_no_responder_claim(vpnconf_bin, tmp_path):
+    moon, sun = _site_dirs(tmp_path, None, None)
+    code, doc, err = _check_paths(vpnconf_bin, moon, sun)
+    assert code == 0, err
+    assert "PEER-RESPONDER" not in _rules(doc)
+    assert "files" not in doc  # one file read: nothing beside it
+
+
+def test_responders_from_parsed_ends():
+    a, b = pair()
+    a.extra["never_responds"] = True
+    ike, _, r = judge(a, b, initiator="b")
+    assert ike == "no" and "PEER-RESPONDER" in rules(r)
+    ike, _, r = judge(a, b, initiator="a")
+    assert ike == "yes" and "PEER-RESPONDER" not in rules(r, "warning")
+    ike, _, r = judge(a, b)  # who initiates not said: a warning, not a verdict
+    assert ike == "yes" and "PEER-RESPONDER" in rules(r, "warning")
+    # IKEv1 aggressive mode with a key: a responder that does not answer it
+    a, b = pair(ike_version=1, mode="aggressive")
+    b.extra["answers_aggressive_psk"] = False
+    assert judge(a, b, initiator="a")[0] == "no"
+    assert judge(a, b, initiator="b")[0] == "yes"
+    b.extra["answers_aggressive_psk"] = True
+    assert judge(a, b, initiator="a")[0] == "yes"

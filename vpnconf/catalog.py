@@ -168,6 +168,9 @@ class Vendor(_Data):
         "defaults": {},  # documented defaults per release, for settings a config leaves out
         "spellings": {},  # second spellings the device prints for one canonical value, per table
         "proposal_sets": {},  # predefined proposal sets (Junos standard/compatible, ...)
+        # files the device's daemon reads beside the one given ([{beside: NAME, read: [relative paths]}]):
+        # read too when they are there and were not given (vpnconf/sources.py)
+        "companions": [],
         "lab": None,
         "proposal_lists": False,  # its templates write every proposal of ike/ipsec.proposals  # {variant, file}: the daemon the lab runs is this vendor's, rendered so
     }
@@ -193,6 +196,7 @@ class Vendor(_Data):
     defaults: dict[str, Any]
     spellings: dict[str, Any]
     proposal_sets: dict[str, Any]
+    companions: list[dict[str, Any]]
     lab: dict[str, str] | None
     proposal_lists: bool
 

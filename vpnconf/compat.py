@@ -425,6 +425,7 @@ def check_peer(
         _no_common(a, b, a_name, b_name, "IKE", a.ike_proposals, b.ike_proposals, f)
     elif ver == 1 and a.mode == "aggressive" == b.mode:
         _aggressive_groups(a, b, a_name, b_name, a_vendor, b_vendor, initiator, f)
+    _responders(a, b, a_name, b_name, ver, initiator, f)
     certs_ran = False
     if "certificate" in (a.auth, b.auth):
         certs_ran = _cert_auth(a, b, a_name, b_name, cert_files, out, f)
@@ -857,6 +858,46 @@ def _aggressive_groups(
             "ike",
             unknown=None if known else f"which IKE proposal {rname} picks (its order is undocumented)",
         )
+
+
+def _responders(
+    a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, ver: int, initiator: str | None, f: Any
+) -> None:
+    """Ends whose daemon does not answer (a parser's ``extra["never_responds"]``:
+    strongSwan's ``charon.initiator_only``) or does not answer IKEv1 aggressive
+    mode with a pre-shared key (``extra["answers_aggressive_psk"]`` False: charon
+    without ``i_dont_care_about_security_and_use_aggressive_mode_psk``): the
+    tunnel comes up only when the other end lets that end initiate."""
+    aggr_psk = ver == 1 and a.mode == "aggressive" == b.mode and a.auth == "psk" == b.auth
+    mute = {}
+    for k, t, name in (("a", a, a_name), ("b", b, b_name)):
+        if t.extra.get("never_responds") is True:
+            mute[k] = (name, "its daemon only initiates (initiator_only)")
+        elif aggr_psk and t.extra.get("answers_aggressive_psk") is False:
+            mute[k] = (name, "its daemon does not answer IKEv1 aggressive mode with a pre-shared key")
+    if not mute:
+        return
+    if len(mute) == 2:
+        f(
+            "PEER-RESPONDER",
+            "error",
+            f"neither end answers: {mute['a'][0]}: {mute['a'][1]}; {mute['b'][0]}: {mute['b'][1]}",
+            mute["a"][1],
+            mute["b"][1],
+            "let one end respond",
+            "ike",
+        )
+        return
+    ((k, (name, why)),) = mute.items()
+    other = b_name if k == "a" else a_name
+    if initiator == k:
+        return
+    if initiator is not None:
+        f("PEER-RESPONDER", "error", f"{other} initiates but {name} does not answer: {why}",
+          *((why, None) if k == "a" else (None, why)), f"let {name} initiate, or let it respond", "ike")  # fmt: skip
+    else:
+        f("PEER-RESPONDER", "warning", f"the tunnel comes up only when {name} initiates: {why}",
+          *((why, None) if k == "a" else (None, why)), f"let {name} respond too", "ike")  # fmt: skip
 
 
 def _esp_pfs(t: ParsedTunnel) -> list[int | None]:

@@ -75,6 +75,12 @@ def read_device(paths: list[str]) -> DeviceInput:
     return DeviceInput(list(paths), text, starts)
 
 
+def _vendor_ids() -> set[str]:
+    from .catalog import vendors
+
+    return set(vendors())
+
+
 _LINE_REF = re.compile(r"\bline (\d+)\b")
 
 
@@ -105,15 +111,61 @@ def relocate(findings: list[Finding], inp: DeviceInput) -> list[Finding]:
     return out
 
 
-def parse_device(inp: DeviceInput, vendor: str | None, *, allow_empty: bool = True) -> ParsedDevice:
+def companions(paths: list[str], vendor_id: str) -> list[str]:
+    """The files the vendor's daemon reads beside the ones given (vendor.yaml
+    ``companions``: strongSwan's strongswan.conf beside swanctl.conf, the
+    secrets beside ipsec.conf) that exist, are regular files and were not given."""
+    from .catalog import vendors
+
+    rules = vendors()[vendor_id].companions
+    given = {os.path.realpath(p) for p in paths}
+    out: list[str] = []
+    for p in paths:
+        for rule in rules:
+            if os.path.basename(p) != rule.get("beside"):
+                continue
+            for rel in rule.get("read", []):
+                cand = os.path.normpath(os.path.join(os.path.dirname(p), str(rel)))
+                real = os.path.realpath(cand)
+                try:
+                    regular = stat.S_ISREG(os.stat(cand).st_mode)
+                except (OSError, ValueError):
+                    regular = False
+                if regular and real not in given:
+                    given.add(real)
+                    out.append(cand)
+    return out
+
+
+def parse_device(
+    inp: DeviceInput, vendor: str | None, *, allow_empty: bool = True, with_companions: bool = True
+) -> ParsedDevice:
     """Parse a device's text; findings name each part's file and line.
     Without a tunnel the device has no VPN: one info NO-TUNNEL finding says
     so. With ``allow_empty`` false (commands that need a tunnel) a device
-    without a tunnel and without an error is refused instead."""
+    without a tunnel and without an error is refused instead. The files the
+    vendor's daemon reads beside the given ones (``companions``) are read too
+    when they are there: ``inp`` then holds them, and an info finding names each."""
     from .parsing import parse_text
 
     try:
         dev = parse_text(inp.text, inp.name, vendor)
+        extra = companions(inp.paths, dev.vendor) if with_companions and dev.vendor in _vendor_ids() else []
+        if extra:
+            more = read_device([*inp.paths, *extra])
+            inp.paths, inp.text, inp.starts = more.paths, more.text, more.starts
+            dev = parse_text(inp.text, inp.name, dev.vendor)
+            for c in extra:
+                dev.findings.insert(
+                    0,
+                    Finding(
+                        "COMPANION",
+                        "info",
+                        f"read {c} too: the {dev.vendor} daemon reads it beside {os.path.basename(inp.paths[0])} "
+                        "(give the files explicitly to choose)",
+                        file=c,
+                    ),
+                )
     except VpnconfError as exc:
         if str(exc).startswith(inp.paths[0]):
             raise

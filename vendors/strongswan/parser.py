@@ -2395,8 +2395,14 @@ class _Daemon:
                 "info",
             )
             return
+        opts = dict(self.options)
         for t in tunnels:
-            t.extra["daemon_options"] = dict(self.options)
+            t.extra["daemon_options"] = opts
+            # what check reads, in the vendor-neutral words of compat.py
+            t.extra["never_responds"] = opts.get("charon.initiator_only") is True
+            t.extra["answers_aggressive_psk"] = (
+                opts.get("charon.i_dont_care_about_security_and_use_aggressive_mode_psk") is True
+            )
 
 
 # ============================================================== routing

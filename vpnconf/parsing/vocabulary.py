@@ -26,6 +26,7 @@ RULES: dict[str, str] = {
     "ABBREVIATED": "an abbreviated command was expanded to the keyword the vendor accepts for it",
     "UNCLOSED": "a block was never closed: where it was closed and what it may have swallowed",
     "INCLUDE": "an include directive: what was (not) followed",
+    "COMPANION": "a file the device's daemon reads beside the one given (vendor.yaml companions) was read too",
     "TRUNCATED": "more findings of one rule than the cap: the rest are counted, not listed",
     "INTERNAL": "the parser failed on this input (a bug): what it had read so far is kept",
     # what the tunnel holds

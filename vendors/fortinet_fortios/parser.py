@@ -1068,6 +1068,7 @@ class _Parser:
         """`config router static` entries whose device is the tunnel interface: the networks routed
         into the tunnel (a route without dst takes the default of vendor.yaml defaults.router-static)."""
         found: list[dict[str, Any]] = []
+        prios: list[tuple[int, bool, int]] = []  # (priority, defaulted, line) of each route read
         for e in scope.statics:
             dev = e.settings.get("device")
             if dev is None or not dev.values or dev.values[0] != t.name:
@@ -1089,9 +1090,13 @@ class _Parser:
                 nets = [one] if one is not None else None
                 if nets is None:
                     self.note("SYNTAX", f"{what}: dst is not an IPv4 subnet", dst.line if dst else e.line, "warning")
+            # the route's rank among routes of the same distance (what a pair's backup raises)
+            prio = self._get(t, entry, "router-static", "priority", None, used, notes)
             self._defaults_note(what, e.line, used, notes)
             if not nets:
                 continue
+            if prio is not None and (pv := _int(prio)) is not None:
+                prios.append((pv, e.settings.get("priority") is None, e.line))
             for n in nets:
                 if str(n) not in t.routes:
                     t.routes.append(str(n))
@@ -1104,6 +1109,38 @@ class _Parser:
                 }
             )
         t.extra["static_routes"] = found
+        self._route_preference(t, prios, found)
+
+    def _route_preference(
+        self, t: ParsedTunnel, prios: list[tuple[int, bool, int]], found: list[dict[str, Any]]
+    ) -> None:
+        """``route_preference``: the `priority` of the tunnel's static routes (FortiOS keeps
+        routes of equal distance in the table and sends over the lowest priority: what the
+        backup of a pair raises); several: the lowest, AMBIGUOUS. A `distance` other than
+        the default is named (it ranks before the priority and is not in the field)."""
+        if not prios:
+            return
+        values = sorted({v for v, _, _ in prios})
+        t.route_preference = values[0]
+        if any(d and v == values[0] for v, d, _ in prios):
+            self._defaulted(t, "route_preference", "router-static", "priority")
+        if len(values) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"tunnel {t.name!r}: its static routes have priorities {', '.join(map(str, values))}: "
+                f"route_preference is the lowest, {values[0]}",
+                prios[0][2],
+                "warning",
+            )
+        dflt = self.defaults.get("router-static", {}).get("distance", {}).get("value")
+        odd = sorted({r["distance"] for r in found if r["distance"] is not None and str(r["distance"]) != str(dflt)})
+        if odd:
+            self.note(
+                "NOT-CARRIED",
+                f"tunnel {t.name!r}: static route distance {', '.join(map(str, odd))} (default {dflt}) ranks "
+                "before the priority; route_preference holds the priority only",
+                prios[0][2],
+            )
 
     def _bgp(self, t: ParsedTunnel, scope: _Scope, narrowed: bool = False) -> None:
         """The BGP session over the tunnel: the tunnel interface's `ip` (this end) and `remote-ip`
@@ -1214,6 +1251,22 @@ class _Parser:
         )
         rm = nb.settings.get("route-map-in")
         t.extra["bgp_route_map_in"] = rm.values[0] if rm is not None and rm.values else None
+        if t.extra["bgp_route_map_in"] is not None:
+            t.bgp.local_preference = self._route_map_local_preference(scope, t.extra["bgp_route_map_in"])
+
+    def _route_map_local_preference(self, scope: _Scope, name: str) -> int | None:
+        """The local preference a `config router route-map` entry sets on every route: each
+        rule `set set-local-preference N` with one N and no match; None otherwise."""
+        maps = [e for b in scope.configs("router route-map") for e in b.entries if e.name == name]
+        if len(maps) != 1:
+            return None
+        rules = [r for c in maps[0].configs if c.name == "rule" for r in c.entries]
+        values: set[int | None] = set()
+        for r in rules:
+            if any(k.startswith("match-") for k in r.settings):
+                return None
+            values.add(_int(r.settings.get("set-local-preference")))
+        return values.pop() if len(values) == 1 else None
 
 
 def parse(text: str, name: str) -> ParsedDevice:

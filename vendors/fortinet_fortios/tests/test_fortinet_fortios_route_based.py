@@ -119,6 +119,7 @@ def test_active_standby_bgp_backup_gets_a_lower_local_preference():
     assert "route-map" not in rendered(site, "TunA")
     dev, back, _ = back_again(site, "TunB")
     assert dev.tunnels[0].extra["bgp_route_map_in"] == "TunB-backup-in"
+    assert dev.tunnels[0].bgp is not None and dev.tunnels[0].bgp.local_preference == 50
     assert back.tunnel("TunB").bgp is not None
     assert [str(n) for n in back.tunnel("TunB").bgp.advertise] == ["10.1.0.0/16", "10.2.0.0/16"]
     assert view(back, "TunB") == view(site, "TunB")

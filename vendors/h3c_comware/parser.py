@@ -132,7 +132,8 @@ class _Reader:
         self.policies: dict[tuple[str, int], _Obj] = {}
         self.ipsec_profiles: dict[str, _Obj] = {}
         self.ifaces: dict[str, _Obj] = {}
-        self.routes: list[tuple[str, str, int]] = []  # (cidr, interface, line)
+        self.routes: list[tuple[str, str, int | None, int]] = []  # (cidr, interface, preference written, line)
+        self.route_policies: dict[str, list[Node]] = {}  # name -> its nodes
         self.bgp: _Obj | None = None
         self.global_seconds: int | None = None
         self.global_kb: int | None = None
@@ -195,6 +196,8 @@ class _Reader:
                 obj.extra["mode"] = " ".join(lw[3:]) if len(w) > 3 and lw[2] == "mode" else None
             elif head == "ip" and len(w) >= 5 and lw[1] == "route-static":
                 self._route(node, w)
+            elif head == "route-policy" and len(w) >= 2:
+                self.route_policies.setdefault(w[1], []).append(node)
             elif head == "bgp" and len(w) >= 2:
                 if self.bgp is not None:
                     self.note("AMBIGUOUS", "a second bgp block: the first is read", node.line, "warning")
@@ -251,7 +254,7 @@ class _Reader:
             pref: int | None = None
             if "preference" in lw and lw.index("preference") + 1 < len(w):
                 pref = small_int(w[lw.index("preference") + 1])
-            self.routes.append((net, w[4], 60 if pref is None else pref))
+            self.routes.append((net, w[4], pref, node.line))
 
     # ---------------------------------------------------------- helpers
     def ignored(self, obj: _Obj, kid: Node, where: str) -> None:
@@ -1137,10 +1140,9 @@ class _Reader:
             self.lifetimes(t, secs, kb, p.line)
         if t.local_address is None and t.local_id is not None and t.local_id.type == "address":
             t.local_address = t.local_id.value
-        t.routes = [net for net, via, _ in self.routes if via.lower() == iname.lower()]
-        for net, via, pref in self.routes:
-            if via.lower() == iname.lower() and pref != 60:
-                t.extra.setdefault("route_preference", {})[net] = pref
+        mine = [r for r in self.routes if r[1].lower() == iname.lower()]
+        t.routes = [net for net, _, _, _ in mine]
+        self.route_preference(t, mine, iname)
         self.note(
             "SELECTORS",
             f"{where}: an IPsec tunnel interface negotiates 0.0.0.0/0 <-> 0.0.0.0/0; traffic is routed into it",
@@ -1152,6 +1154,53 @@ class _Reader:
             self.note("INACTIVE", f"{where}: shutdown", obj.line, "warning")
             t.extra["inactive"] = True
         self.finish(t)
+
+    def route_preference(self, t: ParsedTunnel, mine: list[tuple[str, str, int | None, int]], iname: str) -> None:
+        """``route_preference``: the ``preference`` of the static routes into the
+        interface (none written: the default of vendor.yaml ``defaults:
+        static_route_preference``); different ones: the lowest, AMBIGUOUS."""
+        if not mine:
+            return
+        d = self.v.defaults["static_route_preference"]
+        prefs = sorted({p if p is not None else int(d["value"]) for _, _, p, _ in mine})
+        t.route_preference = prefs[0]
+        bare = [r for r in mine if r[2] is None]
+        if bare and prefs[0] == int(d["value"]):
+            t.defaulted["route_preference"] = str(d["source"])
+            self.note(
+                "DEFAULT",
+                f"ip route-static {bare[0][0]} {iname}: no preference: {d['value']} ({d['source']})",
+                bare[0][3],
+            )
+        if len(prefs) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"the static routes into {iname} have preferences {', '.join(map(str, prefs))}: "
+                f"route_preference is the lowest, {prefs[0]}",
+                mine[0][3],
+                "warning",
+            )
+
+    def import_local_preference(self, name: str) -> int | None:
+        """The local preference a route-policy sets on every route: its nodes are
+        ``permit`` with no ``if-match`` and one ``apply local-preference N``; None otherwise."""
+        nodes = self.route_policies.get(name)
+        if not nodes:
+            return None
+        values: set[int | None] = set()
+        for n in nodes:
+            lw = [x.lower() for x in n.words]
+            if "permit" not in lw:
+                return None
+            got: int | None = None
+            for kid in n.children:
+                kw = [x.lower() for x in kid.words]
+                if kw[:1] == ["if-match"]:
+                    return None
+                if kw[:2] == ["apply", "local-preference"] and len(kw) == 3:
+                    got = small_int(kw[2])
+            values.add(got)
+        return values.pop() if len(values) == 1 else None
 
     def bgp_for(self, addr: str, plen: int | None, t: ParsedTunnel) -> ParsedBgp | None:
         if self.bgp is None or plen is None:
@@ -1195,6 +1244,9 @@ class _Reader:
                     hold_time=d.get("hold"),
                     keepalive=d.get("keepalive"),
                     advertise=networks,
+                    local_preference=(
+                        self.import_local_preference(d["import_policy"]) if d.get("import_policy") else None
+                    ),
                     line=d["line"],
                 )
         return None

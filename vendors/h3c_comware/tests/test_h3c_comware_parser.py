@@ -44,7 +44,10 @@ def test_rich_tunnel_reads_back(variant, version):
     assert [(x.encryption, x.integrity) for x in p.esp_proposals] == [("aes256", "sha256")]
     assert (p.pfs, p.ipsec_lifetime_seconds, p.ipsec_lifetime_kb) == (14, 7200, 4608000)
     assert p.dpd_enabled and p.extra["dpd"]["interval"] == 15 and p.extra["dpd"]["mode"] == "periodic"
-    assert p.defaulted == {}
+    # nothing of IKE/IPsec is defaulted; a route-based tunnel's route without `preference` is
+    assert p.defaulted == ({} if variant == "policy" else {"route_preference": p.defaulted.get("route_preference")})
+    if variant != "policy":
+        assert p.route_preference == 60 and "default 60" in p.defaulted["route_preference"]
     if variant == "policy":
         pairs = [(str(peer), str(pol.local)) for pol in t.spd for peer in pol.peers]
         assert p.selectors == pairs
@@ -77,9 +80,10 @@ def test_route_based_pairs_read_back(kind, index):
         backup = "# backup one" in text
         assert ("route-policy RP-" in text) == backup
         assert (p.extra.get("bgp_import_policy") is not None) == backup
+        assert b.local_preference == (50 if backup else None)
     else:
         assert sorted(p.routes) == sorted(str(n) for n in site.vpc.cidr_blocks)
-        assert set(p.extra["route_preference"].values()) == {70}  # the backup's floating routes
+        assert p.route_preference == 70 and not p.defaulted  # the backup's floating routes
 
 
 def test_several_rendered_tunnels_in_one_config():

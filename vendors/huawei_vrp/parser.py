@@ -445,14 +445,39 @@ class _Parser:
             t.local_address = src
         self._local_fallback(t)
         self.dev.note("SELECTORS", f"{ifname}: an IPsec profile negotiates any/any selectors", o.line)
-        t.routes = [net for net, out, _, _ in self.routes if out == ifname]
-        dist = {net: pref for net, out, pref, _ in self.routes if out == ifname and pref is not None}
-        if dist:
-            t.extra["route_preferences"] = dist
+        mine = [r for r in self.routes if r[1] == ifname]
+        t.routes = [net for net, _, _, _ in mine]
+        self._route_preference(t, mine, ifname)
         if inside is not None:
             t.extra["inside_address"] = str(inside)
             t.bgp = self._bgp_for(t, inside)
         self.dev.tunnels.append(t)
+
+    def _route_preference(self, t: ParsedTunnel, mine: list[tuple[str, str, int | None, int]], ifname: str) -> None:
+        """``route_preference``: the ``preference`` of the static routes into the
+        interface (none written: vendor.yaml ``defaults.static_route_preference``,
+        a DEFAULT finding); different ones: the lowest, AMBIGUOUS."""
+        if not mine:
+            return
+        d = _defaults()["static_route_preference"]
+        prefs = sorted({p if p is not None else int(d["value"]) for _, _, p, _ in mine})
+        t.route_preference = prefs[0]
+        bare = [r for r in mine if r[2] is None]
+        if bare and prefs[0] == int(d["value"]):
+            t.defaulted["route_preference"] = str(d["source"])
+            self.dev.note(
+                "DEFAULT",
+                f"ip route-static {bare[0][0]} {ifname}: no preference: {d['value']} ({d['source']})",
+                bare[0][3],
+            )
+        if len(prefs) > 1:
+            self.dev.note(
+                "AMBIGUOUS",
+                f"the static routes into {ifname} have preferences {', '.join(map(str, prefs))}: "
+                f"route_preference is the lowest, {prefs[0]}",
+                mine[0][3],
+                "warning",
+            )
 
     # ---------------------------------------------------------- pieces
     def _phase2_line(self, t: ParsedTunnel, k: Node, lw: list[str]) -> bool:
@@ -973,6 +998,7 @@ class _Parser:
                 p["line"],
             )
         rp = rps.get(ip)
+        local_pref: int | None = None
         if rp is not None:
             pol = self.route_policies.get(rp)
             if pol is None:
@@ -981,7 +1007,7 @@ class _Parser:
                 for k in pol.kids:
                     lw = [x.lower() for x in k.words]
                     if lw[:2] == ["apply", "local-preference"] and len(lw) >= 3:
-                        t.extra["bgp_local_preference"] = small_int(lw[2])
+                        local_pref = small_int(lw[2])
         return ParsedBgp(
             local_asn=asn,
             peer_asn=p.get("asn"),
@@ -991,6 +1017,7 @@ class _Parser:
             hold_time=p.get("hold"),
             keepalive=p.get("keepalive"),
             advertise=nets,
+            local_preference=local_pref,
             line=b.line,
         )
 

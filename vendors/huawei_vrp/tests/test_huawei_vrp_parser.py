@@ -32,7 +32,7 @@ def test_static_pair_backup_reads_back_with_its_preference() -> None:
     assert "ip route-static 192.168.0.0 255.255.0.0 Tunnel0/0/2 preference 70" in text
     dev, t = _one(text)
     assert (t.name, t.route_based, t.routes) == ("TunB", True, ["192.168.0.0/16"])
-    assert t.extra["route_preferences"] == {"192.168.0.0/16": 70}
+    assert t.route_preference == 70 and "route_preference" not in t.defaulted
     assert (t.ike_version, t.pfs, t.psk) == (2, 14, "Pair-Key-B-2026")
     data, _ = to_site_data(dev)
     assert data["tunnels"][0]["route_type"] == "static"
@@ -45,7 +45,7 @@ def test_bgp_pair_reads_back_as_bgp() -> None:
         text = render(site, name, VENDOR, variant="tunnel")
         dev, t = _one(text)
         assert t.bgp is not None and (t.bgp.local_asn, t.bgp.peer_asn) == (65010, 64551)
-        assert t.extra.get("bgp_local_preference") == pref
+        assert t.bgp.local_preference == pref
         data, _ = to_site_data(dev)
         assert data["tunnels"][0]["route_type"] == "bgp"
         assert data["tunnels"][0]["bgp"]["tunnel_cidr"] == str(site.tunnels[0 if name == "TunA" else 1].bgp.tunnel_cidr)

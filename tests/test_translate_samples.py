@@ -78,6 +78,8 @@ def test_sample_to_every_vendor(source: str, target: str, capsys: pytest.Capture
     # a tunnel is refused only for what the target cannot express (a capability), never for its placeholders
     for x in refused:
         assert "placeholder" not in str(x["message"]) and "no peer address" not in str(x["message"]), x
+    # every item of the report names the model field it concerns
+    assert all(x.get("field") for x in report if x["rule"] in ("NOT-CARRIED", "DEFAULT")), report
     # never a sentinel in what is written
     assert not any(m in out for m in SENTINEL_MARKS), out
     assert not any(m in " ".join(messages) for m in SENTINEL_MARKS), messages

@@ -781,7 +781,9 @@ def cmd_translate(a: argparse.Namespace) -> int:
         try:
             files = render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
         except RenderError as exc:  # what this target cannot express: this tunnel only
-            report.append(Finding("NOT-CARRIED", "error", f"tunnel {t.name}: {table.unmask(str(exc))}", file=a.device))
+            fld = _refused_field(str(exc))
+            msg = f"tunnel {t.name}: {table.unmask(str(exc))}"
+            report.append(Finding("NOT-CARRIED", "error", msg, fld, file=a.device, extra={"field": fld}))
             continue
         out = join_files(files)
         lost_id = _local_identity_lost(site, t, files, target)
@@ -852,6 +854,39 @@ def cmd_translate(a: argparse.Namespace) -> int:
         if not report:
             sys.stderr.write("  nothing lost\n")
     return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
+
+
+#: translate: the model field a target's refusal concerns, by the words of the
+#: refusal (capability checks name the field: vpnconf.allowed); first match wins
+_REFUSED_FIELDS = (
+    ("IKE version", "ike.version"),
+    ("IKE encryption", "ike.encryption"),
+    ("IKE integrity", "ike.integrity"),
+    ("DH group", "ike.dh_group"),
+    ("IPsec encryption", "ipsec.encryption"),
+    ("IPsec integrity", "ipsec.integrity"),
+    ("PFS", "ipsec.pfs"),
+    ("bgp_asn", "bgp_asn"),
+    ("BGP", "route_type"),
+    ("route-based", "route_type"),
+    ("policy-based", "route_type"),
+    ("IKE offers", "ike.proposals"),
+    ("IKE proposal", "ike.proposals"),
+    ("ESP offer", "ipsec.proposals"),
+    ("ESP proposal", "ipsec.proposals"),
+    ("lifetime", "ipsec.lifetime_seconds"),
+    ("aggressive", "ike.mode"),
+    ("identity", "ike.local_id"),
+    ("selector", "spd"),
+    ("ACL", "spd"),
+    ("name", "name"),
+)
+
+
+def _refused_field(message: str) -> str:
+    """translate: the model field a render refusal names (``tunnel``: the tunnel as a whole)."""
+    low = message.lower()
+    return next((fld for words, fld in _REFUSED_FIELDS if words.lower() in low), "tunnel")
 
 
 def _local_identity_lost(site: Any, t: Any, files: dict[str, str], target: Any) -> str | None:

@@ -35,10 +35,15 @@ def _sample(source: str) -> Path:
     return vendor_dirs()[vendor] / "samples" / (name or "cloud-sample.txt")
 
 
+LAST_DOC: dict[str, object] = {}
+
+
 def _translate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[dict[str, object]]]:
     rc = main(["translate", *args, "--format", "json"])
     out, err = capsys.readouterr()
-    return rc, out, json.loads(err)["loss_report"] if err.lstrip().startswith("{") else [{"message": err}]
+    LAST_DOC.clear()
+    LAST_DOC.update(json.loads(err) if err.lstrip().startswith("{") else {"loss_report": [{"message": err}]})
+    return rc, out, LAST_DOC["loss_report"]  # type: ignore[return-value]
 
 
 def _source_site(source: str) -> tuple[Table, dict[str, object]]:
@@ -83,9 +88,12 @@ def test_sample_to_every_vendor(source: str, target: str, capsys: pytest.Capture
     # never a sentinel in what is written
     assert not any(m in out for m in SENTINEL_MARKS), out
     assert not any(m in " ".join(messages) for m in SENTINEL_MARKS), messages
+    listed = {str(x["placeholder"]): x for x in LAST_DOC.get("placeholders", [])}  # type: ignore[attr-defined]
     for p in table.items():
         if not p.fields:
             continue
+        # in the JSON's list of what the output needs, with its fields
+        assert listed[p.spelling]["fields"] == p.fields and listed[p.spelling]["filled"] is False
         # listed in the loss report, by field
         items = [x for x in report if p.spelling in str(x["message"]) and x.get("field") in p.fields]
         assert items, (p.spelling, messages)
@@ -189,6 +197,7 @@ def test_scan_kinds_and_spellings() -> None:
         "rightsubnet=<VPC_CIDR>\n"
         "pre-shared-key <tunnel one>\n"
         "interface Tunnel<N>\n"
+        "<HUAWEI>\n"
     )
     t = scan(text)
     kinds = {p.spelling: p.kind for p in t.items()}
@@ -203,7 +212,8 @@ def test_scan_kinds_and_spellings() -> None:
         "<tunnel one>": "key",
     }
     masked = mask(text, t)
-    assert "<" not in masked.replace("Tunnel<N>", "") and masked.count("\n") == text.count("\n")
+    assert "<" not in masked.replace("Tunnel<N>", "").replace("<HUAWEI>", "")
+    assert masked.count("\n") == text.count("\n")
     # each sentinel is put back as its placeholder (a key as one no device takes as a key)
     back = text
     for p in t.items():

@@ -846,7 +846,20 @@ def cmd_translate(a: argparse.Namespace) -> int:
     for item in loss:
         item["message"] = dev.redactor(item["message"])
     if a.format == "json":
-        sys.stderr.write(json.dumps({"loss_report": loss}, indent=2) + "\n")
+        doc: dict[str, Any] = {"loss_report": loss}
+        if table:  # what the output needs before a device takes it
+            doc["placeholders"] = [
+                {
+                    "name": p.name,
+                    "placeholder": p.spelling,
+                    "kind": p.kind,
+                    "fields": p.fields,
+                    "filled": p.value is not None,
+                }
+                for p in table.items()
+                if p.fields
+            ]
+        sys.stderr.write(json.dumps(doc, indent=2) + "\n")
     else:
         sys.stderr.write(f"loss report ({len(loss)} items):\n")
         for f in report:

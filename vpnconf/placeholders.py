@@ -207,8 +207,8 @@ def scan(text: str) -> Table:
     for lineno, line in enumerate(text.splitlines(), 1):
         for m in token.finditer(line):
             spelling = m.group(0)
-            if spelling in table.by_spelling:
-                continue
+            if spelling in table.by_spelling or (spelling[0] == "<" and line.strip() == spelling):
+                continue  # known, or a CLI prompt alone on its line (<HUAWEI>, <H3C>)
             name = _name(m)
             kind = _kind(name, line[: m.start()])
             table.by_spelling[spelling] = Placeholder(spelling, name, kind, _sentinel(kind, counters, text), lineno)

@@ -198,6 +198,7 @@ def test_scan_kinds_and_spellings() -> None:
         "pre-shared-key <tunnel one>\n"
         "interface Tunnel<N>\n"
         "<HUAWEI>\n"
+        "set peer <P>\n"
     )
     t = scan(text)
     kinds = {p.spelling: p.kind for p in t.items()}
@@ -210,6 +211,7 @@ def test_scan_kinds_and_spellings() -> None:
         "x.x.x.x": "address",
         "<VPC_CIDR>": "network",
         "<tunnel one>": "key",
+        "<P>": "address",
     }
     masked = mask(text, t)
     assert "<" not in masked.replace("Tunnel<N>", "").replace("<HUAWEI>", "")

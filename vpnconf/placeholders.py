@@ -51,7 +51,7 @@ from .findings import VpnconfError
 Kind = Literal["address", "network", "asn", "key"]
 
 # <NAME>, ${NAME}, {{ NAME }}, %NAME%, x.x.x.x: a whole token (not "Tunnel<N>")
-_ANGLE = r"<(?P<a>[A-Za-z][A-Za-z0-9_ .:/-]{0,62}[A-Za-z0-9_])>"
+_ANGLE = r"<(?P<a>[A-Za-z](?:[A-Za-z0-9_ .:/-]{0,62}[A-Za-z0-9_])?)>"
 _OTHER = (
     r"\$\{(?P<b>[A-Za-z_][A-Za-z0-9_.:-]{0,63})\}"
     r"|\{\{\s*(?P<c>[A-Za-z_][A-Za-z0-9_.:\[\]'\" -]{0,63}?)\s*\}\}"

@@ -850,6 +850,7 @@ class JunosConfig:
     interface_addresses: dict[str, list[str]] = field(default_factory=dict)  # "ge-0/0/0.0" -> ["10.0.0.1/24"]
     routes: list[tuple[str, str, int]] = field(default_factory=list)  # (prefix, next hop, line)
     route_preferences: dict[tuple[str, str], int] = field(default_factory=dict)  # (prefix, next hop) -> preference
+    route_level_preferences: dict[str, tuple[int, int]] = field(default_factory=dict)  # prefix -> (preference, line)
     interface_mtu: dict[str, int] = field(default_factory=dict)  # "st0.1" -> family inet mtu
     tcp_mss_ipsec: int | None = None  # security flow tcp-mss ipsec-vpn mss
     bgp_global: BgpScopeCfg | None = None
@@ -1380,6 +1381,11 @@ class _Reader:
                 n = small_int(r[6])
                 if n is not None:
                     self.cfg.route_preferences[(r[2], r[4])] = n
+        elif len(r) > 4 and r[0] == "static" and r[1] == "route" and r[3] == "preference":
+            # routing-options static route X preference P: every next hop of the route
+            n = small_int(r[4])
+            if n is not None:
+                self.cfg.route_level_preferences[r[2]] = (n, st.line)
         elif len(r) > 1 and r[0] == "autonomous-system":
             self.cfg.autonomous_system = (r[1], st.line)
 
@@ -2148,6 +2154,41 @@ class _Builder:
             )
         self.route_based(t, vpn, routes)
 
+    def route_preference(self, t: ParsedTunnel, routes: list[tuple[str, str, int]], unit: str, where: str) -> None:
+        """``route_preference``: the preference of the static routes via the st0 unit (a
+        qualified next hop's own, else the route's, else the Junos default of vendor.yaml
+        ``defaults.static_route_preference``: DEFAULT); different ones: the lowest, AMBIGUOUS."""
+        if not routes:
+            return
+        cfg = self.cfg
+        dflt, src = _default("static_route_preference")
+        got: list[tuple[int, bool, int]] = []  # (preference, defaulted, line)
+        for prefix, _nh, line in routes:
+            own = cfg.route_preferences.get((prefix, unit))
+            lvl = cfg.route_level_preferences.get(prefix)
+            if own is not None:
+                got.append((own, False, line))
+            elif lvl is not None:
+                got.append((lvl[0], False, lvl[1]))
+            else:
+                got.append((int(dflt), True, line))
+        values = sorted({v for v, _, _ in got})
+        t.route_preference = values[0]
+        bare = [x for x in got if x[1]]
+        if bare and values[0] == int(dflt):
+            t.defaulted["route_preference"] = src
+            self.note(
+                "DEFAULT", f"{where}: static route via {_safe(unit)} without preference: {dflt} ({src})", bare[0][2]
+            )
+        if len(values) > 1:
+            self.note(
+                "AMBIGUOUS",
+                f"{where}: the static routes via {_safe(unit)} have preferences {', '.join(map(str, values))}: "
+                f"route_preference is the lowest, {values[0]}",
+                got[0][2],
+                "warning",
+            )
+
     def route_based(self, t: ParsedTunnel, vpn: VpnCfg, routes: list[tuple[str, str, int]]) -> None:
         """The tunnel behind an st0 unit: its static routes, the BGP session whose neighbor is in
         the unit's subnet, MTU and MSS. A tunnel without selectors (any/any) or with a BGP session
@@ -2164,17 +2205,7 @@ class _Builder:
                 )
             elif net not in t.routes:
                 t.routes.append(net)
-        prefs = {p: n for (p, nh), n in cfg.route_preferences.items() if nh == unit}
-        if prefs:
-            t.extra["route_preferences"] = prefs
-            first = next(r for r in routes if r[0] in prefs)
-            self.note(
-                "NOT-CARRIED",
-                f"{where}: static routes via {_safe(unit)} with preference "
-                f"{', '.join(f'{_safe(p)} {n}' for p, n in prefs.items())} (a backup route of a redundant "
-                "pair): the preference is not carried (the site's pairs are not read from a device config)",
-                first[2],
-            )
+        self.route_preference(t, routes, unit, where)
         if unit in cfg.interface_mtu:
             t.extra["st0_mtu"] = cfg.interface_mtu[unit]
         if cfg.tcp_mss_ipsec is not None:
@@ -2286,21 +2317,22 @@ class _Builder:
             for term in cfg.policy_statements.get(p, {}).values()
             if term.local_preference is not None
         ]
-        if prepend or local_pref:
-            t.extra.update(bgp_as_path_prepend=prepend, bgp_import_local_preference=local_pref)
+        if len(set(local_pref)) == 1:
+            b.local_preference = local_pref[0]
+        elif local_pref:
+            self.note(
+                "AMBIGUOUS",
+                f"{gw}: the import policies set local-preference {', '.join(str(x) for x in local_pref)}: "
+                "bgp.local_preference not read",
+                nb.line,
+                "warning",
+            )
+        if prepend:
+            t.extra["bgp_as_path_prepend"] = prepend
             self.note(
                 "NOT-CARRIED",
-                f"{gw}: "
-                + ", ".join(
-                    (
-                        [f"export as-path-prepend {', '.join(' '.join(_safe(w) for w in x.split()) for x in prepend)}"]
-                        if prepend
-                        else []
-                    )
-                    + ([f"import local-preference {', '.join(str(x) for x in local_pref)}"] if local_pref else [])
-                )
-                + " (a backup session of a redundant pair): not carried (the site's pairs are not read from a "
-                "device config)",
+                f"{gw}: export as-path-prepend {', '.join(' '.join(_safe(w) for w in x.split()) for x in prepend)}"
+                " (how the cloud is told this is a pair's backup): not carried",
                 nb.line,
             )
         return b

@@ -685,6 +685,7 @@ def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[
         )
 
     names: set[str] = set()
+    carried: list[tuple[ParsedTunnel, dict[str, Any]]] = []  # each tunnel carried, with its site data
     vpngws: dict[str, dict[str, Any]] = {}
     cgws: dict[str, dict[str, Any]] = {}
     tunnels: list[dict[str, Any]] = []
@@ -870,6 +871,7 @@ def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[
                 "action": t.dpd_action if t.dpd_action in ("clear", "restart") else "restart",
             }
         tunnels.append(tun)
+        carried.append((t, tun))
         by_site[tun["name"]] = t
     site = {
         "profile": "tencent",
@@ -886,6 +888,12 @@ def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[
         site["ike_proposal_sets"] = site_sets
     if placeholders:
         losses.extend(_placeholder_losses(site, placeholders, by_site, lose, dev.file))
+    from .pairs import read_pairs
+
+    pairs, notes = read_pairs(dev, carried)
+    if pairs:
+        site["pairs"] = pairs
+    losses += notes
     return site, losses
 
 

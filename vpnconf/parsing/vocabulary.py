@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     "UNUSED": "an object is defined but no tunnel uses it",
     "AMBIGUOUS": "the text allows two readings (duplicate definitions, several candidates)",
     "INACTIVE": "a tunnel or object is disabled, shut down or deactivated",
+    "PAIR": "two tunnels were read back as a redundant pair (primary/backup or both active), or why not",
     "KEY": "the pre-shared key is masked, encrypted, a placeholder or otherwise not the key itself",
     "PLACEHOLDER": "a value is a template placeholder (<...>, ${...}), kept as such",
     "BACKUP-PEER": "a second peer address of the same tunnel (a backup peer, not a second tunnel)",

@@ -131,6 +131,8 @@ def test_set_fills_placeholders(source: str, target: str, capsys: pytest.Capture
             sets += ["--set", f"{p.name}={key}"]
         elif p.kind == "asn" and p.fields:
             sets += ["--set", f"{p.name}={asn}"]
+        elif p.fields:  # the device's public address, an identity: an address of their own
+            sets += ["--set", f"{p.name}=203.0.113.{70 + len(sets)}"]
     rc, out, report = _translate(capsys, str(_sample(source)), "--vendor", source.split(":")[0], "--to", target, *sets)
     assert key not in " ".join(str(x["message"]) for x in report)
     if any(x["severity"] == "error" for x in report):

@@ -922,13 +922,61 @@ def _routes(net: Node) -> list[tuple[str, str, int, Node]]:
     return out
 
 
+def _route_preference(t: ParsedTunnel, mine: list[tuple[int, Node]], tif: str, dev: ParsedDevice) -> None:
+    """``route_preference``: the ``metric`` of the static routes into the tunnel interface
+    (what ranks routes of one admin distance, and what a pair's backup raises); none written:
+    vendor.yaml ``defaults.static_route_metric`` (DEFAULT); different ones: the lowest,
+    AMBIGUOUS. An ``admin-dist`` (it ranks first) is not in the field: NOT-CARRIED."""
+    if not mine:
+        return
+    d = _data()[0]["static_route_metric"]
+    got = [(small_int(rt.value("metric") or ""), ln) for ln, rt in mine]
+    values = sorted({m if m is not None else int(d["value"]) for m, _ in got})
+    t.route_preference = values[0]
+    bare = [ln for m, ln in got if m is None]
+    if bare and values[0] == int(d["value"]):
+        t.defaulted["route_preference"] = str(d["source"])
+        dev.note(
+            "DEFAULT", f"tunnel {t.name}: static route into {tif} without metric: {d['value']} ({d['source']})", bare[0]
+        )
+    if len(values) > 1:
+        dev.note(
+            "AMBIGUOUS",
+            f"tunnel {t.name}: the static routes into {tif} have metrics {', '.join(map(str, values))}: "
+            f"route_preference is the lowest, {values[0]}",
+            got[0][1],
+            "warning",
+        )
+    dists = sorted({x for _, rt in mine if (x := rt.value("admin-dist"))})
+    if dists:
+        dev.note(
+            "NOT-CARRIED",
+            f"tunnel {t.name}: static route admin-dist {', '.join(dists)} ranks before the metric; "
+            "route_preference holds the metric only",
+            mine[0][0],
+        )
+
+
+def _import_local_preference(bgp: Node, group: str) -> int | None:
+    """The local preference the BGP import rules used by ``group`` set (``action allow update
+    local-preference N``, one N, rules without a match); None otherwise."""
+    values: set[int | None] = set()
+    for rule in (bgp.get("policy", "import", "rules") or Node(0)).kids.values():
+        if group not in rule.words("used-by") or rule.value("enable") == "no":
+            continue
+        if rule.get("match") is not None:
+            return None
+        values.add(small_int(rule.value("action", "allow", "update", "local-preference") or ""))
+    return values.pop() if len(values) == 1 else None
+
+
 def _bgp(net: Node, tif: str, dev: ParsedDevice) -> ParsedBgp | None:
     """The BGP peer whose local address is ``tif`` (legacy virtual routers)."""
     for vr in (net.get("virtual-router") or Node(0)).kids.values():
         bgp = vr.get("protocol", "bgp")
         if bgp is None:
             continue
-        for pg in (bgp.get("peer-group") or Node(0)).kids.values():
+        for pg_name, pg in (bgp.get("peer-group") or Node(0)).kids.items():
             for peer_name, peer in (pg.get("peer") or Node(0)).kids.items():
                 if peer.value("local-address", "interface") != tif:
                     continue
@@ -942,6 +990,7 @@ def _bgp(net: Node, tif: str, dev: ParsedDevice) -> ParsedBgp | None:
                 b.peer_ip = ipv4(peer.value("peer-address", "ip") or "")
                 b.keepalive = small_int(peer.value("connection-options", "keep-alive-interval") or "")
                 b.hold_time = small_int(peer.value("connection-options", "hold-time") or "")
+                b.local_preference = _import_local_preference(bgp, pg_name)
                 if bgp.value("enable") == "no" or peer.value("enable") == "no":
                     dev.note("INACTIVE", f"BGP peer {peer_name} on {tif} is disabled", peer.line, "warning")
                 profiles = vr.get("protocol", "redist-profile") or Node(0)
@@ -1088,6 +1137,7 @@ def parse(text: str, name: str) -> ParsedDevice:
         else:
             t.extra["tunnel_interface"] = tif
             t.routes = [r for d, i, _, _ in routes if i == tif and (r := _cidr(d)[0])]
+            _route_preference(t, [(ln, rt) for d, i, ln, rt in routes if i == tif and _cidr(d)[0]], tif, dev)
             t.bgp = _bgp(net, tif, dev)
             unit = net.get("interface", "tunnel", "units", tif)
             if t.bgp is not None and unit is not None:

@@ -201,6 +201,8 @@ class _Ctx:
     groups: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     psk_index: dict[str, list[str]] | None = None
     neighbors: dict[str, Node] | None = None
+    #: interface -> (destination, distance written or None, line) of its static routes
+    route_distances: dict[str, list[tuple[str, int | None, int]]] = field(default_factory=dict)
 
 
 def _value(ctx: _Ctx, node: Node | None, key: str) -> tuple[str | None, int | None]:
@@ -528,7 +530,53 @@ def _static_routes(ctx: _Ctx) -> dict[str, list[str]]:
                     ctx.dev.note("INACTIVE", f"static route {dest} via {ifname} is disabled: not read", inode.line)
                     continue
                 out.setdefault(ifname, []).append(dest)
+                dist, _ = _value(ctx, inode, "distance")
+                ctx.route_distances.setdefault(ifname, []).append((dest, small_int(dist) if dist else None, inode.line))
     return out
+
+
+def _route_preference(ctx: _Ctx, t: ParsedTunnel, ifname: str) -> None:
+    """``route_preference``: the ``distance`` of the static routes via the interface (none
+    written: vendor.yaml ``defaults.static_route_distance``, DEFAULT); different ones: the
+    lowest, AMBIGUOUS."""
+    mine = [r for r in ctx.route_distances.get(ifname, []) if _is_v4net(r[0])]
+    if not mine:
+        return
+    d = _defaults()["static_route_distance"]
+    values = sorted({x if x is not None else int(d["value"]) for _, x, _ in mine})
+    t.route_preference = values[0]
+    bare = [r for r in mine if r[1] is None]
+    if bare and values[0] == int(d["value"]):
+        t.defaulted["route_preference"] = str(d["source"])
+        ctx.dev.note(
+            "DEFAULT",
+            f"static route {bare[0][0]} via {ifname} without distance: {d['value']} ({d['source']})",
+            bare[0][2],
+        )
+    if len(values) > 1:
+        ctx.dev.note(
+            "AMBIGUOUS",
+            f"peer {t.name}: the static routes via {ifname} have distances {', '.join(map(str, values))}: "
+            f"route_preference is the lowest, {values[0]}",
+            mine[0][2],
+            "warning",
+        )
+
+
+def _route_map_local_preference(ctx: _Ctx, name: str) -> int | None:
+    """The local preference a ``policy route-map`` sets on every route: each rule ``action
+    permit`` with ``set local-preference N`` (one N) and no ``match``; None otherwise."""
+    rules = ctx.root.get("policy", "route-map", name, "rule")
+    if rules is None or not rules.children:
+        return None
+    values: set[int | None] = set()
+    for rule in rules.children.values():
+        action, _ = _value(ctx, rule, "action")
+        if action != "permit" or "match" in rule.children:
+            return None
+        lp, _ = _value(ctx, rule.get("set"), "local-preference")
+        values.add(small_int(lp) if lp else None)
+    return values.pop() if len(values) == 1 else None
 
 
 def _bgp(ctx: _Ctx, t: ParsedTunnel, vti_net: ipaddress.IPv4Interface | None, routes: list[str]) -> None:
@@ -589,14 +637,18 @@ def _bgp(ctx: _Ctx, t: ParsedTunnel, vti_net: ipaddress.IPv4Interface | None, ro
         for d in ("export", "import")
         if (v := _value(ctx, nnode.get("address-family", "ipv4-unicast", "route-map"), d)[0])
     }
+    local_pref = _route_map_local_preference(ctx, rmaps["import"]) if "import" in rmaps else None
     if rmaps:
         t.extra["bgp_route_maps"] = rmaps
-        ctx.dev.note(
-            "NOT-CARRIED",
-            f"BGP neighbor {addr}: route-map {', '.join(f'{d} {n}' for d, n in rmaps.items())} (preferences of a "
-            "redundant pair) is not carried: the site's pairs are not built from a device config",
-            nnode.line,
-        )
+        # an import route-map that only sets local-preference is read (bgp.local_preference)
+        lost = {d: n for d, n in rmaps.items() if d == "export" or local_pref is None}
+        if lost:
+            ctx.dev.note(
+                "NOT-CARRIED",
+                f"BGP neighbor {addr}: route-map {', '.join(f'{d} {n}' for d, n in lost.items())} (an AS-path "
+                "prepend or other preferences of a redundant pair) is not carried",
+                nnode.line,
+            )
     if ras is not None and small_int(ras) is None:
         ctx.dev.note("UNSUPPORTED", f"BGP neighbor {addr}: remote-as {ras} is not a number", nnode.line)
     t.bgp = ParsedBgp(
@@ -608,6 +660,7 @@ def _bgp(ctx: _Ctx, t: ParsedTunnel, vti_net: ipaddress.IPv4Interface | None, ro
         hold_time=small_int(hold) if hold else None,
         keepalive=small_int(keep) if keep else None,
         advertise=adv,
+        local_preference=local_pref,
         line=nnode.line,
     )
 
@@ -810,6 +863,7 @@ def _peer(ctx: _Ctx, pname: str, pnode: Node, routes: dict[str, list[str]]) -> P
                     except ValueError:
                         continue
             t.routes = [r for r in routes.get(bind, []) if _is_v4net(r)]
+            _route_preference(ctx, t, bind)
             _bgp(ctx, t, vti_net, t.routes)
             if not t.selectors:
                 dev.note("SELECTORS", f"peer {pname}: route-based on {bind}: any/any selectors", vti.line)

@@ -170,7 +170,7 @@ def test_corpus_case_files_name_every_tunnel() -> None:
 def test_backup_bgp_tunnel_prepends_and_lowers_local_preference(release: str) -> None:
     """The backup tunnel of an active-standby BGP pair: an export route-map prepends the
     device's AS twice, an import route-map sets local-preference 50; read back, the session is
-    the same and the route-maps are a NOT-CARRIED info (the site's pairs are not rebuilt)."""
+    the same, the import route-map is bgp.local_preference and the export one a NOT-CARRIED info."""
     from vpnconf.io import site_from_data
 
     data = yaml.safe_load((SAMPLES / "bgp-pair.yaml").read_text(encoding="utf-8"))
@@ -188,5 +188,7 @@ def test_backup_bgp_tunnel_prepends_and_lowers_local_preference(release: str) ->
     assert t.extra["bgp_route_maps"] == {"export": f"VPN-OUT-{backup.name}", "import": f"VPN-IN-{backup.name}"}
     assert t.bgp is not None and t.bgp.advertise == ["10.1.0.0/16"]
     assert any(f.rule == "NOT-CARRIED" and "route-map export" in f.message for f in dev.findings)
+    assert not any(f.rule == "NOT-CARRIED" and "route-map import" in f.message for f in dev.findings)
+    assert t.bgp.local_preference == 50
     assert back.bgp is not None and backup.bgp is not None
     assert back.bgp.model_dump() == backup.bgp.model_dump()

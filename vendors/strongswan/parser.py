@@ -70,8 +70,8 @@ where a list took them), ``daemon_options`` (a strongswan.conf given alongside),
 ``start_action`` / ``auto``; route-based (swanctl-xfrm): ``if_id_in`` / ``if_id_out``,
 ``mark_in`` / ``mark_out``, and from the routing files given alongside
 ``interface``, ``uplink``, ``mtu``, ``tcp_mss``, ``point_to_point``,
-``route_metric``, ``interface_routes`` (narrowed selectors read as the SPD),
-``bgp_protocol``, ``bgp_local_pref``, ``bgp_prepend`` (see ``_Routing``).
+``interface_routes`` (narrowed selectors read as the SPD),
+``bgp_protocol``, ``bgp_prepend`` (see ``_Routing``).
 
 Whatever the parser cannot read becomes a finding with its line number. No
 finding prints a value of a secret.
@@ -2804,9 +2804,7 @@ class _Routing:
             if lk.peers:
                 t.extra["point_to_point"] = [f"{a} peer {p}" for a, p, _ in lk.peers]
             routes = list(dict.fromkeys(r for r, _, _ in lk.routes))
-            metrics = sorted({m for _, m, _ in lk.routes if m is not None})
-            if metrics:
-                t.extra["route_metric"] = metrics[0] if len(metrics) == 1 else metrics
+            self._route_preference(t, lk, path)
             t.bgp = self._bgp_for(t, lk, path)
             t.route_based = t.route_based or t.bgp is not None
             if not t.route_based:  # narrowed selectors, no BGP: the SPD is the tunnel's
@@ -2832,6 +2830,35 @@ class _Routing:
                     s.line,
                     "info",
                 )
+
+    def _route_preference(self, t: ParsedTunnel, lk: _Link, path: str) -> None:
+        """``route_preference``: the ``metric`` of the ``ip route add ... dev`` routes into the
+        interface (none written: the kernel's IPv4 default, vendor.yaml ``defaults.ip_route_metric``,
+        DEFAULT); different ones: the lowest, AMBIGUOUS."""
+        if not lk.routes:
+            return
+        d = _defaults()["ip_route_metric"]
+        values = sorted({m if m is not None else int(d["value"]) for _, m, _ in lk.routes})
+        t.route_preference = values[0]
+        bare = [r for r in lk.routes if r[1] is None]
+        if bare and values[0] == int(d["value"]):
+            t.defaulted["route_preference"] = str(d["source"])
+            self.ctx.note(
+                "DEFAULT",
+                f"ip route add {bare[0][0]} dev {lk.name} without metric: {d['value']} ({d['source']})",
+                bare[0][2],
+                "info",
+                path,
+            )
+        if len(values) > 1:
+            self.ctx.note(
+                "AMBIGUOUS",
+                f"{lk.name}: its routes have metrics {', '.join(map(str, values))}: route_preference is the lowest, "
+                f"{values[0]}",
+                lk.routes[0][2],
+                "warning",
+                path,
+            )
 
     def _bgp_for(self, t: ParsedTunnel, lk: _Link, path: str) -> ParsedBgp | None:
         nets = [(a, ipaddress.IPv4Interface(f"{a}/{p}").network, p) for a, p, _ in lk.addrs]
@@ -2868,8 +2895,7 @@ class _Routing:
                 )
                 t.defaulted["bgp_advertise"] = where
                 self.ctx.note("DEFAULT", f"protocol bgp {s.name}: no export: {where}", s.line, "info", path)
-            if s.local_pref is not None:
-                t.extra["bgp_local_pref"] = s.local_pref
+            b.local_preference = s.local_pref
             if s.prepend:
                 t.extra["bgp_prepend"] = [int(x) for x in s.prepend]
             for fld, what in (("local_asn", "local as"), ("peer_asn", "neighbor ... as")):

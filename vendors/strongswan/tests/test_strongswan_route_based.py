@@ -92,10 +92,12 @@ def test_a_bgp_pair_renders_and_reads_back_its_preference() -> None:
         dev, back, _ = _back(site, t.name, XFRM)
         assert _comparable(back, CLOUD_ONLY) == _comparable(t, CLOUD_ONLY), t.name
         extra = dev.tunnels[0].extra
+        got_bgp = dev.tunnels[0].bgp
+        assert got_bgp is not None
         if t.name == "TunB":
-            assert (extra["bgp_local_pref"], extra["bgp_prepend"]) == (50, [65010])
+            assert (got_bgp.local_preference, extra["bgp_prepend"]) == (50, [65010])
         else:
-            assert "bgp_local_pref" not in extra and "bgp_prepend" not in extra
+            assert got_bgp.local_preference is None and "bgp_prepend" not in extra
 
 
 def test_a_static_backup_routes_with_a_higher_metric() -> None:
@@ -106,9 +108,9 @@ def test_a_static_backup_routes_with_a_higher_metric() -> None:
     assert "ip route add 192.168.0.0/16 dev xfrm-2 metric 100\n" in b
     assert "this tunnel is the primary tunnel; the other is TunB" in a
     dev, _, _ = _back(site, "TunB", XFRM)
-    assert dev.tunnels[0].extra["route_metric"] == 100
+    assert dev.tunnels[0].route_preference == 100 and "route_preference" not in dev.tunnels[0].defaulted
     dev, _, _ = _back(site, "TunA", XFRM)
-    assert "route_metric" not in dev.tunnels[0].extra
+    assert dev.tunnels[0].route_preference == 0 and "route_preference" in dev.tunnels[0].defaulted
 
 
 def _two_proposals(d: dict[str, Any]) -> None:

@@ -220,6 +220,7 @@ def _split_routes(text: str) -> tuple[str, list[tuple[int, str, str, int | None,
 
 def _attach_routes(dev: ParsedDevice, routes: list[tuple[int, str, str, int | None, str]]) -> None:
     by_dev = {t.extra.get("interface"): t for t in dev.tunnels if t.extra.get("interface")}
+    metrics: dict[str, list[tuple[int | None, int]]] = {}  # tunnel -> (metric written, line) of its routes
     for line, dest, ifname, metric, raw in routes:
         if not dest:
             dev.note("IGNORED", f"shell line '{_short(raw)}' is not read", line, "info", "routes.sh")
@@ -238,9 +239,33 @@ def _attach_routes(dev: ParsedDevice, routes: list[tuple[int, str, str, int | No
             )
             continue
         t.routes.append(net)
-        if metric is not None:
-            t.extra["route_metric"] = metric
+        metrics.setdefault(t.name, []).append((metric, line))
+    d = _data()[1]["ip_route_metric"]
     for t in dev.tunnels:
+        got = metrics.get(t.name)
+        if got:
+            # route_preference: the routes' metric (none written: the kernel's IPv4 default)
+            values = sorted({m if m is not None else int(d["value"]) for m, _ in got})
+            t.route_preference = values[0]
+            bare = [ln for m, ln in got if m is None]
+            if bare and values[0] == int(d["value"]):
+                t.defaulted["route_preference"] = str(d["source"])
+                dev.note(
+                    "DEFAULT",
+                    f"route into {t.extra.get('interface')} without metric: {d['value']} ({d['source']})",
+                    bare[0],
+                    "info",
+                    "routes.sh",
+                )
+            if len(values) > 1:
+                dev.note(
+                    "AMBIGUOUS",
+                    f"the routes into {t.extra.get('interface')} have metrics {', '.join(map(str, values))}: "
+                    f"route_preference is the lowest, {values[0]}",
+                    got[0][1],
+                    "warning",
+                    "routes.sh",
+                )
         if t.route_based and not t.routes:
             dev.note(
                 "NOT-CARRIED",

@@ -109,7 +109,7 @@ def test_route_based_variant_reads_back_with_its_routes() -> None:
     assert "ip route replace 192.168.0.0/16 dev ipsec2 metric 100\n" in text
     dev = parse_text(text, "tunb", "libreswan")
     (t,) = dev.tunnels
-    assert (t.route_based, t.routes, t.extra["interface"], t.extra["route_metric"]) == (
+    assert (t.route_based, t.routes, t.extra["interface"], t.route_preference) == (
         True,
         ["192.168.0.0/16"],
         "ipsec2",

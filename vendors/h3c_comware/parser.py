@@ -199,10 +199,18 @@ class _Reader:
             elif head == "route-policy" and len(w) >= 2:
                 self.route_policies.setdefault(w[1], []).append(node)
             elif head == "bgp" and len(w) >= 2:
-                if self.bgp is not None:
-                    self.note("AMBIGUOUS", "a second bgp block: the first is read", node.line, "warning")
+                if self.bgp is None:
+                    self.bgp = _Obj(w[1], node.line, list(node.children))
+                elif self.bgp.name == w[1]:
+                    # `bgp N` again enters the same view (two pasted configs): its lines add to it
+                    self.bgp.kids.extend(node.children)
                 else:
-                    self.bgp = _Obj(w[1], node.line, node.children)
+                    self.note(
+                        "AMBIGUOUS",
+                        f"bgp {w[1]}: a second BGP instance (bgp {self.bgp.name} is read first): not read",
+                        node.line,
+                        "warning",
+                    )
 
     def _define(self, table: dict[Any, _Obj], key: Any, node: Node, what: str) -> _Obj:
         old = table.get(key)

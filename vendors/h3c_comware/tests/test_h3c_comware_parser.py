@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES, SHARED, paste_damage, rich_tunnel, site_with
 from vpnconf.io import require_site
+from vpnconf.model import Site
 from vpnconf.parsing import DETECT_THRESHOLD, detect_score, parse_text, parser_module, to_site_data
 from vpnconf.renderer import join_files, render_files
 
@@ -235,3 +237,19 @@ def test_more_than_six_offers_are_refused():
 
     with pytest.raises(RenderError, match="up to six"):
         _render(site_with(m), "TomVPNConn", "policy")
+
+
+def test_two_pasted_bgp_views_of_one_as_are_one_and_another_as_is_ambiguous():
+    d = yaml.safe_load((SAMPLES / "bgp-pair.yaml").read_text())
+    d["pairs"][0]["mode"] = "active-standby"
+    site = Site.model_validate(d)
+    a, b = _render(site, "TunA", "tunnel"), _render(site, "TunB", "tunnel")
+    assert "\nbgp 65010\n" in a and "\nbgp 65010\n" in b
+    same = parse_text(a + "\n" + b, "same-as", VENDOR)
+    assert [(t.name, t.bgp.peer_ip, t.bgp.local_preference) for t in same.tunnels if t.bgp] == [
+        ("TunA", "169.254.10.1", None),
+        ("TunB", "169.254.10.5", 50),
+    ]
+    other = parse_text(a + "\n" + b.replace("\nbgp 65010\n", "\nbgp 65099\n"), "other-as", VENDOR)
+    assert [t.name for t in other.tunnels if t.bgp] == ["TunA"]
+    assert [f.line for f in other.findings if f.rule == "AMBIGUOUS" and "bgp 65099" in f.message]

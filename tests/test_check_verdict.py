@@ -437,7 +437,11 @@ def test_cli_a_missing_key_is_cannot_tell_exit_3(vpnconf_bin, tmp_path):
     assert doc["verdict"]["ike"] == {
         "value": "cannot tell",
         "unknown": ["the pre-shared keys (peer's is missing)"],
-        "defaults": [],
+        # no strongswan.conf given beside either config: the daemon's defaults decided too
+        "defaults": [
+            f"{end}: daemon_options (no strongswan.conf given: charon's defaults (initiator_only no, ...))"
+            for end in ("device", "peer")
+        ],
     }
     assert doc["ike_sa_establishes"] is None and doc["child_sa_establishes"] is None
     assert "IKE SA establishes: cannot tell; CHILD SA establishes: cannot tell" in text

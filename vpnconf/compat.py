@@ -1253,7 +1253,7 @@ def _idt(i: Ident) -> str:
 # ------------------------------------------------------------ the verdict
 #: the settings each stage compares (``ParsedTunnel`` fields; ``defaulted`` keys)
 STAGE_FIELDS: dict[str, tuple[str, ...]] = {
-    "ike": ("ike_version", "mode", "ike_proposals", "local_id", "peer_id", "auth", "psk", "cert"),
+    "ike": ("ike_version", "mode", "ike_proposals", "local_id", "peer_id", "auth", "psk", "cert", "daemon_options"),
     "child": ("esp_proposals", "ah_proposals", "pfs", "selectors"),
 }
 

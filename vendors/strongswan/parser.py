@@ -2394,6 +2394,8 @@ class _Daemon:
                 None,
                 "info",
             )
+            for t in tunnels:  # a verdict names it among the defaults that decided it
+                t.defaulted["daemon_options"] = "no strongswan.conf given: charon's defaults (initiator_only no, ...)"
             return
         opts = dict(self.options)
         for t in tunnels:

@@ -756,7 +756,14 @@ def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[
                 field="backup_peers",
             )
         for fld, where in sorted(t.defaulted.items()):
-            if fld not in ("ike_lifetime", "ipsec_lifetime_seconds", "ipsec_lifetime_kb"):
+            # lifetimes are left out of the site instead; daemon options are not the tunnel's (check reads them)
+            if fld not in (
+                "ike_lifetime",
+                "ipsec_lifetime_seconds",
+                "ipsec_lifetime_kb",
+                "daemon_options",
+                "route_preference",
+            ):
                 lose(t, f"{fld} is the device's default, not read from the config ({where})", "info", fld)
         if t.ike_version is None:
             lose(t, "IKE version not pinned (both accepted): IKEv2 assumed", field="ike.version")

@@ -163,7 +163,7 @@ def test_round_trip_details_rich_ikev2() -> None:
     assert t.esp_proposals == [Proposal("aes256", "sha256", None, "aes256-sha256-modp2048")]
     assert t.pfs == 14
     assert (t.ike_lifetime, t.ipsec_lifetime_seconds, t.ipsec_lifetime_kb) == (86400, 7200, 4608000)
-    assert t.defaulted == {}  # everything was read, nothing defaulted
+    assert set(t.defaulted) == {"daemon_options"}  # every setting was read; only strongswan.conf was not given
     assert (t.local_id.type, t.local_id.value) == ("fqdn", "idc-gw.example.com")  # type: ignore[union-attr]
     assert (t.peer_id.type, t.peer_id.value) == ("fqdn", "vpngw.cloud.example.com")  # type: ignore[union-attr]
     assert (t.dpd_enabled, t.dpd_timeout, t.dpd_action) == (True, 45, "restart")

@@ -41,17 +41,11 @@ def test_check_agrees_with_the_lab():
 # read by the strongSwan parser, predicted by check, run by two daemons.
 TEXT_SEED, TEXT_PAIRS = 20261392, 16  # 16 pairs: all 8 kinds, 24 variants, 11 of them mismatches
 
-#: kind=variant -> why its pairs still disagreed with the lab when this was written
-#: (120 pairs, seeds 7 and 8): the strongSwan parser's or check's to fix. They are kept
-#: out of the assertion below, not marked as failing; every other variant must agree.
-PENDING: dict[str, str] = {
-    # IKEv1 sends the first algorithm of each type of the default IKE proposal; charon
-    # 5.9.8's default lists CURVE_25519 first among the key exchanges, vendor.yaml
-    # (defaults.proposals, releases <6.0.2) ecp256: the parser reads aes128-sha256-ecp256,
-    # check says no common proposal against aes128-sha256-x25519, the daemons establish
-    "default-in-list=ike-default": "IKEv1 default IKE proposal read with ecp256 first, charon offers x25519",
-    "proposals-unset=ike-one": "IKEv1 default IKE proposal read with ecp256 first, charon offers x25519",
-}
+#: kind=variant -> why its pairs disagree with the lab, while a fix is pending (kept out of
+#: the assertion below, never marked as failing; every other variant must agree). Empty:
+#: the last ones (IKEv1 on charon's default proposals) agree since vendor.yaml holds
+#: charon 5.9.8's defaults as the lab logs them.
+PENDING: dict[str, str] = {}
 AGREEING = {f"{k}={v}" for k, vs in VARIANTS.items() for v in vs} - set(PENDING)
 
 

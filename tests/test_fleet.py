@@ -74,8 +74,15 @@ def test_rendered_split_configs_read_with_their_secrets(vpnconf_bin, tmp_path, r
         for fname, text in files.items():
             (d / fname).write_text(text)
             paths.append(d / fname)
-        alone = json.loads(run(vpnconf_bin, "parse", paths[0], "--format", "json").stdout)
+        apart = d / "apart"  # the config in a folder of its own: nothing beside it to read
+        apart.mkdir()
+        (apart / paths[0].name).write_text(paths[0].read_text())
+        alone = json.loads(run(vpnconf_bin, "parse", apart / paths[0].name, "--format", "json").stdout)
         assert [t["psk_state"] for t in alone["tunnels"]] != ["clear"], (vid, variant)
+        # beside its secrets, a config whose vendor reads them there (vendor.yaml companions) is read with them
+        beside = json.loads(run(vpnconf_bin, "parse", paths[0], "--format", "json").stdout)
+        read_too = [f["file"] for f in beside["findings"] if f["rule"] == "COMPANION"]
+        assert (beside["tunnels"][0]["psk_state"] == "clear") == bool(read_too), (vid, variant, read_too)
 
         r = run(vpnconf_bin, "parse", *paths, "--format", "json")
         assert r.returncode == 0, (vid, variant, r.stderr)
@@ -169,7 +176,10 @@ def test_config_and_secrets_files_are_one_device(vpnconf_bin, tmp_path, conf, se
     c, s = tmp_path / conf[0], tmp_path / secrets[0]
     c.write_text(conf[1])
     s.write_text(secrets[1])
-    r = run(vpnconf_bin, "parse", c, "--format", "json")
+    apart = tmp_path / "apart"  # the config alone, with nothing beside it
+    apart.mkdir()
+    (apart / conf[0]).write_text(conf[1])
+    r = run(vpnconf_bin, "parse", apart / conf[0], "--format", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["tunnels"][0]["psk_state"] == "missing"
 

@@ -425,14 +425,15 @@ def test_proposal_raw_text() -> None:
     ]
     t = only(parse(case_input("several-proposals-and-default")))
     raws = [p.raw for p in t.ike_proposals]
-    assert raws[:3] == ["aes256-sha256-modp2048", "aes128-sha1-modp1024", "aes128-sha256-ecp256"]
-    assert raws[-1] == "chacha20poly1305-prfsha1-modp2048"
+    assert raws[:3] == ["aes256-sha256-modp2048", "aes128-sha1-modp1024", "aes128-sha256-curve25519"]
+    assert raws[-1] == "aes256ccm8-prfsha1-modp2048"
     assert [p.raw for p in t.esp_proposals] == ["aes128gcm16-modp2048", "aes256-sha384-ecp256-esn"]
     t = only(parse(case_input("missing-proposals-are-defaults")))
-    assert t.ike_proposals[0] == Proposal("aes128", "sha256", 19, raw="aes128-sha256-ecp256")
-    assert len(t.ike_proposals) == 4 * 6 * 13 * 2  # encryption x integrity (PRF) x key exchange, classic + AEAD
-    assert [p.raw for p in t.esp_proposals[:2]] == ["aes128-sha256", "aes128-sha384"]
-    assert len(t.esp_proposals) == 3 * 5 and t.extra["esp_pfs"] == [None] * 15
+    # charon 5.9.8's own (seen in the lab): curve25519 first, CBC/CTR/Camellia then AEAD for IKE
+    assert t.ike_proposals[0] == Proposal("aes128", "sha256", 31, raw="aes128-sha256-curve25519")
+    assert len(t.ike_proposals) == (13 * 4 + 19 * 4) * 13  # (encryption x integrity/PRF) x key exchange
+    assert [p.raw for p in t.esp_proposals[:4]] == ["aes128gcm16", "aes192gcm16", "aes256gcm16", "aes128-sha256"]
+    assert len(t.esp_proposals) == 3 + 3 * 5 and t.extra["esp_pfs"] == [None] * 18
     dev = parse(case_input("missing-proposals-are-defaults"))
     assert sum(f.rule == "DEFAULT" and f.severity == "warning" for f in dev.findings) == 2
     t = only(parse(case_input("several-algorithms-per-kind-ikev2")))

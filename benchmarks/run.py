@@ -253,6 +253,7 @@ def bench_parse_command(sizes: tuple[int, ...] = (1000, 4000), runs: int = 3) ->
         from ciscoconfparse import CiscoConfParse  # benchmark extra only (GPL-3.0-only)
 
         logging.disable(logging.CRITICAL)
+        _quiet_loguru()
     except ImportError:
         CiscoConfParse = None
     rows = {}
@@ -291,6 +292,16 @@ def bench_parse_command(sizes: tuple[int, ...] = (1000, 4000), runs: int = 3) ->
         print(
             f"  N={n:<5} {25 * n:>7} lines  {wall:6.2f} s  {peak:6.0f} MB peak (target < 300)  JSON {size / 1e6:5.1f} MB  {ccp}{growth}"
         )
+
+
+def _quiet_loguru() -> None:
+    """ciscoconfparse 1.9 logs through loguru (not logging) on every tree it builds."""
+    try:
+        from loguru import logger
+
+        logger.remove()
+    except ImportError:
+        pass
 
 
 def _best(fn, runs: int = 3) -> float:
@@ -337,6 +348,7 @@ def bench_parse() -> None:
         from ciscoconfparse import CiscoConfParse  # benchmark extra only (GPL-3.0-only)
 
         logging.disable(logging.CRITICAL)
+        _quiet_loguru()
         lines = text.splitlines()
         t_ccp = _best(lambda: CiscoConfParse(lines, syntax="ios"), runs=2)
         print(

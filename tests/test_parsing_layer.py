@@ -168,13 +168,18 @@ def test_many_keys_are_redacted_as_one_by_one(keys, messages):
     """Past a few keys the redactor searches one prefix-tree pattern (a device of
     hundreds of tunnels: every string of its parse passes here); it must hide
     exactly what testing each key would."""
-    from vpnconf.parsing.redact import Redactor
+    from vpnconf.parsing.redact import _TRIE_AFTER, Redactor
 
-    r = Redactor()
+    r, seasoned = Redactor(), Redactor()
     for k in keys:
         r.add(k)
+        seasoned.add(k)
+    for _ in range(_TRIE_AFTER + 1):  # past that many messages the trie pattern is used
+        seasoned("")
     for m in messages:
         assert r(m) == _one_by_one(r.secrets, m)
+        assert seasoned(m) == _one_by_one(r.secrets, m)
+    assert len(keys) <= 16 or seasoned._trie is not None
 
 
 def _detection_texts() -> list[str]:

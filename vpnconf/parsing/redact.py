@@ -80,6 +80,8 @@ def _scan(text: str, keywords: tuple[str, ...], rx: re.Pattern[str]) -> list[str
 
 _FEW = 16  # up to this many keys, each is tested as a substring of each message
 _TRIE_MAX = 200  # longer keys stay out of the trie pattern (its nesting depth)
+_TRIE_AFTER = 64  # messages redacted key by key before the trie is built
+_TRIE_WORK = 20_000_000  # message length x keys beyond which one message builds the trie at once
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -117,6 +119,7 @@ class Redactor:
         self.modifiers = {m.lower() for m in modifiers}
         self.secrets: set[str] = set()
         self._trie: tuple[int, re.Pattern[str], list[str]] | None = None
+        self._calls = 0
         self._lines: list[str] | None = None
         self._seen_lines: set[int] = set()
         if text and self.keywords:
@@ -162,7 +165,12 @@ class Redactor:
 
     def __call__(self, message: str, line: int | None = None) -> str:
         self.learn_line(line)
-        if len(self.secrets) > _FEW:
+        self._calls += 1
+        # many keys: one trie pattern over all of them, once it pays for its building (a
+        # device of thousands of keys with two findings tests each key as a substring instead)
+        if len(self.secrets) > _FEW and (
+            self._trie is not None or self._calls > _TRIE_AFTER or len(message) * len(self.secrets) > _TRIE_WORK
+        ):
             rx, long = self._all()
             if not any(s in message for s in long):
                 return rx.sub(MASK, message)

@@ -624,3 +624,30 @@ def test_responders_from_parsed_ends():
     assert judge(a, b, initiator="b")[0] == "yes"
     b.extra["answers_aggressive_psk"] = True
     assert judge(a, b, initiator="a")[0] == "yes"
+
+
+def test_fleet_exit_is_the_worst_with_cannot_tell_below_no(vpnconf_bin, tmp_path):
+    """A folder of configs checked against one peer: one file comes up, one
+    cannot tell (its key is missing), one will not (another key). The exit code
+    is the worst: 1 (will not) outranks 3 (cannot tell), which outranks 0."""
+    vid = lab_vendor().id
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    (tmp_path / "sun.conf").write_text(swanctl(**SUN))
+    (fleet / "a-ok.conf").write_text(swanctl(**MOON))
+    (fleet / "b-no-key.conf").write_text(swanctl(**MOON, secret=None))
+
+    def run(*extra_files: tuple[str, str]) -> tuple[int, dict[str, Any]]:
+        for name, text in extra_files:
+            (fleet / name).write_text(text)
+        r = subprocess.run(
+            [*vpnconf_bin, "check", str(fleet), "--peer", str(tmp_path / "sun.conf"), "--vendor", vid,
+             "--peer-vendor", vid, "--format", "json"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        return r.returncode, json.loads(r.stdout)
+
+    code, doc = run()
+    assert code == 3 and sorted(r["exit_code"] for r in doc["results"]) == [0, 3]
+    code, doc = run(("c-other-key.conf", swanctl(**MOON, secret="Another-Key-2")))
+    assert code == 1 and sorted(r["exit_code"] for r in doc["results"]) == [0, 1, 3]

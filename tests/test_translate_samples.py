@@ -201,6 +201,8 @@ def test_scan_kinds_and_spellings() -> None:
         "interface Tunnel<N>\n"
         "<HUAWEI>\n"
         "set peer <P>\n"
+        "crypto isakmp key SharedPSKey address a.b.c.d\n"  # letters for octets, as some tutorials write it
+        "www.example.org i.e. a.b.c.d.e 1.x.x.x\n"  # not placeholders: a name, prose, five parts, a digit
     )
     t = scan(text)
     kinds = {p.spelling: p.kind for p in t.items()}
@@ -214,6 +216,7 @@ def test_scan_kinds_and_spellings() -> None:
         "<VPC_CIDR>": "network",
         "<tunnel one>": "key",
         "<P>": "address",
+        "a.b.c.d": "address",
     }
     masked = mask(text, t)
     assert "<" not in masked.replace("Tunnel<N>", "").replace("<HUAWEI>", "")

@@ -50,13 +50,13 @@ from .findings import VpnconfError
 
 Kind = Literal["address", "network", "asn", "key"]
 
-# <NAME>, ${NAME}, {{ NAME }}, %NAME%, x.x.x.x: a whole token (not "Tunnel<N>")
+# <NAME>, ${NAME}, {{ NAME }}, %NAME%, x.x.x.x (a.b.c.d, i.j.k.l): a whole token (not "Tunnel<N>")
 _ANGLE = r"<(?P<a>[A-Za-z](?:[A-Za-z0-9_ .:/-]{0,62}[A-Za-z0-9_])?)>"
 _OTHER = (
     r"\$\{(?P<b>[A-Za-z_][A-Za-z0-9_.:-]{0,63})\}"
     r"|\{\{\s*(?P<c>[A-Za-z_][A-Za-z0-9_.:\[\]'\" -]{0,63}?)\s*\}\}"
     r"|%(?P<d>[A-Za-z][A-Za-z0-9_]{0,62})%"
-    r"|(?P<x>[xX]\.[xX]\.[xX]\.[xX])"
+    r"|(?P<x>[A-Za-z]\.[A-Za-z]\.[A-Za-z]\.[A-Za-z])"  # x.x.x.x, a.b.c.d: an address spelt in letters
 )
 _EDGE_L = r"(?<![\w<$%{.])"
 _EDGE_R = r"(?![\w>}%.])"

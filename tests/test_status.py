@@ -915,7 +915,25 @@ def test_every_vendor_paste_of_an_sa_and_a_bgp_command_reads_both():
     assert len(checked) >= 5, f"vendors with an SA and a BGP status template: {sorted(checked)}"
 
 
-def _paste_reads_both(vid: str, sa: tuple[Path, str], bgp: tuple[Path, str]) -> None:
+def test_every_vendor_paste_of_an_sa_and_a_bgp_output_without_prompts_reads_both():
+    """The same pastes without any prompt line (copied from a ticket): the parts
+    split where the BGP output begins (its ``Begins`` line, else its header)."""
+    checked, failed = set(), []
+    for vid in STATUS_VENDORS:
+        kinds = {t.command: t.kind for t in status_templates(vid)}
+        samples = local_samples(vid)
+        bgp = next(((p, c) for p, c in samples if kinds.get(c) == "bgp"), None)
+        sas = [(p, c) for p, c in samples if kinds.get(c) == "sa" and "pasted" not in p.name]
+        for sa in sas if bgp is not None else []:
+            try:
+                _paste_reads_both(vid, sa, bgp, prompts=False)
+            except AssertionError as exc:
+                failed.append(str(exc)[:300])
+            checked.add(vid)
+    assert len(checked) >= 5 and failed == []
+
+
+def _paste_reads_both(vid: str, sa: tuple[Path, str], bgp: tuple[Path, str], prompts: bool = True) -> None:
     from vpnconf.status import clean_output
 
     def body(p: Path) -> str:  # the sample without its own prompt lines: the paste gives them
@@ -926,9 +944,12 @@ def _paste_reads_both(vid: str, sa: tuple[Path, str], bgp: tuple[Path, str]) -> 
 
     one_sa = read_status(sa[0].read_text(encoding="utf-8"), vid, "a.txt")
     one_bgp = read_status(bgp[0].read_text(encoding="utf-8"), vid, "b.txt")
-    text = f"gw1# {sa[1]}\n{body(sa[0])}gw1# {bgp[1]}\n{body(bgp[0])}gw1#\n"
+    if prompts:
+        text = f"gw1# {sa[1]}\n{body(sa[0])}gw1# {bgp[1]}\n{body(bgp[0])}gw1#\n"
+    else:
+        text = body(sa[0]) + body(bgp[0])
     r = read_status(text, vid, "both.txt")
-    assert [p["command"] for p in r["parts"]] == [sa[1], bgp[1]], (vid, sa[0].name)
+    assert [p["command"] for p in r["parts"]] == [sa[1], bgp[1]], (vid, sa[0].name, r["findings"])
     assert r["tunnels"] == one_sa["tunnels"] and r["bgp"] == one_bgp["bgp"], (vid, sa[0].name)
     assert "status.unread" not in rules(r), (vid, sa[0].name, r["findings"])
 

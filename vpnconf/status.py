@@ -26,6 +26,7 @@ found by listing the folder (no central list). Comment lines before the first
 
     # Command: show crypto isakmp sa          the command, as reported
     # Detect: <regex>                         a header that only this output has
+    # Begins: <regex>                         its first line, when above the header (split there)
     # Phase1-up: state=QM_IDLE status=ACTIVE  when phase 1 counts as established
     # Phase2-up: state=INSTALLED|REKEYING     the same for phase 2 entries
     # Phase1-version: 1                       IKE version when the output implies it
@@ -199,6 +200,9 @@ class StatusTemplate:
     command: str
     text: str
     detect: re.Pattern[str] | None = None
+    #: "# Begins:": the output's first line, above its Detect header (a paste without
+    #: prompts starts this command's part there, not at the header)
+    begins: re.Pattern[str] | None = None
     up: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # phase -> field -> values
     defaults: dict[str, dict[str, Any]] = field(default_factory=dict)  # phase -> field -> value
     notes: tuple[str, ...] = ()
@@ -225,7 +229,7 @@ class StatusTemplate:
 
 
 _DIRECTIVE = re.compile(
-    r"^#\s*(Command|Detect|Phase([12])-up|Bgp-up|Phase1-version|Note|Skip|Data|Map|Indent|Kind|Clock):\s*(.*?)\s*$",
+    r"^#\s*(Command|Detect|Begins|Phase([12])-up|Bgp-up|Phase1-version|Note|Skip|Data|Map|Indent|Kind|Clock):\s*(.*?)\s*$",
     re.I,
 )
 _VALUE_LINE = re.compile(r"^Value\s+(?:\S+\s+)?(\w+)\s+\(")
@@ -238,6 +242,7 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
         raise VpnconfError(f"{path}: cannot read status template: {exc}") from None
     command = path.stem.replace("_", " ")
     detect: re.Pattern[str] | None = None
+    begins: re.Pattern[str] | None = None
     up: dict[str, dict[str, frozenset[str]]] = {}
     defaults: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -257,11 +262,15 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
         key, phase, arg = m.group(1).lower(), m.group(2), m.group(3)
         if key == "command":
             command = arg
-        elif key == "detect":
+        elif key in ("detect", "begins"):
             try:
-                detect = re.compile(arg, re.M)
+                rx = re.compile(arg, re.M)
             except re.error as exc:
-                raise VpnconfError(f"{path}: bad Detect regex: {exc}") from None
+                raise VpnconfError(f"{path}: bad {m.group(1)} regex: {exc}") from None
+            if key == "detect":
+                detect = rx
+            else:
+                begins = rx
         elif key.endswith("-up"):
             rules: dict[str, frozenset[str]] = {}
             for part in arg.split():
@@ -300,6 +309,7 @@ def _load_template(vendor: str, path: Path) -> StatusTemplate:
         command,
         text,
         detect,
+        begins,
         up,
         defaults,
         tuple(notes),
@@ -960,16 +970,19 @@ def split_parts(text: str, templates: Iterable[StatusTemplate] = ()) -> list[_Pa
         if part.typed is not None:
             out.append(part)
             continue
-        current: StatusTemplate | None = None
+        current: set[Path] | None = None  # the template(s) the piece so far belongs to
         piece = _Part(None, part.line)
         for n, line in part.lines:
             hits = {t.path for t in heads if t.detect and t.detect.search(line)}
-            if len(hits) == 1:
-                hit = next(t for t in heads if t.path in hits)
-                if current is not None and hit.path != current.path and not piece.blank():
+            # a first line several templates share (BIRD's banner) still starts a new output
+            begins = {t.path for t in heads if t.begins and t.begins.search(line)}
+            if len(hits) == 1 or begins:
+                hits = hits | begins
+                # a new output: another template's header, or any output's first line
+                if (current.isdisjoint(hits) if current is not None else bool(begins)) and not piece.blank():
                     out.append(piece)
                     piece = _Part(None, n)
-                current = hit
+                current = hits if current is None or current.isdisjoint(hits) else current & hits or hits
             piece.lines.append((n, line))
         out.append(piece)
     return out

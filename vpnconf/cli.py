@@ -18,6 +18,10 @@ from typing import Any, NoReturn
 from . import __version__
 from .findings import VpnconfError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .findings import Severity
+
 EXAMPLES = {
     "validate": "vpnconf validate samples/quickstart.yaml",
     "render": "vpnconf render samples/quickstart.yaml --tunnel TomVPNConn --vendor srx --variant policy",
@@ -700,16 +704,32 @@ def cmd_check(a: argparse.Namespace) -> int:
 
 
 def cmd_translate(a: argparse.Namespace) -> int:
+    """Parse a device config and render it for another vendor: read the source
+    (placeholders through sentinels), build the site (no cloud's rules unless
+    --against), render each tunnel for the target, and report every loss by field."""
     from .catalog import get_vendor
-    from .findings import Finding, RenderError
-    from .io import site_from_data
+
+    dev, data, report, table = _translate_source(a)
+    site = _translate_site(a, dev, data, report)
+    target = get_vendor(a.to)
+    if not target.proposal_lists:  # the target's templates write one proposal per phase: keep the first
+        site = _first_proposals_only(site, target, a.device, report)
+    texts = [out for t in site.tunnels if (out := _translate_tunnel(a, site, t, target, table, report)) is not None]
+    sys.stdout.write("\n".join(texts))
+    loss = _write_loss_report(a, dev, table, report)
+    return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
+
+
+def _translate_source(a: argparse.Namespace) -> tuple[Any, dict[str, Any], list[Any], Any]:
+    """translate: the source parsed into site data, with its findings and the
+    placeholder table. Placeholders (<AWS_ENDPOINT_1>, ${oracleHeadend1},
+    x.x.x.x) are carried through sentinels, or filled with --set / --values
+    (vpnconf.placeholders)."""
+    from .findings import Finding
     from .parsing import to_site_data
     from .placeholders import fill, given_values, mask, scan
-    from .renderer import absent_fields, join_files, render_files
     from .sources import parse_device, read_device
 
-    # placeholders (<AWS_ENDPOINT_1>, ${oracleHeadend1}, x.x.x.x) are carried
-    # through sentinels, or filled with --set / --values (vpnconf.placeholders)
     inp = read_device([a.device])
     source_text = inp.text
     table = scan(source_text)
@@ -744,7 +764,13 @@ def cmd_translate(a: argparse.Namespace) -> int:
         for f in report:
             sys.stderr.write(f.text() + "\n")
         raise VpnconfError(f"{a.device}: no tunnel could be carried into the model")
-    # a device-to-device translation applies no cloud's rules unless --against asks
+    return dev, data, report, table
+
+
+def _translate_site(a: argparse.Namespace, dev: Any, data: dict[str, Any], report: list[Any]) -> Any:
+    """translate: the site the parsed data makes; a device-to-device translation
+    applies no cloud's rules unless --against asks (the schema's always)."""
+    from .io import site_from_data
     from .profiles import get_profile
     from .rules import SCHEMA_RULES
 
@@ -756,92 +782,102 @@ def cmd_translate(a: argparse.Namespace) -> int:
         for f in report:
             sys.stderr.write(dev.redactor(f.text()) + "\n")
         raise VpnconfError(f"{a.device}: the parsed tunnels do not make a valid site (see the findings above)")
-    site = built
-    target = get_vendor(a.to)
-    if not target.proposal_lists:  # the target's templates write one proposal per phase: keep the first
-        kept = []
-        for t in site.tunnels:
-            for phase, opts in (("ike", t.ike), ("ipsec", t.ipsec)):
-                if len(opts.proposals) > 1:
-                    report.append(
-                        Finding(
-                            "NOT-CARRIED",
-                            "warning",
-                            f"tunnel {t.name}: {len(opts.proposals) - 1} further {phase} proposal(s) not written: "
-                            f"the {target.name} templates write one (the first)",
-                            file=a.device,
-                            extra={"field": f"{phase}.proposals"},
-                        )
-                    )
-                    t = t.model_copy(update={phase: opts.model_copy(update={"proposals": []})})
-            kept.append(t)
-        site = site.model_copy(update={"tunnels": kept})
-    texts = []
+    return built
+
+
+def _first_proposals_only(site: Any, target: Any, device: str, report: list[Any]) -> Any:
+    """translate: each phase's first proposal only, for a target whose templates
+    write one; the others named in the report."""
+    from .findings import Finding
+
+    kept = []
     for t in site.tunnels:
-        try:
-            files = render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
-        except RenderError as exc:  # what this target cannot express: this tunnel only
-            fld = _refused_field(str(exc))
-            msg = f"tunnel {t.name}: {table.unmask(str(exc))}"
-            report.append(Finding("NOT-CARRIED", "error", msg, fld, file=a.device, extra={"field": fld}))
-            continue
-        out = join_files(files)
-        lost_id = _local_identity_lost(site, t, files, target)
-        if lost_id:
-            report.append(
-                Finding(
-                    "NOT-CARRIED",
-                    "warning",
-                    table.unmask(lost_id),
-                    "ike.peer_id",
-                    file=a.device,
-                    extra={"field": "ike.peer_id"},
-                )
-            )
-        if table:
-            out = table.unmask(out)
-            left = table.left(out)
-            if left:  # a sentinel in a form that is not put back: refused, never a wrong value
-                for p in left:
-                    report.append(
-                        Finding(
-                            "NOT-CARRIED",
-                            "error",
-                            f"tunnel {t.name}: placeholder {p.spelling} is written by {target.name} in a derived form "
-                            f"that cannot be put back ({', '.join(p.fields) or p.kind}): give it with --set {p.name}=VALUE",
-                            p.fields[0] if p.fields else "placeholders",
-                            file=a.device,
-                            extra={"field": p.fields[0] if p.fields else "placeholders"},
-                        )
+        for phase, opts in (("ike", t.ike), ("ipsec", t.ipsec)):
+            if len(opts.proposals) > 1:
+                report.append(
+                    Finding(
+                        "NOT-CARRIED",
+                        "warning",
+                        f"tunnel {t.name}: {len(opts.proposals) - 1} further {phase} proposal(s) not written: "
+                        f"the {target.name} templates write one (the first)",
+                        file=device,
+                        extra={"field": f"{phase}.proposals"},
                     )
-                continue
-            out = _needs_values(out, table)
-        texts.append(out)
-        kind = "route" if t.route_based else "policy"
-        vname, var = target.variant(a.variant, kind, same_kind=True)
-        if var.serves[0] != kind:
-            report.append(
-                Finding(
-                    "NOT-CARRIED",
-                    "warning",
-                    f"tunnel {t.name}: the source is {kind}-based; variant {vname} is {var.serves[0]}-based "
-                    + ("(asked with --variant)" if a.variant else f"({target.name} has no {kind}-based variant)"),
-                    file=a.device,
-                    extra={"field": "route_type"},
                 )
-            )
-        # never a value the source did not have: what it lacks is left to the target's own default
-        for fld in absent_fields(t):
-            report.append(
-                Finding(
-                    "DEFAULT",
-                    "info",
-                    f"tunnel {t.name}: {fld} is not in the source: not written, the {target.name} default applies",
-                    file=a.device,
-                    extra={"field": fld},
+                t = t.model_copy(update={phase: opts.model_copy(update={"proposals": []})})
+        kept.append(t)
+    return site.model_copy(update={"tunnels": kept})
+
+
+def _lost(report: list[Any], severity: Severity, message: str, fld: str, device: str) -> None:
+    """translate: one item of the loss report, naming the model field it concerns."""
+    from .findings import Finding
+
+    report.append(Finding("NOT-CARRIED", severity, message, fld, file=device, extra={"field": fld}))
+
+
+def _translate_tunnel(
+    a: argparse.Namespace, site: Any, t: Any, target: Any, table: Any, report: list[Any]
+) -> str | None:
+    """translate: one tunnel rendered for the target (None when refused: named in
+    the report), its placeholders put back, and what changed or was left out."""
+    from .findings import Finding, RenderError
+    from .renderer import absent_fields, join_files, render_files
+
+    try:
+        files = render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
+    except RenderError as exc:  # what this target cannot express: this tunnel only
+        _lost(report, "error", f"tunnel {t.name}: {table.unmask(str(exc))}", _refused_field(str(exc)), a.device)
+        return None
+    out = join_files(files)
+    lost_id = _local_identity_lost(site, t, files, target)
+    if lost_id:
+        _lost(report, "warning", table.unmask(lost_id), "ike.peer_id", a.device)
+    if table:
+        out = table.unmask(out)
+        left = table.left(out)
+        if left:  # a sentinel in a form that is not put back: refused, never a wrong value
+            for p in left:
+                _lost(
+                    report,
+                    "error",
+                    f"tunnel {t.name}: placeholder {p.spelling} is written by {target.name} in a derived form "
+                    f"that cannot be put back ({', '.join(p.fields) or p.kind}): give it with --set {p.name}=VALUE",
+                    p.fields[0] if p.fields else "placeholders",
+                    a.device,
                 )
+            return None
+        out = _needs_values(out, table)
+    kind = "route" if t.route_based else "policy"
+    vname, var = target.variant(a.variant, kind, same_kind=True)
+    if var.serves[0] != kind:
+        report.append(
+            Finding(
+                "NOT-CARRIED",
+                "warning",
+                f"tunnel {t.name}: the source is {kind}-based; variant {vname} is {var.serves[0]}-based "
+                + ("(asked with --variant)" if a.variant else f"({target.name} has no {kind}-based variant)"),
+                file=a.device,
+                extra={"field": "route_type"},
             )
-    sys.stdout.write("\n".join(texts))
+        )
+    # never a value the source did not have: what it lacks is left to the target's own default
+    for fld in absent_fields(t):
+        report.append(
+            Finding(
+                "DEFAULT",
+                "info",
+                f"tunnel {t.name}: {fld} is not in the source: not written, the {target.name} default applies",
+                file=a.device,
+                extra={"field": fld},
+            )
+        )
+    return out
+
+
+def _write_loss_report(a: argparse.Namespace, dev: Any, table: Any, report: list[Any]) -> list[dict[str, Any]]:
+    """translate: the loss report on stderr (text or JSON, every message through
+    the device's redactor; JSON also lists the placeholders the output holds)."""
     loss = [f.as_dict() for f in report]
     for item in loss:
         item["message"] = dev.redactor(item["message"])
@@ -866,7 +902,7 @@ def cmd_translate(a: argparse.Namespace) -> int:
             sys.stderr.write("  " + dev.redactor(f.text()) + "\n")
         if not report:
             sys.stderr.write("  nothing lost\n")
-    return 1 if any(x["severity"] == "error" for x in loss) or not texts else 0
+    return loss
 
 
 #: translate: the model field a target's refusal concerns, by the words of the

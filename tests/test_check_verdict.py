@@ -584,6 +584,7 @@ def test_parse_names_the_file_read_beside_the_config(vpnconf_bin, tmp_path):
     (note,) = [f for f in doc["findings"] if f["rule"] == "COMPANION"]
     assert note["severity"] == "info" and note["file"] == str(tmp_path / "moon" / "strongswan.conf")
     assert doc["tunnels"][0]["extra"]["daemon_options"] == {"charon.initiator_only": True}
+    assert doc["detected"]  # why the vendor was detected survives reading the companion
     # given explicitly, nothing is added
     r = subprocess.run(
         [*vpnconf_bin, "parse", str(moon), str(tmp_path / "moon" / "strongswan.conf"), "--format", "json"],

@@ -154,7 +154,9 @@ def parse_device(
         if extra:
             more = read_device([*inp.paths, *extra])
             inp.paths, inp.text, inp.starts = more.paths, more.text, more.starts
-            dev = parse_text(inp.text, inp.name, dev.vendor)
+            first = dev  # the device with its companions: the vendor stays the one detected (and why)
+            dev = parse_text(inp.text, inp.name, first.vendor)
+            dev.detected = first.detected
             for c in extra:
                 dev.findings.insert(
                     0,

@@ -193,8 +193,7 @@ def test_fast_address_parsing_matches_ipaddress():
     """The fast path for dotted quads gives exactly ipaddress's answers."""
     import ipaddress
 
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
+    from hypothesis import given, settings, strategies as st
 
     from vpnconf.model import _address, _network
 

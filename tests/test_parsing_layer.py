@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from vpnconf.parsing import Ident, ParsedDevice, ipsecconf
 from vpnconf.parsing.braces import build

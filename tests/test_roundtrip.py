@@ -12,8 +12,7 @@ import re
 import string
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from vpnconf.catalog import vendors
 from vpnconf.findings import RenderError

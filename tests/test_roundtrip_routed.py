@@ -42,8 +42,7 @@ import string
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from vpnconf.catalog import Software, Vendor, vendors
 from vpnconf.findings import RenderError

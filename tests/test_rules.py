@@ -10,8 +10,7 @@ from pathlib import Path
 import netaddr
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from conftest import QUICKSTART, SAMPLES
 from vpnconf.io import site_from_data

@@ -14,8 +14,7 @@ import random
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import QUICKSTART, paste_damage
 from vpnconf.catalog import vendors

@@ -437,7 +437,7 @@ def supports(software: Software, capability: str) -> bool:
         return c in software.modes
     if c in {"fqdn", "address"}:
         return c in software.identity_types
-    from .model import canonical
+    from .names import canonical
 
     enc = canonical("encryption", capability)
     integ = canonical("integrity", capability)

@@ -53,9 +53,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from .findings import Finding, VpnconfError
-from .identity import DN_NAMES, Dn, parse_dn
-from .identity import kind as _kind
-from .identity import matches as id_matches
+from .identity import DN_NAMES, Dn, kind as _kind, matches as id_matches, parse_dn
 from .parsing import CertAuth, Ident, ParsedTunnel
 
 MAX_BYTES = 1 << 20  # a certificate file is far smaller than 1 MiB

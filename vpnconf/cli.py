@@ -460,8 +460,6 @@ def _parse_result(inp: Any, a: argparse.Namespace) -> _Result:
 
 
 def cmd_parse(a: argparse.Namespace) -> int:
-    import yaml
-
     from .sources import plan, read_device
 
     mode, paths = plan(a.device)
@@ -474,6 +472,8 @@ def cmd_parse(a: argparse.Namespace) -> int:
     else:
         if r.doc["detected"]:
             sys.stderr.write(f"{inp.label}: detected {r.doc['vendor']} ({r.doc['detected']})\n")
+        import yaml
+
         sys.stdout.write(yaml.safe_dump(r.doc["site"], sort_keys=False))
         for f in r.findings:
             sys.stderr.write(f.text() + "\n")

@@ -55,8 +55,7 @@ from .allowed import (
     outside_set,
 )
 from .findings import Finding
-from .identity import kind as id_kind
-from .identity import matches as id_matches
+from .identity import kind as id_kind, matches as id_matches
 from .model import IdentityType, Site, Tunnel, is_aead
 from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set

@@ -19,46 +19,17 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
+from .files import MAX_INPUT_BYTES as MAX_INPUT_BYTES, read_text as read_text
 from .findings import Finding, VpnconfError
 from .model import NAME_RULE, Route, Site, Tunnel, canonical
 from .profiles import Profile, check_profile_name, get_profile
 from .rules import SCHEMA_RULES, check_site
 from .safeload import MAX_JSON_BYTES, Document, format_loc, load_text
 
-#: device configs and operational output: the parsers are linear (benchmarks/run.py
-#: parse measures 4x the entries); a real 31 MB Junos config must be read
-MAX_INPUT_BYTES = 256 * 1024 * 1024
 Loc = tuple[str | int, ...]
 
 
 # ---------------------------------------------------------------- reading
-def read_text(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> str:
-    """A text file's content (at most ``limit`` bytes), or one clear VpnconfError."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if not p.is_file():
-            raise VpnconfError(f"{p}: not a regular file")
-        if size > limit:
-            raise VpnconfError(f"{p}: file is {size} bytes; the limit is {limit}")
-        with p.open("rb") as fh:
-            raw = fh.read(limit + 1)  # a file growing after stat() is still bounded
-        if len(raw) > limit:
-            raise VpnconfError(f"{p}: file is more than {limit} bytes; the limit is {limit}")
-    except FileNotFoundError:
-        raise VpnconfError(f"{p}: no such file") from None
-    except PermissionError:
-        raise VpnconfError(f"{p}: permission denied") from None
-    except IsADirectoryError:
-        raise VpnconfError(f"{p}: is a directory") from None
-    if b"\x00" in raw:
-        raise VpnconfError(f"{p}: binary data (NUL byte), not a text file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise VpnconfError(f"{p}: not UTF-8 text (byte {exc.start})") from None
-
-
 def parse_path(path: str) -> Loc:
     """'tunnels[0].spd[1].peers' -> ('tunnels', 0, 'spd', 1, 'peers')."""
     out: list[str | int] = []

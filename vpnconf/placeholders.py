@@ -325,7 +325,7 @@ def given_values(pairs: list[str], values_file: str | None) -> dict[str, tuple[s
 def fill(table: Table, values: dict[str, tuple[str, str]]) -> list[str]:
     """Each given value onto its placeholder, checked as the kind of the fields it
     reached; the keys given (for the redactor). An unknown name is an error naming it."""
-    from .model import PSK_RE, check_fqdn
+    from .names import PSK_RE, check_fqdn
 
     keys: list[str] = []
     for name, (value, where) in values.items():

@@ -55,7 +55,7 @@ class DeviceInput:
 
 def read_device(paths: list[str]) -> DeviceInput:
     """Read the files of one device; several are joined in the order given."""
-    from .io import MAX_INPUT_BYTES, read_text
+    from .files import MAX_INPUT_BYTES, read_text
 
     texts, starts, total = [], [], 0
     for p in paths:

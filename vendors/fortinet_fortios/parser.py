@@ -52,7 +52,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpnconf.model import is_aead
+from vpnconf.names import is_aead
 from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
 from vpnconf.parsing.blocks import Config, Entry, Setting, build
 
@@ -168,7 +168,7 @@ def _subnet(values: list[str]) -> ipaddress.IPv4Network | None:
 
 
 def _looks_fqdn(v: str) -> bool:
-    from vpnconf.model import check_fqdn
+    from vpnconf.names import check_fqdn
 
     try:
         check_fqdn(v)

@@ -562,7 +562,7 @@ def _is_v6(s: str) -> bool:
 
 
 def _looks_fqdn(v: str) -> bool:
-    from vpnconf.model import check_fqdn
+    from vpnconf.names import check_fqdn
 
     try:
         check_fqdn(v)

@@ -48,7 +48,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpnconf.model import is_aead
+from vpnconf.names import is_aead
 from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup
 
 VENDOR = Path(__file__).resolve().parent.name

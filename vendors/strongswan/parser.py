@@ -91,7 +91,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vpnconf.catalog import vendors
-from vpnconf.model import AEAD, DhGroup, Encryption, Integrity
+from vpnconf.names import AEAD, DhGroup, Encryption, Integrity
 from vpnconf.parsing import (
     CertAuth,
     Ident,

@@ -343,8 +343,7 @@ class _Finder:
 def _required_literal(pattern: str) -> str:
     """The longest run of literal characters at the pattern's top level (outside
     groups, alternations and repeats): every match contains it."""
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_p  # type: ignore[attr-defined]
+    from re import _constants as sre_c, _parser as sre_p  # type: ignore[attr-defined]
 
     try:
         tree = sre_p.parse(pattern, re.M)
@@ -575,7 +574,7 @@ def _route_based(
 def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> str:
     """The tunnel's name as a site name (letters, digits, '_', '.', '-'; 1-60,
     starting with a letter or digit), unique; a change is named in the losses."""
-    from ..model import NAME_RE
+    from ..names import NAME_RE
 
     name = t.name
     if not NAME_RE.fullmatch(name):
@@ -634,7 +633,7 @@ def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[
     (the side table of a source whose placeholders were replaced by sentinels
     before parsing, ``vpnconf.placeholders``), every placeholder is named in the
     losses with the model field(s) it reached."""
-    from ..model import PSK_RE, UNKNOWN_PSK, DhGroup, Encryption, Integrity, is_aead
+    from ..names import PSK_RE, UNKNOWN_PSK, DhGroup, Encryption, Integrity, is_aead
 
     groups = frozenset(int(g) for g in DhGroup)
     encs = _EnumValues(Encryption)

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SHARED
-from conftest import site_with as make_site
+from conftest import SHARED, site_with as make_site
 from vpnconf.model import Site
 from vpnconf.parsing import DETECT_THRESHOLD, Ident, detect_score, parse_text, parser_module, to_site_data
 from vpnconf.parsing.vocabulary import CAP, RULES

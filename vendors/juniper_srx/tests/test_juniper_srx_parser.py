@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import SHARED
-from conftest import site_with as make_site
+from conftest import SHARED, site_with as make_site
 from vpnconf.model import Site
 from vpnconf.parsing import Ident, detect_score, detect_vendor, parse_text, parser_module, to_site_data
 from vpnconf.renderer import render_files

@@ -156,30 +156,55 @@ class ParsedTunnel:
         """The tunnel as plain data; unless ``show_secrets``, the key masked and
         every string passed through the device's redactor (a damaged config
         can put a key where a name or a raw value is read)."""
+        if show_secrets or redactor is None:
+            d = self._data(None)
+            if not show_secrets and self.psk is not None:
+                d["psk"] = "<redacted>"
+            return d
+        seen: dict[str, None] = {}
+        d = self._data(seen)
+        return _scrubbed(d, seen, redactor, copy=False)  # type: ignore[no-any-return]
+
+    def _data(self, seen: dict[str, None] | None) -> dict[str, Any]:
+        """``_plain`` of the tunnel; with ``seen``, the key is masked and every
+        other string is recorded there (``scrub``'s first pass, done on the way)."""
         # the set is written once, on the device (a copy per tunnel is n x policies)
         skip = "ike_proposals" if self.ike_proposal_set is not None else None
-        d = {k: _plain(v) for k, v in vars(self).items() if k != skip}
-        if show_secrets:
-            return d
-        if self.psk is not None:
-            d["psk"] = "<redacted>"
-        return scrub(d, redactor, copy=False) if redactor is not None else d
+        psk = self.psk if seen is None or self.psk is None else "<redacted>"
+        return {k: psk if k == "psk" else _plain(v, seen) for k, v in vars(self).items() if k != skip}
 
 
-def _plain(v: Any) -> Any:
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def _plain(v: Any, seen: dict[str, None] | None = None) -> Any:
     """``dataclasses.asdict`` of a value, without its deep copies (4x faster on
     a parse of thousands of tunnels): dataclasses become dicts, lists and
-    dicts are copied, tuples stay tuples."""
-    if isinstance(v, str | int | float | bool) or v is None:
+    dicts are copied, tuples stay tuples. With ``seen``, every string met is
+    recorded there (the first pass of ``scrub``, without a second walk)."""
+    t = type(v)
+    if t is str:
+        if seen is not None:
+            seen[v] = None
         return v
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    if isinstance(v, tuple):
-        return tuple(_plain(x) for x in v)
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
+    if t in _SCALARS:
+        return v
+    if t is list:
+        return [_plain(x, seen) for x in v]
+    if t is dict:
+        return {k: _plain(x, seen) for k, x in v.items()}
+    if t is tuple:
+        return tuple(_plain(x, seen) for x in v)
     if hasattr(v, "__dataclass_fields__"):
-        return {k: _plain(x) for k, x in vars(v).items()}
+        return {k: _plain(x, seen) for k, x in vars(v).items()}
+    if isinstance(v, str):  # a str enum
+        if seen is not None:
+            seen[v] = None
+        return v
+    if isinstance(v, int | float):
+        return v
+    if isinstance(v, list | tuple | dict):  # subclasses: as their base
+        return _plain(list(v) if isinstance(v, list) else tuple(v) if isinstance(v, tuple) else dict(v), seen)
     import copy
 
     return copy.deepcopy(v)
@@ -188,13 +213,11 @@ def _plain(v: Any) -> Any:
 def redacted_tunnels(dev: ParsedDevice, show_secrets: bool = False) -> list[dict[str, Any]]:
     """``ParsedTunnel.redacted`` of every tunnel of ``dev``, their strings passed
     through its redactor in one pass."""
-    out = [t.redacted(True) for t in dev.tunnels]
     if show_secrets:
-        return out
-    for d in out:
-        if d["psk"] is not None:
-            d["psk"] = "<redacted>"
-    scrubbed: list[dict[str, Any]] = scrub(out, dev.redactor, copy=False)
+        return [t._data(None) for t in dev.tunnels]
+    seen: dict[str, None] = {}
+    out = [t._data(seen) for t in dev.tunnels]
+    scrubbed: list[dict[str, Any]] = _scrubbed(out, seen, dev.redactor, copy=False)
     return scrubbed
 
 
@@ -249,6 +272,11 @@ def scrub(obj: Any, redactor: Redactor, *, copy: bool = True) -> Any:
     string; the structure is rebuilt only when something was hidden."""
     seen: dict[str, None] = {}
     _strings(obj, seen)
+    return _scrubbed(obj, seen, redactor, copy)
+
+
+def _scrubbed(obj: Any, seen: dict[str, None], redactor: Redactor, copy: bool) -> Any:
+    """``scrub`` of ``obj`` whose strings are ``seen``."""
     joined = "\0".join(seen)
     hidden = redactor(joined) if seen else joined
     if hidden == joined:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
 
 MASK = "<redacted>"
 
@@ -79,37 +78,7 @@ def _scan(text: str, keywords: tuple[str, ...], rx: re.Pattern[str]) -> list[str
 
 
 _FEW = 16  # up to this many keys, each is tested as a substring of each message
-_TRIE_MAX = 200  # longer keys stay out of the trie pattern (its nesting depth)
-_TRIE_AFTER = 64  # messages redacted key by key before the trie is built
-_TRIE_WORK = 20_000_000  # message length x keys beyond which one message builds the trie at once
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching exactly ``words``, as a prefix tree: at each
-    branch the longer continuations are tried before ending (longest match
-    first, as an alternation sorted by length would). Never empty."""
-    root: dict[str, Any] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = []
-        for ch in sorted(k for k in node if k):
-            child, lit = node[ch], re.escape(ch)
-            while len(child) == 1 and "" not in child:  # a chain without branches: one literal
-                (c2,) = child
-                lit += re.escape(c2)
-                child = child[c2]
-            alts.append(lit + emit(child))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root) or "(?!)"
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
 class Redactor:
@@ -118,8 +87,7 @@ class Redactor:
         self.keywords = tuple(k.lower() for k in keywords)
         self.modifiers = {m.lower() for m in modifiers}
         self.secrets: set[str] = set()
-        self._trie: tuple[int, re.Pattern[str], list[str]] | None = None
-        self._calls = 0
+        self._index: tuple[int, dict[str, list[str]], list[str]] | None = None
         self._lines: list[str] | None = None
         self._seen_lines: set[int] = set()
         if text and self.keywords:
@@ -165,31 +133,37 @@ class Redactor:
 
     def __call__(self, message: str, line: int | None = None) -> str:
         self.learn_line(line)
-        self._calls += 1
-        # many keys: one trie pattern over all of them, once it pays for its building (a
-        # device of thousands of keys with two findings tests each key as a substring instead)
-        if len(self.secrets) > _FEW and (
-            self._trie is not None or self._calls > _TRIE_AFTER or len(message) * len(self.secrets) > _TRIE_WORK
-        ):
-            rx, long = self._all()
-            if not any(s in message for s in long):
-                return rx.sub(MASK, message)
-        # the secrets this message holds (a substring test each), longest first
-        found = [s for s in self.secrets if s in message]
+        if len(self.secrets) <= _FEW:
+            found = [s for s in self.secrets if s in message]
+        else:
+            found = self._candidates(message)
         if not found:
             return message
         alts = "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True))
         return re.sub(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])", MASK, message)
 
-    def _all(self) -> tuple[re.Pattern[str], list[str]]:
-        """Many keys (a device of hundreds of tunnels, every string of its parse
-        passing here): one pattern over all of them, a trie, so a message is
-        searched once at C speed instead of once per key (tunnels x keys);
-        rebuilt when a key is learnt. Keys over _TRIE_MAX characters are
-        tested one by one (and a message holding one takes the slow path)."""
-        if self._trie is None or self._trie[0] != len(self.secrets):
-            short = [s for s in self.secrets if len(s) <= _TRIE_MAX]
-            long = [s for s in self.secrets if len(s) > _TRIE_MAX]
-            rx = re.compile(rf"(?<![A-Za-z0-9])(?:{_trie_pattern(short)})(?![A-Za-z0-9])")
-            self._trie = (len(self.secrets), rx, long)
-        return self._trie[1], self._trie[2]
+    def _candidates(self, message: str) -> list[str]:
+        """The keys that may stand in ``message`` as a whole token, without testing
+        each key (a device of thousands of keys, every string of its parse passing
+        here as one message). A key standing as a whole token (no letter or digit
+        beside it) has each of its runs of letters and digits standing as a whole
+        run in the message: so the keys are indexed by their longest run, and only
+        those whose run the message holds are candidates (the final pattern tests
+        them); a key without letters or digits is tested as a substring."""
+        if self._index is None or self._index[0] != len(self.secrets):  # keys are only ever added
+            by_run: dict[str, list[str]] = {}
+            bare: list[str] = []
+            for s in self.secrets:
+                runs = _ALNUM.findall(s)
+                if runs:
+                    by_run.setdefault(max(runs, key=len), []).append(s)
+                else:
+                    bare.append(s)
+            self._index = (len(self.secrets), by_run, bare)
+        _, by_run, bare = self._index
+        held = set(_ALNUM.findall(message))
+        if len(held) > len(by_run):
+            found = [s for run, keys in by_run.items() if run in held for s in keys]
+        else:
+            found = [s for run in held if run in by_run for s in by_run[run]]
+        return found + [s for s in bare if s in message]

@@ -246,3 +246,44 @@ def test_fast_detection_agrees_on_generated_texts(lines, sep):
         for group in _detect_patterns(vid):
             for fx, *_ in group:
                 assert fx.found(text, "\n" + text) == (fx.rx.search(text) is not None), (fx.pattern, text)
+
+
+# ------------------------------------------------ the health check from point-to-point pairs
+def _routed_device(pairs: list[tuple[str, str]]) -> ParsedDevice:
+    from vpnconf.parsing import ParsedTunnel, Proposal
+
+    t = ParsedTunnel(name="T1", line=3, local_address="198.51.100.2", peer_address="203.0.113.9", psk="k-123456")
+    t.ike_version, t.route_based, t.routes = 2, True, ["10.20.0.0/16"]
+    t.ike_proposals = [Proposal(encryption="aes128", integrity="sha256", dh_group=14)]
+    t.esp_proposals = [Proposal(encryption="aes128", integrity="sha256")]
+    t.point_to_point = pairs
+    return ParsedDevice(vendor="any", file="dev.cfg", tunnels=[t])
+
+
+def test_a_point_to_point_pair_in_the_health_check_range_is_the_health_check():
+    """The device's own address of the pair is the IDC end the cloud probes,
+    its peer the cloud's end; a pair outside the cloud's range is named, never
+    read as a health check; of two in the range the first is read and said."""
+    from vpnconf.model import Site
+    from vpnconf.parsing import to_site_data
+
+    site, losses = to_site_data(_routed_device([("169.254.128.6/32", "169.254.128.5")]))
+    assert site["tunnels"][0]["health_check"] == {
+        "enabled": True,
+        "local_ip": "169.254.128.5",
+        "remote_ip": "169.254.128.6",
+    }
+    assert not [f for f in losses if f.path == "health_check"]
+    Site.model_validate(site)  # and the model takes it
+
+    site, losses = to_site_data(_routed_device([("10.9.9.2", "10.9.9.1")]))
+    assert "health_check" not in site["tunnels"][0]
+    (lost,) = [f for f in losses if f.path == "health_check"]
+    assert "10.9.9.2 peer 10.9.9.1" in lost.message and "169.254.128.0/17" in lost.message
+
+    site, losses = to_site_data(
+        _routed_device([("169.254.128.2", "169.254.128.1"), ("169.254.129.2", "169.254.129.1")])
+    )
+    assert site["tunnels"][0]["health_check"]["remote_ip"] == "169.254.128.2"
+    (said,) = [f for f in losses if f.path == "health_check"]
+    assert said.severity == "warning" and "the first (169.254.128.2 peer 169.254.128.1)" in said.message

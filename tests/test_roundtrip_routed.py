@@ -4,7 +4,9 @@ them (issue #9). Vendors, variants and what each can write are discovered
 from the catalog, never named here:
 
 - route-based tunnels for every variant whose ``serves`` holds ``route``;
-  BGP only where the variant says its templates write it (``bgp``);
+  BGP only where the variant says its templates write it (``bgp``), the
+  cloud's health check only where its templates write it where the parser
+  reads it back (``health_check``);
 - 1-3 IKE and 1-3 ESP proposals where the vendor's templates write lists
   (``proposal_lists``), each proposal made of what the vendor's newest
   release takes for the IKE version (``sw.algorithms(ver)``), AEAD included;
@@ -235,6 +237,17 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
             local_asn = draw(_asns())
             vpngw["bgp_asn"] = local_asn
             cgw["bgp_asn"] = draw(_asns().filter(lambda x: x != local_asn))
+    if t["route_type"] != "policy" and var.health_check and draw(st.booleans()):
+        # the cloud's health check: its two ends in the profile's range, a /30 apart from BGP's
+        taken = ipaddress.IPv4Network(t["bgp"]["tunnel_cidr"]) if "bgp" in t else None
+        hc_net = draw(
+            st.integers(0, 8191)
+            .map(lambda k: ipaddress.IPv4Network((0xA9FE8000 + 4 * k, 30)))
+            .filter(lambda n: taken is None or not n.overlaps(taken))
+        )
+        a, b = list(hc_net.hosts())
+        cloud, idc = (a, b) if draw(st.booleans()) else (b, a)
+        t["health_check"] = {"enabled": True, "local_ip": str(cloud), "remote_ip": str(idc)}
     site: dict[str, Any] = {
         "profile": "tencent",
         "vpc": {"name": "RtVPC", "region": "ap-guangzhou", "cidr_blocks": vpc},

@@ -132,7 +132,15 @@ class Variant(_Data):
     # serves: the tunnel kinds it writes faithfully, its own kind first: policy
     # (SPD selectors as they are) and/or route (a tunnel interface: any/any, or
     # the SPD as narrowed selectors); bgp: the templates write a BGP session
-    OPTIONAL = {"ike_versions": [1, 2], "serves": ["policy"], "bgp": False, "modes": ["main", "aggressive"]}
+    # health_check: the templates write the cloud's health-check addresses on the tunnel
+    # interface in a form the parser reads back (a point-to-point address pair)
+    OPTIONAL = {
+        "ike_versions": [1, 2],
+        "serves": ["policy"],
+        "bgp": False,
+        "health_check": False,
+        "modes": ["main", "aggressive"],
+    }
     # output file name -> template file (in vendors/<id>/templates/); one entry for
     # most variants, two for strongSwan's ipsec.conf + ipsec.secrets
     files: dict[str, str]
@@ -140,6 +148,7 @@ class Variant(_Data):
     ike_versions: list[int]
     serves: list[str]
     bgp: bool
+    health_check: bool
     modes: list[str]  # the IKEv1 modes the templates can write
 
 

@@ -147,10 +147,10 @@ def parse(text: str, name: str) -> ParsedDevice:
     if not text.strip():
         dev.note("SYNTAX", "the file is empty: no Libreswan configuration", None, "error")
         return dev
-    text, routes = _split_routes(text)
+    text, routes, pairs = _split_routes(text)
     text = _reindent(dev, text)
     _Reader(dev, text).run()
-    _attach_routes(dev, routes)
+    _attach_routes(dev, routes, pairs)
     return dev
 
 
@@ -190,15 +190,24 @@ def _reindent(dev: ParsedDevice, text: str) -> str:
 # its lines are blanked for the ipsec.conf reader (line numbers kept) and read here
 _RE_FILE = re.compile(r"^# ==> (.+?) <==[ \t]*$")
 _RE_SHELL = re.compile(r"^(?:#!/bin/\w*sh\b|set -e\b|ip[ \t]+(?:-\d[ \t]+)?(?:route|addr|address|link|rule)[ \t])")
+# ip-address(8): the point-to-point address pair the cloud's health check probes
+_RE_P2P = re.compile(
+    r"^ip[ \t]+(?:-4[ \t]+)?addr(?:ess)?[ \t]+(?:add|replace)[ \t]+(\S+)[ \t]+peer[ \t]+(\S+)[ \t]+dev[ \t]+(\S+)[ \t]*$"
+)
 _RE_ROUTE = re.compile(
     r"^ip[ \t]+(?:-4[ \t]+)?route[ \t]+(?:add|replace|append)[ \t]+(\S+)[ \t]+dev[ \t]+(\S+)(?:[ \t]+metric[ \t]+(\d{1,10}))?[ \t]*$"
 )
 
 
-def _split_routes(text: str) -> tuple[str, list[tuple[int, str, str, int | None, str]]]:
-    """(text with shell lines blanked, [(line, destination, device, metric, raw)])."""
+_Route = tuple[int, str, str, int | None, str]  # (line, destination, device, metric, raw)
+_Pair = tuple[int, str, str, str]  # (line, address, peer, device): ip addr add A peer B dev X
+
+
+def _split_routes(text: str) -> tuple[str, list[_Route], list[_Pair]]:
+    """(text with shell lines blanked, routes, point-to-point address pairs)."""
     lines = text.split("\n")
-    routes: list[tuple[int, str, str, int | None, str]] = []
+    routes: list[_Route] = []
+    pairs: list[_Pair] = []
     shell_file = False
     for i, line in enumerate(lines):
         h = _RE_FILE.match(line)
@@ -211,15 +220,30 @@ def _split_routes(text: str) -> tuple[str, list[tuple[int, str, str, int | None,
             if not stripped or stripped.startswith("#") or stripped.startswith("set -e"):
                 continue
             m = _RE_ROUTE.match(stripped)
+            p2p = _RE_P2P.match(stripped)
             if m:
                 routes.append((i + 1, m.group(1), m.group(2), int(m.group(3)) if m.group(3) else None, stripped))
+            elif p2p:
+                pairs.append((i + 1, p2p.group(1), p2p.group(2), p2p.group(3)))
             else:
                 routes.append((i + 1, "", "", None, stripped))
-    return "\n".join(lines), routes
+    return "\n".join(lines), routes, pairs
 
 
-def _attach_routes(dev: ParsedDevice, routes: list[tuple[int, str, str, int | None, str]]) -> None:
+def _attach_routes(dev: ParsedDevice, routes: list[_Route], pairs: list[_Pair]) -> None:
     by_dev = {t.extra.get("interface"): t for t in dev.tunnels if t.extra.get("interface")}
+    for line, own, peer, ifname in pairs:
+        t = by_dev.get(ifname)
+        if t is None:
+            dev.note(
+                "UNRESOLVED",
+                f"address {_short(own)} peer {_short(peer)} on {_short(ifname)}: no conn with that ipsec-interface",
+                line,
+                "warning",
+                "routes.sh",
+            )
+        else:
+            t.point_to_point.append((own, peer))
     metrics: dict[str, list[tuple[int | None, int]]] = {}  # tunnel -> (metric written, line) of its routes
     for line, dest, ifname, metric, raw in routes:
         if not dest:

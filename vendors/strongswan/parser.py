@@ -69,7 +69,7 @@ where a list took them), ``daemon_options`` (a strongswan.conf given alongside),
 ``peer_host`` (host names or magic values instead of addresses),
 ``start_action`` / ``auto``; route-based (swanctl-xfrm): ``if_id_in`` / ``if_id_out``,
 ``mark_in`` / ``mark_out``, and from the routing files given alongside
-``interface``, ``uplink``, ``mtu``, ``tcp_mss``, ``point_to_point``,
+``interface``, ``uplink``, ``mtu``, ``tcp_mss``,
 ``interface_routes`` (narrowed selectors read as the SPD),
 ``bgp_protocol``, ``bgp_prepend`` (see ``_Routing``).
 
@@ -2803,8 +2803,7 @@ class _Routing:
                 t.extra["mtu"] = lk.mtu
             if lk.mss is not None:
                 t.extra["tcp_mss"] = lk.mss
-            if lk.peers:
-                t.extra["point_to_point"] = [f"{a} peer {p}" for a, p, _ in lk.peers]
+            t.point_to_point = [(a, p) for a, p, _ in lk.peers]
             routes = list(dict.fromkeys(r for r, _, _ in lk.routes))
             self._route_preference(t, lk, path)
             t.bgp = self._bgp_for(t, lk, path)

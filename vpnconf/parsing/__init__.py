@@ -150,6 +150,10 @@ class ParsedTunnel:
     #: ``defaulted["route_preference"]`` says so); None when there are no routes
     route_preference: int | None = None
     bgp: ParsedBgp | None = None
+    #: point-to-point addresses on the tunnel interface, (its own, the peer's), as
+    #: ``ip addr add A peer B dev X`` writes them: the pair in the cloud's
+    #: health-check range is the health check's IDC and cloud ends (to_site_data)
+    point_to_point: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def redacted(self, show_secrets: bool = False, redactor: Redactor | None = None) -> dict[str, Any]:
@@ -599,6 +603,51 @@ def _route_based(
     return {"route_type": "static"}
 
 
+def _health_check(t: ParsedTunnel, lose: Callable[..., None]) -> dict[str, Any] | None:
+    """The cloud's health check from the tunnel interface's point-to-point
+    addresses: the pair whose both ends lie in the cloud's health-check range
+    (the profile's ``bgp.health_check_range``) is the IDC end (the device's
+    address, which the cloud probes) and the cloud end (its peer); any other
+    pair is named as not carried."""
+    import ipaddress
+
+    from ..profiles import get_profile
+
+    rng = get_profile("tencent").bgp.health_check_range
+    net = ipaddress.IPv4Network(rng) if rng else None
+    found: list[tuple[str, str]] = []
+    for own, peer in t.point_to_point:
+        a, p = ipv4(own.split("/")[0]), ipv4(peer.split("/")[0])
+        if (
+            net is not None
+            and a
+            and p
+            and a != p
+            and ipaddress.IPv4Address(a) in net
+            and ipaddress.IPv4Address(p) in net
+        ):
+            found.append((a, p))
+        else:
+            lose(
+                t,
+                f"point-to-point address {own} peer {peer} on the tunnel interface is not a health check "
+                f"(both ends in {rng}): not carried",
+                "info",
+                "health_check",
+            )
+    if not found:
+        return None
+    if len(found) > 1:
+        lose(
+            t,
+            f"{len(found)} point-to-point address pairs in the health-check range on the tunnel interface: "
+            f"the first ({found[0][0]} peer {found[0][1]}) is the health check",
+            "warning",
+            "health_check",
+        )
+    return {"enabled": True, "local_ip": found[0][1], "remote_ip": found[0][0]}
+
+
 def _site_name(t: ParsedTunnel, taken: set[str], lose: Callable[..., None]) -> str:
     """The tunnel's name as a site name (letters, digits, '_', '.', '-'; 1-60,
     starting with a letter or digit), unique; a change is named in the losses."""
@@ -850,6 +899,10 @@ def to_site_data(dev: ParsedDevice, placeholders: Table | None = None) -> tuple[
                 peers.append(loc)
         vpc_nets.extend(spd)
         route = _route_based(t, vpngws[vg], cgws[cg], lose) if t.route_based else {}
+        if t.point_to_point:
+            hc = _health_check(t, lose)
+            if hc is not None:
+                route["health_check"] = hc
         if t.route_based:
             vpc_nets.extend(_net(r) for r in t.routes)
 

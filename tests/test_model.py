@@ -304,3 +304,28 @@ def test_a_proposal_set_that_is_not_there_or_invalid_is_named(quickstart_data):
     both["tunnels"][0]["ike"]["proposals"] = [{"encryption": "3des", "integrity": "md5", "dh_group": 2}]
     with pytest.raises(ValidationError, match=r"ike\.proposals differ from ike_proposal_sets\.device"):
         Site.model_validate(both)
+
+
+def test_equal_phase_options_are_validated_once_and_shared():
+    """Tunnels that give equal IKE or IPsec options (a device's tunnels share
+    their policies and transform sets) hold one frozen instance; options that do
+    not validate are still reported at their own tunnel's place."""
+    from conftest import quickstart_data
+
+    data = quickstart_data()
+    first = data["tunnels"][0]
+    data["tunnels"] = [
+        {**first, "name": f"T{i}", "spd": first["spd"], "ike": copy.deepcopy(first["ike"])} for i in range(3)
+    ]
+    site = Site.model_validate(data)
+    a, b, c = site.tunnels
+    assert a.ike is b.ike is c.ike and a.ipsec is b.ipsec is c.ipsec
+    data["tunnels"][2]["ike"]["dh_group"] = 13  # no such group
+    with pytest.raises(ValidationError) as exc:
+        Site.model_validate(data)
+    (err,) = exc.value.errors()
+    assert err["loc"][:4] == ("tunnels", 2, "ike", "dh_group")
+    data["tunnels"][2]["ike"]["dh_group"] = first["ike"].get("dh_group", 2)
+    data["tunnels"][2]["ike"]["lifetime_seconds"] = 3600  # differs: its own instance
+    site = Site.model_validate(data)
+    assert site.tunnels[2].ike is not site.tunnels[0].ike and site.tunnels[2].ike.lifetime_seconds == 3600

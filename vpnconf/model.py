@@ -156,10 +156,56 @@ def fill_proposals(data: Any) -> Any:
                     missing = {f: first[f] for f in fields if f in first and f not in opts}
                     if missing:
                         t = tunnels[i] = {**t, phase: {**opts, **missing}}
+    _share_phases(tunnels)
     out = {**data, "tunnels": tunnels}
     if sets:
         out["ike_proposal_sets"] = {**data["ike_proposal_sets"], **sets}
     return out
+
+
+def _frozen(opts: dict[str, Any]) -> tuple[Any, ...]:
+    """A hashable stand-in for a phase's plain data: its items, a dict value
+    (an identity) or a list (of proposals, each a dict) as tuples of items.
+    TypeError for anything deeper (that phase is then validated in place)."""
+    out = []
+    for k, v in opts.items():
+        t = type(v)
+        if t is dict:
+            v = tuple(v.items())
+        elif t is list:
+            v = tuple(tuple(x.items()) if type(x) is dict else x for x in v)
+        out.append((k, v))
+    key = tuple(out)
+    hash(key)
+    return key
+
+
+def _share_phases(tunnels: list[Any]) -> None:
+    """Each distinct IKE / IPsec options dict of the site validated once: the
+    tunnels that give equal ones (a device's tunnels share their policies and
+    transform sets) share the one frozen instance. One that does not validate
+    stays a dict, for the tunnel's own validation to report with its place."""
+    done: dict[Any, IkeOptions | IpsecOptions | None] = {}
+    for i, t in enumerate(tunnels):
+        if not isinstance(t, dict):
+            continue
+        for phase, cls in (("ike", IkeOptions), ("ipsec", IpsecOptions)):
+            opts = t.get(phase)
+            if type(opts) is not dict:
+                continue
+            try:
+                key = (phase, _frozen(opts))
+                inst = done.get(key, False)
+            except TypeError:  # a value that cannot be a key: validated in place
+                continue
+            if inst is False:
+                try:
+                    inst = cls.model_validate(opts)
+                except ValidationError:
+                    inst = None
+                done[key] = inst
+            if inst is not None:
+                t = tunnels[i] = {**t, phase: inst}
 
 
 def _validated_sets(raw: Any) -> dict[str, list[IkeProposal]]:

@@ -4,8 +4,10 @@ meaning that every vendor of it shares."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from vpnconf.parsing import Ident, ParsedDevice, ipsecconf
@@ -287,3 +289,24 @@ def test_a_point_to_point_pair_in_the_health_check_range_is_the_health_check():
     assert site["tunnels"][0]["health_check"]["remote_ip"] == "169.254.128.2"
     (said,) = [f for f in losses if f.path == "health_check"]
     assert said.severity == "warning" and "the first (169.254.128.2 peer 169.254.128.1)" in said.message
+
+
+@pytest.mark.parametrize(
+    ("pattern", "when"),
+    [("^crypto (map", "load"), ("(?<=a+)crypto", "search"), ("^set (?<=x*)vpn", "search")],
+)
+def test_a_bad_detection_pattern_is_one_clear_error(pattern, when):
+    """Patterns compile when first searched; one the regex parser refuses fails
+    when the vendor's patterns load, one only the compiler refuses (a look-behind
+    of no fixed width) when searched: both as one VpnconfError naming the file."""
+    from vpnconf.findings import VpnconfError
+    from vpnconf.parsing import _Finder
+
+    where = "vendors/x/vendor.yaml detect"
+    if when == "load":
+        with pytest.raises(re.error):
+            _Finder(pattern, where)
+        return
+    fx = _Finder(pattern, where)
+    with pytest.raises(VpnconfError, match=r"^vendors/x/vendor.yaml detect: bad pattern \("):
+        fx.found("xx\ncrypto\nset vpn\n", "\nxx\ncrypto\nset vpn\n")

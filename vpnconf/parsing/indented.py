@@ -269,8 +269,21 @@ class Gate:
                 + end
                 + "".join(rf"(?![ ]+{words_re(t[len(cw) :])}(?:[ \n]|$))" for t in beaten)
             )
-        self.flush = {w: re.compile(rf"\n{re.escape(w)}(?:" + "|".join(alts) + ")") for w, alts in kids.items()}
+        # compiled when a flush-left line starts with the word (most configs have none)
+        self._flush_src = {w: rf"\n{re.escape(w)}(?:" + "|".join(alts) + ")" for w, alts in kids.items()}
+        self._flush: dict[str, re.Pattern[str]] = {}
         self.flush_words = re.compile(r"\n([^ \n!]+)")
+
+    def flush_found(self, word: str, low: str) -> bool:
+        """Whether a flush-left line of ``low`` starting with ``word`` is a
+        sub-command that wins over every top-level phrase (see (3) above)."""
+        src = self._flush_src.get(word)
+        if src is None:
+            return False
+        rx = self._flush.get(word)
+        if rx is None:
+            rx = self._flush[word] = re.compile(src)
+        return rx.search(low) is not None
 
 
 @cache
@@ -300,7 +313,7 @@ def needs_normalize(text: str, vendor_id: str) -> bool:
                     continue
             return True
     firsts = set(needs.flush_words.findall(low))
-    return any(needs.flush[w].search(low) for w in firsts if w in needs.flush)
+    return any(needs.flush_found(w, low) for w in firsts)
 
 
 def normalize(text: str, vendor_id: str) -> tuple[str, list[Note]]:

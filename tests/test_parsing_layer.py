@@ -310,3 +310,29 @@ def test_a_bad_detection_pattern_is_one_clear_error(pattern, when):
     fx = _Finder(pattern, where)
     with pytest.raises(VpnconfError, match=r"^vendors/x/vendor.yaml detect: bad pattern \("):
         fx.found("xx\ncrypto\nset vpn\n", "\nxx\ncrypto\nset vpn\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.tuples(
+            st.integers(0, 300), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255), st.integers(0, 40)
+        ).map(lambda t: f"{t[0]}.{t[1]}.{t[2]}.{t[3]}/{t[4]}"),
+        st.text("0123456789./ ", max_size=20),
+        st.sampled_from(["010.0.0.0/8", "10.0.0.0/08", "10.1.2.3", "10.0.0.0/255.255.0.0", "1.2.3.4/ 8"]),
+    )
+)
+def test_the_fast_network_normalisation_is_ipaddress(text):
+    """The carried networks' fast path gives exactly ipaddress's answer (and its
+    refusal) for every text."""
+    import ipaddress
+
+    from vpnconf.parsing import _net
+
+    try:
+        want = str(ipaddress.IPv4Network(text, strict=False))
+    except ValueError:
+        with pytest.raises(ValueError):
+            _net(text)
+        return
+    assert _net(text) == want

@@ -96,7 +96,7 @@ class Redactor:
 
     def add(self, secret: str | None) -> None:
         """A key to hide (quoted or not: both spellings are hidden)."""
-        if not secret:
+        if not secret or secret in self.secrets:  # (a key read twice: by the scan and by the parser)
             return
         s = secret.strip()
         if len(s) >= 2 and s[0] == s[-1] and s[0] in "\"'":

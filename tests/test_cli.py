@@ -143,6 +143,30 @@ def test_price(vpnconf_bin):
     assert r.returncode == 2 and "not in the price table" in r.stderr
     r = run(vpnconf_bin, "price", "--region", "ap-guangzhou", "--bandwidth", 7)
     assert r.returncode == 2 and "not a tier" in r.stderr
+    # a current tier the offline table has no price for: said as such, not as "not a tier"
+    r = run(vpnconf_bin, "price", "--region", "ap-guangzhou", "--bandwidth", 500)
+    assert r.returncode == 2 and "has no price in the offline table" in r.stderr and "\n" not in r.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    ("profile", "mbps", "ok"),
+    [("tencent", 200, True), ("tencent", 3000, True), ("tencent", 150, False), ("tencent-classic", 200, False)],
+)
+def test_bandwidth_tiers_are_the_profiles(tmp_path, vpnconf_bin, profile, mbps, ok):
+    """The current API's tiers (up to 3,000 Mbps) in the tencent profile, the
+    product document's 5-100 in tencent-classic."""
+    import yaml
+
+    from conftest import quickstart_data
+
+    data = quickstart_data()
+    data["profile"] = profile
+    data["vpn_gateways"][0]["bandwidth_mbps"] = mbps
+    f = tmp_path / "site.yaml"
+    f.write_text(yaml.safe_dump(data))
+    r = run(vpnconf_bin, "validate", f, "--format", "json")
+    rules = [x["rule"] for x in json.loads(r.stdout)["findings"]]
+    assert ("BANDWIDTH" not in rules) == ok, r.stdout
 
 
 def test_export_import_round_trip(vpnconf_bin, tmp_path):

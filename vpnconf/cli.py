@@ -305,8 +305,15 @@ def cmd_price(a: argparse.Namespace) -> int:
         raise VpnconfError(f"--region {a.region!r} is not in the price table (known: {known_regions()})")
     region = table["regions"][rid]
     if a.bandwidth not in region:
+        from .profiles import get_profile
+
+        tiers = get_profile("tencent").bandwidths_mbps or []
+        priced = ", ".join(map(str, sorted(region)))
         raise VpnconfError(
-            f"bandwidth {a.bandwidth} Mbps is not a tier (tiers: {', '.join(map(str, sorted(region)))} Mbps)"
+            f"bandwidth {a.bandwidth} Mbps has no price in the offline table (priced tiers: {priced} Mbps; "
+            "the billing page gives one flat fee for them, the console prices the higher tiers)"
+            if a.bandwidth in tiers
+            else f"bandwidth {a.bandwidth} Mbps is not a tier (tiers: {', '.join(map(str, tiers))} Mbps)"
         )
     if a.hours < 0:
         raise VpnconfError("--hours must be 0 or more")
@@ -1149,7 +1156,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sp.add_argument(
         "--region", required=True, help='region id or name, any case: ap-guangzhou, Guangzhou, "hong kong", Virginia'
     )
-    sp.add_argument("--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100")
+    sp.add_argument("--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100 (the tiers the offline table prices)")
     sp.add_argument("--hours", type=_finite("hours", low=0, low_ok=True), default=1.0)
     sp.set_defaults(fn=cmd_price)
 

@@ -1156,7 +1156,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sp.add_argument(
         "--region", required=True, help='region id or name, any case: ap-guangzhou, Guangzhou, "hong kong", Virginia'
     )
-    sp.add_argument("--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100 (the tiers the offline table prices)")
+    sp.add_argument(
+        "--bandwidth", type=int, required=True, help="Mbps: 5, 10, 20, 50 or 100 (the tiers the offline table prices)"
+    )
     sp.add_argument("--hours", type=_finite("hours", low=0, low_ok=True), default=1.0)
     sp.set_defaults(fn=cmd_price)
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from .allowed import (
@@ -360,8 +361,14 @@ def _prop_text(p: Proposal) -> str:
 
 
 # ----------------------------------------------------------- against peer
+@lru_cache(maxsize=65536)
+def _network(s: str) -> ipaddress.IPv4Network:
+    """A selector's network, parsed once per distinct text (a fleet's pairs repeat them)."""
+    return ipaddress.IPv4Network(s, strict=False)
+
+
 def _nets(pairs: list[tuple[str, str]]) -> list[tuple[ipaddress.IPv4Network, ipaddress.IPv4Network]]:
-    return [(ipaddress.IPv4Network(a, strict=False), ipaddress.IPv4Network(b, strict=False)) for a, b in pairs]
+    return [(_network(a), _network(b)) for a, b in pairs]
 
 
 def _version(a: ParsedTunnel, b: ParsedTunnel) -> int | None:
@@ -1198,6 +1205,7 @@ def _cert_auth(
     return True
 
 
+@lru_cache(maxsize=65536)
 def _single_ip(s: str | None) -> str | None:
     try:
         return str(ipaddress.IPv4Address(s)) if s else None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 from .parsing import Ident
 
@@ -53,6 +54,12 @@ def parse_dn(text: str) -> Dn:
 
 def kind(i: Ident) -> tuple[str, str]:
     """(any | ip | dns | email | dn | keyid, value) of an identity, as strongSwan types it."""
+    return _kind(i.type, i.value)
+
+
+@lru_cache(maxsize=65536)
+def _kind(type_: str, value: str) -> tuple[str, str]:
+    i = Ident(type_, value)  # type: ignore[arg-type]
     v = i.value.strip().strip("\"'")
     low = v.lower()
     if low in ANY_IDS:
@@ -88,9 +95,16 @@ def matches(value: Ident, pattern: Ident) -> bool:
             x[0] == y[0] and (y[1] == "*" or x[1] == y[1]) for x, y in zip(a, b, strict=True)
         )
     if vk == "ip":
-        try:
-            return ipaddress.ip_address(vv) in ipaddress.ip_network(pv, strict=False)
-        except ValueError:
-            return vv == pv
+        return _ip_in(vv, pv)
     vv, pv = vv.lower(), pv.lower()  # exact, or "*" at the start for any prefix
     return vv == pv or (pv.startswith("*") and vv.endswith(pv[1:]))
+
+
+@lru_cache(maxsize=65536)
+def _ip_in(address: str, network: str) -> bool:
+    """``address`` lies in ``network`` (an address is its own /32); texts that
+    are not addresses match only when equal."""
+    try:
+        return ipaddress.ip_address(address) in ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return address == network

@@ -379,9 +379,20 @@ class _Finder:
             self._rx = self._compile(self.pattern)
         return self._rx
 
-    def found(self, text: str, nl_text: str) -> bool:
-        if self.literal and self.literal not in text:
-            return False
+    def found(self, text: str, nl_text: str, held: dict[str, bool] | None = None) -> bool:
+        """Whether the pattern matches ``text``; ``held`` remembers, for one text,
+        which literals it holds (patterns share them: one scan of a large
+        config each)."""
+        if self.literal:
+            if held is None:
+                if self.literal not in text:
+                    return False
+            else:
+                there = held.get(self.literal)
+                if there is None:
+                    there = held[self.literal] = self.literal in text
+                if not there:
+                    return False
         if self.line_start:
             if self._nl_rx is None:
                 self._nl_rx = self._compile("\n" + self.pattern[1:])
@@ -422,12 +433,15 @@ def _detect_patterns(vendor_id: str) -> tuple[list[tuple[_Finder, float, str]], 
     return pos, neg
 
 
-def detect_score(vendor_id: str, text: str, nl_text: str | None = None) -> tuple[float, str]:
+def detect_score(
+    vendor_id: str, text: str, nl_text: str | None = None, held: dict[str, bool] | None = None
+) -> tuple[float, str]:
     """Score 0..1 that ``text`` was written for this vendor, and why: the
     vendor's ``detect:`` patterns from its vendor.yaml (the weights of the
     patterns found, added; any ``not`` pattern found makes it 0), else the
     parser's own ``detect`` function. ``nl_text`` is ``"\n" + text`` when the
-    caller has it already."""
+    caller has it already; ``held``, the literals known to be in ``text`` or not
+    (shared by the vendors scored on one text)."""
     pos, neg = _detect_patterns(vendor_id)
     if not pos:
         mod = parser_module(vendor_id) if vendor_id in parser_ids() else None
@@ -437,11 +451,11 @@ def detect_score(vendor_id: str, text: str, nl_text: str | None = None) -> tuple
         return float(score), str(why)
     nl = "\n" + text if nl_text is None else nl_text
     for fx, why in neg:
-        if fx.found(text, nl):
+        if fx.found(text, nl, held):
             return 0.0, f"not {vendor_id}: {why}"
     score, whys = 0.0, []
     for fx, weight, why in pos:
-        if fx.found(text, nl):
+        if fx.found(text, nl, held):
             score += weight
             whys.append(why)
     return round(min(score, 1.0), 2), ", ".join(whys) or f"no {vendor_id} syntax"
@@ -455,7 +469,8 @@ def detect_vendor(text: str) -> tuple[str, str]:
     """(vendor id, why) of the best-scoring vendor; VpnconfError if none fits,
     or if two fit equally well (never a tie broken by name)."""
     nl = "\n" + text
-    scores = sorted(((*detect_score(vid, text, nl), vid) for vid in parser_ids()), reverse=True)
+    held: dict[str, bool] = {}
+    scores = sorted(((*detect_score(vid, text, nl, held), vid) for vid in parser_ids()), reverse=True)
     if not scores or scores[0][0] < DETECT_THRESHOLD:
         raise VpnconfError(
             "cannot tell which vendor wrote this config (no IPsec configuration recognised); pass --vendor"

@@ -51,6 +51,7 @@ from .names import (
     Encapsulation as Encapsulation,
     Encryption as Encryption,
     EncryptionField as EncryptionField,
+    GatewayType as GatewayType,
     IdentityType as IdentityType,
     Integrity as Integrity,
     IntegrityField as IntegrityField,
@@ -449,6 +450,8 @@ class VpnGateway(_Model):
     public_ip: IPv4Addr
     bandwidth_mbps: int = 5
     bgp_asn: int | None = None  # the cloud side's ASN, for BGP tunnels
+    # ipsec | ssl | ccn | ssl_ccn (the API's IPSEC, SSL, CCN, SSL_CCN); rule GATEWAY-TYPE
+    type: GatewayType = GatewayType.ipsec
 
 
 class CustomerGateway(_Model):

@@ -129,6 +129,32 @@ class DpdAction(_AliasEnum):
     restart = "restart"
 
 
+class GatewayType(_AliasEnum):
+    """A VPN gateway's type, the API's ``Type`` (CreateVpnGateway,
+    DescribeVpnGateways) and Terraform's ``type`` on tencentcloud_vpn_gateway:
+    ``IPSEC`` (the default) an IPsec gateway in a VPC, ``SSL`` an SSL VPN
+    gateway in a VPC, ``CCN`` an IPsec gateway attached to a Cloud Connect
+    Network, ``SSL_CCN`` an SSL VPN gateway attached to a CCN.
+    Sources: https://cloud.tencent.com/document/api/215/17521 (CreateVpnGateway,
+    ``Type``); https://registry.terraform.io/providers/tencentcloudstack/tencentcloud/latest/docs/resources/vpn_gateway
+    (``type``, and ``vpc_id`` only for a gateway that is not CCN or SSL_CCN)."""
+
+    ipsec = "ipsec"
+    ssl = "ssl"
+    ccn = "ccn"
+    ssl_ccn = "ssl_ccn"
+
+    @property
+    def carries_ipsec(self) -> bool:
+        """An IPsec gateway (IPSEC, CCN); an SSL VPN gateway has no IPsec tunnels."""
+        return self in (GatewayType.ipsec, GatewayType.ccn)
+
+    @property
+    def attached_to_ccn(self) -> bool:
+        """Attached to a CCN instead of a VPC (CCN, SSL_CCN): no VpcId."""
+        return self in (GatewayType.ccn, GatewayType.ssl_ccn)
+
+
 _ALIAS_KIND = {
     "AuthMethod": "auth_method",
     "Protocol": "protocol",
@@ -139,6 +165,7 @@ _ALIAS_KIND = {
     "Mode": "mode",
     "IdentityType": "identity",
     "DpdAction": "dpd_action",
+    "GatewayType": "gateway_type",
 }
 
 # --------------------------------------------------------------------------
@@ -197,6 +224,7 @@ ALIASES: dict[str, dict[str, str]] = {
     "protocol": {"esp": "esp"},
     "encapsulation": {"tunnel": "tunnel"},
     "route_type": {"static": "static", "staticroute": "static", "route": "static", "policy": "policy", "bgp": "bgp"},
+    "gateway_type": {"ipsec": "ipsec", "ssl": "ssl", "ccn": "ccn", "ssl-ccn": "ssl_ccn"},
 }
 
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from .files import MAX_INPUT_BYTES as MAX_INPUT_BYTES, read_text as read_text
 from .findings import Finding, VpnconfError
-from .model import NAME_RULE, Route, Site, Tunnel, canonical
+from .model import NAME_RULE, GatewayType, Route, Site, Tunnel, canonical
 from .profiles import Profile, check_profile_name, get_profile
 from .rules import SCHEMA_RULES, check_site
 from .safeload import MAX_JSON_BYTES, Document, format_loc, load_text
@@ -599,9 +599,23 @@ def _collect_api_gateways(resp: dict[str, Any], src: _Src, loc: Loc, parts: _Par
         _api_cgw(g, src, (*loc, "CustomerGatewaySet", i), parts)
 
 
+def _gateway_type(value: Any, src: _Src, loc: Loc) -> str | None:
+    """A VPN gateway's ``Type`` (API) or ``type`` (Terraform): IPSEC, SSL, CCN
+    or SSL_CCN -> the model's name (absent or empty: none, the model's
+    default ipsec)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return GatewayType(value).value
+        except ValueError:
+            pass
+    src.refuse(loc, f"expected a VPN gateway type (IPSEC, SSL, CCN or SSL_CCN), found {_json_kind(value)}")
+
+
 def _api_vpngw(g: dict[str, Any], src: _Src, loc: Loc, parts: _Parts) -> None:
     """A DescribeVpnGateways item or a CreateVpnGateway request."""
-    for key in ("VpnGatewayId", "VpnGatewayName", "PublicIpAddress", "VpcId"):
+    for key in ("VpnGatewayId", "VpnGatewayName", "PublicIpAddress", "VpcId", "Type"):
         src.scalar(g.get(key), (*loc, key))
     bw = g.get("InternetMaxBandwidthOut")
     parts.gateway(
@@ -610,6 +624,7 @@ def _api_vpngw(g: dict[str, Any], src: _Src, loc: Loc, parts: _Parts) -> None:
         public_ip=g.get("PublicIpAddress"),
         bandwidth_mbps=None if bw in (None, "") else src.whole(bw, (*loc, "InternetMaxBandwidthOut"), "Mbps"),
         bgp_asn=_asn(g.get("BgpAsn"), src, (*loc, "BgpAsn")),
+        type=_gateway_type(g.get("Type"), src, (*loc, "Type")),
     )
     if g.get("VpcId") and not parts.vpc:
         parts.vpc = g["VpcId"]
@@ -705,6 +720,7 @@ def _collect_terraform(data: dict[str, Any], src: _Src, parts: _Parts) -> None:
                 public_ip=v.get("public_ip_address"),
                 bandwidth_mbps=None if bw in (None, "") else src.whole(bw, (*vloc, "bandwidth"), "Mbps"),
                 bgp_asn=_asn(v.get("bgp_asn"), src, (*vloc, "bgp_asn")),
+                type=_gateway_type(v.get("type"), src, (*vloc, "type")),
             )
             if v.get("vpc_id") and not parts.vpc:
                 parts.vpc = v["vpc_id"]
@@ -933,7 +949,7 @@ def tunnel_to_tencent(
         if len(opts.proposals) > 1:
             losses.append(f"{tp}.{part}.proposals[1:]: Tencent takes one proposal; the first is exported")
     req: dict[str, Any] = {
-        "VpcId": site.vpc.name,
+        "VpcId": "" if _on_ccn(site, t.vpn_gateway) else site.vpc.name,
         "VpnGatewayId": t.vpn_gateway,
         "CustomerGatewayId": t.customer_gateway,
         "VpnConnectionName": t.name,
@@ -980,6 +996,12 @@ def tunnel_to_tencent(
     return req
 
 
+def _on_ccn(site: Site, gateway: str) -> bool:
+    """The named VPN gateway is attached to a CCN (type ccn or ssl_ccn): its
+    requests carry an empty VpcId, as the Terraform provider sends them."""
+    return any(g.name == gateway and g.type.attached_to_ccn for g in site.vpn_gateways)
+
+
 def _tc_route_out(r: Route) -> dict[str, Any]:
     out: dict[str, Any] = {"DestinationCidrBlock": str(r.destination), "Priority": r.priority}
     if r.description:
@@ -1002,9 +1024,10 @@ def site_to_tencent(
     for name in vgs:
         g = site.vpn_gateway(name)
         req: dict[str, Any] = {
-            "VpcId": site.vpc.name,
+            "VpcId": "" if g.type.attached_to_ccn else site.vpc.name,
             "VpnGatewayName": g.name,
             "InternetMaxBandwidthOut": g.bandwidth_mbps,
+            "Type": g.type.value.upper(),
         }
         if g.bgp_asn is not None:
             req["BgpAsn"] = g.bgp_asn
@@ -1029,7 +1052,16 @@ def site_to_tencent(
     if routes:
         out["CreateVpnGatewayRoutes"] = [{"VpnGatewayId": gw, "Routes": rs} for gw, rs in routes.items()]
     losses.extend(pair_losses(site, tunnels, "the API"))
+    losses.extend(ccn_losses(site, tunnels, "the API"))
     return out
+
+
+def ccn_losses(site: Site, tunnels: list[Tunnel], where: str) -> list[str]:
+    """When every exported tunnel ends at a gateway attached to a CCN, nothing
+    exported names the site's VPC (its VpcId / vpc_id stays out)."""
+    if tunnels and all(_on_ccn(site, t.vpn_gateway) for t in tunnels):
+        return [f"vpc ({site.vpc.name}): the VPN gateways are attached to a CCN; {where} names no VPC for them"]
+    return []
 
 
 def pair_losses(site: Site, tunnels: list[Tunnel], where: str) -> list[str]:

@@ -1,11 +1,14 @@
 """Terraform HCL for a site's tunnels (``vpnconf export --format terraform``),
 for the tencentcloud provider (tencentcloudstack/tencentcloud):
 
-- ``tencentcloud_vpn_gateway``: name, vpc_id, bandwidth, bgp_asn;
+- ``tencentcloud_vpn_gateway``: name, vpc_id (not for a gateway attached to
+  a CCN: the provider refuses it there), bandwidth, type (when not the default
+  IPSEC), bgp_asn;
 - ``tencentcloud_vpn_customer_gateway``: name, public_ip_address, bgp_asn;
 - ``tencentcloud_vpn_connection``: every argument the model has a value for
   (IKE, IPsec, SPD as ``security_group_policy`` blocks, DPD, route_type,
-  negotiation_type, ``bgp_config``, health check);
+  negotiation_type, ``bgp_config``, health check; no vpc_id for a tunnel of a
+  CCN gateway, which the provider's documentation says it does not take);
 - ``tencentcloud_vpn_gateway_route``: one per static route (the provider's
   vpn_connection has no route argument; routes into a tunnel are VPN gateway
   routes, instance_type VPNCONN);
@@ -29,8 +32,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .io import TC_ENCRYPTION, TC_ESP_INTEGRITY, TC_IKE_INTEGRITY, TC_ROUTE_TYPE, _tc_id, pair_losses
-from .model import Site, Tunnel
+from .io import (
+    TC_ENCRYPTION,
+    TC_ESP_INTEGRITY,
+    TC_IKE_INTEGRITY,
+    TC_ROUTE_TYPE,
+    _on_ccn,
+    _tc_id,
+    ccn_losses,
+    pair_losses,
+)
+from .model import GatewayType, Site, Tunnel
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -157,7 +169,12 @@ def site_to_hcl(
         )
     for name, label in vg_label.items():
         g = site.vpn_gateway(name)
-        attrs: list[tuple[str, Any]] = [("name", g.name), ("vpc_id", site.vpc.name), ("bandwidth", g.bandwidth_mbps)]
+        attrs: list[tuple[str, Any]] = [("name", g.name)]
+        if not g.type.attached_to_ccn:
+            attrs.append(("vpc_id", site.vpc.name))
+        attrs.append(("bandwidth", g.bandwidth_mbps))
+        if g.type is not GatewayType.ipsec:
+            attrs.append(("type", g.type.value.upper()))
         if g.bgp_asn is not None:
             attrs.append(("bgp_asn", g.bgp_asn))
         blocks.append(_block("resource", ["tencentcloud_vpn_gateway", label], attrs))
@@ -216,6 +233,7 @@ def site_to_hcl(
                 attrs.append(("description", r.description))
             blocks.append(_block("resource", ["tencentcloud_route_table_entry", f"{label}_{i}"], attrs))
     losses.extend(pair_losses(site, tunnels, "the provider"))
+    losses.extend(ccn_losses(site, tunnels, "the provider"))
     return "\n".join(blocks)
 
 
@@ -224,9 +242,10 @@ def _connection(
 ) -> list[tuple[str, Any]]:
     ike, ipsec = t.ike, t.ipsec
     local, remote = _tc_id(t, "cloud", site), _tc_id(t, "idc", site)
-    attrs: list[tuple[str, Any]] = [
-        ("name", t.name),
-        ("vpc_id", site.vpc.name),
+    attrs: list[tuple[str, Any]] = [("name", t.name)]
+    if not _on_ccn(site, t.vpn_gateway):
+        attrs.append(("vpc_id", site.vpc.name))
+    attrs += [
         ("vpn_gateway_id", _Raw(f"tencentcloud_vpn_gateway.{vgl}.id")),
         ("customer_gateway_id", _Raw(f"tencentcloud_vpn_customer_gateway.{cgl}.id")),
         ("pre_share_key", t.psk() if show_secrets else _Raw(f"var.psk_{label}")),

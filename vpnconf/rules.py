@@ -86,6 +86,17 @@ def _tunnels(site: Site) -> Iterator[tuple[str, Tunnel]]:
         yield f"tunnels[{i}]", t
 
 
+def _vpc_tunnels(site: Site) -> Iterator[tuple[str, Tunnel]]:
+    """The tunnels whose VPN gateway is in the VPC: not those of a gateway
+    attached to a CCN (type ccn or ssl_ccn), whose local side is the CCN's
+    routes, not the VPC's CIDR blocks. A tunnel naming no known gateway
+    counts as the VPC's (REF-VPN-GATEWAY reports it)."""
+    on_ccn = {g.name for g in site.vpn_gateways if g.type.attached_to_ccn}
+    for tp, t in _tunnels(site):
+        if t.vpn_gateway not in on_ccn:
+            yield tp, t
+
+
 # ----------------------------------------------------------------- SPD rules
 # The overlap rules see each range as an integer interval [start, end], sort the
 # intervals once and sweep them: O(n log n + k) for n ranges and k overlapping
@@ -215,8 +226,10 @@ def spd_peer_overlap(site: Site, profile: Profile) -> Iterator[Finding]:
 
 @rule("SPD-PEER-IN-VPC", "no peer range overlaps the VPC's CIDR blocks")
 def spd_peer_in_vpc(site: Site, profile: Profile) -> Iterator[Finding]:
+    """Tunnels of a VPN gateway attached to a CCN (type ccn, ssl_ccn) are
+    skipped: the VPC's CIDR blocks are not their local side."""
     blocks = site.vpc.cidr_blocks
-    policies = [(tp, j, p) for tp, t in _tunnels(site) for j, p in enumerate(t.spd)]
+    policies = [(tp, j, p) for tp, t in _vpc_tunnels(site) for j, p in enumerate(t.spd)]
     peers = [peer for _, _, p in policies for peer in p.peers]
     first = list(accumulate((len(p.peers) for _, _, p in policies), initial=0))  # of each policy in peers
     hits = _crossing_overlaps(_bounds(peers), _bounds(blocks))
@@ -233,6 +246,8 @@ def spd_peer_in_vpc(site: Site, profile: Profile) -> Iterator[Finding]:
 
 @rule("SPD-LOCAL-OUTSIDE-VPC", "a policy's local range lies inside the VPC (warning)")
 def spd_local_outside(site: Site, profile: Profile) -> Iterator[Finding]:
+    """Tunnels of a VPN gateway attached to a CCN (type ccn, ssl_ccn) are
+    skipped: their local ranges are the CCN's routes, not the VPC's blocks."""
     # A range lies inside some block when, among the blocks starting at or
     # before it, the furthest end reaches its end: blocks sorted by start, a
     # running maximum of their ends, one bisection per local range.
@@ -240,7 +255,7 @@ def spd_local_outside(site: Site, profile: Profile) -> Iterator[Finding]:
     starts = [s for s, _ in blocks]
     reach = list(accumulate((e for _, e in blocks), max))
     listed = ", ".join(map(str, site.vpc.cidr_blocks))
-    for tp, t in _tunnels(site):
+    for tp, t in _vpc_tunnels(site):
         for j, p in enumerate(t.spd):
             ls, le = _span(p.local)
             n = bisect_right(starts, ls)
@@ -443,6 +458,22 @@ def ref_cgw(site: Site, profile: Profile) -> Iterator[Finding]:
                 "REF-CUSTOMER-GATEWAY",
                 f"no customer gateway named {t.customer_gateway!r} (known: {', '.join(sorted(names)) or 'none'})",
                 f"{tp}.customer_gateway",
+            )
+
+
+@rule("GATEWAY-TYPE", "a tunnel ends at an IPsec VPN gateway (type ipsec or ccn), not an SSL VPN gateway")
+def gateway_type(site: Site, profile: Profile) -> Iterator[Finding]:
+    """An SSL VPN gateway (type ssl or ssl_ccn) serves SSL VPN clients; it
+    carries no IPsec tunnel."""
+    ssl = {g.name: g.type for g in site.vpn_gateways if not g.type.carries_ipsec}
+    for tp, t in _tunnels(site):
+        if t.vpn_gateway in ssl:
+            kind = ssl[t.vpn_gateway].value
+            yield _f(
+                "GATEWAY-TYPE",
+                f"tunnel {t.name} ends at VPN gateway {t.vpn_gateway}, an SSL VPN gateway (type {kind}), which "
+                "carries no IPsec tunnel: use a gateway of type ipsec (or ccn)",
+                f"{tp}.vpn_gateway",
             )
 
 

@@ -145,6 +145,7 @@ class _Parser:
         self.ipsec_props: dict[str, _Obj] = {}
         self.profiles: dict[str, _Obj] = {}
         self.policies: list[tuple[str, int, _Obj]] = []
+        self._policy_at: dict[tuple[str, int], _Obj] = {}  # (group, sequence) -> its entry in policies
         self.interfaces: dict[str, _Obj] = {}
         self.routes: list[tuple[str, str, int | None, int]] = []  # net, interface, preference, line
         self.bgp: _Obj | None = None
@@ -152,6 +153,9 @@ class _Parser:
         # `ipsec authentication sha2 compatible enable` (AR) / `ipsec sha2 compatible enable` (USG)
         self.sha2_compatible = False
         self._shut_noted: set[str] = set()  # interfaces already reported shut down
+        # per interface (by identity), read once: every tunnel of a policy group applied there asks
+        self._addr_memo: dict[int, str | None] = {}
+        self._shut_memo: dict[int, bool] = {}
 
     # ------------------------------------------------------------ read
     def _add(self, table: dict[Any, _Obj], key: Any, n: Node) -> None:
@@ -263,11 +267,12 @@ class _Parser:
                 "warning",
             )
             return
-        for name, s, o in self.policies:
-            if name == w[2] and s == seq:
-                o.kids.extend(n.children)
-                return
-        self.policies.append((w[2], seq, _Obj(n.line, w, list(n.children))))
+        seen = self._policy_at.get((w[2], seq))
+        if seen is not None:  # the same entry again: its lines add up
+            seen.kids.extend(n.children)
+            return
+        o = self._policy_at[(w[2], seq)] = _Obj(n.line, w, list(n.children))
+        self.policies.append((w[2], seq, o))
 
     def _route(self, n: Node, w: list[str], low: list[str]) -> None:
         """`ip route-static [vpn-instance V] NET MASK|LEN IFACE|NEXTHOP [NEXTHOP] [preference N] ...`:
@@ -920,24 +925,32 @@ class _Parser:
         return (src, dst)
 
     def _iface_addr(self, o: _Obj | None) -> str | None:
+        """The interface's first IPv4 address (read once per interface: every
+        tunnel of a policy group applied there asks)."""
         if o is None:
             return None
-        for k in o.kids:
-            w = k.words
-            if len(w) >= 3 and w[0].lower() == "ip" and w[1].lower() == "address" and ipv4(w[2]):
-                return ipv4(w[2])
-        return None
+        if id(o) not in self._addr_memo:
+            addr = None
+            for k in o.kids:
+                w = k.words
+                if len(w) >= 3 and w[0].lower() == "ip" and w[1].lower() == "address" and ipv4(w[2]):
+                    addr = ipv4(w[2])
+                    break
+            self._addr_memo[id(o)] = addr
+        return self._addr_memo[id(o)]
 
-    @staticmethod
-    def _shut(o: _Obj) -> bool:
-        state = False
-        for k in o.kids:
-            lw = [x.lower() for x in k.words]
-            if lw == ["shutdown"]:
-                state = True
-            elif lw == ["undo", "shutdown"]:
-                state = False
-        return state
+    def _shut(self, o: _Obj) -> bool:
+        """The interface is shut down (its last shutdown / undo shutdown wins); read once per interface."""
+        if id(o) not in self._shut_memo:
+            state = False
+            for k in o.kids:
+                lw = [x.lower() for x in k.words]
+                if lw == ["shutdown"]:
+                    state = True
+                elif lw == ["undo", "shutdown"]:
+                    state = False
+            self._shut_memo[id(o)] = state
+        return self._shut_memo[id(o)]
 
     def _local_fallback(self, t: ParsedTunnel) -> None:
         if t.local_address is None:

@@ -976,14 +976,26 @@ class _SecretIndex:
                 self.by_id.setdefault(i, []).append(n)
 
     def best(self, mine: set[str], other: set[str]) -> tuple[list[_Secret], int]:
-        cand: list[int] | range
-        if not other or not mine:
-            cand = range(len(self.secrets))
-        else:
+        """The secrets whose owners match best (highest ``_score`` of both ends),
+        looked up by owner: only the wildcard secrets and those naming one of the
+        ids can score above 1 (with one end unknown, every secret scores 1 for it,
+        so all are read only when none scores more: then all tie)."""
+        if mine and other:
+            # owners naming an id of each end score the most there is (perfect twice): only they can win
+            a, b = sorted((mine, other), key=lambda side: sum(len(self.by_id.get(i, ())) for i in side))
+            both = {n for i in a for n in self.by_id.get(i, ()) if not b.isdisjoint(self.secrets[n].ids)}
+            if both:
+                return self._best(sorted(both), mine, other)
+        if mine or other:
             idx = set(self.wild)
             for i in mine | other:
                 idx.update(self.by_id.get(i, ()))
-            cand = sorted(idx)
+            found = self._best(sorted(idx), mine, other)
+            if (mine and other) or found[1] > 1:
+                return found
+        return self._best(range(len(self.secrets)), mine, other)
+
+    def _best(self, cand: list[int] | range, mine: set[str], other: set[str]) -> tuple[list[_Secret], int]:
         best: list[_Secret] = []
         top = 0
         for n in cand:

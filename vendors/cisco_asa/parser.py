@@ -1045,6 +1045,7 @@ class _Builder(_Base):
         self.names_used: set[str] = set()
         self.reported: set[tuple[str, str]] = set()
         self.offers: dict[int, tuple[list[Proposal], list[IkePolicy], list[int]]] = {}
+        self._policy_defaults: dict[int, dict[str, str]] = {}  # (policy_defaults)
         self.acl_cache: dict[str, list[tuple[str, str]]] = {}
         self.lifetimes_differ: dict[int, bool] = {}
         #: proposals with a keyword that has no canonical name (id of the Proposal)
@@ -1247,13 +1248,8 @@ class _Builder(_Base):
             t.ike_proposals.extend(props[: MAX_PROPOSALS - len(t.ike_proposals)])
             if non_psk:
                 t.extra["non_psk_ike_policies"] = non_psk
-            for pol in usable:
-                for key, src in pol.defaults.items():
-                    fld = {"hash": "ike_proposals", "authentication": "auth", "lifetime": "ike_lifetime"}[key]
-                    if fld == "ike_lifetime" and pol is not usable[0]:
-                        continue
-                    note = f"crypto ikev{ver} policy {pol.priority} {key}: {src}"
-                    t.defaulted[fld] = f"{t.defaulted[fld]}; {note}" if fld in t.defaulted else note
+            for fld, note in self.policy_defaults(ver, usable).items():
+                t.defaulted[fld] = f"{t.defaulted[fld]}; {note}" if fld in t.defaulted else note
             if usable and t.ike_lifetime is None:
                 first = usable[0]
                 t.ike_lifetime = first.lifetime
@@ -1560,6 +1556,22 @@ class _Builder(_Base):
         setattr(t, field_name, int(value))  # pragma: no cover - no confirmed default in vendor.yaml today
         t.defaulted[field_name] = why  # pragma: no cover
         self.note("DEFAULT", f"{where}: security-association lifetime {unit} {value} ({why})", line)  # pragma: no cover
+
+    def policy_defaults(self, ver: int, usable: list[IkePolicy]) -> dict[str, str]:
+        """What the policies of one IKE version leave to the release's defaults,
+        by ParsedTunnel field (``defaulted``): the same for every entry, so
+        built once (entries x policies else)."""
+        got = self._policy_defaults.get(ver)
+        if got is None:
+            got = self._policy_defaults[ver] = {}
+            for pol in usable:
+                for key, src in pol.defaults.items():
+                    fld = {"hash": "ike_proposals", "authentication": "auth", "lifetime": "ike_lifetime"}[key]
+                    if fld == "ike_lifetime" and pol is not usable[0]:
+                        continue
+                    note = f"crypto ikev{ver} policy {pol.priority} {key}: {src}"
+                    got[fld] = f"{got[fld]}; {note}" if fld in got else note
+        return got
 
     def ike_offer(self, ver: int, line: int) -> tuple[list[Proposal], list[IkePolicy], list[int]]:
         """(proposals, pre-shared-key policies, priorities of other policies) of one IKE

@@ -1031,6 +1031,11 @@ def parse(text: str, name: str) -> ParsedDevice:
     gateways = (net.get("ike", "gateway") or Node(0)).kids
     used_gw: set[str] = set()
     routes = _routes(net)
+    routes_into: dict[
+        str, list[tuple[str, str, int, Node]]
+    ] = {}  # by interface: each tunnel reads its own (not all of them)
+    for route in routes:
+        routes_into.setdefault(route[1], []).append(route)
     tunnels = (net.get("tunnel", "ipsec") or Node(0)).kids
     for tname, tn in tunnels.items():
         t = ParsedTunnel(name=tname, line=tn.line, variant="route")
@@ -1136,8 +1141,9 @@ def parse(text: str, name: str) -> ParsedDevice:
             dev.note("MISSING", f"tunnel {tname}: no tunnel-interface", tn.line, "error")
         else:
             t.extra["tunnel_interface"] = tif
-            t.routes = [r for d, i, _, _ in routes if i == tif and (r := _cidr(d)[0])]
-            _route_preference(t, [(ln, rt) for d, i, ln, rt in routes if i == tif and _cidr(d)[0]], tif, dev)
+            mine = routes_into.get(tif, [])
+            t.routes = [r for d, _, _, _ in mine if (r := _cidr(d)[0])]
+            _route_preference(t, [(ln, rt) for d, _, ln, rt in mine if _cidr(d)[0]], tif, dev)
             t.bgp = _bgp(net, tif, dev)
             unit = net.get("interface", "tunnel", "units", tif)
             if t.bgp is not None and unit is not None:

@@ -200,6 +200,7 @@ class _Ctx:
     used_psk: set[str] = field(default_factory=set)
     groups: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     psk_index: dict[str, list[str]] | None = None
+    psk_ids: dict[str, set[str]] = field(default_factory=dict)  # psk name -> its ids
     neighbors: dict[str, Node] | None = None
     #: interface -> (destination, distance written or None, line) of its static routes
     route_distances: dict[str, list[tuple[str, int | None, int]]] = field(default_factory=dict)
@@ -457,16 +458,17 @@ def _psk_from_blocks(ctx: _Ctx, t: ParsedTunnel, local_ids: list[str], remote_id
         ctx.psk_index = {}
         for pname, pnode in psks.children.items():
             ids = [v for v, _ in _values(pnode, "id")]
+            ctx.psk_ids[pname] = set(ids or [""])
             for i in ids or [""]:  # "": a key without ids matches any peer, after those that name it
                 ctx.psk_index.setdefault(i, []).append(pname)
     scores: dict[str, int] = {}
     for i in dict.fromkeys(remote_ids):
         for pname in ctx.psk_index.get(i, []):
             scores[pname] = 2
-    for i in dict.fromkeys(local_ids):
-        for pname in ctx.psk_index.get(i, []):
-            if pname in scores:
-                scores[pname] = 3
+    local = set(local_ids)  # (the keys naming the peer that also name this end: not every key naming this end)
+    for pname in scores:
+        if not local.isdisjoint(ctx.psk_ids.get(pname, ())):
+            scores[pname] = 3
     if not scores:
         scores = dict.fromkeys(ctx.psk_index.get("", []), 1)
     scored = [(sc, pname, psks.children[pname]) for pname, sc in scores.items()]

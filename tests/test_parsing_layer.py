@@ -336,3 +336,42 @@ def test_the_fast_network_normalisation_is_ipaddress(text):
             _net(text)
         return
     assert _net(text) == want
+
+
+def test_lowest_route_preference_lowest_default_and_ambiguous():
+    from vpnconf.parsing import ParsedTunnel, lowest_route_preference
+
+    dev = ParsedDevice(vendor="any", file="f")
+    # no routes: nothing set, nothing said
+    t = ParsedTunnel(name="a")
+    lowest_route_preference(dev, t, [], (5, "doc"), "preferences", "if0")
+    assert t.route_preference is None and t.defaulted == {} and dev.findings == []
+    # the lowest written value wins; one value: no AMBIGUOUS, the default does not decide
+    t = ParsedTunnel(name="b")
+    lowest_route_preference(dev, t, [(7, 3, "r1"), (7, 4, "r2")], (10, "doc"), "metrics", "if0")
+    assert t.route_preference == 7 and t.defaulted == {} and dev.findings == []
+    # a route without a value decides: defaulted + DEFAULT naming it; disagreeing values: AMBIGUOUS
+    t = ParsedTunnel(name="c")
+    lowest_route_preference(
+        dev, t, [(200, 3, "route x"), (None, 4, "route y")], (1, "doc 1"), "priorities", "tun1", path="p.sh"
+    )
+    assert t.route_preference == 1 and t.defaulted == {"route_preference": "doc 1"}
+    by_rule = {f.rule: f for f in dev.findings}
+    assert set(by_rule) == {"DEFAULT", "AMBIGUOUS"}
+    d, a = by_rule["DEFAULT"], by_rule["AMBIGUOUS"]
+    assert (d.severity, d.line, d.path) == ("info", 4, "p.sh")
+    assert d.message == "tunnel c: route y without priority: 1 (doc 1)"
+    assert (a.severity, a.line, a.path) == ("warning", 3, "p.sh")
+    assert a.message.endswith("tun1 have priorities 1, 200: route_preference is the lowest, 1")
+    # a lower written value decides: no defaulted; DEFAULT only when asked
+    dev = ParsedDevice(vendor="any", file="f")
+    t = ParsedTunnel(name="d")
+    lowest_route_preference(
+        dev, t, [(None, 3, "r"), (2, 5, "s")], (60, "doc"), "preferences", "tun2", report_default=False
+    )
+    assert t.route_preference == 2 and t.defaulted == {}
+    assert [(f.rule, f.line) for f in dev.findings] == [("AMBIGUOUS", 3)]
+    dev = ParsedDevice(vendor="any", file="f")
+    t = ParsedTunnel(name="e")
+    lowest_route_preference(dev, t, [(None, 3, "r")], (60, "doc"), "preferences", "tun3", report_default=False)
+    assert t.route_preference == 60 and t.defaulted == {"route_preference": "doc"} and dev.findings == []

@@ -51,7 +51,17 @@ from pathlib import Path
 from typing import Any
 
 from vpnconf.catalog import parse_version, vendors, version_in_range
-from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    ipv4,
+    lookup,
+    lowest_route_preference,
+    small_int,
+)
 from vpnconf.parsing.indented import Node, normalize, tree
 
 TYPE_CHECKING = False
@@ -1436,24 +1446,14 @@ class _Builder(_Base):
             return
         # a route without a distance has the ASA's default (vendor.yaml defaults: static_route)
         dflt = _data("defaults")["static_route"]
-        distances = sorted({r.distance if r.distance is not None else int(dflt["distance"]) for r in mine})
-        t.route_preference = distances[0]
-        if any(r.distance is None for r in mine) and distances[0] == int(dflt["distance"]):
-            t.defaulted["route_preference"] = str(dflt["source"])
-            first = next(r for r in mine if r.distance is None)
-            self.note(
-                "DEFAULT",
-                f"tunnel {t.name}: route {vti.nameif} {first.net} has no distance: {dflt['distance']} ({dflt['source']})",
-                first.line,
-            )
-        if len(distances) > 1:
-            self.note(
-                "AMBIGUOUS",
-                f"tunnel {t.name}: the routes through {vti.nameif} have distances "
-                f"{', '.join(map(str, distances))}: route_preference is the lowest, {distances[0]}",
-                mine[0].line,
-                "warning",
-            )
+        lowest_route_preference(
+            self.dev,
+            t,
+            ((r.distance, r.line, f"route {vti.nameif} {r.net}") for r in mine),
+            (int(dflt["distance"]), str(dflt["source"])),
+            "distances",
+            vti.nameif,
+        )
 
     def vti_bgp(self, t: ParsedTunnel, vti: Vti, where: str) -> None:
         """The BGP neighbor whose address lies in the VTI's inside network."""

@@ -142,6 +142,7 @@ from vpnconf.parsing import (
     PskState,
     ipv4,
     lookup,
+    lowest_route_preference,
     small_int,
 )
 from vpnconf.parsing.indented import normalize
@@ -2425,21 +2426,16 @@ class _Parser:
         """``route_preference``: the administrative distance of the static routes
         into the tunnel (a route without one: the IOS default, vendor.yaml
         ``defaults: static_route_distance``); several: the lowest, AMBIGUOUS."""
-        if not routes:
-            return
         dd = _data()
-        dists = {d if d is not None else dd.route_distance for _, d, _ in routes}
-        t.route_preference = min(dists)
-        if any(d is None for _, d, _ in routes) and t.route_preference == dd.route_distance:
-            t.defaulted["route_preference"] = dd.route_distance_src
-        if len(dists) > 1:
-            self.note(
-                "AMBIGUOUS",
-                f"tunnel {t.name}: the static routes into {ifname} have administrative distances "
-                f"{', '.join(str(d) for d in sorted(dists))}: route_preference is the lowest, {t.route_preference}",
-                routes[0][2],
-                "warning",
-            )
+        lowest_route_preference(
+            self.dev,
+            t,
+            ((d, line, f"ip route {net} {ifname}") for net, d, line in routes),
+            (dd.route_distance, dd.route_distance_src),
+            "administrative distances",
+            ifname,
+            report_default=False,
+        )
 
     def vti_tunnel(self, ifname: str, n: int, kids: Kids, routes: list[tuple[str, int | None, int]]) -> None:
         vals: dict[str, Any] = {"mode": None, "src": None, "dst": None, "prof": None, "shutdown": False}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
@@ -542,6 +542,51 @@ def ipv4(s: str) -> str | None:
         return str(ipaddress.IPv4Address(s))
     except ValueError:
         return None
+
+
+def lowest_route_preference(
+    dev: ParsedDevice,
+    t: ParsedTunnel,
+    routes: Iterable[tuple[int | None, int | None, str]],
+    default: tuple[int, str],
+    word: str,
+    ifname: str,
+    *,
+    report_default: bool = True,
+    path: str = "",
+    where: str | None = None,
+) -> None:
+    """``t.route_preference`` from the static routes into the tunnel interface ``ifname``:
+    ``routes`` are (the value written or None, line, how a message names the route), in
+    the order read; a route without a value takes ``default`` (value, source: vendor.yaml
+    ``defaults``). The tunnel's value is the lowest; when a route without a value decides it,
+    ``t.defaulted["route_preference"]`` is the default's source (and, with ``report_default``,
+    a DEFAULT finding names the first such route); different values: an AMBIGUOUS warning at
+    the first route. ``word`` is the vendor's plural for the value ("administrative
+    distances", "preferences", "metrics", "priorities"); ``where`` starts the messages
+    (default ``tunnel <name>``); ``path`` is the findings' path. No routes: nothing is set."""
+    got = list(routes)
+    if not got:
+        return
+    dflt, source = default
+    values = sorted({v if v is not None else dflt for v, _, _ in got})
+    t.route_preference = values[0]
+    where = f"tunnel {t.name}" if where is None else where
+    bare = [(line, name) for v, line, name in got if v is None]
+    if bare and values[0] == dflt:
+        t.defaulted["route_preference"] = source
+        if report_default:
+            one = word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
+            dev.note("DEFAULT", f"{where}: {bare[0][1]} without {one}: {dflt} ({source})", bare[0][0], "info", path)
+    if len(values) > 1:
+        dev.note(
+            "AMBIGUOUS",
+            f"{where}: the static routes into {ifname} have {word} {', '.join(map(str, values))}: "
+            f"route_preference is the lowest, {values[0]}",
+            got[0][1],
+            "warning",
+            path,
+        )
 
 
 # -------------------------------------------------------- keyword tables

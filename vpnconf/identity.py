@@ -59,17 +59,17 @@ def kind(i: Ident) -> tuple[str, str]:
 
 @lru_cache(maxsize=65536)
 def _kind(type_: str, value: str) -> tuple[str, str]:
-    i = Ident(type_, value)  # type: ignore[arg-type]
-    v = i.value.strip().strip("\"'")
+    """``kind`` of (identity type, value), once per distinct pair (a fleet's checks repeat them)."""
+    v = value.strip().strip("\"'")
     low = v.lower()
     if low in ANY_IDS:
         return "any", ""
     for prefix, k in PREFIXES.items():
         if low.startswith(prefix):
             return k, v[len(prefix) :].strip()
-    if i.type == "address":
+    if type_ == "address":
         return "ip", v
-    if i.type == "fqdn":
+    if type_ == "fqdn":
         return "dns", v.removeprefix("@")
     if "=" in v:
         return "dn", v

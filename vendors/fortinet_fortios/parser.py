@@ -53,7 +53,17 @@ from pathlib import Path
 from typing import Any
 
 from vpnconf.names import is_aead
-from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    ipv4,
+    lookup,
+    lowest_route_preference,
+    small_int,
+)
 from vpnconf.parsing.blocks import Config, Entry, Setting, build
 
 TYPE_CHECKING = False
@@ -1120,18 +1130,17 @@ class _Parser:
         the default is named (it ranks before the priority and is not in the field)."""
         if not prios:
             return
-        values = sorted({v for v, _, _ in prios})
-        t.route_preference = values[0]
-        if any(d and v == values[0] for v, d, _ in prios):
-            self._defaulted(t, "route_preference", "router-static", "priority")
-        if len(values) > 1:
-            self.note(
-                "AMBIGUOUS",
-                f"tunnel {t.name!r}: its static routes have priorities {', '.join(map(str, values))}: "
-                f"route_preference is the lowest, {values[0]}",
-                prios[0][2],
-                "warning",
-            )
+        d = self.defaults["router-static"]["priority"]
+        where = f"vendor.yaml defaults.router-static.priority = {d['value']} ({d.get('source', 'no source given')})"
+        lowest_route_preference(
+            self.dev,
+            t,
+            ((None if by_default else v, line, f"static route (line {line})") for v, by_default, line in prios),
+            (int(d["value"]), where),
+            "priorities",
+            t.name,
+            report_default=False,
+        )
         dflt = self.defaults.get("router-static", {}).get("distance", {}).get("value")
         odd = sorted({r["distance"] for r in found if r["distance"] is not None and str(r["distance"]) != str(dflt)})
         if odd:

@@ -45,7 +45,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    ipv4,
+    lookup,
+    lowest_route_preference,
+    small_int,
+)
 from vpnconf.parsing.indented import Node, normalize, tree
 
 VENDOR = Path(__file__).resolve().parent.name
@@ -1167,27 +1177,15 @@ class _Reader:
         """``route_preference``: the ``preference`` of the static routes into the
         interface (none written: the default of vendor.yaml ``defaults:
         static_route_preference``); different ones: the lowest, AMBIGUOUS."""
-        if not mine:
-            return
         d = self.v.defaults["static_route_preference"]
-        prefs = sorted({p if p is not None else int(d["value"]) for _, _, p, _ in mine})
-        t.route_preference = prefs[0]
-        bare = [r for r in mine if r[2] is None]
-        if bare and prefs[0] == int(d["value"]):
-            t.defaulted["route_preference"] = str(d["source"])
-            self.note(
-                "DEFAULT",
-                f"ip route-static {bare[0][0]} {iname}: no preference: {d['value']} ({d['source']})",
-                bare[0][3],
-            )
-        if len(prefs) > 1:
-            self.note(
-                "AMBIGUOUS",
-                f"the static routes into {iname} have preferences {', '.join(map(str, prefs))}: "
-                f"route_preference is the lowest, {prefs[0]}",
-                mine[0][3],
-                "warning",
-            )
+        lowest_route_preference(
+            self.dev,
+            t,
+            ((p, line, f"ip route-static {net} {iname}") for net, _, p, line in mine),
+            (int(d["value"]), str(d["source"])),
+            "preferences",
+            iname,
+        )
 
     def import_local_preference(self, name: str) -> int | None:
         """The local preference a route-policy sets on every route: its nodes are

@@ -64,7 +64,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    ipv4,
+    lookup,
+    lowest_route_preference,
+    small_int,
+)
 from vpnconf.parsing.indented import Node, normalize, tree
 
 VENDOR = Path(__file__).resolve().parent.name  # the folder is the vendor id
@@ -462,27 +472,15 @@ class _Parser:
         """``route_preference``: the ``preference`` of the static routes into the
         interface (none written: vendor.yaml ``defaults.static_route_preference``,
         a DEFAULT finding); different ones: the lowest, AMBIGUOUS."""
-        if not mine:
-            return
         d = _defaults()["static_route_preference"]
-        prefs = sorted({p if p is not None else int(d["value"]) for _, _, p, _ in mine})
-        t.route_preference = prefs[0]
-        bare = [r for r in mine if r[2] is None]
-        if bare and prefs[0] == int(d["value"]):
-            t.defaulted["route_preference"] = str(d["source"])
-            self.dev.note(
-                "DEFAULT",
-                f"ip route-static {bare[0][0]} {ifname}: no preference: {d['value']} ({d['source']})",
-                bare[0][3],
-            )
-        if len(prefs) > 1:
-            self.dev.note(
-                "AMBIGUOUS",
-                f"the static routes into {ifname} have preferences {', '.join(map(str, prefs))}: "
-                f"route_preference is the lowest, {prefs[0]}",
-                mine[0][3],
-                "warning",
-            )
+        lowest_route_preference(
+            self.dev,
+            t,
+            ((p, line, f"ip route-static {net} {ifname}") for net, _, p, line in mine),
+            (int(d["value"]), str(d["source"])),
+            "preferences",
+            ifname,
+        )
 
     # ---------------------------------------------------------- pieces
     def _phase2_line(self, t: ParsedTunnel, k: Node, lw: list[str]) -> bool:

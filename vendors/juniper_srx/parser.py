@@ -109,6 +109,7 @@ from vpnconf.parsing import (
     PskState,
     ipv4,
     lookup,
+    lowest_route_preference,
     small_int,
 )
 
@@ -2158,36 +2159,20 @@ class _Builder:
         """``route_preference``: the preference of the static routes via the st0 unit (a
         qualified next hop's own, else the route's, else the Junos default of vendor.yaml
         ``defaults.static_route_preference``: DEFAULT); different ones: the lowest, AMBIGUOUS."""
-        if not routes:
-            return
         cfg = self.cfg
         dflt, src = _default("static_route_preference")
-        got: list[tuple[int, bool, int]] = []  # (preference, defaulted, line)
+        got: list[tuple[int | None, int | None, str]] = []  # (preference or None, line, name)
+        name = f"static route via {_safe(unit)}"
         for prefix, _nh, line in routes:
             own = cfg.route_preferences.get((prefix, unit))
             lvl = cfg.route_level_preferences.get(prefix)
             if own is not None:
-                got.append((own, False, line))
+                got.append((own, line, name))
             elif lvl is not None:
-                got.append((lvl[0], False, lvl[1]))
+                got.append((lvl[0], lvl[1], name))
             else:
-                got.append((int(dflt), True, line))
-        values = sorted({v for v, _, _ in got})
-        t.route_preference = values[0]
-        bare = [x for x in got if x[1]]
-        if bare and values[0] == int(dflt):
-            t.defaulted["route_preference"] = src
-            self.note(
-                "DEFAULT", f"{where}: static route via {_safe(unit)} without preference: {dflt} ({src})", bare[0][2]
-            )
-        if len(values) > 1:
-            self.note(
-                "AMBIGUOUS",
-                f"{where}: the static routes via {_safe(unit)} have preferences {', '.join(map(str, values))}: "
-                f"route_preference is the lowest, {values[0]}",
-                got[0][2],
-                "warning",
-            )
+                got.append((None, line, name))
+        lowest_route_preference(self.dev, t, got, (int(dflt), src), "preferences", _safe(unit), where=where)
 
     def route_based(self, t: ParsedTunnel, vpn: VpnCfg, routes: list[tuple[str, str, int]]) -> None:
         """The tunnel behind an st0 unit: its static routes, the BGP session whose neighbor is in

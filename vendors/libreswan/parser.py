@@ -50,7 +50,16 @@ from pathlib import Path
 from typing import Any
 
 from vpnconf.catalog import vendors
-from vpnconf.parsing import Ident, ParsedDevice, ParsedTunnel, Proposal, PskState, ipsecconf, lookup
+from vpnconf.parsing import (
+    Ident,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    PskState,
+    ipsecconf,
+    lookup,
+    lowest_route_preference,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -269,27 +278,16 @@ def _attach_routes(dev: ParsedDevice, routes: list[_Route], pairs: list[_Pair]) 
         got = metrics.get(t.name)
         if got:
             # route_preference: the routes' metric (none written: the kernel's IPv4 default)
-            values = sorted({m if m is not None else int(d["value"]) for m, _ in got})
-            t.route_preference = values[0]
-            bare = [ln for m, ln in got if m is None]
-            if bare and values[0] == int(d["value"]):
-                t.defaulted["route_preference"] = str(d["source"])
-                dev.note(
-                    "DEFAULT",
-                    f"route into {t.extra.get('interface')} without metric: {d['value']} ({d['source']})",
-                    bare[0],
-                    "info",
-                    "routes.sh",
-                )
-            if len(values) > 1:
-                dev.note(
-                    "AMBIGUOUS",
-                    f"the routes into {t.extra.get('interface')} have metrics {', '.join(map(str, values))}: "
-                    f"route_preference is the lowest, {values[0]}",
-                    got[0][1],
-                    "warning",
-                    "routes.sh",
-                )
+            iface = str(t.extra.get("interface"))
+            lowest_route_preference(
+                dev,
+                t,
+                ((m, ln, f"route into {iface}") for m, ln in got),
+                (int(d["value"]), str(d["source"])),
+                "metrics",
+                iface,
+                path="routes.sh",
+            )
         if t.route_based and not t.routes:
             dev.note(
                 "NOT-CARRIED",

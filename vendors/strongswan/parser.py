@@ -104,6 +104,7 @@ from vpnconf.parsing import (
     ipsecconf,
     ipv4,
     lookup,
+    lowest_route_preference,
     small_int,
 )
 
@@ -2848,30 +2849,16 @@ class _Routing:
         """``route_preference``: the ``metric`` of the ``ip route add ... dev`` routes into the
         interface (none written: the kernel's IPv4 default, vendor.yaml ``defaults.ip_route_metric``,
         DEFAULT); different ones: the lowest, AMBIGUOUS."""
-        if not lk.routes:
-            return
         d = _defaults()["ip_route_metric"]
-        values = sorted({m if m is not None else int(d["value"]) for _, m, _ in lk.routes})
-        t.route_preference = values[0]
-        bare = [r for r in lk.routes if r[1] is None]
-        if bare and values[0] == int(d["value"]):
-            t.defaulted["route_preference"] = str(d["source"])
-            self.ctx.note(
-                "DEFAULT",
-                f"ip route add {bare[0][0]} dev {lk.name} without metric: {d['value']} ({d['source']})",
-                bare[0][2],
-                "info",
-                path,
-            )
-        if len(values) > 1:
-            self.ctx.note(
-                "AMBIGUOUS",
-                f"{lk.name}: its routes have metrics {', '.join(map(str, values))}: route_preference is the lowest, "
-                f"{values[0]}",
-                lk.routes[0][2],
-                "warning",
-                path,
-            )
+        lowest_route_preference(
+            self.ctx.dev,
+            t,
+            ((m, line, f"ip route add {net} dev {lk.name}") for net, m, line in lk.routes),
+            (int(d["value"]), str(d["source"])),
+            "metrics",
+            lk.name,
+            path=path,
+        )
 
     def _bgp_for(self, t: ParsedTunnel, lk: _Link, path: str) -> ParsedBgp | None:
         nets = [(a, ipaddress.IPv4Interface(f"{a}/{p}").network, p) for a, p, _ in lk.addrs]

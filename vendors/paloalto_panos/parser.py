@@ -36,7 +36,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    ipv4,
+    lookup,
+    lowest_route_preference,
+    small_int,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -930,23 +940,14 @@ def _route_preference(t: ParsedTunnel, mine: list[tuple[int, Node]], tif: str, d
     if not mine:
         return
     d = _data()[0]["static_route_metric"]
-    got = [(small_int(rt.value("metric") or ""), ln) for ln, rt in mine]
-    values = sorted({m if m is not None else int(d["value"]) for m, _ in got})
-    t.route_preference = values[0]
-    bare = [ln for m, ln in got if m is None]
-    if bare and values[0] == int(d["value"]):
-        t.defaulted["route_preference"] = str(d["source"])
-        dev.note(
-            "DEFAULT", f"tunnel {t.name}: static route into {tif} without metric: {d['value']} ({d['source']})", bare[0]
-        )
-    if len(values) > 1:
-        dev.note(
-            "AMBIGUOUS",
-            f"tunnel {t.name}: the static routes into {tif} have metrics {', '.join(map(str, values))}: "
-            f"route_preference is the lowest, {values[0]}",
-            got[0][1],
-            "warning",
-        )
+    lowest_route_preference(
+        dev,
+        t,
+        ((small_int(rt.value("metric") or ""), ln, f"static route into {tif}") for ln, rt in mine),
+        (int(d["value"]), str(d["source"])),
+        "metrics",
+        tif,
+    )
     dists = sorted({x for _, rt in mine if (x := rt.value("admin-dist"))})
     if dists:
         dev.note(

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vpnconf.parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4, lookup, small_int
+from vpnconf.parsing import (
+    Ident,
+    ParsedBgp,
+    ParsedDevice,
+    ParsedTunnel,
+    Proposal,
+    ipv4,
+    lookup,
+    lowest_route_preference,
+    small_int,
+)
 
 VENDOR = Path(__file__).resolve().parent.name
 
@@ -545,24 +555,14 @@ def _route_preference(ctx: _Ctx, t: ParsedTunnel, ifname: str) -> None:
     if not mine:
         return
     d = _defaults()["static_route_distance"]
-    values = sorted({x if x is not None else int(d["value"]) for _, x, _ in mine})
-    t.route_preference = values[0]
-    bare = [r for r in mine if r[1] is None]
-    if bare and values[0] == int(d["value"]):
-        t.defaulted["route_preference"] = str(d["source"])
-        ctx.dev.note(
-            "DEFAULT",
-            f"static route {bare[0][0]} via {ifname} without distance: {d['value']} ({d['source']})",
-            bare[0][2],
-        )
-    if len(values) > 1:
-        ctx.dev.note(
-            "AMBIGUOUS",
-            f"peer {t.name}: the static routes via {ifname} have distances {', '.join(map(str, values))}: "
-            f"route_preference is the lowest, {values[0]}",
-            mine[0][2],
-            "warning",
-        )
+    lowest_route_preference(
+        ctx.dev,
+        t,
+        ((x, line, f"static route {dest} via {ifname}") for dest, x, line in mine),
+        (int(d["value"]), str(d["source"])),
+        "distances",
+        ifname,
+    )
 
 
 def _route_map_local_preference(ctx: _Ctx, name: str) -> int | None:

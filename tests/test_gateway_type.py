@@ -179,3 +179,18 @@ def test_cli_import_of_a_bad_type_is_one_line(vpnconf_bin, tmp_path):
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "VpnGatewaySet[0].Type" in lines[0] and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(("extra_type", "fires"), [("ipsec", True), ("ccn", False), ("ssl_ccn", False)])
+def test_gateways_attached_to_a_ccn_are_not_counted_per_vpc(extra_type, fires):
+    """The per-VPC gateway limit counts the VPC's gateways; one attached to a CCN is in no VPC."""
+    from vpnconf.profiles import get_profile
+
+    cap = get_profile("tencent").limits.vpn_gateways_per_vpc
+
+    def more(d: dict[str, Any]) -> None:
+        d["vpn_gateways"] += [
+            {"name": f"extra{i}", "public_ip": f"203.0.113.{100 + i}", "type": extra_type} for i in range(cap)
+        ]
+
+    assert any(r == "LIMIT-VPN-GATEWAYS" for r, _, _ in findings_of(with_type(None, more))) == fires

@@ -335,10 +335,11 @@ def _limit(rule_id: str, limit: int | None, count: int, what: str, path: str) ->
 
 @rule("LIMIT-VPN-GATEWAYS", "at most 10 VPN gateways per VPC")
 def limit_vpngw(site: Site, profile: Profile) -> Iterator[Finding]:
+    """A gateway attached to a CCN (type ccn, ssl_ccn) is in no VPC: not counted."""
     yield from _limit(
         "LIMIT-VPN-GATEWAYS",
         profile.limits.vpn_gateways_per_vpc,
-        len(site.vpn_gateways),
+        sum(not g.type.attached_to_ccn for g in site.vpn_gateways),
         f"VPN gateways in VPC {site.vpc.name}",
         "vpn_gateways",
     )

@@ -549,3 +549,18 @@ def test_parse_a_file_no_vendor_recognises_is_exit_2(vpnconf_bin, tmp_path):
         lines = r.stderr.strip().splitlines()
         assert r.returncode == 2 and r.stdout == "" and len(lines) == 1
         assert lines[0].startswith(f"vpnconf: {p}: cannot tell which vendor")
+
+
+def test_import_names_the_line_of_a_value_of_the_wrong_shape(vpnconf_bin, tmp_path):
+    """A value of the wrong shape in an imported API document is one line naming
+    the file, the line it stands on and the field (never a traceback)."""
+    doc = json.loads((ROOT / "samples" / "cloud" / "describe-vpn-connections-bgp.json").read_text())
+    doc["Response"]["VpnConnectionSet"][0]["IKEOptionsSpecification"]["PropoEncryAlgorithm"] = ["AES-CBC-256"]
+    text = json.dumps(doc, indent=2)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "PropoEncryAlgorithm" in ln)
+    f = tmp_path / "conn.json"
+    f.write_text(text)
+    r = run(vpnconf_bin, "import", f)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    (msg,) = r.stderr.strip().splitlines()
+    assert msg.startswith(f"vpnconf: {f}:{line}: ") and "PropoEncryAlgorithm" in msg, msg

@@ -92,7 +92,7 @@ def _api(text: str) -> object:
     doc = load_text(text, "fuzz.json")
     if not isinstance(doc.data, dict):
         raise VpnconfError("fuzz.json: expected a JSON object")
-    data, notes = import_documents([(doc.data, "fuzz.json", doc.lines)])
+    data, notes = import_documents([(doc.data, "fuzz.json", doc.line_table)])
     data = dict(data)
     for t in data.get("tunnels", []):
         t.pop("pre_shared_key", None)  # the imported site holds the key by design; reports do not
@@ -140,3 +140,12 @@ def test_status_outputs(vendor: str, path: Path) -> None:
         _run(lambda text: read_status(text, vendor, path.name), mutate(source, seed, steps))
 
     inner()
+
+
+def test_a_refused_api_value_is_one_error_with_its_line() -> None:
+    """The mutation that once reached a reader's refusal with the line table given
+    as data (seed 309319: a list where a string belongs): one VpnconfError with
+    the line, not a TypeError."""
+    source = _with_key(SAMPLES / "cloud" / "describe-vpn-connections-bgp.json")
+    with pytest.raises(VpnconfError, match=r"^fuzz\.json:\d+: "):
+        _api(mutate(source, 309319, 1))

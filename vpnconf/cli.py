@@ -341,7 +341,7 @@ def cmd_import(a: argparse.Namespace) -> int:
     import yaml
 
     from .findings import has_errors
-    from .io import import_documents, load_data, read_text, site_from_data
+    from .io import import_documents, load_data, read_data, read_text, site_from_data
     from .model import dump_site
     from .safeload import MAX_JSON_BYTES
 
@@ -349,12 +349,12 @@ def cmd_import(a: argparse.Namespace) -> int:
         from .outfiles import check_target
 
         check_target(a.output, force=a.force)  # refused before any finding is printed
-    docs = []
+    docs: list[tuple[dict[str, Any], str, Callable[[], dict[Any, int]] | None]] = []
     for path in a.file:
-        data = load_data(read_text(path, MAX_JSON_BYTES), path)
-        if not isinstance(data, dict):
+        doc = read_data(path)
+        if not isinstance(doc.data, dict):
             raise VpnconfError(f"{path}: expected a JSON object")
-        docs.append((data, path, None))
+        docs.append((doc.data, path, doc.line_table))  # a wrong value's message names its line
     base = load_data(read_text(a.into, MAX_JSON_BYTES), a.into) if a.into else None
     merged, notes = import_documents(docs, base)
     site, findings = site_from_data(merged, ", ".join(a.file))

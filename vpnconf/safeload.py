@@ -98,6 +98,10 @@ class Document:
     def line(self, loc: Loc) -> int | None:
         return _line_of(self.lines, loc)
 
+    def line_table(self) -> dict[Loc, int]:
+        """``lines`` as a call (readers that take the table on demand: io.import_documents)."""
+        return self.lines
+
 
 def is_json(text: str) -> bool:
     stripped = text.lstrip()

@@ -15,7 +15,9 @@ for the tencentcloud provider (tencentcloudstack/tencentcloud):
 - ``tencentcloud_route_table_entry``: the VPC route-table entry (next_type VPN,
   next hop the VPN gateway) for each static route's destination, in the route
   table ``var.route_table_id`` (the model holds no route table id). The route's
-  description is written here (tencentcloud_vpn_gateway_route has none).
+  description is written here (tencentcloud_vpn_gateway_route has none). A
+  gateway attached to a CCN is in no VPC: its routes get no entry (the loss
+  report names a description that is then not carried).
 
 The pre-shared key is a sensitive variable (``var.psk_<tunnel>``) unless the
 key is asked for. Every string is written through :func:`hcl_string` (quotes,
@@ -142,7 +144,9 @@ def site_to_hcl(
     vg_label = {n: hcl_label(n, used) for n in dict.fromkeys(t.vpn_gateway for t in tunnels)}
     cg_label = {n: hcl_label(n, used) for n in dict.fromkeys(t.customer_gateway for t in tunnels)}
     t_label = {t.name: hcl_label(t.name, used) for t in tunnels}
-    has_static = any(t.routes for t in tunnels)
+    # the VPC route table takes the IDC routes of the VPC's gateways; a gateway attached to a
+    # CCN is in no VPC (its routes reach the VPCs through the CCN): no entry, no variable
+    has_static = any(t.routes and not site.vpn_gateway(t.vpn_gateway).type.attached_to_ccn for t in tunnels)
     if not show_secrets:
         for t in tunnels:
             blocks.append(
@@ -214,6 +218,13 @@ def site_to_hcl(
                     ],
                 )
             )
+            if site.vpn_gateway(t.vpn_gateway).type.attached_to_ccn:
+                if r.description:
+                    losses.append(
+                        f"{tp}.routes[{i}].description: a CCN gateway's routes have no VPC route entry, "
+                        "the one resource that carries a description"
+                    )
+                continue
             key = (t.vpn_gateway, str(r.destination))
             if key in entries:
                 if r.description and r.description != entries[key][1]:

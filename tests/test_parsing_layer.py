@@ -319,7 +319,13 @@ def test_a_bad_detection_pattern_is_one_clear_error(pattern, when):
             st.integers(0, 300), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255), st.integers(0, 40)
         ).map(lambda t: f"{t[0]}.{t[1]}.{t[2]}.{t[3]}/{t[4]}"),
         st.text("0123456789./ ", max_size=20),
-        st.sampled_from(["010.0.0.0/8", "10.0.0.0/08", "10.1.2.3", "10.0.0.0/255.255.0.0", "1.2.3.4/ 8"]),
+        st.sampled_from(
+            [
+                *("010.0.0.0/8", "10.0.0.0/08", "10.1.2.3", "10.0.0.0/255.255.0.0", "1.2.3.4/ 8"),
+                # non-ASCII digits: refused, as ipaddress refuses them
+                *("10.0.0.0/\u0663", "1\u0660.0.0.0/8", "\uff11.2.3.4/8", "1.2.3.4/\u00b2"),
+            ]
+        ),
     )
 )
 def test_the_fast_network_normalisation_is_ipaddress(text):

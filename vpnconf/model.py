@@ -17,7 +17,6 @@ identities). The service's rules (overlaps, limits, profile value sets) live in
 from __future__ import annotations
 
 import ipaddress
-import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -67,7 +66,9 @@ from .names import (
     canonical_pfs as canonical_pfs,
     check_fqdn as check_fqdn,
     check_name as check_name,
+    dotted_quad as dotted_quad,
     is_aead as is_aead,
+    quad_prefix as quad_prefix,
 )
 
 DhField = Annotated[DhGroup, BeforeValidator(_no_bool), PlainSerializer(int, return_type=int)]
@@ -305,24 +306,11 @@ class Dpd(_Model):
 
 
 IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
-_DOTTED = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})")
-
-
-def _quad(text: str) -> int | None:
-    """A plain dotted quad as an integer, or None (then ipaddress decides,
-    with its own error for anything odd)."""
-    m = _DOTTED.fullmatch(text)
-    if m is None:
-        return None
-    a, b, c, d = (int(x) for x in m.groups())
-    if a > 255 or b > 255 or c > 255 or d > 255:
-        return None
-    return (a << 24) | (b << 16) | (c << 8) | d
 
 
 @lru_cache(maxsize=65536)
 def _address(v: str) -> ipaddress.IPv4Address:
-    q = _quad(v.strip())
+    q = dotted_quad(v.strip())
     if q is not None:  # the common case, without ipaddress's string parser
         return ipaddress.IPv4Address(q)
     try:
@@ -350,10 +338,9 @@ IPv4Addr = Annotated[
 @lru_cache(maxsize=65536)
 def _network(v: str) -> ipaddress.IPv4Network:
     """Parsed once per distinct string (networks are immutable)."""
-    addr, _, plen = v.strip().partition("/")
-    q = _quad(addr)
-    if q is not None and plen.isdigit() and len(plen) <= 2 and int(plen) <= 32:
-        bits = int(plen)
+    fast = quad_prefix(v.strip())
+    if fast is not None:
+        q, bits = fast
         if q & ((1 << (32 - bits)) - 1) == 0:  # strict: no host bits
             return ipaddress.IPv4Network((q, bits))
     try:

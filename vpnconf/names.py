@@ -371,3 +371,33 @@ def check_fqdn(value: str) -> str:
 
 
 NAME_RULE = "must be 1-60 characters of letters, digits, '_', '.', '-' and start with a letter or digit"
+
+
+# --------------------------------------------------------------------------
+# Dotted quads without ipaddress's string parser (the hot path of a large
+# parse and of validating its site): ASCII digits only, no leading zeros, as
+# ipaddress takes them; anything else is left to ipaddress and its errors.
+# --------------------------------------------------------------------------
+_OCTET = r"(0|[1-9][0-9]{0,2})"
+_DOTTED = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
+
+
+def dotted_quad(text: str) -> int | None:
+    """A plain dotted quad as an integer, or None (then ipaddress decides)."""
+    m = _DOTTED.fullmatch(text)
+    if m is None:
+        return None
+    a, b, c, d = (int(x) for x in m.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
+        return None
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
+def quad_prefix(text: str) -> tuple[int, int] | None:
+    """``A.B.C.D/N`` as (address as an integer, prefix length), or None (then
+    ipaddress decides): a plain dotted quad and 1-2 ASCII digits up to 32."""
+    addr, slash, plen = text.partition("/")
+    if not slash or not (plen.isascii() and plen.isdigit()) or len(plen) > 2 or int(plen) > 32:
+        return None
+    q = dotted_quad(addr)
+    return None if q is None else (q, int(plen))

@@ -611,20 +611,18 @@ def lookup(vendor_id: str, table: str, keyword: str, ike_version: int | None = N
 
 
 # ------------------------------------------------------ to the site model
-_CIDR = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})/(\d{1,2})")
-
-
 @cache
 def _net(s: str) -> str:
     """``str(IPv4Network(s, strict=False))``: a dotted quad with a prefix length
     computed on integers (ipaddress's parser is most of a large parse's
     carrying into the model), anything else by ipaddress (and its errors)."""
-    m = _CIDR.fullmatch(s)
-    if m is not None:
-        a, b, c, d, plen = (int(x) for x in m.groups())
-        if a < 256 and b < 256 and c < 256 and d < 256 and plen <= 32:
-            q = ((a << 24) | (b << 16) | (c << 8) | d) & ((0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF)
-            return f"{q >> 24}.{(q >> 16) & 255}.{(q >> 8) & 255}.{q & 255}/{plen}"
+    from ..names import quad_prefix
+
+    fast = quad_prefix(s)
+    if fast is not None:
+        q, plen = fast
+        q &= (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF
+        return f"{q >> 24}.{(q >> 16) & 255}.{(q >> 8) & 255}.{q & 255}/{plen}"
     return str(ipaddress.IPv4Network(s, strict=False))
 
 
@@ -698,8 +696,6 @@ def _health_check(t: ParsedTunnel, lose: Callable[..., None]) -> dict[str, Any] 
     (the profile's ``bgp.health_check_range``) is the IDC end (the device's
     address, which the cloud probes) and the cloud end (its peer); any other
     pair is named as not carried."""
-    import ipaddress
-
     from ..profiles import get_profile
 
     rng = get_profile("tencent").bgp.health_check_range

@@ -564,3 +564,18 @@ def test_import_names_the_line_of_a_value_of_the_wrong_shape(vpnconf_bin, tmp_pa
     assert r.returncode == 2 and "Traceback" not in r.stderr
     (msg,) = r.stderr.strip().splitlines()
     assert msg.startswith(f"vpnconf: {f}:{line}: ") and "PropoEncryAlgorithm" in msg, msg
+
+
+def test_import_into_a_base_names_its_line_and_refuses_a_non_site(vpnconf_bin, tmp_path):
+    """--into: a wrong value in the base site names the base file and line; a base
+    that is not a mapping is one line, not an internal error."""
+    api = ROOT / "samples" / "cloud" / "describe-vpn-connections-bgp.json"
+    bad = tmp_path / "base.yaml"
+    bad.write_text("vpc: {name: v, region: ap-guangzhou, cidr_blocks: [10.0.0.0/8]}\ntunnels: 5\n")
+    r = run(vpnconf_bin, "import", api, "--into", bad)
+    assert r.returncode == 2 and r.stderr.strip() == f"vpnconf: {bad}:2: tunnels: expected a JSON array, found a number"
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n- b\n")
+    r = run(vpnconf_bin, "import", api, "--into", listed)
+    assert r.returncode == 2 and "internal error" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.stderr.startswith(f"vpnconf: {listed}: expected a site"), r.stderr

@@ -341,9 +341,8 @@ def cmd_import(a: argparse.Namespace) -> int:
     import yaml
 
     from .findings import has_errors
-    from .io import import_documents, load_data, read_data, read_text, site_from_data
+    from .io import import_documents, read_data, site_from_data
     from .model import dump_site
-    from .safeload import MAX_JSON_BYTES
 
     if a.output and a.output != "-":
         from .outfiles import check_target
@@ -355,8 +354,13 @@ def cmd_import(a: argparse.Namespace) -> int:
         if not isinstance(doc.data, dict):
             raise VpnconfError(f"{path}: expected a JSON object")
         docs.append((doc.data, path, doc.line_table))  # a wrong value's message names its line
-    base = load_data(read_text(a.into, MAX_JSON_BYTES), a.into) if a.into else None
-    merged, notes = import_documents(docs, base)
+    if a.into:  # a wrong value in the base names its file and line too
+        into = read_data(a.into)
+        if not isinstance(into.data, dict):
+            raise VpnconfError(f"{a.into}: expected a site (a mapping of vpc, gateways, tunnels)")
+        merged, notes = import_documents(docs, into.data, base_name=a.into, base_lines=into.line_table)
+    else:
+        merged, notes = import_documents(docs)
     site, findings = site_from_data(merged, ", ".join(a.file))
     for note in notes:
         sys.stderr.write(f"note: {note}\n")

@@ -146,7 +146,7 @@ def site_to_hcl(
     t_label = {t.name: hcl_label(t.name, used) for t in tunnels}
     # the VPC route table takes the IDC routes of the VPC's gateways; a gateway attached to a
     # CCN is in no VPC (its routes reach the VPCs through the CCN): no entry, no variable
-    has_static = any(t.routes and not site.vpn_gateway(t.vpn_gateway).type.attached_to_ccn for t in tunnels)
+    has_static = any(t.routes and not _on_ccn(site, t.vpn_gateway) for t in tunnels)
     if not show_secrets:
         for t in tunnels:
             blocks.append(
@@ -218,7 +218,7 @@ def site_to_hcl(
                     ],
                 )
             )
-            if site.vpn_gateway(t.vpn_gateway).type.attached_to_ccn:
+            if _on_ccn(site, t.vpn_gateway):
                 if r.description:
                     losses.append(
                         f"{tp}.routes[{i}].description: a CCN gateway's routes have no VPC route entry, "

@@ -13,7 +13,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import QUICKSTART, rich_tunnel, site_with
+from conftest import QUICKSTART, quickstart_data, rich_tunnel, site_with
 from vpnconf.catalog import vendors
 from vpnconf.findings import RenderError
 from vpnconf.model import Tunnel
@@ -353,3 +353,37 @@ def test_render_api_is_importable_from_package():
 
     assert callable(vpnconf.render) and callable(vpnconf.require_site)
     assert sys.modules.get("vpnconf.renderer") is not None
+
+
+# ------------------------------------------- the cloud's health check, device side
+@pytest.mark.parametrize(
+    ("idc", "cloud", "net"),
+    [
+        ("169.254.128.2", "169.254.128.1", "169.254.128.0/30"),
+        # Tencent's default pair is not in one /30: the /29 holds both as hosts
+        ("169.254.128.2", "169.254.128.5", "169.254.128.0/29"),
+        # .4 is the network address of its /30: the next wider network
+        ("169.254.128.4", "169.254.128.5", "169.254.128.0/29"),
+        ("169.254.128.7", "169.254.128.8", "169.254.128.0/28"),
+    ],
+)
+def test_health_check_context_net_holds_both_ends_as_hosts(idc: str, cloud: str, net: str) -> None:
+    from vpnconf.renderer import _health
+
+    t = _tunnel_with(health_check={"enabled": True, "local_ip": cloud, "remote_ip": idc})
+    h = _health(t)
+    assert h is not None and (h["idc"], h["cloud"], h["net"].cidr) == (idc, cloud, net)
+
+
+def test_health_check_context_absent_unless_enabled_with_both_ends() -> None:
+    from vpnconf.renderer import _health
+
+    assert _health(_tunnel_with()) is None
+    assert _health(_tunnel_with(health_check={"enabled": True, "local_ip": "169.254.128.1"})) is None
+    off = {"enabled": False, "local_ip": "169.254.128.1", "remote_ip": "169.254.128.2"}
+    assert _health(_tunnel_with(health_check=off)) is None
+
+
+def _tunnel_with(**fields: object) -> Tunnel:
+    t = quickstart_data()["tunnels"][0]
+    return Tunnel.model_validate({**t, **fields})

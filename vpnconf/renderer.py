@@ -390,6 +390,7 @@ def build_context(
         "route_type": t.route_type.value,
         "route_based": t.route_based,
         "bgp": bgp,
+        "health": _health(t),
         "pair": _pair_role(site, t),
         # every proposal, in the vendor's keywords (vendors with proposal_lists write them all)
         # every proposal, in the vendor's keywords (vendors with proposal_lists write them all)
@@ -444,6 +445,26 @@ def _offers(ctx: dict[str, Any], t: Tunnel, vendor: Vendor, v: int) -> None:
                 "aead": esp["aead"],
             }
         ]
+
+
+def _health(t: Tunnel) -> dict[str, Any] | None:
+    """The cloud's health check as the IDC device sees it: ``idc`` (its own
+    address, which the cloud probes: the site's ``remote_ip``), ``cloud`` (the
+    probes' source, ``local_ip``) and ``net``, the smallest network holding both
+    as host addresses (neither its network nor its broadcast address), for
+    vendors that put the IDC end on the tunnel interface with a mask."""
+    h = t.health_check
+    if h is None or not h.enabled or h.local_ip is None or h.remote_ip is None:
+        return None
+    a, b = int(h.remote_ip), int(h.local_ip)
+    plen = 30
+    while plen > 0:
+        host = (1 << (32 - plen)) - 1
+        if a & ~host == b & ~host and all(0 < x & host < host for x in (a, b)):
+            break
+        plen -= 1
+    cidr = ipaddress.IPv4Network((a & ~((1 << (32 - plen)) - 1) & 0xFFFFFFFF, plen))
+    return {"idc": str(h.remote_ip), "cloud": str(h.local_ip), "net": net(cidr)}
 
 
 def _pair_role(site: Site, t: Tunnel) -> dict[str, Any] | None:

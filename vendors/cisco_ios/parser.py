@@ -2437,18 +2437,46 @@ class _Parser:
             report_default=False,
         )
 
+    def point_to_point(
+        self,
+        t: ParsedTunnel,
+        ifname: str,
+        addrs: list[tuple[int, int, int]],
+        routes: list[tuple[str, int | None, int]],
+    ) -> list[tuple[str, int | None, int]]:
+        """The tunnel interface's address pairs (``ParsedTunnel.point_to_point``):
+        an address of the interface (primary or secondary) and a host route
+        through the interface to another address of that address's network
+        (``ip route B 255.255.255.255 TunnelN``: how the cloud's health check
+        is written, the probed end on the interface and the probing end routed
+        into it). Those host routes are the pair's, not routes to the VPC:
+        the other routes are returned."""
+        rest = []
+        for r in routes:
+            net = r[0]
+            dest = _ip_int(net[:-3]) if net.endswith("/32") else None
+            own = next((a for a, m, _ in addrs if dest is not None and a != dest and (a & m) == (dest & m)), None)
+            if own is None:
+                rest.append(r)
+                continue
+            t.point_to_point.append((_int_ip(own), _int_ip(dest)))
+        return rest
+
     def vti_tunnel(self, ifname: str, n: int, kids: Kids, routes: list[tuple[str, int | None, int]]) -> None:
         vals: dict[str, Any] = {"mode": None, "src": None, "dst": None, "prof": None, "shutdown": False}
         inside: tuple[int, int, int] | None = None
+        secondary: list[tuple[int, int, int]] = []
         for ln, raw in kids:
             s = raw.strip()
             w = s.split()
             if s.startswith("ip ") and len(w) >= 3:
-                if w[1] == "address" and len(w) == 4 and inside is None:
+                if w[1] == "address" and ((len(w) == 4 and inside is None) or (len(w) == 5 and w[4] == "secondary")):
                     a, m = _ip_int(w[2]), _ip_int(w[3])
                     plen = _mask_len(m) if m is not None else None
                     if a is None or m is None or plen is None:
                         self.syntax(ln, f"interface {ifname}: cannot read {s[:60]}")
+                    elif len(w) == 5:
+                        secondary.append((a, m, plen))
                     else:
                         inside = (a, m, plen)
                 elif w[1] == "mtu" and (v := small_int(w[2])) is not None:
@@ -2509,6 +2537,7 @@ class _Parser:
             t.local_address = self.addr_or_iface(vals["src"])
             t.extra["tunnel_source"] = vals["src"]
         t.route_based = True
+        routes = self.point_to_point(t, ifname, [x for x in (inside, *secondary) if x is not None], routes)
         t.routes = [r for r, _, _ in routes]
         self.route_preference(t, ifname, routes)
         ex = t.extra

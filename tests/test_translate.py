@@ -247,3 +247,28 @@ def test_a_device_to_device_translation_applies_no_cloud_profile_unless_asked(vp
     assert [x["rule"] for x in json.loads(r.stderr)["loss_report"] if x["rule"].startswith("PROFILE-")] == [
         "PROFILE-IPSEC-LIFETIME"
     ]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_translate_names_a_health_check_the_target_does_not_write(target, vpnconf_bin, tmp_path):
+    """A route-based source with the cloud's health check: every variant of the
+    target whose templates do not write it (``health_check`` false) gets a
+    NOT-CARRIED item on field health_check; one that writes it gets none."""
+    site = require_site(QUICKSTART.parent / "static-pair.yaml")
+    (tun,) = [t for t in site.tunnels if t.health_check is not None and t.health_check.enabled]
+    src = tmp_path / "src.cfg"
+    src.write_text(render(site, tun.name, lab_vendor().id))
+    for name, var in vendors()[target].variants.items():
+        r = subprocess.run(
+            [*vpnconf_bin, "translate", str(src), "--to", target, "--variant", name, "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
+        loss = json.loads(r.stderr)["loss_report"]
+        if r.returncode != 0 and any(x["severity"] == "error" for x in loss):
+            continue  # the variant refuses the tunnel (named in the report): nothing written
+        hc = [x for x in loss if x.get("field") == "health_check"]
+        if var.health_check:
+            assert not hc, (name, hc)
+        else:
+            assert len(hc) == 1 and str(tun.health_check.remote_ip) in hc[0]["message"], (name, loss)

@@ -872,6 +872,16 @@ def _translate_tunnel(
                 extra={"field": "route_type"},
             )
         )
+    hc = t.health_check
+    if hc is not None and hc.enabled and not var.health_check:
+        _lost(
+            report,
+            "warning",
+            f"tunnel {t.name}: the cloud's health check ({hc.remote_ip} probed from {hc.local_ip}) is not written: "
+            f"{target.name} variant {vname} does not put it on the device",
+            "health_check",
+            a.device,
+        )
     # never a value the source did not have: what it lacks is left to the target's own default
     for fld in absent_fields(t):
         report.append(

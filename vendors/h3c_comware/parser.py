@@ -57,6 +57,7 @@ from vpnconf.parsing import (
     small_int,
 )
 from vpnconf.parsing.indented import Node, normalize, tree
+from vpnconf.profiles import get_profile
 
 VENDOR = Path(__file__).resolve().parent.name
 
@@ -1082,6 +1083,7 @@ class _Reader:
         prof = src = dst = None
         addr: str | None = None
         plen: int | None = None
+        addrs: list[str] = []
         for kid in obj.kids:
             w = kid.words
             lw = [x.lower() for x in w]
@@ -1096,7 +1098,11 @@ class _Reader:
             elif lw[0] == "destination" and len(w) > 1:
                 dst = w[1]
             elif lw[:2] == ["ip", "address"] and len(w) >= 4 and ipv4(w[2]):
-                addr, plen = ipv4(w[2]), _mask_len(w[3])
+                ml = _mask_len(w[3])
+                if ml is not None:
+                    addrs.append(f"{ipv4(w[2])}/{ml}")
+                if lw[4:5] != ["sub"]:  # the primary address; `sub` ones are further addresses
+                    addr, plen = ipv4(w[2]), ml
         if obj.extra.get("mode") != "ipsec":
             self.note(
                 "UNSUPPORTED",
@@ -1160,7 +1166,6 @@ class _Reader:
             t.local_address = t.local_id.value
         mine = [r for r in self.routes if r[1].lower() == iname.lower()]
         t.routes = [net for net, _, _, _ in mine]
-        self.route_preference(t, mine, iname)
         self.note(
             "SELECTORS",
             f"{where}: an IPsec tunnel interface negotiates 0.0.0.0/0 <-> 0.0.0.0/0; traffic is routed into it",
@@ -1168,6 +1173,11 @@ class _Reader:
         )
         if addr is not None:
             t.bgp = self.bgp_for(addr, plen, t)
+        t.point_to_point, hc_routes = _health_check(addrs, t.routes, t.bgp.peer_ip if t.bgp else None)
+        if hc_routes:  # the host route to the cloud's health-check end is no VPC range
+            mine = [r for r in mine if r[0] not in hc_routes]
+            t.routes = [net for net, _, _, _ in mine]
+        self.route_preference(t, mine, iname)
         if shut:
             self.note("INACTIVE", f"{where}: shutdown", obj.line, "warning")
             t.extra["inactive"] = True
@@ -1292,3 +1302,46 @@ def parse(text: str, name: str) -> ParsedDevice:
     r.read(tree(text, comment="#"))
     r.build()
     return dev
+
+
+def _health_check(addrs: list[str], routes: list[str], bgp_peer: str | None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The cloud's health check on the tunnel interface: (IDC end, cloud end) pairs, both in the
+    profile's health-check range, and the host routes they take. An address /30 (or /31)
+    pairs with the other host of its network; an address /32 with a host route through
+    the interface to another address of the range. The BGP inside address (its network holds
+    the neighbor) and a host route to the neighbor are not health checks."""
+    rng = get_profile("tencent").bgp.health_check_range
+    if not rng:
+        return [], []
+    net = ipaddress.IPv4Network(rng)
+    peer = ipaddress.IPv4Address(bgp_peer) if bgp_peer and ipv4(bgp_peer) else None
+    hosts = []
+    for r in routes:
+        try:
+            rn = ipaddress.IPv4Network(r, strict=False)
+        except ValueError:
+            continue
+        if rn.prefixlen == 32 and rn.network_address in net and rn.network_address != peer:
+            hosts.append((r, rn.network_address))
+    pairs: list[tuple[str, str]] = []
+    used: list[str] = []
+    for a in addrs:
+        try:
+            iface = ipaddress.IPv4Interface(a)
+        except ValueError:
+            continue
+        if iface.ip not in net or (peer is not None and peer in iface.network):
+            continue
+        if iface.network.prefixlen in (30, 31):
+            other = [
+                h for h in (iface.network if iface.network.prefixlen == 31 else iface.network.hosts()) if h != iface.ip
+            ]
+            if len(other) == 1 and other[0] in net:
+                pairs.append((str(iface.ip), str(other[0])))
+        elif iface.network.prefixlen == 32:
+            for r, h in hosts:
+                if h != iface.ip and r not in used:
+                    pairs.append((str(iface.ip), str(h)))
+                    used.append(r)
+                    break
+    return pairs, used

@@ -76,6 +76,7 @@ from vpnconf.parsing import (
     small_int,
 )
 from vpnconf.parsing.indented import Node, normalize, tree
+from vpnconf.profiles import get_profile
 
 VENDOR = Path(__file__).resolve().parent.name  # the folder is the vendor id
 
@@ -401,6 +402,7 @@ class _Parser:
         dest: str | None = None
         src: str | None = None
         inside: ipaddress.IPv4Interface | None = None
+        addrs: list[str] = []
         protocol_ipsec = False
         for k in o.kids:
             lw = [x.lower() for x in k.words]
@@ -417,7 +419,9 @@ class _Parser:
             elif lw[:2] == ["ip", "address"] and len(lw) >= 4 and lw[2] != "unnumbered":
                 net = _mask_net(k.words[2], k.words[3])
                 if net is not None:
-                    inside = ipaddress.IPv4Interface(f"{k.words[2]}/{net.split('/')[1]}")
+                    addrs.append(f"{k.words[2]}/{net.split('/')[1]}")
+                    if lw[4:5] != ["sub"]:  # the primary address; `sub` ones are further addresses
+                        inside = ipaddress.IPv4Interface(f"{k.words[2]}/{net.split('/')[1]}")
         if not protocol_ipsec:
             self.dev.note(
                 "MISSING", f"{ifname} holds ipsec profile {pname} without tunnel-protocol ipsec", o.line, "warning"
@@ -462,10 +466,14 @@ class _Parser:
         self.dev.note("SELECTORS", f"{ifname}: an IPsec profile negotiates any/any selectors", o.line)
         mine = [r for r in self.routes if r[1] == ifname]
         t.routes = [net for net, _, _, _ in mine]
-        self._route_preference(t, mine, ifname)
         if inside is not None:
             t.extra["inside_address"] = str(inside)
             t.bgp = self._bgp_for(t, inside)
+        t.point_to_point, hc_routes = _health_check(addrs, t.routes, t.bgp.peer_ip if t.bgp else None)
+        if hc_routes:  # the host route to the cloud's health-check end is no VPC range
+            mine = [r for r in mine if r[0] not in hc_routes]
+            t.routes = [net for net, _, _, _ in mine]
+        self._route_preference(t, mine, ifname)
         self.dev.tunnels.append(t)
 
     def _route_preference(self, t: ParsedTunnel, mine: list[tuple[str, str, int | None, int]], ifname: str) -> None:
@@ -1042,3 +1050,46 @@ def parse(text: str, name: str) -> ParsedDevice:
     p.read(tree(text, "#"))
     p.build()
     return dev
+
+
+def _health_check(addrs: list[str], routes: list[str], bgp_peer: str | None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The cloud's health check on the tunnel interface: (IDC end, cloud end) pairs, both in the
+    profile's health-check range, and the host routes they take. An address /30 (or /31)
+    pairs with the other host of its network; an address /32 with a host route through
+    the interface to another address of the range. The BGP inside address (its network holds
+    the neighbor) and a host route to the neighbor are not health checks."""
+    rng = get_profile("tencent").bgp.health_check_range
+    if not rng:
+        return [], []
+    net = ipaddress.IPv4Network(rng)
+    peer = ipaddress.IPv4Address(bgp_peer) if bgp_peer and ipv4(bgp_peer) else None
+    hosts = []
+    for r in routes:
+        try:
+            rn = ipaddress.IPv4Network(r, strict=False)
+        except ValueError:
+            continue
+        if rn.prefixlen == 32 and rn.network_address in net and rn.network_address != peer:
+            hosts.append((r, rn.network_address))
+    pairs: list[tuple[str, str]] = []
+    used: list[str] = []
+    for a in addrs:
+        try:
+            iface = ipaddress.IPv4Interface(a)
+        except ValueError:
+            continue
+        if iface.ip not in net or (peer is not None and peer in iface.network):
+            continue
+        if iface.network.prefixlen in (30, 31):
+            other = [
+                h for h in (iface.network if iface.network.prefixlen == 31 else iface.network.hosts()) if h != iface.ip
+            ]
+            if len(other) == 1 and other[0] in net:
+                pairs.append((str(iface.ip), str(other[0])))
+        elif iface.network.prefixlen == 32:
+            for r, h in hosts:
+                if h != iface.ip and r not in used:
+                    pairs.append((str(iface.ip), str(h)))
+                    used.append(r)
+                    break
+    return pairs, used

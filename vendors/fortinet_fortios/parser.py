@@ -65,6 +65,7 @@ from vpnconf.parsing import (
     small_int,
 )
 from vpnconf.parsing.blocks import Config, Entry, Setting, build
+from vpnconf.profiles import get_profile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -1052,6 +1053,7 @@ class _Parser:
                 # routes into the interface are written for both kinds alike)
                 self._bgp(t, scope, narrowed=True)
                 t.route_based = t.bgp is not None
+                self._health_check(t)
             return
         if variant != "interface" or t.selectors:
             for p2name, line in anyany:
@@ -1073,6 +1075,23 @@ class _Parser:
         )
         self._static_routes(t, scope)
         self._bgp(t, scope)
+        self._health_check(t)
+
+    def _health_check(self, t: ParsedTunnel) -> None:
+        """The cloud's health check: a tunnel interface with no BGP session whose `ip` (this end)
+        and `remote-ip` (the cloud's end) both lie in the profile's health-check range is the pair
+        (IDC end, cloud end) in ``point_to_point``."""
+        iface = self.iface_entries.get(t.name)
+        rng = get_profile("tencent").bgp.health_check_range
+        if t.bgp is not None or iface is None or not rng:
+            return
+        ip_s, rip_s = iface.settings.get("ip"), iface.settings.get("remote-ip")
+        if ip_s is None or rip_s is None or not ip_s.values or not rip_s.values:
+            return
+        a, p = _ipv4(ip_s.values[0].split("/")[0]), _ipv4(rip_s.values[0].split("/")[0])
+        net = ipaddress.IPv4Network(rng)
+        if a is not None and p is not None and a != p and a in net and p in net:
+            t.point_to_point = [(str(a), str(p))]
 
     def _static_routes(self, t: ParsedTunnel, scope: _Scope) -> None:
         """`config router static` entries whose device is the tunnel interface: the networks routed

@@ -287,3 +287,41 @@ def test_fleet_limits(vpnconf_bin, tmp_path, monkeypatch):
     empty.mkdir()
     r = run(vpnconf_bin, "parse", empty)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and str(empty) in r.stderr
+
+
+def test_fleet_reads_a_companion_with_its_device_once(vpnconf_bin, tmp_path, rendered):
+    """A fleet holding a config and the file its daemon reads beside it (the
+    rendered split variants: e.g. a secrets file beside its config): the config
+    is read with it (key read), the companion is listed as skipped, read with
+    that config, and is not a result of its own that cannot be read. A
+    companion-named file with no config beside it is still read on its own."""
+    split = {k: files for k, files in rendered.items() if len(files) > 1 and KEY not in next(iter(files.values()))}
+    found = 0
+    for (vid, variant), files in split.items():
+        d = tmp_path / f"{vid}-{variant}"
+        (d / "etc").mkdir(parents=True)
+        paths = []
+        for fname, text in files.items():
+            (d / "etc" / fname).write_text(text)
+            paths.append(d / "etc" / fname)
+        beside = json.loads(run(vpnconf_bin, "parse", paths[0], "--format", "json").stdout)
+        read_too = [f["file"] for f in beside["findings"] if f["rule"] == "COMPANION"]
+        if not read_too:
+            continue  # this vendor's daemon does not read the other file beside the config
+        found += 1
+        lone = d / "spare"
+        lone.mkdir()
+        (lone / os.path.basename(read_too[0])).write_text(files[os.path.basename(read_too[0])])
+        r = run(vpnconf_bin, "parse", d, "--format", "json")
+        doc = _fleet_doc(r)
+        res = {x["file"]: x for x in doc["results"]}
+        (cfg,) = [x for f, x in res.items() if f == str(paths[0])]
+        assert cfg["tunnels"][0]["psk_state"] == "clear", (vid, variant)
+        skipped = {s["path"]: s["reason"] for s in doc["skipped"]}
+        for c in read_too:
+            assert c not in res and skipped[c] == f"read with {paths[0]} (its daemon reads this file beside it)"
+        spare = str(lone / os.path.basename(read_too[0]))
+        assert spare in res and spare not in skipped, (vid, variant)
+        assert doc["summary"]["skipped"] == len(read_too)
+    if not found:
+        pytest.skip("no discovered vendor reads a rendered file beside its config")

@@ -497,8 +497,13 @@ _SEVERITY_OF_EXIT = {0: 0, 3: 1, 1: 2, 2: 3}
 
 def _fleet(a: argparse.Namespace, dirs: list[str], one: Callable[[Any], _Result]) -> int:
     """Every regular file under the directories on its own: one result per file
-    and a summary; the exit code is the worst of the files'."""
-    from .sources import fleet_files, read_device
+    and a summary; the exit code is the worst of the files'. A file a device's
+    daemon reads beside another one of the fleet (its ``companions``: the
+    ipsec.secrets beside an ipsec.conf) is read with that one, once: it is
+    listed as skipped, read with it, instead of failing on its own."""
+    import os
+
+    from .sources import Skipped, companion_names, fleet_files, read_device
 
     files, skipped = fleet_files(dirs)
     if not files:
@@ -507,9 +512,21 @@ def _fleet(a: argparse.Namespace, dirs: list[str], one: Callable[[Any], _Result]
     by_sev = {"error": 0, "warning": 0, "info": 0}
     n_tunnels = n_novpn = n_bad = 0
     text = a.format != "json"
-    for path in files:
+    # possible companions go last: by then the device that reads them has been read
+    maybe = companion_names()
+    read_with: dict[str, str] = {}  # real path of a companion read -> the device's file
+    for path in [f for f in files if os.path.basename(f) not in maybe] + [
+        f for f in files if os.path.basename(f) in maybe
+    ]:
+        device = read_with.get(os.path.realpath(path))
+        if device is not None:
+            skipped.append(Skipped(path, f"read with {device} (its daemon reads this file beside it)"))
+            continue
         try:
-            r = one(read_device([path]))
+            inp = read_device([path])
+            r = one(inp)
+            for extra in inp.paths[1:]:
+                read_with[os.path.realpath(extra)] = path
         except VpnconfError as exc:
             err, code = str(exc), exc.exit_code
         except Exception as exc:  # a failure on one file does not end the audit

@@ -137,6 +137,16 @@ def companions(paths: list[str], vendor_id: str) -> list[str]:
     return out
 
 
+def companion_names() -> frozenset[str]:
+    """The file names any vendor's daemon reads beside another file
+    (``companions``' ``read``), e.g. ipsec.secrets, strongswan.conf."""
+    from .catalog import vendors
+
+    return frozenset(
+        os.path.basename(str(rel)) for v in vendors().values() for rule in v.companions for rel in rule.get("read", [])
+    )
+
+
 def parse_device(
     inp: DeviceInput, vendor: str | None, *, allow_empty: bool = True, with_companions: bool = True
 ) -> ParsedDevice:

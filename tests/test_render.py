@@ -15,7 +15,7 @@ import yaml
 
 from conftest import QUICKSTART, quickstart_data, rich_tunnel, site_with
 from vpnconf.catalog import vendors
-from vpnconf.findings import RenderError
+from vpnconf.findings import RenderError, VpnconfError
 from vpnconf.model import Tunnel
 from vpnconf.renderer import build_context, render
 
@@ -387,3 +387,15 @@ def test_health_check_context_absent_unless_enabled_with_both_ends() -> None:
 def _tunnel_with(**fields: object) -> Tunnel:
     t = quickstart_data()["tunnels"][0]
     return Tunnel.model_validate({**t, **fields})
+
+
+def test_a_variant_says_when_it_writes_the_health_check() -> None:
+    from vpnconf.catalog import Variant
+
+    base = {"files": {"config.txt": "x.j2"}, "description": "d"}
+    assert Variant(base, "v").writes_health_check(False) is False
+    assert Variant({**base, "health_check": True}, "v").writes_health_check(True) is True
+    partial = Variant({**base, "health_check": "without-bgp"}, "v")
+    assert (partial.writes_health_check(False), partial.writes_health_check(True)) == (True, False)
+    with pytest.raises(VpnconfError, match=r"vendors/x/vendor.yaml variants.v: health_check is true, false or without"):
+        Variant({**base, "health_check": "sometimes"}, "vendors/x/vendor.yaml variants.v")

@@ -237,15 +237,20 @@ def sites(draw: Any, vendor_id: str, variant: str) -> tuple[dict[str, Any], str]
             local_asn = draw(_asns())
             vpngw["bgp_asn"] = local_asn
             cgw["bgp_asn"] = draw(_asns().filter(lambda x: x != local_asn))
-    if t["route_type"] != "policy" and var.health_check and draw(st.booleans()):
-        # the cloud's health check: its two ends in the profile's range, a /30 apart from BGP's
+    if t["route_type"] != "policy" and var.writes_health_check("bgp" in t) and draw(st.booleans()):
+        # the cloud's health check: its two ends in the profile's range, apart from BGP's
+        # network; the two hosts of a /30, or any two hosts of a /26 (Tencent's default
+        # pair, .2 and .5, is not in one /30): the templates then write a wider mask or
+        # a host route, and the parser pairs the ends all the same
         taken = ipaddress.IPv4Network(t["bgp"]["tunnel_cidr"]) if "bgp" in t else None
+        plen = draw(st.sampled_from([30, 26]))
         hc_net = draw(
-            st.integers(0, 8191)
-            .map(lambda k: ipaddress.IPv4Network((0xA9FE8000 + 4 * k, 30)))
+            st.integers(0, (1 << (plen - 17)) - 1)
+            .map(lambda k: ipaddress.IPv4Network((0xA9FE8000 + (k << (32 - plen)), plen)))
             .filter(lambda n: taken is None or not n.overlaps(taken))
         )
-        a, b = list(hc_net.hosts())
+        hosts = list(hc_net.hosts())
+        a, b = draw(st.lists(st.sampled_from(hosts), min_size=2, max_size=2, unique=True))
         cloud, idc = (a, b) if draw(st.booleans()) else (b, a)
         t["health_check"] = {"enabled": True, "local_ip": str(cloud), "remote_ip": str(idc)}
     site: dict[str, Any] = {

@@ -133,7 +133,8 @@ class Variant(_Data):
     # (SPD selectors as they are) and/or route (a tunnel interface: any/any, or
     # the SPD as narrowed selectors); bgp: the templates write a BGP session
     # health_check: the templates write the cloud's health-check addresses on the tunnel
-    # interface in a form the parser reads back (a point-to-point address pair)
+    # interface in a form the parser reads back (a point-to-point address pair): true,
+    # false, or "without-bgp" (only on a tunnel without a BGP session)
     OPTIONAL = {
         "ike_versions": [1, 2],
         "serves": ["policy"],
@@ -148,8 +149,18 @@ class Variant(_Data):
     ike_versions: list[int]
     serves: list[str]
     bgp: bool
-    health_check: bool
+    health_check: bool | str
     modes: list[str]  # the IKEv1 modes the templates can write
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        super().__init__(data, where)
+        if self.health_check not in (True, False, "without-bgp"):
+            raise VpnconfError(f"{where}: health_check is true, false or without-bgp, not {self.health_check!r}")
+
+    def writes_health_check(self, bgp: bool) -> bool:
+        """Whether the templates write (readably) the health check of a tunnel
+        with (``bgp``) or without a BGP session."""
+        return self.health_check is True or (self.health_check == "without-bgp" and not bgp)
 
 
 class Platform(_Data):

@@ -890,12 +890,13 @@ def _translate_tunnel(
             )
         )
     hc = t.health_check
-    if hc is not None and hc.enabled and not var.health_check:
+    if hc is not None and hc.enabled and not var.writes_health_check(t.bgp is not None):
         _lost(
             report,
             "warning",
             f"tunnel {t.name}: the cloud's health check ({hc.remote_ip} probed from {hc.local_ip}) is not written: "
-            f"{target.name} variant {vname} does not put it on the device",
+            f"{target.name} variant {vname} does not put it on the device"
+            + (" beside a BGP session" if var.health_check == "without-bgp" else ""),
             "health_check",
             a.device,
         )

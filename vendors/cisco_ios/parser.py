@@ -140,6 +140,7 @@ from vpnconf.parsing import (
     Proposal,
     ProposalSet,
     PskState,
+    health_check_pairs,
     ipv4,
     lookup,
     lowest_route_preference,
@@ -2437,31 +2438,6 @@ class _Parser:
             report_default=False,
         )
 
-    def point_to_point(
-        self,
-        t: ParsedTunnel,
-        ifname: str,
-        addrs: list[tuple[int, int, int]],
-        routes: list[tuple[str, int | None, int]],
-    ) -> list[tuple[str, int | None, int]]:
-        """The tunnel interface's address pairs (``ParsedTunnel.point_to_point``):
-        an address of the interface (primary or secondary) and a host route
-        through the interface to another address of that address's network
-        (``ip route B 255.255.255.255 TunnelN``: how the cloud's health check
-        is written, the probed end on the interface and the probing end routed
-        into it). Those host routes are the pair's, not routes to the VPC:
-        the other routes are returned."""
-        rest = []
-        for r in routes:
-            net = r[0]
-            dest = _ip_int(net[:-3]) if net.endswith("/32") else None
-            own = next((a for a, m, _ in addrs if dest is not None and a != dest and (a & m) == (dest & m)), None)
-            if own is None:
-                rest.append(r)
-                continue
-            t.point_to_point.append((_int_ip(own), _int_ip(dest)))
-        return rest
-
     def vti_tunnel(self, ifname: str, n: int, kids: Kids, routes: list[tuple[str, int | None, int]]) -> None:
         vals: dict[str, Any] = {"mode": None, "src": None, "dst": None, "prof": None, "shutdown": False}
         inside: tuple[int, int, int] | None = None
@@ -2537,7 +2513,11 @@ class _Parser:
             t.local_address = self.addr_or_iface(vals["src"])
             t.extra["tunnel_source"] = vals["src"]
         t.route_based = True
-        routes = self.point_to_point(t, ifname, [x for x in (inside, *secondary) if x is not None], routes)
+        self.vti_bgp(t, ifname, inside, n)
+        # the cloud's health check: an address of the interface, a host route into it to the probing end
+        addrs = [f"{_int_ip(a)}/{plen}" for a, _, plen in (x for x in (inside, *secondary) if x is not None)]
+        t.point_to_point, used = health_check_pairs(addrs, [r for r, _, _ in routes], t.bgp.peer_ip if t.bgp else None)
+        routes = [r for r in routes if r[0] not in used]
         t.routes = [r for r, _, _ in routes]
         self.route_preference(t, ifname, routes)
         ex = t.extra
@@ -2546,7 +2526,6 @@ class _Parser:
         for k in ("mtu", "mss", "unnumbered"):
             if k in vals:
                 ex[k] = vals[k]
-        self.vti_bgp(t, ifname, inside, n)
         self.note(
             "SELECTORS",
             f"tunnel {name}: a static VTI negotiates 0.0.0.0/0 <-> 0.0.0.0/0 and cannot narrow its selectors "

@@ -107,12 +107,12 @@ from vpnconf.parsing import (
     ParsedTunnel,
     Proposal,
     PskState,
+    health_check_pairs,
     ipv4,
     lookup,
     lowest_route_preference,
     small_int,
 )
-from vpnconf.profiles import get_profile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -2192,7 +2192,7 @@ class _Builder:
             elif net not in t.routes:
                 t.routes.append(net)
         t.bgp = self.bgp_session(t, unit, where)
-        t.point_to_point, hc_routes = _health_check(
+        t.point_to_point, hc_routes = health_check_pairs(
             cfg.interface_addresses.get(unit, []), [r for r, _nh, _l in routes], t.bgp.peer_ip if t.bgp else None
         )
         if hc_routes:  # the host route to the cloud's health-check end is no VPC range
@@ -2550,46 +2550,3 @@ def parse(text: str, name: str) -> ParsedDevice:
     """The ``security ipsec vpn`` entries of a Junos text (set or hierarchical) as tunnels,
     with findings."""
     return parse_config(text, name)[1]
-
-
-def _health_check(addrs: list[str], routes: list[str], bgp_peer: str | None) -> tuple[list[tuple[str, str]], list[str]]:
-    """The cloud's health check on the st0 unit: (IDC end, cloud end) pairs, both in the
-    profile's health-check range, and the host routes they take. An address /30 (or /31)
-    pairs with the other host of its network; an address /32 with a host route through
-    the unit to another address of the range. The BGP inside address (its network holds
-    the neighbor) and a host route to the neighbor are not health checks."""
-    rng = get_profile("tencent").bgp.health_check_range
-    if not rng:
-        return [], []
-    net = ipaddress.IPv4Network(rng)
-    peer = ipaddress.IPv4Address(bgp_peer) if bgp_peer and ipv4(bgp_peer) else None
-    hosts = []
-    for r in routes:
-        try:
-            rn = ipaddress.IPv4Network(r, strict=False)
-        except ValueError:
-            continue
-        if rn.prefixlen == 32 and rn.network_address in net and rn.network_address != peer:
-            hosts.append((r, rn.network_address))
-    pairs: list[tuple[str, str]] = []
-    used: list[str] = []
-    for a in addrs:
-        try:
-            iface = ipaddress.IPv4Interface(a)
-        except ValueError:
-            continue
-        if iface.ip not in net or (peer is not None and peer in iface.network):
-            continue
-        if iface.network.prefixlen in (30, 31):
-            other = [
-                h for h in (iface.network if iface.network.prefixlen == 31 else iface.network.hosts()) if h != iface.ip
-            ]
-            if len(other) == 1 and other[0] in net:
-                pairs.append((str(iface.ip), str(other[0])))
-        elif iface.network.prefixlen == 32:
-            for r, h in hosts:
-                if h != iface.ip and r not in used:
-                    pairs.append((str(iface.ip), str(h)))
-                    used.append(r)
-                    break
-    return pairs, used

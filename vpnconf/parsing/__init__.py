@@ -544,6 +544,63 @@ def ipv4(s: str) -> str | None:
         return None
 
 
+def health_check_pairs(
+    addrs: Iterable[str], routes: Iterable[str], bgp_peer: str | None
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The cloud's health check on a tunnel interface: (IDC end, cloud end)
+    pairs, both ends in the cloud's health-check range (the profile's
+    ``bgp.health_check_range``), and the routes of ``routes`` that make them
+    (host routes to a probing end: not routes to the VPC).
+
+    ``addrs`` are the interface's addresses (``A/len``), ``routes`` the
+    networks routed into it. An address pairs with a host route into the
+    interface to another address of the range inside its network (any such
+    address for a /32); an address of a /30 or /31 without one, with the other
+    host of its network. The BGP inside address (its network holds the
+    neighbor ``bgp_peer``) and a route to the neighbor are no health check."""
+    from ..profiles import get_profile
+
+    rng = get_profile("tencent").bgp.health_check_range
+    if not rng:
+        return [], []
+    net = ipaddress.IPv4Network(rng)
+    peer = ipaddress.IPv4Address(bgp_peer) if bgp_peer and ipv4(bgp_peer) else None
+    hosts: list[tuple[str, ipaddress.IPv4Address]] = []
+    for r in routes:
+        try:
+            rn = ipaddress.IPv4Network(r, strict=False)
+        except ValueError:
+            continue
+        if rn.prefixlen == 32 and rn.network_address in net and rn.network_address != peer:
+            hosts.append((r, rn.network_address))
+    pairs: list[tuple[str, str]] = []
+    used: list[str] = []
+    for a in addrs:
+        try:
+            iface = ipaddress.IPv4Interface(a)
+        except ValueError:
+            continue
+        if iface.ip not in net or (peer is not None and peer in iface.network):
+            continue
+        routed = next(
+            (
+                (r, h)
+                for r, h in hosts
+                if h != iface.ip and r not in used and (h in iface.network or iface.network.prefixlen == 32)
+            ),
+            None,
+        )
+        if routed is not None:
+            pairs.append((str(iface.ip), str(routed[1])))
+            used.append(routed[0])
+        elif iface.network.prefixlen in (30, 31):
+            hs = iface.network if iface.network.prefixlen == 31 else iface.network.hosts()
+            other = [h for h in hs if h != iface.ip]
+            if len(other) == 1 and other[0] in net:
+                pairs.append((str(iface.ip), str(other[0])))
+    return pairs, used
+
+
 def lowest_route_preference(
     dev: ParsedDevice,
     t: ParsedTunnel,

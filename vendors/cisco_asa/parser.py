@@ -57,6 +57,7 @@ from vpnconf.parsing import (
     ParsedDevice,
     ParsedTunnel,
     Proposal,
+    health_check_pairs,
     ipv4,
     lookup,
     lowest_route_preference,
@@ -1433,6 +1434,12 @@ class _Builder(_Base):
         # routing: static routes through the nameif, a BGP session in the inside network
         self.vti_routes(t, vti)
         self.vti_bgp(t, vti, where)
+        if t.bgp is None and vti.address and vti.prefixlen and vti.nameif:
+            # the cloud's health check: the VTI's address and the next hop its routes name (its other end)
+            hops = dict.fromkeys(r.gateway for r in self.cfg.routes if r.nameif == vti.nameif and r.gateway)
+            t.point_to_point, _ = health_check_pairs(
+                [f"{vti.address}/{vti.prefixlen}"], [f"{g}/32" for g in hops if g], None
+            )
         # key and keepalives: the tunnel-group named after the destination
         self.apply_tunnel_group(t, where)
         return t

@@ -142,7 +142,7 @@ def test_static_backup_routes_have_a_higher_distance() -> None:
     s = site(load("static-pair.yaml"))
     primary, backup = render(s, "TunA"), render(s, "TunB")
     assert "\nroute TunA 192.168.0.0 255.255.0.0 169.254.128.1\n" in primary
-    assert "\nroute TunB 192.168.0.0 255.255.0.0 169.254.255.6 200\n" in backup
+    assert "\nroute TunB 192.168.0.0 255.255.0.0 169.254.127.6 200\n" in backup
     assert "Pair IdcPair (active-standby): TunB is the backup of TunA" in backup
     got = [parse_text(x, "s.cfg", VENDOR).tunnels[0] for x in (primary, backup)]
     assert [t.route_preference for t in got] == [1, 200]  # the primary's route has the default distance

@@ -147,6 +147,22 @@ def companion_names() -> frozenset[str]:
     )
 
 
+def _vendor_of(text: str, vendor: str | None) -> tuple[str | None, str | None]:
+    """(vendor id, why it was detected): the given vendor as named, else the
+    detected one; (None, None) when the text cannot be decoded or detected
+    (``parse_text`` then says why, as it does for any input)."""
+    from .catalog import get_vendor
+    from .parsing import detect_vendor
+    from .parsing.text import decode
+
+    if vendor is not None:
+        return get_vendor(vendor).id, None
+    try:
+        return detect_vendor(decode(text, "")[0])
+    except VpnconfError:
+        return None, None
+
+
 def parse_device(
     inp: DeviceInput, vendor: str | None, *, allow_empty: bool = True, with_companions: bool = True
 ) -> ParsedDevice:
@@ -159,14 +175,17 @@ def parse_device(
     from .parsing import parse_text
 
     try:
-        dev = parse_text(inp.text, inp.name, vendor)
-        extra = companions(inp.paths, dev.vendor) if with_companions and dev.vendor in _vendor_ids() else []
+        # the vendor first (given, or detected on the given files alone: it stays the one
+        # detected, and why): its companions are read before the one parse
+        vid, why = _vendor_of(inp.text, vendor) if with_companions else (vendor, None)
+        extra = companions(inp.paths, vid) if vid is not None and vid in _vendor_ids() else []
         if extra:
             more = read_device([*inp.paths, *extra])
             inp.paths, inp.text, inp.starts = more.paths, more.text, more.starts
-            first = dev  # the device with its companions: the vendor stays the one detected (and why)
-            dev = parse_text(inp.text, inp.name, first.vendor)
-            dev.detected = first.detected
+        dev = parse_text(inp.text, inp.name, vid)
+        if why is not None:
+            dev.detected = why
+        if extra:
             for c in extra:
                 dev.findings.insert(
                     0,

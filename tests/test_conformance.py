@@ -275,3 +275,43 @@ def test_every_rule_id_is_documented_in_the_vendor_contract() -> None:
     text = (ROOT / "vendors" / "README.md").read_text(encoding="utf-8")
     missing = [r for r in RULES if f"`{r}`" not in text]
     assert not missing, f"vendors/README.md does not document {missing}"
+
+
+# ------------------------------------------------ output grows with the tunnels
+def _device_of(vendor: str, n: int) -> str:
+    """One device of ``n`` tunnels as the vendor's default variant writes them:
+    each tunnel rendered on its own from one site, the texts joined (as a
+    config assembled from per-tunnel snippets is)."""
+    import copy
+
+    from vpnconf.model import Site
+    from vpnconf.renderer import join_files
+
+    d = yaml.safe_load((SAMPLES / "quickstart.yaml").read_text())
+    gw, t0 = d["vpn_gateways"][0], d["tunnels"][0]
+    d["vpn_gateways"], d["tunnels"] = [], []
+    for i in range(n):
+        d["vpn_gateways"].append(dict(gw, name=f"gw{i}", public_ip=f"11.0.{i}.1"))
+        t = copy.deepcopy(t0)
+        t.update(name=f"conn{i}", vpn_gateway=f"gw{i}", pre_shared_key=f"Key-{i:04d}-x")
+        t["spd"] = [{"local": f"192.168.{i}.0/24", "peers": [f"10.0.{i}.0/24"]}]
+        d["tunnels"].append(t)
+    site = Site.model_validate(d)
+    return "\n".join(join_files(render_files(site, t, vendor)) for t in site.tunnels)
+
+
+@pytest.mark.parametrize("vendor", sorted(parser_modules()))
+def test_parse_output_per_tunnel_does_not_grow_with_the_tunnels(vendor: str) -> None:
+    """The parse output of a device of 40 tunnels holds about 4x that of 10:
+    nothing device-wide is copied into every tunnel (an interface listed once
+    per repeated block in every tunnel made it tunnels x snippets)."""
+    import json
+
+    from vpnconf.parsing import redacted_tunnels
+
+    per = []
+    for n in (10, 40):
+        dev = parse_text(_device_of(vendor, n), f"{vendor}-{n}.cfg", vendor)
+        assert len(dev.tunnels) == n, [f.message for f in dev.findings if f.severity == "error"][:3]
+        per.append(len(json.dumps(redacted_tunnels(dev))) / n)
+    assert per[1] <= 1.1 * per[0], f"{per[0]:.0f} bytes a tunnel for 10 tunnels, {per[1]:.0f} for 40"

@@ -2133,7 +2133,9 @@ class _Parser:
                 if s.startswith("crypto map "):
                     w = s.split()
                     if len(w) >= 3:
-                        bound.setdefault(w[2], []).append(ifname)
+                        on = bound.setdefault(w[2], [])
+                        if ifname not in on:  # (an interface's blocks repeated: once)
+                            on.append(ifname)
                 elif s.startswith("tunnel protection ipsec profile"):
                     tun = True
             if tun:

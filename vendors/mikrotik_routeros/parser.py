@@ -181,10 +181,17 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+#: what makes a logical line more than words between blanks (see split_statements)
+_SPECIAL = re.compile(r'["\[\]{};]').search
+
+
 def split_statements(line: str) -> tuple[list[list[str]], bool]:
     """The commands of one logical line (split at ';' outside quotes and
     brackets), each as its tokens (a quoted part stays quoted; ``[ ... ]`` is
     one token). The flag: a quote was left open."""
+    if _SPECIAL(line) is None:  # the usual line: words between spaces and tabs, nothing else to do
+        words = line.replace("\t", " ").split(" ")
+        return ([[w for w in words if w]] if line.strip(" \t") else []), False
     stmts: list[list[str]] = []
     tokens: list[str] = []
     cur: list[str] = []

@@ -212,3 +212,14 @@ def test_parsing_is_linear_in_the_input() -> None:
     parse_text("/ip ipsec peer add " + "a=b \\\n" * 50000, "c.rsc", VENDOR)
     parse_text('/ip ipsec identity add peer=x secret="' + "\\$" * 100000, "q.rsc", VENDOR)
     assert time.perf_counter() - t3 < 5
+
+
+def test_a_line_of_plain_words_splits_as_the_full_lexer_splits_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """split_statements takes a line without quotes, brackets, braces or ';' as
+    its words between spaces and tabs; the full lexer gives the same answer on
+    such lines (other blanks, such as form feeds, stay inside words)."""
+    rng = random.Random(5)
+    lines = ["".join(rng.choice("ab=/.-:09 \t\x0b\x0c$") for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    fast = [mod.split_statements(line) for line in lines]
+    monkeypatch.setattr(mod, "_SPECIAL", lambda s: True)  # every line through the full lexer
+    assert [mod.split_statements(line) for line in lines] == fast

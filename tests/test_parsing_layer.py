@@ -181,6 +181,30 @@ def test_many_keys_are_redacted_as_one_by_one(keys, messages):
     assert r(joined) == _one_by_one(r.secrets, joined)
 
 
+@given(
+    keys=st.sets(st.text("abAB01-_!$.", min_size=1, max_size=7), min_size=1, max_size=40),
+    strings=st.lists(st.text("abAB01-_!$. =:", max_size=20), max_size=20),
+    exact=st.lists(st.integers(0, 39), max_size=10),
+)
+@settings(max_examples=300, deadline=None)
+def test_scrub_hides_what_the_redactor_hides_in_each_string(keys, strings, exact):
+    """scrub passes every string of a structure through the redactor at once:
+    a string that is a key itself is masked without a search, the others are
+    searched joined; each string comes out as the redactor gives it alone."""
+    from vpnconf.parsing import scrub
+    from vpnconf.parsing.redact import Redactor
+
+    r = Redactor()
+    for k in keys:
+        r.add(k)
+    ordered = sorted(r.secrets)
+    strings = strings + [ordered[i % len(ordered)] for i in exact]  # raw keys kept beside a parse
+    data = {"a": strings, "b": [{"c": x} for x in strings], "d": tuple(strings[:3])}
+    out = scrub(data, r)
+    want = [_one_by_one(r.secrets, x) for x in strings]
+    assert out["a"] == want and [x["c"] for x in out["b"]] == want and out["d"] == want[:3]
+
+
 def _detection_texts() -> list[str]:
     """Every parse case's input of every vendor, whole and cut into pieces (a
     line's start, the text's start and end are where the fast path differs)."""

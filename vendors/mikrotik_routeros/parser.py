@@ -181,17 +181,22 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-#: what makes a logical line more than words between blanks (see split_statements)
-_SPECIAL = re.compile(r'["\[\]{};]').search
+#: what makes a logical line more than words between blanks, some quoted (see split_statements)
+_SPECIAL = re.compile(r"[\[\]{};]").search
+#: a word: plain characters and quoted parts ("..." with backslash escapes); possessive, so
+#: that a line which is not words (an open quote) fails without backtracking
+_LEX_WORD = r'(?:[^ \t"]|"(?:\\.|[^"\\])*+")++'
+_LEX_WORDS = re.compile(rf"[ \t]*+(?:{_LEX_WORD}(?:[ \t]++|$))*+").fullmatch
+_LEX_FIND = re.compile(_LEX_WORD).findall
 
 
 def split_statements(line: str) -> tuple[list[list[str]], bool]:
     """The commands of one logical line (split at ';' outside quotes and
     brackets), each as its tokens (a quoted part stays quoted; ``[ ... ]`` is
     one token). The flag: a quote was left open."""
-    if _SPECIAL(line) is None:  # the usual line: words between spaces and tabs, nothing else to do
-        words = line.replace("\t", " ").split(" ")
-        return ([[w for w in words if w]] if line.strip(" \t") else []), False
+    if _SPECIAL(line) is None and _LEX_WORDS(line) is not None:  # the usual line: words between blanks
+        words = _LEX_FIND(line)
+        return ([words] if words else []), False
     stmts: list[list[str]] = []
     tokens: list[str] = []
     cur: list[str] = []

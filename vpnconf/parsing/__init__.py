@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 from ..findings import Finding, VpnconfError
-from .redact import Redactor
+from .redact import MASK, Redactor
 from .vocabulary import CAP, INTERNAL, RULES
 
 TYPE_CHECKING = False
@@ -280,15 +280,21 @@ def scrub(obj: Any, redactor: Redactor, *, copy: bool = True) -> Any:
 
 
 def _scrubbed(obj: Any, seen: dict[str, None], redactor: Redactor, copy: bool) -> Any:
-    """``scrub`` of ``obj`` whose strings are ``seen``."""
+    """``scrub`` of ``obj`` whose strings are ``seen``. A string that is a key
+    itself (a raw key kept beside the parse) is masked without a search: the
+    search is left the strings that may hold one."""
+    keys = redactor.secrets
+    whole = {k: MASK for k in seen if k in keys}
+    if whole:
+        seen = {k: None for k in seen if k not in whole}
     joined = "\0".join(seen)
     hidden = redactor(joined) if seen else joined
     if hidden == joined:
-        return _rebuilt(obj, {}) if copy else obj
+        return _rebuilt(obj, whole) if copy or whole else obj
     parts = hidden.split("\0")
     if joined.count("\0") != len(seen) - 1 or len(parts) != len(seen):
-        return _rebuilt(obj, {k: redactor(k) for k in seen})  # a string holding NUL itself: one by one
-    return _rebuilt(obj, {k: v for k, v in zip(seen, parts, strict=True) if k != v})
+        return _rebuilt(obj, {**whole, **{k: redactor(k) for k in seen}})  # a string holding NUL itself: one by one
+    return _rebuilt(obj, {**whole, **{k: v for k, v in zip(seen, parts, strict=True) if k != v}})
 
 
 def _strings(obj: Any, seen: dict[str, None]) -> None:

@@ -851,6 +851,7 @@ class JunosConfig:
     zone_of_interface: dict[str, str] = field(default_factory=dict)
     interface_addresses: dict[str, list[str]] = field(default_factory=dict)  # "ge-0/0/0.0" -> ["10.0.0.1/24"]
     routes: list[tuple[str, str, int]] = field(default_factory=list)  # (prefix, next hop, line)
+    route_keys: set[tuple[str, str]] = field(default_factory=set)  # (prefix, next hop) of routes, each once
     route_preferences: dict[tuple[str, str], int] = field(default_factory=dict)  # (prefix, next hop) -> preference
     route_level_preferences: dict[str, tuple[int, int]] = field(default_factory=dict)  # prefix -> (preference, line)
     interface_mtu: dict[str, int] = field(default_factory=dict)  # "st0.1" -> family inet mtu
@@ -1377,7 +1378,8 @@ class _Reader:
     def route(self, st: Stmt, r: list[str]) -> None:
         # routing-options static route X next-hop NH / qualified-next-hop NH [preference P]
         if len(r) > 4 and r[0] == "static" and r[1] == "route" and r[3] in ("next-hop", "qualified-next-hop"):
-            if not any(x[:2] == (r[2], r[4]) for x in self.cfg.routes):
+            if (r[2], r[4]) not in self.cfg.route_keys:
+                self.cfg.route_keys.add((r[2], r[4]))
                 self.cfg.routes.append((r[2], r[4], st.line))
             if r[3] == "qualified-next-hop" and len(r) > 6 and r[5] == "preference":
                 n = small_int(r[6])
@@ -1481,6 +1483,7 @@ class _Builder:
         self.cfg, self.dev = cfg, dev
         self.reported: set[tuple[str, ...]] = set()
         self.noted: set[tuple[str, str, int | None]] = set()
+        self._routes_via: dict[str, list[tuple[str, str, int]]] | None = None
 
     def note(self, rule: str, msg: str, line: int | None, sev: Severity = "info") -> None:
         if (rule, msg, line) in self.noted:
@@ -2099,9 +2102,17 @@ class _Builder:
         if (a, b) not in t.selectors:
             t.selectors.append((a, b))
 
+    def routes_via(self) -> dict[str, list[tuple[str, str, int]]]:
+        """The static routes by next hop (an interface for a route-based VPN), in order, built once."""
+        if self._routes_via is None:
+            self._routes_via = {}
+            for r in self.cfg.routes:
+                self._routes_via.setdefault(r[1], []).append(r)
+        return self._routes_via
+
     def route_selectors(self, t: ParsedTunnel, vpn: VpnCfg) -> None:
         where = f"ipsec vpn {_safe(vpn.name)}"
-        routes = [r for r in self.cfg.routes if r[1] == vpn.bind_interface]
+        routes = self.routes_via().get(vpn.bind_interface or "", [])
         t.extra["routes"] = [r[0] for r in routes]
         has_proxy = vpn.proxy_local is not None or vpn.proxy_remote is not None
         if vpn.traffic_selectors:

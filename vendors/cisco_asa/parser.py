@@ -1061,6 +1061,7 @@ class _Builder(_Base):
         self.lifetimes_differ: dict[int, bool] = {}
         #: proposals with a keyword that has no canonical name (id of the Proposal)
         self.unheld: set[int] = set()
+        self._routes_via: dict[str, list[StaticRoute]] | None = None
 
     def once(self, key: tuple[str, str], rule: str, msg: str, line: int | None, sev: Any = "warning") -> None:
         if key not in self.reported:
@@ -1436,7 +1437,7 @@ class _Builder(_Base):
         self.vti_bgp(t, vti, where)
         if t.bgp is None and vti.address and vti.prefixlen and vti.nameif:
             # the cloud's health check: the VTI's address and the next hop its routes name (its other end)
-            hops = dict.fromkeys(r.gateway for r in self.cfg.routes if r.nameif == vti.nameif and r.gateway)
+            hops = dict.fromkeys(r.gateway for r in self.routes_via(vti.nameif) if r.gateway)
             t.point_to_point, _ = health_check_pairs(
                 [f"{vti.address}/{vti.prefixlen}"], [f"{g}/32" for g in hops if g], None
             )
@@ -1444,10 +1445,18 @@ class _Builder(_Base):
         self.apply_tunnel_group(t, where)
         return t
 
+    def routes_via(self, nameif: str) -> list[StaticRoute]:
+        """The static routes through ``nameif``, in order (indexed once: read per tunnel)."""
+        if self._routes_via is None:
+            self._routes_via = {}
+            for r in self.cfg.routes:
+                self._routes_via.setdefault(r.nameif, []).append(r)
+        return self._routes_via.get(nameif, [])
+
     def vti_routes(self, t: ParsedTunnel, vti: Vti) -> None:
         if not vti.nameif:
             return
-        mine = [r for r in self.cfg.routes if r.nameif == vti.nameif]
+        mine = self.routes_via(vti.nameif)
         t.routes = list(dict.fromkeys(r.net for r in mine))
         if not mine:
             return

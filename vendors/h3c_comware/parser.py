@@ -144,12 +144,21 @@ class _Reader:
         self.ipsec_profiles: dict[str, _Obj] = {}
         self.ifaces: dict[str, _Obj] = {}
         self.routes: list[tuple[str, str, int | None, int]] = []  # (cidr, interface, preference written, line)
+        self._routes_via: dict[str, list[tuple[str, str, int | None, int]]] | None = None
         self.route_policies: dict[str, list[Node]] = {}  # name -> its nodes
         self.bgp: _Obj | None = None
         self.global_seconds: int | None = None
         self.global_kb: int | None = None
         self.names: set[str] = set()
         self.said: set[tuple[str, str, int | None]] = set()
+
+    def routes_via(self) -> dict[str, list[tuple[str, str, int | None, int]]]:
+        """The static routes by interface (lower case), in order, built once (read per tunnel)."""
+        if self._routes_via is None:
+            self._routes_via = {}
+            for r in self.routes:
+                self._routes_via.setdefault(r[1].lower(), []).append(r)
+        return self._routes_via
 
     def note(self, rule: str, message: str, line: int | None = None, severity: Any = "info") -> None:
         """One finding; the same one twice (an object several tunnels use) is said once."""
@@ -1164,7 +1173,7 @@ class _Reader:
             self.lifetimes(t, secs, kb, p.line)
         if t.local_address is None and t.local_id is not None and t.local_id.type == "address":
             t.local_address = t.local_id.value
-        mine = [r for r in self.routes if r[1].lower() == iname.lower()]
+        mine = self.routes_via().get(iname.lower(), [])
         t.routes = [net for net, _, _, _ in mine]
         self.note(
             "SELECTORS",

@@ -159,6 +159,7 @@ class _Parser:
         self._policy_at: dict[tuple[str, int], _Obj] = {}  # (group, sequence) -> its entry in policies
         self.interfaces: dict[str, _Obj] = {}
         self.routes: list[tuple[str, str, int | None, int]] = []  # net, interface, preference, line
+        self._routes_via: dict[str, list[tuple[str, str, int | None, int]]] | None = None
         self.bgp: _Obj | None = None
         self.route_policies: dict[str, _Obj] = {}
         # `ipsec authentication sha2 compatible enable` (AR) / `ipsec sha2 compatible enable` (USG)
@@ -169,6 +170,15 @@ class _Parser:
         self._shut_memo: dict[int, bool] = {}
 
     # ------------------------------------------------------------ read
+
+    def routes_via(self) -> dict[str, list[tuple[str, str, int | None, int]]]:
+        """The static routes by interface, in order, built once (read per tunnel)."""
+        if self._routes_via is None:
+            self._routes_via = {}
+            for r in self.routes:
+                self._routes_via.setdefault(r[1], []).append(r)
+        return self._routes_via
+
     def _add(self, table: dict[Any, _Obj], key: Any, n: Node) -> None:
         o = table.get(key)
         if o is None:
@@ -464,7 +474,7 @@ class _Parser:
             t.local_address = src
         self._local_fallback(t)
         self.dev.note("SELECTORS", f"{ifname}: an IPsec profile negotiates any/any selectors", o.line)
-        mine = [r for r in self.routes if r[1] == ifname]
+        mine = self.routes_via().get(ifname, [])
         t.routes = [net for net, _, _, _ in mine]
         if inside is not None:
             t.extra["inside_address"] = str(inside)

@@ -399,3 +399,33 @@ def test_a_variant_says_when_it_writes_the_health_check() -> None:
     assert (partial.writes_health_check(False), partial.writes_health_check(True)) == (True, False)
     with pytest.raises(VpnconfError, match=r"vendors/x/vendor.yaml variants.v: health_check is true, false or without"):
         Variant({**base, "health_check": "sometimes"}, "vendors/x/vendor.yaml variants.v")
+
+
+@pytest.mark.parametrize("vendor", sorted(vendors()))
+def test_render_says_when_a_health_check_is_not_configured(vendor, vpnconf_bin, tmp_path) -> None:
+    """A BGP tunnel and a static one with the cloud's health check, rendered by
+    every route-based variant: `render` warns on stderr, naming the tunnel,
+    exactly where the variant does not configure it (health_check false, or
+    without-bgp beside BGP); the config is written all the same."""
+    from vpnconf.io import require_site
+
+    for sample, name in (("bgp-pair.yaml", "TunA"), ("static-pair.yaml", "TunA")):
+        site = require_site(QUICKSTART.parent / sample)
+        t = site.tunnel(name)
+        assert t.health_check is not None and t.health_check.enabled
+        for vname, var in vendors()[vendor].variants.items():
+            if "route" not in var.serves or (t.bgp is not None and not var.bgp):
+                continue
+            out = tmp_path / f"{sample}-{vname}.txt"
+            args = ["render", str(QUICKSTART.parent / sample), "--tunnel", name, "--vendor", vendor]
+            r = subprocess.run(
+                [*vpnconf_bin, *args, "--variant", vname, "-o", str(out)],
+                capture_output=True,
+                text=True,
+            )
+            assert r.returncode == 0 and out.exists(), r.stderr
+            warned = [ln for ln in r.stderr.splitlines() if "health check" in ln]
+            if var.writes_health_check(t.bgp is not None):
+                assert not warned, (vname, warned)
+            else:
+                assert len(warned) == 1 and f"tunnel {name}:" in warned[0], (vname, r.stderr)

@@ -222,7 +222,7 @@ def cmd_schema(a: argparse.Namespace) -> int:
 
 def cmd_render(a: argparse.Namespace) -> int:
     from .io import require_site
-    from .renderer import join_files, render_files
+    from .renderer import join_files, not_written, render_files
 
     site = require_site(a.site, profile=_profile_file(a))
     if a.all:
@@ -248,6 +248,9 @@ def cmd_render(a: argparse.Namespace) -> int:
     for n in names:
         files = render_files(site, n, a.vendor, platform=a.platform, software=a.software, variant=a.variant)
         outputs.append((n, files))
+    for n in names:  # what the config leaves out, said once (the config runs all the same)
+        for line in not_written(site, n, a.vendor, a.variant):
+            sys.stderr.write(f"vpnconf: warning: {line}\n")
     if not a.output or a.output == "-":
         for _, files in outputs:
             sys.stdout.write(join_files(files))

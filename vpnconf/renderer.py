@@ -571,6 +571,22 @@ def render_files(
         ) from None
 
 
+def not_written(site: Site, tunnel: Tunnel | str, vendor: str | None = None, variant: str | None = None) -> list[str]:
+    """What of the tunnel the variant ``render_files`` picks leaves out of the
+    device's config, one line each (today: the cloud's health check where the
+    templates write none, or only a comment)."""
+    t = site.tunnel(tunnel) if isinstance(tunnel, str) else tunnel
+    v, _ = resolve_target(site, t, vendor, None, None)
+    vname, var = v.variant(variant, "route" if t.route_based else "policy")
+    h = t.health_check
+    if h is not None and h.enabled and not var.writes_health_check(t.bgp is not None):
+        return [
+            f"tunnel {t.name}: the cloud's health check ({h.remote_ip} probed from {h.local_ip}) is not configured "
+            f"by {v.id} variant {vname}" + (" beside a BGP session" if var.health_check == "without-bgp" else "")
+        ]
+    return []
+
+
 def _software_given(site: Site, t: Tunnel, v: Vendor, software: str | None) -> bool:
     if software is not None:
         return True

@@ -151,3 +151,40 @@ def test_sigterm_during_a_pair_failover_leaves_nothing(vpnconf_bin):
     assert leftovers(tag) == []
     assert set(_bird_pids()) <= birds
     assert not os.path.exists(f"/tmp/vpnlab-{tag}")
+
+
+def test_the_cloud_health_check_is_answered_by_the_rendered_idc_end():
+    """The cloud's end probes the health-check address the IDC's rendered
+    xfrm.sh puts on its tunnel interface: answered through the tunnel, for a
+    static tunnel and beside a BGP session."""
+    from vpnconf.io import require_site
+    from vpnconf.lab import verify
+
+    rep = verify(require_site(SAMPLES / "static-pair.yaml"), "TunA")
+    assert rep["ok"], (rep["reason"], rep["stages"])
+    assert [s["stage"] for s in rep["stages"]] == ["interface", "ike", "child", "ping", "health"]
+    assert rep["health"]["probes"] == [{"end": "cloud", "src": "169.254.128.1", "dst": "169.254.128.2", "ok": True}]
+
+    def with_health_check(d):
+        d["tunnels"][0]["health_check"] = {"enabled": True, "local_ip": "169.254.130.5", "remote_ip": "169.254.130.2"}
+
+    rep = verify(_site(with_health_check), "TunA")
+    assert rep["ok"], (rep["reason"], rep["stages"])
+    assert _stage(rep, "bgp")["ok"] and _stage(rep, "health")["ok"], rep["stages"]
+    assert leftovers(rep["tag"]) == []
+
+
+def test_an_idc_end_that_does_not_configure_the_health_check_fails_at_the_health_stage():
+    """The cloud probes its health-check address; the IDC end (its config
+    without the health check) does not hold it: every other stage passes and
+    the health stage fails, naming the address and the prober."""
+    from vpnconf.io import require_site
+    from vpnconf.lab import verify
+
+    site = require_site(SAMPLES / "static-pair.yaml")
+    idc = site.tunnel("TunA").model_copy(update={"health_check": None})
+    rep = verify(site, "TunA", idc=idc)
+    assert not rep["ok"] and rep["reason"].startswith("HEALTH_CHECK_FAILED: 169.254.128.2 does not answer"), rep
+    assert [s["ok"] for s in rep["stages"]] == [True, True, True, True, False], rep["stages"]
+    assert rep["timings"]["health"] < 5, rep["timings"]
+    assert leftovers(rep["tag"]) == []

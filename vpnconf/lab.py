@@ -147,6 +147,10 @@ def route_ends(
         )
     else:
         cloud_setup = tuple(("route", "add", n.cidr, "dev", TUN_DEV) for n in cctx["remote_nets"])
+    # the cloud's health check (its own tunnel's): its end on the tunnel, probing the IDC's
+    ch = cctx["health"]
+    if ch is not None:
+        cloud_setup += (("addr", "add", ch["cloud"], "peer", ch["idc"], "dev", TUN_DEV),)
     idc_end = LabEnd(
         "idc",
         IDC_OUTER,
@@ -166,6 +170,7 @@ def route_ends(
         setup=cloud_setup,
         bird_conf=cloud_bird,
         expect_routes=tuple(n.cidr for n in cctx["remote_nets"]) if cloud_bird else (),
+        probes=((ch["cloud"], ch["idc"]),) if ch is not None else (),
     )
     return idc_end, cloud_end, ctx
 
@@ -350,6 +355,17 @@ def stages(report: dict[str, Any]) -> list[dict[str, Any]]:
         )
     pings = [c["ping_ok"] for c in children if c["ping_ok"] is not None]
     add("ping", all(pings) if pings else None, t.get("ping") if pings else None)
+    health = report.get("health")
+    if health is not None:
+        add(
+            "health",
+            bool(health["ok"]),
+            t.get("health"),
+            "; ".join(
+                f"{p['end']} probes {p['dst']} from {p['src']}: {'answered' if p['ok'] else 'NO ANSWER'}"
+                for p in health["probes"]
+            ),
+        )
     fo = report.get("failover")
     if fo is not None:
         add(

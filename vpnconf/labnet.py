@@ -168,6 +168,9 @@ class LabEnd:
     setup: tuple[tuple[str, ...], ...] = ()
     bird_conf: str | None = None
     expect_routes: tuple[str, ...] = ()
+    # pings this end sends once the tunnel is up, (source, destination): the
+    # cloud's health-check probes, answered by the other end (or not)
+    probes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -194,10 +197,12 @@ class LabResult:
     children: list[ChildResult]
     reason: str | None  # None on full success
     log_excerpt: list[str]  # relevant daemon log lines on failure ("[end] line")
-    timings: dict[str, float]  # setup, start, load, routing, initiate, bgp, routes, ping, teardown, total
+    timings: dict[str, float]  # setup, start, load, routing, initiate, bgp, routes, ping, health, teardown, total
     tag: str = ""
     # route-based: {"established": {end: {protocol: state}}, "learned": {end: [prefixes]}, "ok": bool}
     bgp: dict[str, Any] | None = None
+    # the ends' probes (LabEnd.probes): {"probes": [{"end", "src", "dst", "ok"}], "ok": bool}
+    health: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -946,7 +951,8 @@ swanctl {{
                 sas.update(tree)
         return sas
 
-    def ping(self, src: str, dst: str, deadline: float) -> bool:
+    def ping(self, src: str, dst: str, deadline: float, k: str = "i") -> bool:
+        """Ping ``dst`` from ``src`` inside end ``k`` until it answers or ``deadline``."""
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -957,7 +963,7 @@ swanctl {{
                     "ip",
                     "netns",
                     "exec",
-                    self.ns["i"],
+                    self.ns[k],
                     "ping",
                     "-n",
                     "-q",
@@ -974,7 +980,7 @@ swanctl {{
                     dst,
                 ],
                 timeout=wait + 2.0,
-                env=self.env("i"),
+                env=self.env(k),
                 check=False,
             )
             if proc.returncode == 0:
@@ -1164,6 +1170,10 @@ def _validate(initiator: LabEnd, responder: LabEnd, children: list[str], pings: 
             raise ValueError(f"ping for unknown child {child!r}")
         ipaddress.ip_address(_plain(src))
         ipaddress.ip_address(_plain(dst))
+    for end in (initiator, responder):
+        for src, dst in end.probes:
+            ipaddress.ip_address(src)
+            ipaddress.ip_address(dst)
 
 
 def _reserve_tag(tag: str | None) -> str:
@@ -1406,7 +1416,8 @@ def _drive(
                 if not cr.packets_in or not cr.packets_out:
                     cr.ping_ok = False
                     cr.reason = "PING_BYPASSED_ESP: the ping was answered but the CHILD_SA counted no packets"
-    mark("ping", t)
+    t = mark("ping", t)
+    _probes(lab, result, deadline, mark, t)
 
     if not result.ike_established:
         reason, _ = _classify(all_lines)
@@ -1420,6 +1431,28 @@ def _drive(
         if failed and result.reason is None:
             result.reason = failed[0].reason
             result.log_excerpt = _excerpt([line for cr in failed for line in child_logs.get(cr.child, [])] or all_lines)
+    if result.reason is None and result.health is not None and not result.health["ok"]:
+        bad = next(p for p in result.health["probes"] if not p["ok"])
+        result.reason = (
+            f"HEALTH_CHECK_FAILED: {bad['dst']} does not answer the probes from {bad['src']} "
+            f"({bad['end']}) through the tunnel"
+        )
+
+
+def _probes(lab: _Lab, result: LabResult, deadline: float, mark: Any, t: float) -> None:
+    """The ends' probes (the cloud's health check) once every child is up and
+    pinged: each must be answered through the tunnel (``result.health``)."""
+    probes = [(k, src, dst) for k, end in lab.ends.items() for src, dst in end.probes]
+    if not probes or not result.children or not all(cr.established for cr in result.children):
+        return
+    done = []
+    for k, src, dst in probes:
+        # the tunnel already carried the children's pings: an answer is a matter of seconds
+        now = time.monotonic()
+        ok = lab.ping(src, dst, max(now + 1.5, min(deadline, now + 3.0)), k=k)
+        done.append({"end": lab.ends[k].name, "src": src, "dst": dst, "ok": ok})
+    result.health = {"probes": done, "ok": all(p["ok"] for p in done)}
+    mark("health", t)
 
 
 def bgp_up(states: Iterable[dict[str, str]]) -> bool:

@@ -315,3 +315,38 @@ def test_parse_output_per_tunnel_does_not_grow_with_the_tunnels(vendor: str) -> 
         assert len(dev.tunnels) == n, [f.message for f in dev.findings if f.severity == "error"][:3]
         per.append(len(json.dumps(redacted_tunnels(dev))) / n)
     assert per[1] <= 1.1 * per[0], f"{per[0]:.0f} bytes a tunnel for 10 tunnels, {per[1]:.0f} for 40"
+
+
+def test_a_parse_builds_no_model(tmp_path: Path) -> None:
+    """Parsing (into site data, as `vpnconf parse` does) loads neither pydantic
+    nor the model: route-based configs with the cloud's health check included
+    (its range is read from the profile file as data)."""
+    import subprocess
+    import sys
+
+    from vpnconf.io import require_site
+
+    site = require_site(SAMPLES / "static-pair.yaml")
+    files = []
+    for vid in sorted(parser_modules()):
+        for vname, var in vendors()[vid].variants.items():
+            t = site.tunnel("TunA") if "route" in var.serves else site.tunnel("TunB")
+            try:
+                text = render(site, t.name, vid, variant=vname)
+            except VpnconfError:
+                continue
+            p = tmp_path / f"{vid}-{vname}.cfg"
+            p.write_text(text)
+            files.append((vid, str(p)))
+    code = (
+        "import sys, json\n"
+        "from vpnconf.parsing import parse_text, to_site_data\n"
+        "for vid, path in json.loads(sys.argv[1]):\n"
+        "    to_site_data(parse_text(open(path).read(), path, vid))\n"
+        "print(sorted(m for m in ('pydantic', 'vpnconf.model', 'vpnconf.profiles') if m in sys.modules))\n"
+    )
+    import json
+
+    r = subprocess.run([sys.executable, "-c", code, json.dumps(files)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]", (r.stdout, len(files))

@@ -59,13 +59,13 @@ from vpnconf.parsing import (
     ParsedDevice,
     ParsedTunnel,
     Proposal,
+    health_check_net,
     ipv4,
     lookup,
     lowest_route_preference,
     small_int,
 )
 from vpnconf.parsing.blocks import Config, Entry, Setting, build
-from vpnconf.profiles import get_profile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -1082,14 +1082,13 @@ class _Parser:
         and `remote-ip` (the cloud's end) both lie in the profile's health-check range is the pair
         (IDC end, cloud end) in ``point_to_point``."""
         iface = self.iface_entries.get(t.name)
-        rng = get_profile("tencent").bgp.health_check_range
-        if t.bgp is not None or iface is None or not rng:
+        net = health_check_net()
+        if t.bgp is not None or iface is None or net is None:
             return
         ip_s, rip_s = iface.settings.get("ip"), iface.settings.get("remote-ip")
         if ip_s is None or rip_s is None or not ip_s.values or not rip_s.values:
             return
         a, p = _ipv4(ip_s.values[0].split("/")[0]), _ipv4(rip_s.values[0].split("/")[0])
-        net = ipaddress.IPv4Network(rng)
         if a is not None and p is not None and a != p and a in net and p in net:
             t.point_to_point = [(str(a), str(p))]
 

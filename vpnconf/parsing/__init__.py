@@ -550,6 +550,21 @@ def ipv4(s: str) -> str | None:
         return None
 
 
+@cache
+def health_check_net() -> ipaddress.IPv4Network | None:
+    """The cloud's health-check range (the tencent profile's
+    ``bgp.health_check_range``), read from the profile file as data: a parse
+    does not build the profile model (which would load pydantic for it)."""
+    from ..paths import data_dir
+    from ..safeload import load_text
+
+    path = data_dir("profiles") / "tencent.yaml"
+    doc = load_text(path.read_text(encoding="utf-8"), str(path)).data
+    bgp = doc.get("bgp") if isinstance(doc, dict) else None
+    rng = bgp.get("health_check_range") if isinstance(bgp, dict) else None
+    return ipaddress.IPv4Network(rng) if isinstance(rng, str) else None
+
+
 def health_check_pairs(
     addrs: Iterable[str], routes: Iterable[str], bgp_peer: str | None
 ) -> tuple[list[tuple[str, str]], list[str]]:
@@ -564,12 +579,9 @@ def health_check_pairs(
     address for a /32); an address of a /30 or /31 without one, with the other
     host of its network. The BGP inside address (its network holds the
     neighbor ``bgp_peer``) and a route to the neighbor are no health check."""
-    from ..profiles import get_profile
-
-    rng = get_profile("tencent").bgp.health_check_range
-    if not rng:
+    net = health_check_net()
+    if net is None:
         return [], []
-    net = ipaddress.IPv4Network(rng)
     peer = ipaddress.IPv4Address(bgp_peer) if bgp_peer and ipv4(bgp_peer) else None
     hosts: list[tuple[str, ipaddress.IPv4Address]] = []
     for r in routes:
@@ -759,10 +771,8 @@ def _health_check(t: ParsedTunnel, lose: Callable[..., None]) -> dict[str, Any] 
     (the profile's ``bgp.health_check_range``) is the IDC end (the device's
     address, which the cloud probes) and the cloud end (its peer); any other
     pair is named as not carried."""
-    from ..profiles import get_profile
-
-    rng = get_profile("tencent").bgp.health_check_range
-    net = ipaddress.IPv4Network(rng) if rng else None
+    net = health_check_net()
+    rng = str(net) if net is not None else None
     found: list[tuple[str, str]] = []
     for own, peer in t.point_to_point:
         a, p = ipv4(own.split("/")[0]), ipv4(peer.split("/")[0])

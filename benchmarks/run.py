@@ -378,9 +378,11 @@ def bench_parse() -> None:
         print("  ciscoconfparse not installed: `pip install -e '.[bench]'` for that baseline")
 
 
-def vendor_device(vendor_id: str, n: int) -> str:
-    """One device config of ``n`` tunnels as the vendor's default variant writes
-    them (each tunnel rendered from a site of n tunnels, the texts joined)."""
+def vendor_device(vendor_id: str, n: int, variant: str | None = None) -> str:
+    """One device config of ``n`` tunnels as the vendor's default variant (or
+    ``variant``) writes them (each tunnel rendered from a site of n tunnels, the
+    texts joined). A route-based variant gets route-based tunnels with a static
+    route each (a tunnel interface and a route into it per tunnel)."""
     from vpnconf.catalog import get_vendor
     from vpnconf.model import Site
     from vpnconf.renderer import join_files, render_files
@@ -396,9 +398,12 @@ def vendor_device(vendor_id: str, n: int) -> str:
         t = copy.deepcopy(t0)
         t.update(name=f"conn{i}", vpn_gateway=f"gw{i}", pre_shared_key=f"Key-{i:06d}-x")
         t["spd"] = [{"local": f"192.168.{i % 250}.0/24", "peers": [f"10.{i // 250}.{i % 250}.0/24"]}]
+        if variant is not None and v.variants[variant].serves[0] == "route":
+            t["route_type"] = "static"
+            t["routes"] = [{"destination": f"10.{i // 250}.{i % 250}.0/24"}]
         d["tunnels"].append(t)
     site = Site.model_validate(d)
-    out = [join_files(render_files(site, t, v.id)) for t in site.tunnels]
+    out = [join_files(render_files(site, t, v.id, variant=variant)) for t in site.tunnels]
     return "\n".join(out)
 
 
@@ -430,13 +435,23 @@ def bench_parse_vendors(sizes: tuple[int, ...] = (250, 1000), runs: int = 3) -> 
         f"parse (every vendor): `vpnconf parse FILE --vendor V --format json > out.json`, median wall time of {runs}; "
         "baseline = python process building netutils' config tree of the same file"
     )
-    print(f"  {'vendor':<18} {'tunnels':>7} {'lines':>7} {'parse':>8} {'netutils':>9} {'ratio':>6} {'growth':>7}")
+    print(
+        f"  {'vendor/variant':<28} {'tunnels':>7} {'lines':>7} {'parse':>8} {'netutils':>9} {'ratio':>6} {'growth':>7}"
+    )
+    # each vendor's default variant, and its first route-based one (a tunnel interface and a
+    # route per tunnel: routes read per tunnel are another dimension that must stay linear)
+    rows = []
+    for v in vendors().values():
+        rows.append((v, None, v.id))
+        route = next((n for n, var in v.variants.items() if var.serves[0] == "route"), None)
+        if route is not None and route != v.default_variant:
+            rows.append((v, route, f"{v.id}/{route}"))
     with tempfile.TemporaryDirectory() as tmp:
-        for v in vendors().values():
+        for v, variant, label in rows:
             walls: dict[int, float] = {}
             for n in sizes:
-                text = vendor_device(v.id, n)
-                path = Path(tmp) / f"{v.id}-{n}.cfg"
+                text = vendor_device(v.id, n, variant)
+                path = Path(tmp) / f"{label.replace('/', '-')}-{n}.cfg"
                 path.write_text(text)
                 out = Path(tmp) / "out.json"
 
@@ -468,7 +483,7 @@ def bench_parse_vendors(sizes: tuple[int, ...] = (250, 1000), runs: int = 3) -> 
                 # linear: 4x the tunnels at most 4.5x the time (start-up makes small inputs cost more)
                 growth = (f"{g:6.2f}" + ("" if g <= 4.5 else "  NOT LINEAR")) if n != sizes[0] else "      "
                 print(
-                    f"  {v.id:<18} {n:>7} {text.count(chr(10)):>7} {walls[n]:>7.2f}s "
+                    f"  {label:<28} {n:>7} {text.count(chr(10)):>7} {walls[n]:>7.2f}s "
                     f"{(f'{base:.2f}s' if base else '-'):>9} {ratio} {growth}"
                 )
     print(

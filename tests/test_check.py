@@ -307,3 +307,83 @@ def test_ikev1_quick_mode_offers_only_the_first_pfs_group():
     assert any("one KE payload" in x.message for x in fs if x.rule == "PEER-PFS")
     # when the cloud initiates, it offers sha1/5 first, which the IDC has: works
     assert establishes(check_peer(a, b, initiator="b")) == (True, True)
+
+
+# ------------------------------------------------ the cloud's health check, peer
+def test_health_check_the_idc_end_does_not_hold_is_unanswered_probes():
+    """The cloud probes its health-check address pair; an IDC end that holds
+    the mirrored pair is silent, one that holds none or another pair gets a
+    routing-stage warning naming the addresses; the SAs are not its business."""
+    site = _pair_site()
+    t = site.tunnels[0]
+    assert t.health_check is not None and t.health_check.enabled
+    a, b = idc_end(site, t), cloud_end(site, t)
+    assert a.point_to_point == [("169.254.128.2", "169.254.128.1")]
+    assert b.point_to_point == [("169.254.128.1", "169.254.128.2")]
+    assert "PEER-HEALTH-CHECK" not in rules(check_peer(a, b), "warning")
+    a.point_to_point = []
+    (hc,) = [x for x in check_peer(a, b) if x.rule == "PEER-HEALTH-CHECK"]
+    assert hc.severity == "warning" and hc.extra["stage"] == "routing"
+    assert hc.message == (
+        "the peer's health check probes 169.254.128.2 from 169.254.128.1; this end does not hold "
+        "169.254.128.2 on its tunnel interface: the probes go unanswered"
+    )
+    a.point_to_point = [("169.254.128.6", "169.254.128.5")]
+    (hc,) = [x for x in check_peer(a, b) if x.rule == "PEER-HEALTH-CHECK"]
+    assert "this end holds 169.254.128.6 (other end 169.254.128.5)" in hc.message
+    assert establishes(check_peer(a, b)) == (True, True)
+
+
+def test_a_device_health_check_pair_the_cloud_does_not_probe_is_a_note():
+    site = _pair_site(lambda d: d["tunnels"][0].pop("health_check"))
+    a, b = idc_end(site, site.tunnels[0]), cloud_end(site, site.tunnels[0])
+    a.point_to_point = [("169.254.128.2", "169.254.128.1")]
+    (hc,) = [x for x in check_peer(a, b) if x.rule == "PEER-HEALTH-CHECK"]
+    assert hc.severity == "info" and "this end holds health-check address 169.254.128.2" in hc.message
+
+
+@pytest.mark.parametrize(
+    "vendor", sorted(v for v in vendors() if any("route" in x.serves for x in vendors()[v].variants.values()))
+)
+def test_check_peer_reads_the_health_check_of_every_route_variant(vendor, vpnconf_bin, tmp_path):
+    """`check --peer SITE` of each route variant's rendered config: rendered
+    from the cloud's own tunnel it holds the health check (no finding where
+    the variant writes it, cannot tell where it does not); rendered from the
+    tunnel without it, the cloud's probes go unanswered (a warning), or
+    cannot tell where the variant's addresses are not read."""
+    import json
+    import subprocess
+
+    import yaml
+
+    from conftest import SAMPLES
+    from vpnconf.parsing import parser_modules
+    from vpnconf.renderer import join_files, render_files
+
+    if vendor not in parser_modules():
+        pytest.skip(f"{vendor} has no parser")
+    data = yaml.safe_load((SAMPLES / "static-pair.yaml").read_text())
+    site = Site.model_validate(data)
+    data["tunnels"][0].pop("health_check")
+    bare = Site.model_validate(data)
+    for vname, var in vendors()[vendor].variants.items():
+        if var.serves[0] != "route":
+            continue
+        for src, holds in ((site, True), (bare, False)):
+            cfg = tmp_path / f"{vname}-{holds}.cfg"
+            cfg.write_text(join_files(render_files(src, "TunA", vendor, variant=vname)))
+            peer = ["--peer", str(SAMPLES / "static-pair.yaml"), "--tunnel", "TunA"]
+            r = subprocess.run(
+                [*vpnconf_bin, "check", str(cfg), "--vendor", vendor, *peer, "--format", "json"],
+                capture_output=True,
+                text=True,
+            )
+            assert r.returncode in (0, 3), (vname, r.stderr)
+            doc = json.loads(r.stdout)
+            hc = [x for x in doc["findings"] if x["rule"] == "PEER-HEALTH-CHECK"]
+            if not var.writes_health_check(False):
+                assert [x.get("verdict") for x in hc] == ["unknown"], (vname, holds, hc)
+            elif holds:
+                assert hc == [], (vname, hc)
+            else:
+                assert [x["severity"] for x in hc] == ["warning"] and "go unanswered" in hc[0]["message"], (vname, hc)

@@ -58,7 +58,7 @@ from .allowed import (
 from .findings import Finding
 from .identity import kind as id_kind, matches as id_matches
 from .model import IdentityType, Site, Tunnel, is_aead
-from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal
+from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4
 from .profiles import Profile, ike_set
 
 TYPE_CHECKING = False
@@ -143,6 +143,10 @@ def cloud_end(site: Site, t: Tunnel) -> ParsedTunnel:
         routes=[str(r.destination) for r in t.routes],
         bgp=bgp,
     )
+    h = t.health_check
+    if h is not None and h.enabled and h.local_ip is not None and h.remote_ip is not None:
+        # the cloud's probe address and the IDC's it probes, as a tunnel interface pair (own, peer)
+        end.point_to_point = [(str(h.local_ip), str(h.remote_ip))]
     end.extra["networks"] = [str(n) for n in site.vpc.cidr_blocks]
     # each ESP proposal's own PFS group (a list may mix them)
     end.extra["esp_pfs"] = [None if p.pfs is None else int(p.pfs) for p in t.ipsec.offers()]
@@ -180,6 +184,7 @@ def _idc_view(c: ParsedTunnel, t: Tunnel) -> ParsedTunnel:
         dpd_timeout=c.dpd_timeout,
         dpd_action=c.dpd_action,
         route_based=c.route_based,
+        point_to_point=[(peer, own) for own, peer in c.point_to_point],
         # the IDC routes the VPC's ranges into the tunnel (or learns them over BGP)
         routes=[] if c.bgp else list(c.extra["networks"]),
         bgp=None
@@ -808,6 +813,7 @@ def check_peer(
                             unknown=f"whether {name} rejects a longer ISAKMP lifetime (undocumented)",
                         )
     _routing(a, b, a_name, b_name, f)
+    _health_check(a, b, a_name, b_name, a_vendor, b_vendor, f)
     if a.dpd_enabled != b.dpd_enabled:
         f(
             "PEER-DPD",
@@ -1037,6 +1043,96 @@ def _routing(a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, f: Any)
                 f"add static routes for {', '.join(uncovered)} through the tunnel on {name}",
                 "routing",
             )
+
+
+def _health_check(
+    a: ParsedTunnel, b: ParsedTunnel, a_name: str, b_name: str, a_vendor: str | None, b_vendor: str | None, f: Any
+) -> None:
+    """The cloud's health check on route-based ends: an end's pair of
+    health-check addresses (its own, the other end's; both in the cloud's
+    range) must be held mirrored by the other end, or the probes between them
+    go unanswered. The cloud's end probes (a warning when unanswered); a
+    device's pair the other end does not mirror is only noted. An end whose
+    config's health-check addresses are not read (its variant does not write
+    them) cannot tell. Stage "routing": the SAs come up either way."""
+    from .parsing import health_check_net
+
+    net = health_check_net()
+    if net is None or not (a.route_based and b.route_based):
+        return
+
+    def pairs(t: ParsedTunnel) -> list[tuple[str, str]]:
+        out = []
+        for own, peer in t.point_to_point:
+            o, p = ipv4(own.split("/")[0]), ipv4(peer.split("/")[0])
+            if o and p and ipaddress.IPv4Address(o) in net and ipaddress.IPv4Address(p) in net:
+                out.append((o, p))
+        return out
+
+    for x, xn, y, yn, yv in ((a, a_name, b, b_name, b_vendor), (b, b_name, a, a_name, a_vendor)):
+        held = pairs(y)
+        for own, peer in pairs(x):
+            if (peer, own) in held:
+                continue
+            fix = f"give {yn}'s tunnel interface {peer} with {own} as the other end"
+            if x.variant != "cloud":  # a device's pair: the cloud end's own check (below) says what fails
+                if not held and _reads_health_check(y, yv):
+                    f(
+                        "PEER-HEALTH-CHECK",
+                        "info",
+                        f"{xn} holds health-check address {own} (other end {peer}); {yn} runs no health check here",
+                        own,
+                        None,
+                        f"enable the health check on {yn}, or drop the addresses on {xn}",
+                        "routing",
+                    )
+                continue
+            what = f"{xn}'s health check probes {peer} from {own}"
+            if held:
+                f(
+                    "PEER-HEALTH-CHECK",
+                    "warning",
+                    f"{what}; {yn} holds {held[0][0]} (other end {held[0][1]}): the probes go unanswered",
+                    own,
+                    held,
+                    fix,
+                    "routing",
+                )
+            elif _reads_health_check(y, yv):
+                f(
+                    "PEER-HEALTH-CHECK",
+                    "warning",
+                    f"{what}; {yn} does not hold {peer} on its tunnel interface: the probes go unanswered",
+                    own,
+                    None,
+                    fix,
+                    "routing",
+                )
+            else:
+                f(
+                    "PEER-HEALTH-CHECK",
+                    "warning",
+                    f"{what}; whether {yn} holds {peer} is not read from its config",
+                    own,
+                    None,
+                    fix,
+                    "routing",
+                    unknown=f"whether {yn} answers the health check on {peer}",
+                )
+
+
+def _reads_health_check(t: ParsedTunnel, vendor_id: str | None) -> bool:
+    """Whether ``t``'s health-check addresses are known: the ends built from a
+    site's tunnel (``cloud_end``, ``idc_end``) always, a device's where its
+    variant writes them (``health_check``: the parser reads what the
+    templates write)."""
+    if t.variant in ("cloud", "idc"):
+        return True
+    from .catalog import vendors
+
+    v = vendors().get(vendor_id or "")
+    var = v.variants.get(t.variant or "") if v is not None else None
+    return var is not None and var.writes_health_check(t.bgp is not None)
 
 
 # ------------------------------------------------------ peer: the pieces

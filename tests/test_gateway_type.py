@@ -194,3 +194,30 @@ def test_gateways_attached_to_a_ccn_are_not_counted_per_vpc(extra_type, fires):
         ]
 
     assert any(r == "LIMIT-VPN-GATEWAYS" for r, _, _ in findings_of(with_type(None, more))) == fires
+
+
+@pytest.mark.parametrize(("gw_type", "warned"), [("ccn", True), ("ipsec", False)])
+def test_render_says_the_routes_of_a_static_ccn_tunnel_are_the_vpcs(gw_type, warned, vpnconf_bin, tmp_path):
+    """A static route-based tunnel of a CCN gateway: the site lists the VPC's
+    ranges, not the CCN's; `render` writes routes to the VPC's and says on
+    stderr that the CCN's other networks need routes too (the lab vendor's
+    route variant; any vendor's would say the same: the renderer says it)."""
+    import yaml
+
+    from conftest import SAMPLES
+    from vpnconf.catalog import lab_vendor
+
+    d = yaml.safe_load((SAMPLES / "static-pair.yaml").read_text())
+    d["vpn_gateways"][0]["type"] = gw_type
+    site = tmp_path / "site.yaml"
+    site.write_text(yaml.safe_dump(d))
+    r = subprocess.run(
+        [*vpnconf_bin, "render", str(site), "--tunnel", "TunA", "--vendor", lab_vendor().id, "-o", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    ccn = [ln for ln in r.stderr.splitlines() if "CCN" in ln]
+    assert bool(ccn) == warned, r.stderr
+    if warned:
+        assert "the static routes written are the VPC's (192.168.0.0/16)" in ccn[0]

@@ -58,7 +58,7 @@ from .allowed import (
 from .findings import Finding
 from .identity import kind as id_kind, matches as id_matches
 from .model import IdentityType, Site, Tunnel, is_aead
-from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal, ipv4
+from .parsing import Ident, ParsedBgp, ParsedDevice, ParsedTunnel, Proposal
 from .profiles import Profile, ike_set
 
 TYPE_CHECKING = False
@@ -1055,19 +1055,13 @@ def _health_check(
     device's pair the other end does not mirror is only noted. An end whose
     config's health-check addresses are not read (its variant does not write
     them) cannot tell. Stage "routing": the SAs come up either way."""
-    from .parsing import health_check_net
+    from .parsing import health_check_pair
 
-    net = health_check_net()
-    if net is None or not (a.route_based and b.route_based):
+    if not (a.route_based and b.route_based):
         return
 
     def pairs(t: ParsedTunnel) -> list[tuple[str, str]]:
-        out = []
-        for own, peer in t.point_to_point:
-            o, p = ipv4(own.split("/")[0]), ipv4(peer.split("/")[0])
-            if o and p and ipaddress.IPv4Address(o) in net and ipaddress.IPv4Address(p) in net:
-                out.append((o, p))
-        return out
+        return [pair for own, peer in t.point_to_point if (pair := health_check_pair(own, peer)) is not None]
 
     for x, xn, y, yn, yv in ((a, a_name, b, b_name, b_vendor), (b, b_name, a, a_name, a_vendor)):
         held = pairs(y)
@@ -1088,37 +1082,15 @@ def _health_check(
                     )
                 continue
             what = f"{xn}'s health check probes {peer} from {own}"
+            unknown = None
             if held:
-                f(
-                    "PEER-HEALTH-CHECK",
-                    "warning",
-                    f"{what}; {yn} holds {held[0][0]} (other end {held[0][1]}): the probes go unanswered",
-                    own,
-                    held,
-                    fix,
-                    "routing",
-                )
+                why = f"{yn} holds {held[0][0]} (other end {held[0][1]}): the probes go unanswered"
             elif _reads_health_check(y, yv):
-                f(
-                    "PEER-HEALTH-CHECK",
-                    "warning",
-                    f"{what}; {yn} does not hold {peer} on its tunnel interface: the probes go unanswered",
-                    own,
-                    None,
-                    fix,
-                    "routing",
-                )
+                why = f"{yn} does not hold {peer} on its tunnel interface: the probes go unanswered"
             else:
-                f(
-                    "PEER-HEALTH-CHECK",
-                    "warning",
-                    f"{what}; whether {yn} holds {peer} is not read from its config",
-                    own,
-                    None,
-                    fix,
-                    "routing",
-                    unknown=f"whether {yn} answers the health check on {peer}",
-                )
+                why = f"whether {yn} holds {peer} is not read from its config"
+                unknown = f"whether {yn} answers the health check on {peer}"
+            f("PEER-HEALTH-CHECK", "warning", f"{what}; {why}", own, held or None, fix, "routing", unknown=unknown)
 
 
 def _reads_health_check(t: ParsedTunnel, vendor_id: str | None) -> bool:

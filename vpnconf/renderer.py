@@ -587,7 +587,7 @@ def not_written(site: Site, tunnel: Tunnel | str, vendor: str | None = None, var
             f"by {v.id} variant {vname}" + (" beside a BGP session" if var.health_check == "without-bgp" else "")
         )
     gw = site.vpn_gateway(t.vpn_gateway)
-    if t.route_based and t.bgp is None and not t.spd and gw.type.value in ("ccn", "ssl_ccn"):
+    if t.route_based and t.bgp is None and not t.spd and gw.type.attached_to_ccn:
         nets = ", ".join(str(n) for n in site.vpc.cidr_blocks)
         out.append(
             f"tunnel {t.name}: VPN gateway {gw.name} is attached to a CCN, whose networks the site does not list: "

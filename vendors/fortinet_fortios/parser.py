@@ -59,7 +59,7 @@ from vpnconf.parsing import (
     ParsedDevice,
     ParsedTunnel,
     Proposal,
-    health_check_net,
+    health_check_pair,
     ipv4,
     lookup,
     lowest_route_preference,
@@ -1082,15 +1082,14 @@ class _Parser:
         and `remote-ip` (the cloud's end) both lie in the profile's health-check range is the pair
         (IDC end, cloud end) in ``point_to_point``."""
         iface = self.iface_entries.get(t.name)
-        net = health_check_net()
-        if t.bgp is not None or iface is None or net is None:
+        if t.bgp is not None or iface is None:
             return
         ip_s, rip_s = iface.settings.get("ip"), iface.settings.get("remote-ip")
         if ip_s is None or rip_s is None or not ip_s.values or not rip_s.values:
             return
-        a, p = _ipv4(ip_s.values[0].split("/")[0]), _ipv4(rip_s.values[0].split("/")[0])
-        if a is not None and p is not None and a != p and a in net and p in net:
-            t.point_to_point = [(str(a), str(p))]
+        pair = health_check_pair(ip_s.values[0], rip_s.values[0])
+        if pair is not None and pair[0] != pair[1]:
+            t.point_to_point = [pair]
 
     def _static_routes(self, t: ParsedTunnel, scope: _Scope) -> None:
         """`config router static` entries whose device is the tunnel interface: the networks routed

@@ -565,6 +565,16 @@ def health_check_net() -> ipaddress.IPv4Network | None:
     return ipaddress.IPv4Network(rng) if isinstance(rng, str) else None
 
 
+def health_check_pair(own: str, peer: str) -> tuple[str, str] | None:
+    """``(own, peer)`` (each ``A`` or ``A/len``) as plain addresses when both
+    lie in the cloud's health-check range (``health_check_net``), else None."""
+    net = health_check_net()
+    a, p = ipv4(own.split("/")[0]), ipv4(peer.split("/")[0])
+    if net is None or not a or not p or ipaddress.IPv4Address(a) not in net or ipaddress.IPv4Address(p) not in net:
+        return None
+    return a, p
+
+
 def health_check_pairs(
     addrs: Iterable[str], routes: Iterable[str], bgp_peer: str | None
 ) -> tuple[list[tuple[str, str]], list[str]]:
@@ -775,16 +785,9 @@ def _health_check(t: ParsedTunnel, lose: Callable[..., None]) -> dict[str, Any] 
     rng = str(net) if net is not None else None
     found: list[tuple[str, str]] = []
     for own, peer in t.point_to_point:
-        a, p = ipv4(own.split("/")[0]), ipv4(peer.split("/")[0])
-        if (
-            net is not None
-            and a
-            and p
-            and a != p
-            and ipaddress.IPv4Address(a) in net
-            and ipaddress.IPv4Address(p) in net
-        ):
-            found.append((a, p))
+        pair = health_check_pair(own, peer)
+        if pair is not None and pair[0] != pair[1]:
+            found.append(pair)
         else:
             lose(
                 t,

@@ -249,7 +249,7 @@ def cmd_render(a: argparse.Namespace) -> int:
         files = render_files(site, n, a.vendor, platform=a.platform, software=a.software, variant=a.variant)
         outputs.append((n, files))
     for n in names:  # what the config leaves out, said once (the config runs all the same)
-        for line in not_written(site, n, a.vendor, a.variant):
+        for _, line in not_written(site, n, a.vendor, a.variant):
             sys.stderr.write(f"vpnconf: warning: {line}\n")
     if not a.output or a.output == "-":
         for _, files in outputs:
@@ -518,9 +518,7 @@ def _fleet(a: argparse.Namespace, dirs: list[str], one: Callable[[Any], _Result]
     # possible companions go last: by then the device that reads them has been read
     maybe = companion_names()
     read_with: dict[str, str] = {}  # real path of a companion read -> the device's file
-    for path in [f for f in files if os.path.basename(f) not in maybe] + [
-        f for f in files if os.path.basename(f) in maybe
-    ]:
+    for path in sorted(files, key=lambda f: os.path.basename(f) in maybe):  # (stable: in order otherwise)
         device = read_with.get(os.path.realpath(path))
         if device is not None:
             skipped.append(Skipped(path, f"read with {device} (its daemon reads this file beside it)"))
@@ -853,7 +851,7 @@ def _translate_tunnel(
     """translate: one tunnel rendered for the target (None when refused: named in
     the report), its placeholders put back, and what changed or was left out."""
     from .findings import Finding, RenderError
-    from .renderer import absent_fields, join_files, render_files
+    from .renderer import absent_fields, join_files, not_written, render_files
 
     try:
         files = render_files(site, t, a.to, variant=a.variant, software=a.software, only_given=True, same_kind=True)
@@ -892,17 +890,8 @@ def _translate_tunnel(
                 extra={"field": "route_type"},
             )
         )
-    hc = t.health_check
-    if hc is not None and hc.enabled and not var.writes_health_check(t.bgp is not None):
-        _lost(
-            report,
-            "warning",
-            f"tunnel {t.name}: the cloud's health check ({hc.remote_ip} probed from {hc.local_ip}) is not written: "
-            f"{target.name} variant {vname} does not put it on the device"
-            + (" beside a BGP session" if var.health_check == "without-bgp" else ""),
-            "health_check",
-            a.device,
-        )
+    for fld, line in not_written(site, t, a.to, a.variant, same_kind=True):
+        _lost(report, "warning", line, fld, a.device)
     # never a value the source did not have: what it lacks is left to the target's own default
     for fld in absent_fields(t):
         report.append(

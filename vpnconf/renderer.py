@@ -571,27 +571,38 @@ def render_files(
         ) from None
 
 
-def not_written(site: Site, tunnel: Tunnel | str, vendor: str | None = None, variant: str | None = None) -> list[str]:
-    """What of the tunnel the variant ``render_files`` picks leaves out of the
-    device's config, or writes on an assumption, one line each: the cloud's
-    health check where the templates write none (or only a comment); the
-    cloud-side routes of a static tunnel on a CCN gateway (the VPC's ranges)."""
+def not_written(
+    site: Site, tunnel: Tunnel | str, vendor: str | None = None, variant: str | None = None, *, same_kind: bool = False
+) -> list[tuple[str, str]]:
+    """What of the tunnel the variant ``render_files`` picks (with the same
+    ``variant`` and ``same_kind``) leaves out of the device's config, or writes
+    on an assumption: (model field, one line) each. The cloud's health check
+    where the templates write none (or only a comment); the cloud-side routes
+    of a static tunnel on a CCN gateway (the VPC's ranges)."""
     t = site.tunnel(tunnel) if isinstance(tunnel, str) else tunnel
     v, _ = resolve_target(site, t, vendor, None, None)
-    vname, var = v.variant(variant, "route" if t.route_based else "policy")
+    vname, var = v.variant(variant, "route" if t.route_based else "policy", same_kind=same_kind)
     out = []
     h = t.health_check
     if h is not None and h.enabled and not var.writes_health_check(t.bgp is not None):
         out.append(
-            f"tunnel {t.name}: the cloud's health check ({h.remote_ip} probed from {h.local_ip}) is not configured "
-            f"by {v.id} variant {vname}" + (" beside a BGP session" if var.health_check == "without-bgp" else "")
+            (
+                "health_check",
+                f"tunnel {t.name}: the cloud's health check ({h.remote_ip} probed from {h.local_ip}) is not "
+                f"configured by {v.id} variant {vname}"
+                + (" beside a BGP session" if var.health_check == "without-bgp" else ""),
+            )
         )
     gw = site.vpn_gateway(t.vpn_gateway)
     if t.route_based and t.bgp is None and not t.spd and gw.type.attached_to_ccn:
         nets = ", ".join(str(n) for n in site.vpc.cidr_blocks)
         out.append(
-            f"tunnel {t.name}: VPN gateway {gw.name} is attached to a CCN, whose networks the site does not list: "
-            f"the static routes written are the VPC's ({nets}); route the CCN's other networks into the tunnel too"
+            (
+                "routes",
+                f"tunnel {t.name}: VPN gateway {gw.name} is attached to a CCN, whose networks the site does not "
+                f"list: the static routes written are the VPC's ({nets}); route the CCN's other networks into "
+                "the tunnel too",
+            )
         )
     return out
 
